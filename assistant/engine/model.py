@@ -1,0 +1,150 @@
+"""What the engine produces: findings with their citations, and the trace that explains them.
+
+Nothing here knows about text rendering: a recommendation names a statement (a template key in
+prompts/statements.yaml) and the parameters to fill it with; render.py turns it into words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from assistant.facts import Facts, Intent, Site
+
+
+class Category(StrEnum):
+    NORMAL = "normal"
+    OSTEOPENIA = "osteopenia"
+    OSTEOPOROSIS = "osteoporosis"
+    SEVERE_OSTEOPOROSIS = "severe_osteoporosis"
+    BELOW_EXPECTED_FOR_AGE = "below_expected_for_age"
+    WITHIN_EXPECTED_FOR_AGE = "within_expected_for_age"
+
+
+class Decision(StrEnum):
+    YES = "yes"
+    NO = "no"
+    CONDITIONAL = "conditional"
+    NA = "n/a"
+
+
+class Urgency(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    CRITICAL = "critical"
+
+
+class Section(StrEnum):
+    """Answer sections, in the order they are shown."""
+
+    BOTTOM_LINE = "Bottom line"
+    CLARIFY = "Please check"
+    DIAGNOSIS = "Diagnosis"
+    RISK = "Risk stratification"
+    EVIDENCE = "Evidence for treatment in low bone mass"
+    WORKUP = "Work-up for secondary causes"
+    UNIVERSAL = "Universal measures"
+    DRUGS = "Drug treatment"
+    SAFETY = "Safety"
+    MONITORING = "Monitoring"
+    DURATION = "Duration and drug holidays"
+    PITFALLS = "Pitfalls to avoid"
+    SPECIAL = "Special groups"
+    SCOPE = "What I cover"
+
+
+SECTION_ORDER: tuple[Section, ...] = tuple(Section)
+
+
+class Recommendation(BaseModel):
+    """One statement of the answer: which template, with what values, citing which passages."""
+
+    id: str
+    section: Section
+    statement: str  # key in prompts/statements.yaml
+    params: dict[str, Any] = Field(default_factory=dict)
+    citations: list[str]  # passage ids
+    urgency: Urgency = Urgency.INFO
+
+
+class TraceStep(BaseModel):
+    """What one rule saw and concluded."""
+
+    rule: str
+    used: list[str]  # fact paths the rule read
+    result: str
+    threshold: str | None = None
+    cites: list[str] = Field(default_factory=list)
+
+
+class Classification(BaseModel):
+    category: Category | None = None
+    lowest_t_score: float | None = None
+    site: Site | None = None
+    basis: str | None = None  # "bmd", "fracture", "z-score", "stated"
+
+
+class Because(BaseModel):
+    statement: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    citations: list[str] = Field(default_factory=list)
+
+
+class Assessment(BaseModel):
+    """The engine's whole output for one set of facts and one question."""
+
+    facts: Facts
+    intent: Intent
+    profile: str = "us"
+    in_scope: bool = True
+    classification: Classification = Field(default_factory=Classification)
+    decision: Decision = Decision.NA
+    because: Because | None = None
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    missing_facts: list[str] = Field(default_factory=list)  # most decisive first
+    trace: list[TraceStep] = Field(default_factory=list)
+    very_high_risk: bool | None = None
+
+    def cited_passages(self) -> list[str]:
+        seen: dict[str, None] = {}
+        if self.because:
+            for c in self.because.citations:
+                seen.setdefault(c, None)
+        for r in self.recommendations:
+            for c in r.citations:
+                seen.setdefault(c, None)
+        return list(seen)
+
+    def section(self, section: Section) -> list[Recommendation]:
+        return [r for r in self.recommendations if r.section == section]
+
+
+@dataclass
+class Rule:
+    id: str
+    topic: str
+    cites: tuple[str, ...]
+    fn: Callable[..., Any]
+
+
+@dataclass
+class Registry:
+    rules: list[Rule] = field(default_factory=list)
+
+    def rule(self, rule_id: str, topic: str, cites: list[str] | tuple[str, ...] = ()) -> Callable:
+        def wrap(fn: Callable) -> Callable:
+            if any(r.id == rule_id for r in self.rules):
+                raise ValueError(f"duplicate rule id {rule_id!r}")
+            self.rules.append(Rule(rule_id, topic, tuple(cites), fn))
+            fn.rule_id = rule_id  # type: ignore[attr-defined]
+            return fn
+
+        return wrap
+
+
+REGISTRY = Registry()
+rule = REGISTRY.rule
