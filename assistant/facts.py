@@ -111,6 +111,17 @@ class Question(BaseModel):
     span: Span | None = None
 
 
+class Note(BaseModel):
+    """Something the parser did that the user should know ("two femoral neck values; the lowest is used").
+
+    `kind` names a template in prompts/ (e.g. "several_values_lowest_used"); `values` fill it.
+    """
+
+    kind: str
+    field: str
+    values: list[str] = Field(default_factory=list)
+
+
 class Contradiction(BaseModel):
     """Two statements in one message that cannot both be true."""
 
@@ -185,6 +196,7 @@ class Facts(BaseModel):
     mentions: list[Mention] = Field(default_factory=list)
     questions: list[Question] = Field(default_factory=list)
     contradictions: list[Contradiction] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
 
     # -- convenience for rules -------------------------------------------------------------
     def condition(self, name: str) -> bool | None:
@@ -292,6 +304,8 @@ class Parsed(BaseModel):
     is_correction: bool = False  # "actually she's 58", "sorry, that was the lumbar spine"
     retract: list[str] = Field(default_factory=list)  # field paths withdrawn ("no fracture after all")
     show_citation: int | None = None  # "show 2"
+    relabel_site: Site | None = None  # "sorry, that was the lumbar spine": move the last score to this site
+    profile: str | None = None  # "use the AACE profile"
     unrecognised: bool = False  # nothing in it could be read
 
     @property

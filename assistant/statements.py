@@ -14,7 +14,7 @@ import yaml
 from jinja2 import Environment, StrictUndefined, Template
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-STATEMENTS_FILE = PROMPTS_DIR / "statements.yaml"
+STATEMENTS_DIR = PROMPTS_DIR / "statements"  # one YAML file per topic: key -> template
 
 
 def num(value: Any) -> str:
@@ -58,18 +58,21 @@ class StatementError(Exception):
 
 @lru_cache(maxsize=1)
 def _templates() -> dict[str, Template]:
-    try:
-        raw = yaml.safe_load(STATEMENTS_FILE.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise StatementError(f"{STATEMENTS_FILE}: cannot be read: {exc}") from None
-    if not isinstance(raw, dict):
-        raise StatementError(f"{STATEMENTS_FILE}: must map statement keys to templates")
     env = make_environment()
     out: dict[str, Template] = {}
-    for key, text in raw.items():
-        if not isinstance(text, str):
-            raise StatementError(f"{STATEMENTS_FILE}: statement {key!r} must be a string")
-        out[str(key)] = env.from_string(" ".join(text.split()))
+    for path in sorted(STATEMENTS_DIR.glob("*.yaml")):
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise StatementError(f"{path}: cannot be read: {exc}") from None
+        if not isinstance(raw, dict):
+            raise StatementError(f"{path}: must map statement keys to templates")
+        for key, text in raw.items():
+            if not isinstance(text, str):
+                raise StatementError(f"{path}: statement {key!r} must be a string")
+            if str(key) in out:
+                raise StatementError(f"{path}: statement {key!r} is defined twice")
+            out[str(key)] = env.from_string(" ".join(text.split()))
     return out
 
 
@@ -82,7 +85,7 @@ def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
     try:
         template = _templates()[key]
     except KeyError:
-        raise StatementError(f"unknown statement {key!r} (not in {STATEMENTS_FILE.name})") from None
+        raise StatementError(f"unknown statement {key!r} (not in {STATEMENTS_DIR})") from None
     try:
         return template.render(**(params or {}))
     except Exception as exc:  # jinja2 UndefinedError and friends

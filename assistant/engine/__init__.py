@@ -1,8 +1,91 @@
-"""The guideline engine: Facts -> Assessment. (Stub: replaced by the rules.)"""
+"""The guideline engine: Facts -> Assessment, by small rules grouped by topic, each traced and cited."""
 
-from assistant.engine.model import Assessment
+from __future__ import annotations
+
+import importlib
+
+from assistant.engine.model import (
+    REGISTRY,
+    TOPICS,
+    Assessment,
+    Category,
+    Decision,
+    Finding,
+    Recommendation,
+    Rule,
+    Section,
+    TraceStep,
+)
 from assistant.facts import Facts, Intent
+
+__all__ = [
+    "assess",
+    "all_rules",
+    "Assessment",
+    "Category",
+    "Decision",
+    "Finding",
+    "Recommendation",
+    "Section",
+]
+
+# One module per topic; a topic without its module yet is simply skipped.
+_RULE_MODULES = [f"assistant.engine.{topic}" for topic in TOPICS]
+_loaded = False
+_ordered: list[Rule] = []
+
+
+def _load_rules() -> list[Rule]:
+    global _loaded, _ordered
+    if not _loaded:
+        for name in _RULE_MODULES:
+            try:
+                importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+        order = {t: i for i, t in enumerate(TOPICS)}
+        _ordered = sorted(REGISTRY.rules, key=lambda r: order[r.topic])  # stable within a topic
+        _loaded = True
+    return _ordered
+
+
+def all_rules() -> list[Rule]:
+    return list(_load_rules())
+
+
+def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
+    cites: list[str] = list(rule.cites)
+    for rec in f.recommendations:
+        a.recommendations.append(rec)
+        cites.extend(c for c in rec.citations if c not in cites)
+    if f.category is not None:
+        a.classification.category = f.category
+        a.classification.lowest_t_score = f.lowest_t_score
+        a.classification.site = f.site
+        a.classification.basis = f.basis
+    if f.decision is not None:
+        a.decision = f.decision
+        a.because = f.because
+        if f.because:
+            cites.extend(c for c in f.because.citations if c not in cites)
+    for m in f.missing:
+        if m not in a.missing_facts:
+            a.missing_facts.append(m)
+    if f.very_high_risk is not None:
+        a.very_high_risk = f.very_high_risk
+    if f.out_of_scope:
+        a.in_scope = False
+    a.trace.append(TraceStep(rule=rule.id, used=f.used, result=f.result, threshold=f.threshold, cites=cites))
 
 
 def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: str = "us") -> Assessment:
-    return Assessment(facts=facts, intent=intent, profile=profile)
+    """Run every rule in topic order over the facts. Pure: the same input gives the same output."""
+    a = Assessment(facts=facts, intent=intent, profile=profile)
+    for rule in _load_rules():
+        finding = rule.fn(facts, a)
+        if finding is not None:
+            _apply(a, rule, finding)
+        if not a.in_scope:
+            break
+    return a

@@ -123,12 +123,30 @@ class Assessment(BaseModel):
         return [r for r in self.recommendations if r.section == section]
 
 
+class Finding(BaseModel):
+    """What one rule concluded. The engine applies it to the assessment and records the trace."""
+
+    result: str  # short conclusion for the trace, e.g. "osteopenia (lowest T -1.7 at femoral neck)"
+    used: list[str] = Field(default_factory=list)  # fact paths read, e.g. ["t_scores", "frax.major"]
+    threshold: str | None = None  # e.g. "FRAX major >= 20% or hip >= 3%"
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    category: Category | None = None  # set the classification (diagnosis rules)
+    lowest_t_score: float | None = None
+    site: Site | None = None
+    basis: str | None = None
+    decision: Decision | None = None  # set the treatment decision (decision rules; last one wins)
+    because: Because | None = None
+    missing: list[str] = Field(default_factory=list)  # facts that would change the answer
+    very_high_risk: bool | None = None
+    out_of_scope: bool = False
+
+
 @dataclass
 class Rule:
     id: str
     topic: str
     cites: tuple[str, ...]
-    fn: Callable[..., Any]
+    fn: Callable[[Facts, Assessment], Finding | None]
 
 
 @dataclass
@@ -136,6 +154,10 @@ class Registry:
     rules: list[Rule] = field(default_factory=list)
 
     def rule(self, rule_id: str, topic: str, cites: list[str] | tuple[str, ...] = ()) -> Callable:
+        """Register `fn(facts, assessment_so_far) -> Finding | None` under `rule_id` and `topic`."""
+        if topic not in TOPICS:
+            raise ValueError(f"unknown topic {topic!r}; one of {TOPICS}")
+
         def wrap(fn: Callable) -> Callable:
             if any(r.id == rule_id for r in self.rules):
                 raise ValueError(f"duplicate rule id {rule_id!r}")
@@ -145,6 +167,23 @@ class Registry:
 
         return wrap
 
+
+# Rules run topic by topic in this order; within a topic, in registration order.
+TOPICS: tuple[str, ...] = (
+    "scope",
+    "diagnosis",
+    "risk",
+    "decision",
+    "evidence",
+    "workup",
+    "universal",
+    "drugs",
+    "safety",
+    "monitoring",
+    "duration",
+    "special",
+    "pitfalls",
+)
 
 REGISTRY = Registry()
 rule = REGISTRY.rule
