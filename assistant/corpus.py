@@ -39,7 +39,7 @@ class Reference(BaseModel):
     title: str
     authors: str | None = None
     source: str  # journal / publisher and volume, or the organisation
-    year: int
+    year: int | None = None  # None only when the sources sheet gives no year (some drug labels)
     url: str | None = None
     doi: str | None = None
     pmid: str | None = None
@@ -54,8 +54,8 @@ class Reference(BaseModel):
 
     @field_validator("year")
     @classmethod
-    def _year(cls, v: int) -> int:
-        if not 1900 <= v <= 2100:
+    def _year(cls, v: int | None) -> int | None:
+        if v is not None and not 1900 <= v <= 2100:
             raise ValueError("year out of range")
         return v
 
