@@ -1,0 +1,305 @@
+"""Assessment -> Answer: the words, the numbered citations and the three formats (text, Markdown, JSON).
+
+Templates in prompts/ hold the wording; this module holds only the selection and numbering logic.
+Citation numbers are given in order of first use in the shown answer, and each number resolves to a
+stored passage (and through it to a reference).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import yaml
+from jinja2 import Template
+
+from assistant.corpus import Corpus, default_corpus
+from assistant.engine.model import Assessment, Decision, Recommendation, Section
+from assistant.facts import Intent
+from assistant.statements import PROMPTS_DIR, make_environment, render_statement
+
+SCHEMA = "assistant.answer/1"
+
+
+@dataclass(frozen=True)
+class Prompts:
+    text: Template
+    markdown: Template
+    disclaimer: str
+    labels: dict[str, dict[str, str]]
+    sections: dict[str, list[str] | str]
+    messages: dict[str, Template]
+    notes: dict[str, Template]
+
+
+@lru_cache(maxsize=1)
+def prompts() -> Prompts:
+    """Load and compile every template in prompts/ once per process."""
+    env = make_environment()
+    messages_raw = yaml.safe_load((PROMPTS_DIR / "messages.yaml").read_text(encoding="utf-8"))
+    notes_raw = messages_raw.pop("notes", {})
+    return Prompts(
+        text=env.from_string((PROMPTS_DIR / "answer.txt.j2").read_text(encoding="utf-8")),
+        markdown=env.from_string((PROMPTS_DIR / "answer.md.j2").read_text(encoding="utf-8")),
+        disclaimer=" ".join((PROMPTS_DIR / "disclaimer.txt").read_text(encoding="utf-8").split()),
+        labels=yaml.safe_load((PROMPTS_DIR / "labels.yaml").read_text(encoding="utf-8")),
+        sections=yaml.safe_load((PROMPTS_DIR / "sections.yaml").read_text(encoding="utf-8")),
+        messages={k: env.from_string(v) for k, v in messages_raw.items()},
+        notes={k: env.from_string(v) for k, v in notes_raw.items()},
+    )
+
+
+def message(key: str, **params: Any) -> str:
+    """A short fixed message from prompts/messages.yaml, filled in."""
+    return prompts().messages[key].render(**params)
+
+
+def label(kind: str, key: str) -> str:
+    return prompts().labels.get(kind, {}).get(key, key.replace("_", " "))
+
+
+@dataclass
+class Item:
+    text: str
+    citations: list[int] = field(default_factory=list)
+    rec: Recommendation | None = None
+
+    def rendered(self, style: str = "text") -> str:
+        if not self.citations:
+            return self.text
+        marks = ", ".join(str(n) for n in self.citations)
+        return f"{self.text} [{marks}]"
+
+
+@dataclass
+class AnswerSection:
+    title: str
+    items: list[Item]
+
+
+@dataclass
+class SourceLine:
+    number: int
+    passage_id: str
+    label: str
+
+
+@dataclass
+class Answer:
+    """One rendered answer: everything a front end needs, in order."""
+
+    question: str
+    assessment: Assessment
+    headline: Item | None
+    sections: list[AnswerSection]
+    citations: list[str]  # passage ids; citation n is citations[n - 1]
+    preface: list[str] = field(default_factory=list)
+    follow_up: str | None = None
+    disclaimer: str = ""
+    title: str | None = None
+    corpus: Corpus | None = None
+
+    # -- formats -----------------------------------------------------------------------------
+    def _source_lines(self) -> list[SourceLine]:
+        corpus = self.corpus or default_corpus()
+        out = []
+        for n, pid in enumerate(self.citations, start=1):
+            p = corpus.passages[pid]
+            ref = corpus.references[p.ref]
+            who = f"{ref.authors.split(',')[0]} et al. " if ref.authors and "," in ref.authors else ""
+            if ref.authors and "," not in ref.authors:
+                who = f"{ref.authors}. "
+            out.append(SourceLine(n, pid, f"{who}{ref.title}. {ref.source} ({ref.year}). {p.where}."))
+        return out
+
+    def _context(self, style: str) -> dict[str, Any]:
+        return {
+            "preface": self.preface,
+            "title": self.title,
+            "headline": self.headline.rendered(style) if self.headline else None,
+            "sections": [
+                {"title": s.title, "items": [i.rendered(style) for i in s.items]} for s in self.sections
+            ],
+            "sources": self._source_lines(),
+            "follow_up": self.follow_up,
+            "disclaimer": self.disclaimer,
+        }
+
+    def text(self) -> str:
+        return prompts().text.render(**self._context("text")).rstrip() + "\n"
+
+    def markdown(self) -> str:
+        return prompts().markdown.render(**self._context("markdown")).rstrip() + "\n"
+
+    def as_dict(self) -> dict[str, Any]:
+        a = self.assessment
+        corpus = self.corpus or default_corpus()
+        cls = a.classification
+        all_passages = a.cited_passages()
+        refs: dict[str, None] = {}
+        for pid in all_passages:
+            refs.setdefault(corpus.passages[pid].ref, None)
+        return {
+            "schema": SCHEMA,
+            "question": self.question,
+            "in_scope": a.in_scope,
+            "intent": a.intent.value,
+            "profile": a.profile,
+            "facts": a.facts.contract_dict(),
+            "classification": {
+                "category": cls.category.value if cls.category else None,
+                "lowest_t_score": cls.lowest_t_score,
+                "site": cls.site.value if cls.site else None,
+                "basis": cls.basis,
+            },
+            "decision": {
+                "pharmacologic_treatment": a.decision.value,
+                "because": self.headline.text if self.headline and a.because else None,
+            },
+            "very_high_risk": a.very_high_risk,
+            "recommendations": [
+                {
+                    "id": r.id,
+                    "section": r.section.value,
+                    "text": render_statement(r.statement, r.params),
+                    "citations": list(r.citations),
+                    "urgency": r.urgency.value,
+                }
+                for r in a.recommendations
+            ],
+            "missing_facts": list(a.missing_facts),
+            "references": [
+                {
+                    "id": rid,
+                    "title": corpus.references[rid].title,
+                    "source": corpus.references[rid].source,
+                    "year": corpus.references[rid].year,
+                    "url": corpus.references[rid].url,
+                }
+                for rid in refs
+            ],
+            "citations": [
+                {"n": s.number, "passage": s.passage_id, "ref": corpus.passages[s.passage_id].ref}
+                for s in self._source_lines()
+            ],
+            "preface": self.preface,
+            "text": self.text(),
+            "disclaimer": self.disclaimer,
+            "trace": [t.model_dump(mode="json") for t in a.trace],
+        }
+
+    def json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=False)
+
+    def format(self, fmt: str) -> str:
+        if fmt == "markdown":
+            return self.markdown()
+        if fmt in ("json", "jsonl"):
+            return self.json() + "\n"
+        return self.text()
+
+
+# -- building ------------------------------------------------------------------------------------
+def _shown_sections(intent: Intent) -> list[str] | None:
+    wanted = prompts().sections.get(intent.value, "all")
+    return None if wanted == "all" else list(wanted)
+
+
+def clarifications(a: Assessment) -> list[str]:
+    """Questions set aside, contradictions and parser notes, worded for the user."""
+    p = prompts()
+    out: list[str] = []
+    for q in a.facts.questions:
+        out.append(message("question", field=label("fields", q.field), value=q.value, reason=q.reason))
+    for c in a.facts.contradictions:
+        out.append(message("contradiction", field=label("fields", c.field), values=c.values))
+    for n in a.facts.notes:
+        tmpl = p.notes.get(n.kind)
+        if tmpl is not None:
+            out.append(tmpl.render(field=_field_label(n.field), values=n.values))
+    return out
+
+
+def _field_label(path: str) -> str:
+    head, _, tail = path.partition(".")
+    if head in ("t_scores", "z_scores") and tail:
+        return f"the {label('sites', tail)} {'T' if head == 't_scores' else 'Z'}-score"
+    return label("fields", path)
+
+
+def build_answer(
+    question: str,
+    a: Assessment,
+    *,
+    preface: list[str] | None = None,
+    corpus: Corpus | None = None,
+    sections: list[str] | None = None,
+) -> Answer:
+    """Select the sections the question asks for, word every statement and number the citations."""
+    numbers: dict[str, int] = {}
+
+    def cite(ids: list[str]) -> list[int]:
+        out = []
+        for pid in ids:
+            if pid not in numbers:
+                numbers[pid] = len(numbers) + 1
+            if numbers[pid] not in out:
+                out.append(numbers[pid])
+        return out
+
+    headline: Item | None = None
+    if a.because is not None and a.decision != Decision.NA:
+        headline = Item(render_statement(a.because.statement, a.because.params), cite(a.because.citations))
+
+    wanted = sections if sections is not None else _shown_sections(a.intent)
+    by_section: dict[Section, list[Recommendation]] = {}
+    for r in a.recommendations:
+        by_section.setdefault(r.section, []).append(r)
+
+    out_sections: list[AnswerSection] = []
+    for section in Section:
+        if wanted is not None and section.value not in wanted:
+            continue
+        if section == Section.CLARIFY:
+            notes = clarifications(a)
+            if notes:
+                out_sections.append(AnswerSection(section.value, [Item(t) for t in notes]))
+            continue
+        recs = by_section.get(section, [])
+        if section == Section.BOTTOM_LINE and headline is None and recs:
+            first, recs = recs[0], recs[1:]
+            headline = Item(render_statement(first.statement, first.params), cite(first.citations), first)
+        if not recs:
+            continue
+        items = [Item(render_statement(r.statement, r.params), cite(r.citations), r) for r in recs]
+        title = "Also" if section == Section.BOTTOM_LINE else section.value
+        out_sections.append(AnswerSection(title, items))
+
+    follow_up = None
+    if a.missing_facts and a.in_scope:
+        follow_up = message("follow_up", missing=[label("fields", m) for m in a.missing_facts])
+
+    title = None
+    cls = a.classification
+    if cls.category is not None and a.in_scope:
+        title = message(
+            "title",
+            category_label=label("categories", cls.category.value),
+            lowest=cls.lowest_t_score,
+            site=label("sites", cls.site.value) if cls.site else None,
+        )
+
+    return Answer(
+        question=question,
+        assessment=a,
+        headline=headline,
+        sections=out_sections,
+        citations=list(numbers),
+        preface=list(preface or []),
+        follow_up=follow_up,
+        disclaimer=prompts().disclaimer,
+        title=title,
+        corpus=corpus,
+    )
