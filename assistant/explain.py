@@ -88,7 +88,7 @@ def show_sources(answer: Answer, number: int | None = None) -> str:
                 "passage_id": pid,
                 "where": p.where,
                 "text": p.text,
-                "reference": f"{authors}{ref.title}. {ref.source} ({ref.year}).",
+                "reference": f"{authors}{ref.title}. {ref.source}" + (f" ({ref.year})." if ref.year else "."),
                 "url": ref.url,
             }
         )

@@ -111,7 +111,8 @@ class Answer:
             who = f"{ref.authors.split(',')[0]} et al. " if ref.authors and "," in ref.authors else ""
             if ref.authors and "," not in ref.authors:
                 who = f"{ref.authors}. "
-            out.append(SourceLine(n, pid, f"{who}{ref.title}. {ref.source} ({ref.year}). {p.where}."))
+            year = f" ({ref.year})" if ref.year else ""
+            out.append(SourceLine(n, pid, f"{who}{ref.title}. {ref.source}{year}. {p.where}."))
         return out
 
     def _context(self, style: str) -> dict[str, Any]:
