@@ -16,11 +16,11 @@ chat: $(STAMP)
 	$(BIN)/assistant chat
 
 test: $(STAMP)
-	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check assistant tests benchmarks
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/assistant bench
