@@ -1,0 +1,1 @@
+"""pytest plugin: collects transcript files (placeholder until the replay layer lands)."""
