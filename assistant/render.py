@@ -104,16 +104,9 @@ class Answer:
     # -- formats -----------------------------------------------------------------------------
     def _source_lines(self) -> list[SourceLine]:
         corpus = self.corpus or default_corpus()
-        out = []
-        for n, pid in enumerate(self.citations, start=1):
-            p = corpus.passages[pid]
-            ref = corpus.references[p.ref]
-            who = f"{ref.authors.split(',')[0]} et al. " if ref.authors and "," in ref.authors else ""
-            if ref.authors and "," not in ref.authors:
-                who = f"{ref.authors}. "
-            year = f" ({ref.year})" if ref.year else ""
-            out.append(SourceLine(n, pid, f"{who}{ref.title}. {ref.source}{year}. {p.where}."))
-        return out
+        return [
+            SourceLine(n, pid, reference_label(corpus, pid)) for n, pid in enumerate(self.citations, start=1)
+        ]
 
     def _context(self, style: str) -> dict[str, Any]:
         return {
@@ -121,7 +114,7 @@ class Answer:
             "title": self.title,
             "headline": self.headline.rendered(style) if self.headline else None,
             "sections": [
-                {"title": s.title, "items": [i.rendered(style) for i in s.items]} for s in self.sections
+                {"title": s.title, "entries": [i.rendered(style) for i in s.items]} for s in self.sections
             ],
             "sources": self._source_lines(),
             "follow_up": self.follow_up,
@@ -200,6 +193,25 @@ class Answer:
         if fmt in ("json", "jsonl"):
             return self.json() + "\n"
         return self.text()
+
+
+def reference_label(corpus: Corpus, pid: str) -> str:
+    """'LeBoff MS et al. The clinician's guide ... Osteoporos Int 2022;33:2049-2102. Who should be treated.'"""
+    p = corpus.passages[pid]
+    ref = corpus.references[p.ref]
+    parts: list[str] = []
+    if ref.authors:
+        first = ref.authors.split(",")[0].strip().rstrip(".")
+        if "(" in first and ")" not in first:
+            first = first.split("(")[0].strip()
+        parts.append(first if first.endswith("et al") or "," not in ref.authors else f"{first} et al")
+    parts.append(ref.title.rstrip("."))
+    source = ref.source.rstrip(".")
+    if ref.year and str(ref.year) not in source:
+        source = f"{source} ({ref.year})"
+    parts.append(source)
+    parts.append(p.where.rstrip("."))
+    return ". ".join(parts) + "."
 
 
 # -- building ------------------------------------------------------------------------------------
