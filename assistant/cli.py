@@ -115,11 +115,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_corpus_check() -> int:
     from assistant.corpus import CorpusError, load_corpus
     from assistant.engine import all_rules
-    from assistant.statements import StatementError, statement_keys
+    from assistant.statements import StatementError, check_statements
 
     try:
         corpus = load_corpus()
-        keys = statement_keys()
+        keys = check_statements()
     except (CorpusError, StatementError) as exc:
         print(f"assistant corpus check: {exc}", file=sys.stderr)
         return 2
@@ -132,7 +132,7 @@ def cmd_corpus_check() -> int:
     cited = {pid for r in rules for pid in r.cites}
     print(
         f"corpus ok: {len(corpus.references)} references, {len(corpus.passages)} passages, "
-        f"{len(rules)} rules ({len(cited)} passages cited by rule declarations), {len(keys)} statements"
+        f"{len(rules)} rules ({len(cited)} passages cited by rule declarations), {keys} statements"
         if not problems
         else f"corpus has {len(problems)} problem(s)"
     )
