@@ -1,4 +1,9 @@
-"""Follow-ups about an answer already given: "why?", "sources" / "show 2", "what do you need?"."""
+"""Follow-ups about an answer already given: "why?", "sources" / "show 2", "what do you need?".
+
+"why?" is read off the trace: the rules that decided (scope, diagnosis, risk, decision) with the
+facts each used and where those facts came from, the threshold and the passage cited; then the
+other rules that applied, one line each.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,30 @@ from functools import lru_cache
 
 from jinja2 import Template
 
-from assistant.engine.model import Assessment, Decision
+from assistant.corpus import Corpus, default_corpus
+from assistant.engine import all_rules
+from assistant.engine.model import Assessment, Decision, TraceStep
+from assistant.facts import Facts, Site
 from assistant.render import Answer, label
 from assistant.statements import PROMPTS_DIR, make_environment, num
 
+# Rule topics whose steps explain the classification and the treatment decision.
+DECIDING_TOPICS = ("scope", "diagnosis", "risk", "decision")
 
-@lru_cache(maxsize=4)
+
+@lru_cache(maxsize=8)
 def _template(name: str) -> Template:
     return make_environment().from_string((PROMPTS_DIR / name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _topics() -> dict[str, str]:
+    return {r.id: r.topic for r in all_rules()}
+
+
+def _span(f: Facts, path: str) -> str:
+    span = f.sources.get(path)
+    return f'  (from "{span.text}")' if span else ""
 
 
 def fact_lines(a: Assessment) -> list[str]:
@@ -22,8 +43,7 @@ def fact_lines(a: Assessment) -> list[str]:
     out: list[str] = []
 
     def add(path: str, shown: str) -> None:
-        span = f.sources.get(path)
-        out.append(f'{shown}  (from "{span.text}")' if span else shown)
+        out.append(shown + _span(f, path))
 
     if f.age is not None:
         add("age", f"age {f.age}")
@@ -47,7 +67,7 @@ def fact_lines(a: Assessment) -> list[str]:
         sites = ", ".join(s.value for s in f.fracture_sites)
         text = "prior fragility fracture" if f.prior_fragility_fracture else "no prior fragility fracture"
         add("prior_fragility_fracture", text + (f" ({sites})" if sites else ""))
-    for name in ("glucocorticoids", "egfr", "vitamin_d", "calcium"):
+    for name in ("glucocorticoids", "glucocorticoid_dose_mg", "egfr", "vitamin_d", "calcium"):
         value = getattr(f, name)
         if value is not None:
             shown = ("yes" if value else "no") if isinstance(value, bool) else num(value)
@@ -55,26 +75,116 @@ def fact_lines(a: Assessment) -> list[str]:
     for med in f.medications:
         years = f" for {num(med.years)} years" if med.years is not None else ""
         out.append(f"{med.name} ({med.status.value}){years}")
-    for key, value in sorted(f.conditions.items()):
+    for key, value in f.conditions.items():
         add(f"conditions.{key}", f"{label('fields', key)}: {'yes' if value else 'no'}")
     return out
 
 
-def explain(a: Assessment, answer: Answer) -> str:
-    because = answer.headline.text if answer.headline and a.because else None
+def _used(f: Facts, path: str) -> list[str]:
+    """One fact path of a trace step as values with their words: 'FRAX major 11% (from "...")'."""
+    head, _, tail = path.partition(".")
+    if head in ("t_scores", "z_scores"):
+        letter = "T" if head == "t_scores" else "Z"
+        scores = getattr(f, head)
+        sites = [Site(tail)] if tail and tail in Site._value2member_map_ else list(scores)
+        return [
+            f"{label('sites', s.value)} {letter}-score {num(scores[s])}{_span(f, f'{head}.{s.value}')}"
+            for s in sites
+            if s in scores
+        ] or [f"{label('fields', path)}: not given"]
+    if head == "frax":
+        parts = [tail] if tail else ["major", "hip"]
+        out = []
+        for part in parts:
+            value = getattr(f.frax, part, None) if f.frax else None
+            if value is None:
+                out.append(f"FRAX {part}: not given")
+            else:
+                out.append(f"FRAX {part} {num(value)}%{_span(f, f'frax.{part}')}")
+        return out
+    if head == "conditions" and tail:
+        value = f.conditions.get(tail)
+        shown = "not stated" if value is None else ("yes" if value else "no")
+        return [f"{label('fields', tail)}: {shown}{_span(f, path)}"]
+    if head == "medications":
+        return [f"{m.name} ({m.status.value})" for m in f.medications] or ["osteoporosis drugs: none stated"]
+    if head == "fracture_sites":
+        return [f"fracture sites: {', '.join(s.value for s in f.fracture_sites) or 'none stated'}"]
+    if head in Facts.model_fields:
+        value = getattr(f, head)
+        if value is None:
+            return [f"{label('fields', head)}: not given"]
+        if isinstance(value, bool):
+            shown = "yes" if value else "no"
+        elif hasattr(value, "value"):
+            shown = str(value.value)
+        else:
+            shown = num(value)
+        return [f"{label('fields', head)}: {shown}{_span(f, head)}"]
+    return [path]
+
+
+def _passages(step: TraceStep, answer: Answer, corpus: Corpus) -> list[dict[str, object]]:
+    out = []
+    for pid in step.cites:
+        p = corpus.passages.get(pid)
+        if p is None:
+            continue
+        number = answer.citations.index(pid) + 1 if pid in answer.citations else None
+        out.append({"id": pid, "where": p.where, "text": " ".join(p.text.split()), "number": number})
+    return out
+
+
+def explain(a: Assessment, answer: Answer, hypothetical: bool = False) -> str:
+    """Why the answer is what it is: the deciding rules with facts, thresholds and passages."""
+    corpus = answer.corpus or default_corpus()
+    topics = _topics()
+    because = answer.headline.rendered() if answer.headline and a.because else None
     decision = None
     if a.decision != Decision.NA:
         decision = f"pharmacologic treatment {label('decisions', a.decision.value)}"
-    return _template("why.txt.j2").render(
-        decision=decision, because=because, steps=a.trace, facts=fact_lines(a)
-    ).rstrip() + "\n"
+    cls = a.classification
+    classification = None
+    if cls.category is not None:
+        classification = label("categories", cls.category.value)
+        if cls.lowest_t_score is not None:
+            classification += f" (lowest T-score {num(cls.lowest_t_score)}"
+            classification += f" at the {label('sites', cls.site.value)})" if cls.site else ")"
+    steps = []
+    others = []
+    for step in a.trace:
+        if topics.get(step.rule) in DECIDING_TOPICS:
+            facts = [line for path in step.used for line in _used(a.facts, path)]
+            steps.append(
+                {
+                    "rule": step.rule,
+                    "result": step.result,
+                    "facts": list(dict.fromkeys(facts)),
+                    "threshold": step.threshold,
+                    "passages": _passages(step, answer, corpus),
+                }
+            )
+        else:
+            others.append(step)
+    return (
+        _template("why.txt.j2")
+        .render(
+            hypothetical=hypothetical,
+            decision=decision,
+            because=because,
+            classification=classification,
+            steps=steps,
+            others=others,
+            facts=fact_lines(a),
+        )
+        .rstrip()
+        + "\n"
+    )
 
 
 def show_sources(answer: Answer, number: int | None = None) -> str:
-    corpus = answer.corpus
-    from assistant.corpus import default_corpus
-
-    corpus = corpus or default_corpus()
+    """The passages the last answer cites (all, or citation `number`), each with its reference."""
+    corpus = answer.corpus or default_corpus()
     rows = []
     for n, pid in enumerate(answer.citations, start=1):
         if number is not None and n != number:
@@ -82,13 +192,14 @@ def show_sources(answer: Answer, number: int | None = None) -> str:
         p = corpus.passages[pid]
         ref = corpus.references[p.ref]
         authors = f"{ref.authors}. " if ref.authors else ""
+        year = f" ({ref.year})" if getattr(ref, "year", None) else ""
         rows.append(
             {
                 "number": n,
                 "passage_id": pid,
                 "where": p.where,
-                "text": p.text,
-                "reference": f"{authors}{ref.title}. {ref.source}" + (f" ({ref.year})." if ref.year else "."),
+                "text": " ".join(p.text.split()),
+                "reference": f"{authors}{ref.title}. {ref.source}{year}.",
                 "url": ref.url,
             }
         )
@@ -101,4 +212,11 @@ def show_sources(answer: Answer, number: int | None = None) -> str:
 
 
 def missing(a: Assessment) -> str:
-    return _template("missing.txt.j2").render(missing=[label("fields", m) for m in a.missing_facts]).rstrip() + "\n"
+    """The facts that would change or sharpen the answer, most decisive first (the engine's order)."""
+    decision = label("decisions", a.decision.value) if a.decision != Decision.NA else None
+    return (
+        _template("missing.txt.j2")
+        .render(missing=[label("fields", m) for m in a.missing_facts], decision=decision)
+        .rstrip()
+        + "\n"
+    )
