@@ -1,0 +1,417 @@
+"""Drug choice: first-line oral bisphosphonates, parenteral alternatives, kidney limits, anabolic-first for
+very high risk, raloxifene as a limited option, and what the current drug means.
+
+Doses and limits are the labels' (facts.md §6, sources.md §7). Left out as [U]: risedronate 150 mg
+monthly. New starts are offered only when treatment is indicated or conditional, or when the question is
+about drug choice, dose or kidney dosing; a drug is never offered below its kidney cut-off.
+"""
+
+from __future__ import annotations
+
+from assistant.engine.model import Assessment, Decision, Finding, Recommendation, Section, Urgency, rule
+from assistant.facts import Facts, Intent, Sex
+
+ACP_FIRST = "acp-2023#bisphosphonate-first-line"
+ACP_ANABOLIC = "acp-2023#anabolic-very-high-risk"
+ENDO_FIRST = "endo-2019#first-line"
+ENDO_ANABOLIC = "endo-2019#anabolic"
+ENDO_RALOXIFENE = "endo-2019#raloxifene"
+ENDO_ROMO = "endo-2020#romosozumab"
+AACE_VHR = "aace-2020#very-high-risk-initial"
+ALN = "label-alendronate#dosing"
+RIS = "label-risedronate#dosing"
+IBN = "label-ibandronate#dosing"
+ZOL = "label-zoledronic-acid#dosing"
+DEN = "label-denosumab#dosing"
+TPTD = "label-teriparatide#dosing"
+ABL = "label-abaloparatide#dosing"
+ROMO = "label-romosozumab#dosing"
+RLX = "label-raloxifene#dosing"
+
+# Doses (labels).
+ALENDRONATE_WEEKLY_MG = 70
+RISEDRONATE_WEEKLY_MG = 35
+IBANDRONATE_MONTHLY_MG = 150
+ZOLEDRONIC_ACID_YEARLY_MG = 5
+DENOSUMAB_MG = 60
+DENOSUMAB_EVERY_MONTHS = 6
+TERIPARATIDE_DAILY_MCG = 20
+ABALOPARATIDE_DAILY_MCG = 80
+ROMOSOZUMAB_MONTHLY_MG = 210
+ROMOSOZUMAB_DOSES = 12
+RALOXIFENE_DAILY_MG = 60
+UPRIGHT_MINUTES = 30  # stay upright after an oral bisphosphonate (alendronate, risedronate labels)
+WATER_ML = 240  # a full glass of plain water (alendronate label)
+
+# Kidney limits, creatinine clearance mL/min, below which the label says not recommended / contraindicated.
+RENAL_CUTOFF: dict[str, float] = {
+    "alendronate": 35.0,  # not recommended < 35 (label-alendronate)
+    "risedronate": 30.0,  # not recommended < 30 (label-risedronate)
+    "ibandronate": 30.0,  # not recommended < 30 (label-ibandronate)
+    "zoledronic_acid": 35.0,  # contraindicated < 35 (label-zoledronic-acid)
+}
+# Denosumab: no dose change, but a boxed warning on severe hypocalcaemia below eGFR 30 or on dialysis.
+DENOSUMAB_ADVANCED_CKD_EGFR = 30.0
+
+ORAL_BISPHOSPHONATES = ("alendronate", "risedronate", "ibandronate")
+BISPHOSPHONATES = (*ORAL_BISPHOSPHONATES, "zoledronic_acid")
+ANTIRESORPTIVES = (*BISPHOSPHONATES, "denosumab", "raloxifene")
+ANABOLICS = ("teriparatide", "abaloparatide", "romosozumab")
+
+_ALIASES = {
+    "zoledronate": "zoledronic_acid",
+    "zoledronic acid": "zoledronic_acid",
+    "zoledronic-acid": "zoledronic_acid",
+}
+
+DRUG_INTENTS = (Intent.DRUG_CHOICE, Intent.DOSE, Intent.RENAL_DOSING, Intent.COMPARE)
+
+
+def canonical(name: str) -> str:
+    key = name.strip().lower()
+    return _ALIASES.get(key, key.replace(" ", "_").replace("-", "_"))
+
+
+def current(f: Facts) -> list[str]:
+    """Osteoporosis drugs the patient takes now (canonical names, in the order given)."""
+    return [canonical(n) for n in f.current_drugs()]
+
+
+def ever_took(f: Facts, drug: str) -> bool:
+    return any(canonical(m.name) == drug for m in f.medications if m.status.value in ("affirmed", "historical"))
+
+
+def renal_allows(drug: str, egfr: float | None) -> bool | None:
+    """True if kidney function allows the drug, False if below its cut-off, None if unknown."""
+    cutoff = RENAL_CUTOFF.get(drug)
+    if cutoff is None:
+        return True
+    if egfr is None:
+        return None
+    return egfr >= cutoff
+
+
+def oral_unsuitable_reasons(f: Facts) -> list[str]:
+    out: list[str] = []
+    if f.has("oesophageal_disorder"):
+        out.append("an oesophageal disorder")
+    if f.has("cannot_stay_upright"):
+        out.append("inability to sit or stand upright after the dose")
+    if f.has("hypocalcaemia"):
+        out.append("hypocalcaemia")
+    return out
+
+
+def drugs_relevant(f: Facts, a: Assessment) -> bool:
+    """New drug starts are discussed when treatment is indicated or conditional, or the question asks."""
+    return a.decision in (Decision.YES, Decision.CONDITIONAL) or a.intent in DRUG_INTENTS
+
+
+def mode(a: Assessment) -> str:
+    """How firmly to phrase a new start: 'yes' (indicated) or 'if' (if treatment is indicated)."""
+    return "yes" if a.decision == Decision.YES else "if"
+
+
+def on_antiresorptive(f: Facts) -> bool:
+    return any(d in ANTIRESORPTIVES for d in current(f))
+
+
+def _rec(
+    rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
+) -> Recommendation:
+    return Recommendation(
+        id=rid, section=Section.DRUGS, statement=statement, params=dict(params), citations=cites, urgency=urgency
+    )
+
+
+def _romosozumab_block(f: Facts) -> str | None:
+    """Why romosozumab is not offered, or None if it may be (subject to the recent-MI question)."""
+    if f.has("recent_mi_or_stroke"):
+        return "recent"
+    if f.has("mi_or_stroke_history"):
+        return "history"
+    if f.sex == Sex.MALE:
+        return "male"
+    return None
+
+
+@rule("drug-anabolic-first", topic="drugs", cites=[AACE_VHR, ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO])
+def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
+    if not a.very_high_risk or not drugs_relevant(f, a):
+        return None
+    if any(d in ANABOLICS for d in current(f)):
+        return None  # drug-current-therapy speaks to the course already under way
+    recs: list[Recommendation] = []
+    if not any(r.id == "very-high-risk-sequence" for r in a.recommendations):  # engine A may have said it
+        recs.append(
+            _rec(
+                "drug-anabolic-sequence",
+                "drug_anabolic_sequence",
+                [AACE_VHR, ACP_ANABOLIC, ENDO_ANABOLIC],
+                Urgency.WARNING,
+                mode=mode(a),
+            )
+        )
+    recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG))
+    recs.append(_rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG))
+    missing: list[str] = []
+    block = _romosozumab_block(f)
+    if block is None:
+        unknown_cv = f.condition("recent_mi_or_stroke") is None
+        recs.append(
+            _rec(
+                "drug-romosozumab",
+                "drug_romosozumab",
+                [ROMO, ENDO_ROMO],
+                mg=ROMOSOZUMAB_MONTHLY_MG,
+                doses=ROMOSOZUMAB_DOSES,
+                ask_cv=unknown_cv,
+            )
+        )
+        if unknown_cv:
+            missing.append("recent_mi_or_stroke")
+    else:
+        recs.append(
+            _rec(
+                "drug-romosozumab-excluded",
+                "drug_romosozumab_excluded",
+                [ROMO, ENDO_ROMO],
+                Urgency.CRITICAL if block == "recent" else Urgency.WARNING,
+                reason=block,
+            )
+        )
+    return Finding(
+        result="very high risk: anabolic first, then antiresorptive" + (f" (no romosozumab: {block})" if block else ""),
+        used=["very_high_risk", "conditions.recent_mi_or_stroke", "conditions.mi_or_stroke_history", "sex"],
+        recommendations=recs,
+        missing=missing,
+    )
+
+
+@rule("drug-first-line-oral", topic="drugs", cites=[ACP_FIRST, ENDO_FIRST, ALN, RIS])
+def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
+    if not drugs_relevant(f, a):
+        return None
+    if on_antiresorptive(f):
+        return None  # drug-current-therapy covers the drug already taken
+    unsuitable = oral_unsuitable_reasons(f)
+    if unsuitable:
+        return Finding(
+            result="oral bisphosphonate unsuitable: " + ", ".join(unsuitable),
+            used=["conditions.oesophageal_disorder", "conditions.cannot_stay_upright", "conditions.hypocalcaemia"],
+        )
+    follow_on = bool(a.very_high_risk)
+    e = f.egfr
+    recs: list[Recommendation] = []
+    offered: list[str] = []
+    if renal_allows("alendronate", e) is not False:
+        recs.append(
+            _rec(
+                "drug-alendronate",
+                "drug_alendronate",
+                [ALN, ACP_FIRST, ENDO_FIRST],
+                mode=mode(a),
+                mg=ALENDRONATE_WEEKLY_MG,
+                follow_on=follow_on,
+                renal_unknown=e is None,
+                cutoff=RENAL_CUTOFF["alendronate"],
+            )
+        )
+        offered.append("alendronate")
+    if renal_allows("risedronate", e) is not False:
+        recs.append(
+            _rec(
+                "drug-risedronate",
+                "drug_risedronate",
+                [RIS, ENDO_FIRST],
+                mg=RISEDRONATE_WEEKLY_MG,
+                renal_unknown=e is None,
+                cutoff=RENAL_CUTOFF["risedronate"],
+                only_oral=renal_allows("alendronate", e) is False,
+            )
+        )
+        offered.append("risedronate")
+    if not recs:
+        return Finding(
+            result=f"no oral bisphosphonate: eGFR {e:g} below every oral cut-off",
+            used=["egfr"],
+            threshold="risedronate/ibandronate CrCl >= 30; alendronate >= 35",
+        )
+    recs.append(
+        _rec(
+            "drug-oral-administration",
+            "drug_oral_administration",
+            [ALN, RIS],
+            water_ml=WATER_ML,
+            minutes=UPRIGHT_MINUTES,
+        )
+    )
+    missing = ["egfr"] if e is None else []
+    return Finding(
+        result="oral bisphosphonate: " + ", ".join(offered) + (" (as follow-on)" if follow_on else ""),
+        used=["egfr", "very_high_risk", "conditions"],
+        threshold="alendronate CrCl >= 35; risedronate >= 30",
+        recommendations=recs,
+        missing=missing,
+    )
+
+
+@rule("drug-parenteral-alternatives", topic="drugs", cites=[ACP_FIRST, ZOL, DEN])
+def parenteral(f: Facts, a: Assessment) -> Finding | None:
+    if not drugs_relevant(f, a) or on_antiresorptive(f):
+        return None
+    unsuitable = oral_unsuitable_reasons(f)
+    e = f.egfr
+    alendronate_out = renal_allows("alendronate", e) is False
+    why = "oral-unsuitable" if unsuitable else ("renal" if alendronate_out else "alternative")
+    urgency = Urgency.WARNING if why != "alternative" else Urgency.INFO
+    recs = [
+        _rec(
+            "drug-parenteral-intro",
+            "drug_parenteral_intro",
+            [ACP_FIRST, ZOL, DEN],
+            urgency,
+            why=why,
+            reasons=unsuitable,
+            egfr=e,
+            hypocalcaemia=f.has("hypocalcaemia"),
+        )
+    ]
+    if renal_allows("zoledronic_acid", e) is not False:
+        recs.append(
+            _rec(
+                "drug-zoledronic-acid",
+                "drug_zoledronic_acid",
+                [ZOL],
+                mg=ZOLEDRONIC_ACID_YEARLY_MG,
+                renal_unknown=e is None,
+                cutoff=RENAL_CUTOFF["zoledronic_acid"],
+            )
+        )
+    advanced_ckd = (e is not None and e < DENOSUMAB_ADVANCED_CKD_EGFR) or f.has("dialysis")
+    recs.append(
+        _rec(
+            "drug-denosumab",
+            "drug_denosumab",
+            [DEN, ACP_FIRST],
+            mg=DENOSUMAB_MG,
+            months=DENOSUMAB_EVERY_MONTHS,
+            advanced_ckd=advanced_ckd,
+            ckd_egfr=DENOSUMAB_ADVANCED_CKD_EGFR,
+        )
+    )
+    return Finding(
+        result=f"parenteral options ({why})",
+        used=["egfr", "conditions"],
+        threshold="zoledronic acid CrCl >= 35; denosumab boxed warning eGFR < 30",
+        recommendations=recs,
+        missing=["egfr"] if e is None else [],
+    )
+
+
+@rule("drug-raloxifene", topic="drugs", cites=[RLX, ENDO_RALOXIFENE])
+def raloxifene(f: Facts, a: Assessment) -> Finding | None:
+    if not drugs_relevant(f, a) or f.sex == Sex.MALE or on_antiresorptive(f):
+        return None
+    asked = a.intent in (Intent.DRUG_CHOICE, Intent.COMPARE)
+    if not (asked or f.has("breast_cancer_risk")):
+        return None
+    if f.has("vte_history"):
+        rec = _rec("drug-raloxifene-excluded", "drug_raloxifene_excluded", [RLX], Urgency.WARNING)
+        return Finding(result="raloxifene excluded: past VTE", used=["conditions.vte_history"], recommendations=[rec])
+    rec = _rec(
+        "drug-raloxifene",
+        "drug_raloxifene",
+        [RLX, ENDO_RALOXIFENE],
+        mg=RALOXIFENE_DAILY_MG,
+        breast=f.has("breast_cancer_risk"),
+    )
+    return Finding(
+        result="raloxifene as a limited option", used=["sex", "conditions.breast_cancer_risk"], recommendations=[rec]
+    )
+
+
+@rule("drug-current-therapy", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN, TPTD, ABL, ROMO, RLX])
+def current_therapy(f: Facts, a: Assessment) -> Finding | None:
+    drugs = current(f)
+    if not drugs:
+        return None
+    cites = {
+        "alendronate": [ALN],
+        "risedronate": [RIS],
+        "ibandronate": [IBN],
+        "zoledronic_acid": [ZOL],
+        "denosumab": [DEN],
+        "teriparatide": [TPTD, ENDO_ANABOLIC],
+        "abaloparatide": [ABL, ENDO_ANABOLIC],
+        "romosozumab": [ROMO, ENDO_ROMO],
+        "raloxifene": [RLX],
+    }
+    recs: list[Recommendation] = []
+    for d in drugs:
+        if d not in cites:
+            continue
+        allowed = renal_allows(d, f.egfr)
+        recs.append(
+            _rec(
+                f"drug-current-{d.replace('_', '-')}",
+                "drug_current",
+                cites[d],
+                Urgency.WARNING if allowed is False else Urgency.INFO,
+                drug=d,
+                renal_ok=allowed,
+                egfr=f.egfr,
+                cutoff=RENAL_CUTOFF.get(d),
+                bisphosphonate=d in BISPHOSPHONATES,
+                denosumab=d == "denosumab",
+                anabolic=d in ANABOLICS,
+                raloxifene=d == "raloxifene",
+            )
+        )
+    if not recs:
+        return None
+    return Finding(result="current therapy: " + ", ".join(drugs), used=["medications", "egfr"], recommendations=recs)
+
+
+@rule("drug-renal-limits", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN])
+def renal_limits(f: Facts, a: Assessment) -> Finding | None:
+    if not (drugs_relevant(f, a) or current(f)):
+        return None
+    e = f.egfr
+    cites = [ALN, RIS, IBN, ZOL, DEN]
+    params = {
+        "aln": RENAL_CUTOFF["alendronate"],
+        "ris": RENAL_CUTOFF["risedronate"],
+        "zol": RENAL_CUTOFF["zoledronic_acid"],
+        "den": DENOSUMAB_ADVANCED_CKD_EGFR,
+        "crcl": f.egfr_is_crcl,
+    }
+    if e is None:
+        rec = _rec("drug-renal-limits", "drug_renal_unknown", cites, **params)
+        return Finding(
+            result="drug choice depends on kidney function (not given)",
+            used=["egfr"],
+            recommendations=[rec],
+            missing=["egfr"],
+        )
+    if e >= max(RENAL_CUTOFF.values()) and a.intent != Intent.RENAL_DOSING:
+        return Finding(result=f"eGFR {e:g}: no kidney limit applies", used=["egfr"])
+    allowed = [d for d in BISPHOSPHONATES if renal_allows(d, e)]
+    excluded = [d for d in BISPHOSPHONATES if not renal_allows(d, e)]
+    rec = _rec(
+        "drug-renal-limits",
+        "drug_renal_known",
+        cites,
+        Urgency.WARNING if excluded else Urgency.INFO,
+        egfr=e,
+        allowed=allowed,
+        excluded=excluded,
+        advanced_ckd=e < DENOSUMAB_ADVANCED_CKD_EGFR,
+        **params,
+    )
+    return Finding(
+        result=f"eGFR {e:g}: excluded " + (", ".join(excluded) or "none"),
+        used=["egfr"],
+        threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
+        recommendations=[rec],
+    )

@@ -1,0 +1,206 @@
+"""Duration and drug holidays: reassess bisphosphonates after 5 years oral / 3 years IV (ASBMR 2016, with
+the Endocrine Society 2019 variant), continue when still at high risk, otherwise consider a holiday; no
+holiday from denosumab; anabolic courses are finite and followed by an antiresorptive.
+"""
+
+from __future__ import annotations
+
+from assistant.engine.drugs import BISPHOSPHONATES, canonical
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, rule
+from assistant.facts import Facts, FractureSite, Intent, Medication, Site, Status
+
+ASBMR = "asbmr-2016#reassess"
+ENDO_HOLIDAY = "endo-2019#holiday"
+ENDO_DEN = "endo-2019#denosumab-no-stop"
+ECTS = "tsourdi-2021#denosumab-discontinuation"
+ENDO_ANABOLIC = "endo-2019#anabolic"
+ROMO = "label-romosozumab#dosing"
+ABL = "label-abaloparatide#dosing"
+AFF = "asbmr-2016#aff-risk"
+
+# ASBMR 2016: reassess after 5 years oral / 3 years IV; continue up to 10 / 6 years if still high risk;
+# otherwise a 2-3 year holiday.
+REVIEW_ORAL_YEARS = 5
+REVIEW_IV_YEARS = 3
+MAX_ORAL_YEARS = 10
+MAX_IV_YEARS = 6
+HOLIDAY_MIN_YEARS = 2
+HOLIDAY_MAX_YEARS = 3
+# Hip T-score at or below which risk stays high (ASBMR 2016).
+HIGH_RISK_HIP_T = -2.5
+# Endocrine Society 2019: reassess after 3-5 years; holiday up to 5 years.
+ENDO_REVIEW_MIN = 3
+ENDO_REVIEW_MAX = 5
+ENDO_HOLIDAY_MAX = 5
+# Denosumab: reassess after 5-10 years (Endocrine Society 2019); follow-on 6 months after the last dose.
+DEN_REVIEW_MIN = 5
+DEN_REVIEW_MAX = 10
+DEN_FOLLOW_ON_MONTHS = 6
+# Anabolic courses: teriparatide/abaloparatide up to 2 years (Endocrine 2019); romosozumab 12 doses (label).
+PTH_ANALOGUE_MAX_YEARS = 2
+ROMOSOZUMAB_DOSES = 12
+
+
+def _rec(
+    rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
+) -> Recommendation:
+    return Recommendation(
+        id=rid, section=Section.DURATION, statement=statement, params=dict(params), citations=cites, urgency=urgency
+    )
+
+
+def _current_meds(f: Facts) -> list[Medication]:
+    return [m for m in f.medications if m.status == Status.AFFIRMED]
+
+
+def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
+    """Reasons to continue (ASBMR 2016), and the facts still unknown that could add one."""
+    reasons: list[str] = []
+    unknown: list[str] = []
+    hips = [f.t_scores[s] for s in (Site.FEMORAL_NECK, Site.TOTAL_HIP) if s in f.t_scores]
+    if hips:
+        if min(hips) <= HIGH_RISK_HIP_T:
+            reasons.append(f"a hip T-score of {min(hips):g}")
+    else:
+        unknown.append("t_scores")
+    if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
+        reasons.append("a hip or vertebral fracture")
+    elif f.prior_fragility_fracture is None and not f.fracture_sites:
+        unknown.append("prior_fragility_fracture")
+    if f.has("fracture_on_therapy"):
+        reasons.append("a fracture on treatment")
+    return reasons, unknown
+
+
+@rule("duration-bisphosphonate-review", topic="duration", cites=[ASBMR, ENDO_HOLIDAY])
+def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
+    meds = [m for m in _current_meds(f) if canonical(m.name) in BISPHOSPHONATES]
+    asked = a.intent == Intent.DRUG_HOLIDAY_OR_DURATION
+    offered = any(r.id in ("drug-alendronate", "drug-risedronate", "drug-zoledronic-acid") for r in a.recommendations)
+    if not meds:
+        if not (asked or offered):
+            return None
+        rec = _rec(
+            "duration-plan",
+            "duration_plan",
+            [ASBMR],
+            oral=REVIEW_ORAL_YEARS,
+            iv=REVIEW_IV_YEARS,
+            oral_max=MAX_ORAL_YEARS,
+            iv_max=MAX_IV_YEARS,
+            hol_min=HOLIDAY_MIN_YEARS,
+            hol_max=HOLIDAY_MAX_YEARS,
+        )
+        return Finding(
+            result="plan: reassess after 5 years oral / 3 years IV",
+            used=["medications"],
+            recommendations=[rec],
+            missing=["medications"] if asked else [],
+        )
+    m = meds[0]
+    drug = canonical(m.name)
+    iv = drug == "zoledronic_acid"
+    review, most = (REVIEW_IV_YEARS, MAX_IV_YEARS) if iv else (REVIEW_ORAL_YEARS, MAX_ORAL_YEARS)
+    base = {
+        "drug": drug,
+        "iv": iv,
+        "review": review,
+        "most": most,
+        "years": m.years,
+        "hol_min": HOLIDAY_MIN_YEARS,
+        "hol_max": HOLIDAY_MAX_YEARS,
+    }
+    threshold = f"reassess at {review} years; continue up to {most} if hip T <= -2.5 or hip/vertebral fracture"
+    used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
+    if m.years is None:
+        rec = _rec("duration-bisphosphonate-review", "duration_years_unknown", [ASBMR], **base)
+        return Finding(
+            result=f"{drug}: duration not given; reassess at {review} years",
+            used=used,
+            threshold=threshold,
+            recommendations=[rec],
+            missing=["medications"],
+        )
+    if m.years < review:
+        rec = _rec("duration-bisphosphonate-review", "duration_before_review", [ASBMR], **base)
+        return Finding(
+            result=f"{drug} {m.years:g} y: continue, reassess at {review} y",
+            used=used,
+            threshold=threshold,
+            recommendations=[rec],
+        )
+    reasons, unknown = _high_risk_reasons(f)
+    if reasons:
+        verdict = "beyond" if m.years >= most else "continue"
+    else:
+        verdict = "unknown" if unknown else "holiday"
+    cites = [ASBMR] + ([AFF] if verdict == "beyond" else [])
+    recs = [
+        _rec(
+            "duration-bisphosphonate-review",
+            f"duration_{verdict}",
+            cites,
+            Urgency.WARNING if verdict in ("beyond", "unknown") else Urgency.INFO,
+            reasons=reasons,
+            need_hip="t_scores" in unknown,
+            need_fracture="prior_fragility_fracture" in unknown,
+            **base,
+        ),
+        _rec(
+            "duration-endocrine-variant",
+            "duration_endocrine_variant",
+            [ENDO_HOLIDAY],
+            lo=ENDO_REVIEW_MIN,
+            hi=ENDO_REVIEW_MAX,
+            hol=ENDO_HOLIDAY_MAX,
+        ),
+    ]
+    return Finding(
+        result=f"{drug} {m.years:g} y: {verdict}" + (f" ({', '.join(reasons)})" if reasons else ""),
+        used=used,
+        threshold=threshold,
+        recommendations=recs,
+        missing=unknown if verdict == "unknown" else [],
+    )
+
+
+@rule("duration-denosumab-no-holiday", topic="duration", cites=[ENDO_DEN, ECTS])
+def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
+    on = any(canonical(m.name) == "denosumab" for m in _current_meds(f))
+    if not (on or a.intent == Intent.DENOSUMAB_STOP):
+        return None
+    rec = _rec(
+        "duration-denosumab-no-holiday",
+        "duration_denosumab",
+        [ENDO_DEN, ECTS],
+        Urgency.WARNING,
+        lo=DEN_REVIEW_MIN,
+        hi=DEN_REVIEW_MAX,
+        months=DEN_FOLLOW_ON_MONTHS,
+    )
+    return Finding(
+        result="denosumab: no drug holiday; reassess at 5-10 years", used=["medications"], recommendations=[rec]
+    )
+
+
+@rule("duration-anabolic-course", topic="duration", cites=[ENDO_ANABOLIC, ABL, ROMO])
+def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
+    recs: list[Recommendation] = []
+    for m in _current_meds(f):
+        d = canonical(m.name)
+        if d in ("teriparatide", "abaloparatide"):
+            recs.append(
+                _rec(
+                    f"duration-{d}",
+                    "duration_pth_analogue",
+                    [ENDO_ANABOLIC, ABL],
+                    drug=d,
+                    most=PTH_ANALOGUE_MAX_YEARS,
+                    years=m.years,
+                )
+            )
+        elif d == "romosozumab":
+            recs.append(_rec("duration-romosozumab", "duration_romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES))
+    if not recs:
+        return None
+    return Finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)

@@ -1,0 +1,171 @@
+"""Monitoring: DXA on treatment, the repeat interval for untreated low bone mass (Gourlay 2012), and what
+counts as a real change (ISCD least significant change).
+
+Left out as [U] (sources.md §8.2): BHOF "1-2 years after starting or changing therapy"; the ACR 2022 BMD
+interval on glucocorticoids; ISCD per-site minimum precision figures.
+"""
+
+from __future__ import annotations
+
+from assistant.engine.drugs import current
+from assistant.engine.model import Assessment, Category, Decision, Finding, Recommendation, Section, Urgency, rule
+from assistant.facts import Facts, FractureSite, Intent, Sex, Site
+
+ENDO = "endo-2019#bmd-monitoring"
+ACP = "acp-2017#no-monitoring"
+GOURLAY = "gourlay-2012#testing-interval"
+DISPUTE = "gourlay-2012#dispute"
+LSC = "iscd-2019#least-significant-change"
+ACR = "acr-2022#reassess-on-glucocorticoids"
+
+# On treatment: Endocrine Society 2019, BMD every 1-3 years; ACP 2017, no BMD monitoring in the first 5 years.
+ENDO_MIN_YEARS = 1
+ENDO_MAX_YEARS = 3
+ACP_NO_MONITORING_YEARS = 5
+
+# Gourlay 2012: lowest of femoral neck and total hip T-score; years for 10% to reach osteoporosis.
+# (upper T-score of the band, inclusive lower bound excluded: band applies while T > lower)
+GOURLAY_BANDS: tuple[tuple[str, float, float, int], ...] = (
+    # band, lower bound (exclusive), paper's years, rounded years
+    ("normal", -1.005, 16.8, 15),  # T >= -1.00
+    ("mild", -1.495, 17.3, 15),  # -1.01 to -1.49
+    ("moderate", -1.995, 4.7, 5),  # -1.50 to -1.99
+    ("advanced", -2.495, 1.1, 1),  # -2.00 to -2.49
+)
+GOURLAY_MIN_AGE = 67  # women 67 and over, untreated, without hip or clinical vertebral fracture
+LSC_FACTOR = 2.77  # least significant change = 2.77 x precision error (ISCD)
+
+
+def _rec(
+    rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
+) -> Recommendation:
+    return Recommendation(
+        id=rid, section=Section.MONITORING, statement=statement, params=dict(params), citations=cites, urgency=urgency
+    )
+
+
+def gourlay_band(t: float) -> tuple[str, float, int] | None:
+    """(band, paper's years, rounded years) for the lowest hip T-score; None at -2.50 or lower."""
+    t = round(t, 2)
+    for band, lower, years, rounded in GOURLAY_BANDS:
+        if t > lower:
+            return band, years, rounded
+    return None
+
+
+def _lowest_hip(f: Facts) -> tuple[float, Site] | None:
+    best: tuple[float, Site] | None = None
+    for site in (Site.FEMORAL_NECK, Site.TOTAL_HIP):
+        v = f.t_scores.get(site)
+        if v is not None and (best is None or v < best[0]):
+            best = (v, site)
+    return best
+
+
+def _treated_or_to_be(f: Facts, a: Assessment) -> bool:
+    return bool(current(f)) or a.decision == Decision.YES
+
+
+@rule("monitor-on-treatment", topic="monitoring", cites=[ENDO, ACP])
+def on_treatment(f: Facts, a: Assessment) -> Finding | None:
+    on_drug = bool(current(f))
+    if not (on_drug or a.decision in (Decision.YES, Decision.CONDITIONAL) or a.intent == Intent.MONITORING_INTERVAL):
+        return None
+    if (
+        a.intent == Intent.MONITORING_INTERVAL
+        and not on_drug
+        and a.decision not in (Decision.YES, Decision.CONDITIONAL)
+    ):
+        return None  # an untreated patient asking about the interval gets the Gourlay rule
+    rec = _rec(
+        "monitor-on-treatment",
+        "monitor_on_treatment",
+        [ENDO, ACP],
+        on=on_drug,
+        conditional=not on_drug and a.decision != Decision.YES,
+        lo=ENDO_MIN_YEARS,
+        hi=ENDO_MAX_YEARS,
+        acp=ACP_NO_MONITORING_YEARS,
+    )
+    return Finding(
+        result="on treatment: DXA every 1-3 years (Endocrine 2019); ACP 2017 none in first 5 years",
+        used=["medications", "decision"],
+        recommendations=[rec],
+    )
+
+
+def _outside_population(f: Facts) -> list[str]:
+    out: list[str] = []
+    if f.sex == Sex.MALE:
+        out.append("men")
+    if f.age is not None and f.age < GOURLAY_MIN_AGE:
+        out.append("people younger than 67")
+    if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
+        out.append("people with a hip or vertebral fracture")
+    return out
+
+
+@rule("monitor-untreated-interval", topic="monitoring", cites=[GOURLAY, DISPUTE])
+def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
+    if _treated_or_to_be(f, a):
+        return None
+    cat = a.classification.category
+    asked = a.intent in (Intent.MONITORING_INTERVAL, Intent.SCREENING)
+    if not (asked or cat in (Category.OSTEOPENIA, Category.NORMAL, None)):
+        return None
+    hip = _lowest_hip(f)
+    if hip is None:
+        if not (asked or f.t_scores or f.t_score_unsited is not None):
+            return None
+        rec = _rec("monitor-untreated-interval", "monitor_gourlay_no_hip", [GOURLAY])
+        return Finding(
+            result="repeat interval needs a femoral neck or total hip T-score",
+            used=["t_scores"],
+            recommendations=[rec],
+            missing=["t_scores"],
+        )
+    t, site = hip
+    band = gourlay_band(t)
+    if band is None:
+        return None  # osteoporosis range: treatment, not a repeat interval
+    name, years, rounded = band
+    outside = _outside_population(f)
+    unknown = [x for x, v in (("age", f.age), ("sex", f.sex)) if v is None]
+    rec = _rec(
+        "monitor-untreated-interval",
+        "monitor_gourlay",
+        [GOURLAY, DISPUTE],
+        t=t,
+        site=site.value.replace("_", " "),
+        band=name,
+        years=years,
+        rounded=rounded,
+        outside=outside,
+        unknown=unknown,
+        conditional=a.decision == Decision.CONDITIONAL,
+        min_age=GOURLAY_MIN_AGE,
+    )
+    return Finding(
+        result=f"untreated, lowest hip T {t:g}: {name} band, ~{rounded} y (Gourlay {years:g} y)",
+        used=["t_scores.femoral_neck", "t_scores.total_hip", "age", "sex", "fracture_sites"],
+        threshold="bands -1.01/-1.50/-2.00/-2.50 (lowest of femoral neck and total hip)",
+        recommendations=[rec],
+    )
+
+
+@rule("monitor-least-significant-change", topic="monitoring", cites=[LSC])
+def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
+    if not any(r.section == Section.MONITORING for r in a.recommendations):
+        return None
+    rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR)
+    return Finding(result="compare with the centre's least significant change", used=[], recommendations=[rec])
+
+
+@rule("monitor-glucocorticoids", topic="monitoring", cites=[ACR])
+def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
+    if f.glucocorticoids is not True:
+        return None
+    rec = _rec("monitor-glucocorticoids", "monitor_glucocorticoids", [ACR])
+    return Finding(
+        result="on glucocorticoids: reassess fracture risk regularly", used=["glucocorticoids"], recommendations=[rec]
+    )

@@ -1,0 +1,218 @@
+"""Work-up for secondary causes: the core laboratory panel, and the extra tests the facts call for.
+
+Sources: facts.md §4, sources.md §5 (core panel: BHOF/AACE; conditional tests: AACE 2010 table 17).
+Protein electrophoresis is tied to a suspicion of myeloma, never to age alone (facts.md §9b).
+"""
+
+from __future__ import annotations
+
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, Urgency, rule
+from assistant.facts import Facts, FractureSite, Intent, Sex
+
+CORE = "bhof-2022#secondary-causes-labs"
+EVALUATE = "aace-2020#secondary-causes"
+CONDITIONAL = "aace-2010#conditional-tests"
+MEN = "endo-men-2012#lab-testing"
+
+# Below this 25-OH vitamin D (ng/mL) vitamin D is "low" for the PTH trigger: the IOM level that is
+# enough for bone (iom-2011, sources.md §6).
+LOW_VITAMIN_D_NG_ML = 20.0
+# Z-score at or below which BMD is "below the expected range for age" (ISCD, sources.md §1.2).
+Z_BELOW_EXPECTED = -2.0
+# Under this age the T-score categories do not apply and a low BMD needs a wider search (ISCD).
+YOUNG_AGE = 50
+# WHO: a T-score of -1.0 or higher is normal (who-1994, sources.md §1.1).
+NORMAL_T = -1.0
+
+# The core panel, in the order a clinician writes the request: (recommendation id, statement key).
+CORE_TESTS: tuple[tuple[str, str], ...] = (
+    ("workup-cbc", "workup_cbc"),
+    ("workup-calcium-phosphate", "workup_calcium_phosphate"),
+    ("workup-creatinine-egfr", "workup_creatinine_egfr"),
+    ("workup-alkaline-phosphatase", "workup_alkaline_phosphatase"),
+    ("workup-liver-tests", "workup_liver_tests"),
+    ("workup-tsh", "workup_tsh"),
+    ("workup-vitamin-d", "workup_vitamin_d"),
+    ("workup-urine-calcium", "workup_urine_calcium"),
+)
+
+_LOW_BMD = {
+    Category.OSTEOPENIA,
+    Category.OSTEOPOROSIS,
+    Category.SEVERE_OSTEOPOROSIS,
+    Category.BELOW_EXPECTED_FOR_AGE,
+}
+
+
+def workup_relevant(f: Facts, a: Assessment) -> bool:
+    """Low bone mass, osteoporosis, a fragility fracture, an unknown category, or a question about labs."""
+    if a.intent == Intent.LABS_WORKUP:
+        return True
+    if f.prior_fragility_fracture or f.fracture_sites or f.has("osteoporosis_stated") or f.has("osteopenia_stated"):
+        return True
+    cat = a.classification.category
+    return cat is None or cat in _LOW_BMD
+
+
+def _rec(
+    rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
+) -> Recommendation:
+    return Recommendation(
+        id=rid, section=Section.WORKUP, statement=statement, params=dict(params), citations=cites, urgency=urgency
+    )
+
+
+@rule("workup-core-panel", topic="workup", cites=[CORE, EVALUATE])
+def core_panel(f: Facts, a: Assessment) -> Finding | None:
+    if not workup_relevant(f, a):
+        return None
+    known = {
+        "workup-creatinine-egfr": f.egfr,
+        "workup-vitamin-d": f.vitamin_d,
+        "workup-calcium-phosphate": f.calcium,
+    }
+    recs = [_rec("workup-intro", "workup_intro", [CORE, EVALUATE])]
+    for rid, key in CORE_TESTS:
+        recs.append(_rec(rid, key, [CORE], known=known.get(rid), crcl=f.egfr_is_crcl))
+    return Finding(
+        result="core secondary-cause panel",
+        used=["classification.category", "prior_fragility_fracture", "egfr", "vitamin_d", "calcium"],
+        recommendations=recs,
+    )
+
+
+@rule("workup-testosterone-men", topic="workup", cites=[MEN, CONDITIONAL])
+def testosterone_men(f: Facts, a: Assessment) -> Finding | None:
+    if not workup_relevant(f, a) or f.sex != Sex.MALE:
+        return None
+    return Finding(
+        result="man: total testosterone",
+        used=["sex"],
+        recommendations=[_rec("workup-testosterone", "workup_testosterone", [MEN, CONDITIONAL])],
+    )
+
+
+def _pth_triggers(f: Facts) -> list[str]:
+    out: list[str] = []
+    if f.has("hypocalcaemia"):
+        out.append("low calcium")
+    if f.has("hyperparathyroidism"):
+        out.append("suspected hyperparathyroidism")
+    if f.vitamin_d is not None and f.vitamin_d < LOW_VITAMIN_D_NG_ML:
+        out.append("low vitamin D")
+    return out
+
+
+@rule("workup-pth", topic="workup", cites=[CONDITIONAL])
+def pth(f: Facts, a: Assessment) -> Finding | None:
+    if not workup_relevant(f, a):
+        return None
+    why = _pth_triggers(f)
+    if why:
+        rec = _rec(
+            "workup-pth", "workup_pth_indicated", [CONDITIONAL], Urgency.WARNING, reasons=why, vitamin_d=f.vitamin_d
+        )
+        return Finding(
+            result="PTH indicated: " + ", ".join(why),
+            used=["vitamin_d", "conditions"],
+            threshold=f"25-OH D < {LOW_VITAMIN_D_NG_ML:g} ng/mL or abnormal calcium",
+            recommendations=[rec],
+        )
+    rec = _rec("workup-pth", "workup_pth_if", [CONDITIONAL])
+    return Finding(
+        result="PTH only if calcium abnormal or vitamin D low", used=["vitamin_d", "conditions"], recommendations=[rec]
+    )
+
+
+def _myeloma_features(f: Facts) -> list[str]:
+    out: list[str] = []
+    if FractureSite.VERTEBRAL in f.fracture_sites:
+        out.append("a vertebral fracture")
+    if f.has("multiple_fractures"):
+        out.append("multiple fractures")
+    if f.has("anaemia") or f.has("anemia"):
+        out.append("anaemia")
+    if f.has("high_protein"):
+        out.append("a high serum protein")
+    return out
+
+
+@rule("workup-myeloma-screen", topic="workup", cites=[CONDITIONAL])
+def myeloma(f: Facts, a: Assessment) -> Finding | None:
+    if not workup_relevant(f, a):
+        return None
+    features = _myeloma_features(f)
+    if features:
+        rec = _rec("workup-spep-flc", "workup_spep_indicated", [CONDITIONAL], Urgency.WARNING, features=features)
+        return Finding(
+            result="myeloma plausible: SPEP + free light chains",
+            used=["fracture_sites", "conditions"],
+            recommendations=[rec],
+        )
+    rec = _rec("workup-spep-flc", "workup_spep_if", [CONDITIONAL])
+    return Finding(
+        result="SPEP only when myeloma is suspected (not by age alone)",
+        used=["fracture_sites", "conditions"],
+        recommendations=[rec],
+    )
+
+
+@rule("workup-coeliac", topic="workup", cites=[CONDITIONAL])
+def coeliac(f: Facts, a: Assessment) -> Finding | None:
+    if not workup_relevant(f, a):
+        return None
+    if f.has("malabsorption") or f.has("coeliac") or f.has("celiac"):
+        rec = _rec("workup-ttg", "workup_ttg_indicated", [CONDITIONAL], Urgency.WARNING)
+        return Finding(result="malabsorption: tTG IgA", used=["conditions.malabsorption"], recommendations=[rec])
+    return None
+
+
+@rule("workup-cushing", topic="workup", cites=[CONDITIONAL])
+def cushing(f: Facts, a: Assessment) -> Finding | None:
+    if not workup_relevant(f, a):
+        return None
+    if f.has("cushing") or f.has("cushings"):
+        rec = _rec("workup-cortisol", "workup_cortisol_indicated", [CONDITIONAL], Urgency.WARNING)
+        return Finding(
+            result="Cushing's suspected: cortisol testing", used=["conditions.cushing"], recommendations=[rec]
+        )
+    return None
+
+
+def _wider_reasons(f: Facts, a: Assessment) -> list[str]:
+    out: list[str] = []
+    if f.age is not None and f.age < YOUNG_AGE:
+        out.append("age under 50")
+    z = f.lowest_z()
+    if a.classification.category == Category.BELOW_EXPECTED_FOR_AGE or (z is not None and z[0] <= Z_BELOW_EXPECTED):
+        out.append("a Z-score below the expected range for age")
+    low = f.lowest_t()
+    fractured = bool(f.prior_fragility_fracture or f.fracture_sites)
+    if fractured and (a.classification.category == Category.NORMAL or (low is not None and low[0] >= NORMAL_T)):
+        out.append("a fragility fracture with normal bone density")
+    if f.has("fracture_on_therapy"):
+        out.append("a fracture despite treatment")
+    if f.has("bmd_declining") and f.current_drugs():
+        out.append("bone loss despite treatment")
+    return out
+
+
+@rule("workup-wider", topic="workup", cites=[CONDITIONAL])
+def wider(f: Facts, a: Assessment) -> Finding | None:
+    if not workup_relevant(f, a):
+        return None
+    reasons = _wider_reasons(f, a)
+    if not reasons:
+        return None
+    rec = _rec(
+        "workup-wider",
+        "workup_wider",
+        [CONDITIONAL],
+        Urgency.WARNING,
+        reasons=reasons,
+        male=f.sex == Sex.MALE,
+        female=f.sex == Sex.FEMALE,
+    )
+    return Finding(
+        result="wider work-up: " + ", ".join(reasons), used=["age", "z_scores", "fracture_sites"], recommendations=[rec]
+    )
