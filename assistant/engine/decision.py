@@ -1,0 +1,408 @@
+"""Treat or not (US default: BHOF 2022, with AACE/ACE where the fact sheet says so).
+
+Rules run in order of strength; the first that applies decides (it sets `because`), the others
+step aside. Each rule's name says why it applies, the way guideline-as-code names its criteria.
+"""
+
+from __future__ import annotations
+
+from assistant.engine.diagnosis import (
+    HIP_OR_VERTEBRAL,
+    NORMAL_T_MIN,
+    OSTEOPOROSIS_T_MAX,
+    fracture_label,
+    fracture_sites,
+    has_fragility_fracture,
+    low_bone_mass,
+    site_label,
+    uses_z_scores,
+)
+from assistant.engine.model import (
+    Assessment,
+    Because,
+    Category,
+    Decision,
+    Finding,
+    Recommendation,
+    Section,
+    Urgency,
+    rule,
+)
+from assistant.engine.risk import FraxView, adjusted_frax, frax_inputs
+from assistant.facts import Facts, Intent, Menopause, Sex
+
+# BHOF 2022 treatment thresholds for low bone mass (bhof-2022#who-to-treat).
+FRAX_MAJOR_THRESHOLD = 20.0  # % 10-year major osteoporotic fracture, treat at or above
+FRAX_HIP_THRESHOLD = 3.0  # % 10-year hip fracture, treat at or above
+# AACE/ACE 2020 very high risk (aace-2020#very-high-risk-list; list from secondary summaries).
+VERY_HIGH_T_BELOW = -3.0  # T-score strictly below
+VERY_HIGH_FRAX_MAJOR_ABOVE = 30.0  # % strictly above
+VERY_HIGH_FRAX_HIP_ABOVE = 4.5  # % strictly above
+
+# Intents whose answer includes the treatment decision; the others get "n/a" unless the facts
+# carry patient-specific bone density, FRAX or fracture data.
+DECISION_INTENTS = frozenset(
+    {
+        Intent.MANAGEMENT_OVERALL,
+        Intent.TREAT_OR_NOT,
+        Intent.GLUCOCORTICOID,
+        Intent.FACTS_ONLY,
+        Intent.FULL_PLAN,
+        Intent.WHY,
+        Intent.MISSING_FACTS,
+        Intent.COMPARE,
+    }
+)
+
+WHO_TO_TREAT = "bhof-2022#who-to-treat"
+AACE_TREAT = ["aace-2020#treat-osteoporosis", "aace-2020#clinical-diagnosis"]
+BOTTOM_LINE_CITES = [WHO_TO_TREAT, "reid-mcclung-2024#risk-not-label"]
+VERY_HIGH_CITES = ["aace-2020#very-high-risk-list"]
+SEQUENCE_CITES = ["aace-2020#anabolic-then-antiresorptive", "endo-2020#anabolic-sequence"]
+
+
+def patient_specific(f: Facts) -> bool:
+    """The facts carry this patient's bone density, FRAX or fracture data."""
+    return bool(
+        f.t_scores
+        or f.z_scores
+        or f.t_score_unsited is not None
+        or f.z_score_unsited is not None
+        or (f.frax is not None and (f.frax.major is not None or f.frax.hip is not None))
+        or f.prior_fragility_fracture is True
+        or fracture_sites(f)
+    )
+
+
+def _open(a: Assessment) -> bool:
+    """No earlier decision rule has decided."""
+    return a.because is None and a.in_scope
+
+
+def _decide(
+    decision: Decision,
+    statement: str,
+    params: dict,
+    citations: list[str],
+    result: str,
+    used: list[str],
+    threshold: str | None = None,
+    missing: list[str] | None = None,
+    recommendations: list[Recommendation] | None = None,
+) -> Finding:
+    return Finding(
+        result=result,
+        used=used,
+        threshold=threshold,
+        decision=decision,
+        because=Because(statement=statement, params=params, citations=citations),
+        missing=missing or [],
+        recommendations=recommendations or [],
+    )
+
+
+def _frax_params(view: FraxView) -> dict:
+    return {
+        "major": view.major,
+        "hip": view.hip,
+        "major_raw": view.major_raw,
+        "hip_raw": view.hip_raw,
+        "major_threshold": FRAX_MAJOR_THRESHOLD,
+        "hip_threshold": FRAX_HIP_THRESHOLD,
+    }
+
+
+def _frax_over(view: FraxView) -> bool:
+    return (view.major is not None and view.major >= FRAX_MAJOR_THRESHOLD) or (
+        view.hip is not None and view.hip >= FRAX_HIP_THRESHOLD
+    )
+
+
+def _who(f: Facts) -> str:
+    if f.menopause == Menopause.PRE or (f.sex == Sex.FEMALE):
+        return "a premenopausal woman" if f.menopause == Menopause.PRE else "a woman under 50"
+    if f.sex == Sex.MALE:
+        return "a man under 50"
+    return "an adult under 50"
+
+
+@rule("decision-not-asked", topic="decision")
+def not_asked(f: Facts, a: Assessment) -> Finding | None:
+    """A question about something other than starting treatment, with no patient data: n/a."""
+    if not _open(a) or a.intent in DECISION_INTENTS or patient_specific(f):
+        return None
+    return _decide(
+        Decision.NA, "decision-not-asked", {}, [], result=f"n/a: intent {a.intent.value}", used=["intent"]
+    )
+
+
+@rule("decision-younger-adult", topic="decision", cites=["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT])
+def younger_adult(f: Facts, a: Assessment) -> Finding | None:
+    """Premenopausal women and men under 50: the BHOF thresholds do not apply; decision is individual."""
+    if not _open(a) or not uses_z_scores(f):
+        return None
+    below = a.classification.category == Category.BELOW_EXPECTED_FOR_AGE
+    return _decide(
+        Decision.CONDITIONAL, "decision-younger-adult",
+        {"who": _who(f), "below": below, "fracture": has_fragility_fracture(f)},
+        ["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT],
+        result="conditional: younger adult, T-score thresholds do not apply",
+        used=["age", "sex", "menopause", "z_scores"],
+        missing=[] if f.z_scores or f.z_score_unsited is not None else ["z_scores"],
+    )
+
+
+@rule("treat-hip-vertebral-fracture", topic="decision", cites=[WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"])
+def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
+    """BHOF criterion 1: a hip or vertebral (clinical or morphometric) fracture."""
+    sites = HIP_OR_VERTEBRAL.intersection(fracture_sites(f))
+    if not _open(a) or not sites:
+        return None
+    return _decide(
+        Decision.YES, "decision-yes-hip-vertebral", {"sites": fracture_label(sites)},
+        [WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"],
+        result=f"yes: {'/'.join(fracture_label(sites))} fragility fracture",
+        used=["fracture_sites", "prior_fragility_fracture"],
+        threshold="hip or vertebral fracture",
+    )
+
+
+@rule("treat-t-score-osteoporosis", topic="decision", cites=[WHO_TO_TREAT])
+def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
+    """BHOF criterion 2: T-score <= -2.5 at femoral neck, total hip or lumbar spine."""
+    low = f.lowest_t()
+    if not _open(a) or low is None or low[0] > OSTEOPOROSIS_T_MAX:
+        return None
+    t, site = low
+    return _decide(
+        Decision.YES, "decision-yes-t-score", {"t": t, "site": site_label(site), "sited": site is not None},
+        [WHO_TO_TREAT],
+        result=f"yes: lowest T {t} <= -2.5",
+        used=["t_scores"],
+        threshold="T-score <= -2.5",
+    )
+
+
+@rule("treat-low-bone-mass-fracture", topic="decision", cites=AACE_TREAT)
+def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
+    """AACE/ACE: low bone mass with a fragility fracture is osteoporosis, and is treated."""
+    if not _open(a) or not low_bone_mass(f, a) or not has_fragility_fracture(f):
+        return None
+    sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
+    return _decide(
+        Decision.YES, "decision-yes-low-mass-fracture", {"sites": fracture_label(sites)}, AACE_TREAT,
+        result="yes: low bone mass with a fragility fracture (AACE)",
+        used=["t_scores", "conditions.osteopenia_stated", "prior_fragility_fracture", "fracture_sites"],
+        threshold="T-score between -1.0 and -2.5 plus a fragility fracture",
+    )
+
+
+@rule("treat-osteoporosis-stated", topic="decision", cites=[WHO_TO_TREAT])
+def osteoporosis_stated(f: Facts, a: Assessment) -> Finding | None:
+    """Osteoporosis stated without numbers: treatment is indicated (confirm with DXA)."""
+    c = a.classification
+    if not _open(a) or c.basis != "stated" or c.category != Category.OSTEOPOROSIS:
+        return None
+    return _decide(
+        Decision.YES, "decision-yes-stated-osteoporosis", {}, [WHO_TO_TREAT],
+        result="yes: osteoporosis as stated (no DXA values given)",
+        used=["conditions.osteoporosis_stated"],
+        missing=["t_scores"],
+    )
+
+
+@rule("conditional-fracture-without-low-bone-mass", topic="decision", cites=[WHO_TO_TREAT, *AACE_TREAT])
+def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
+    """A non-hip, non-vertebral fragility fracture with normal or unknown BMD: BHOF and AACE differ."""
+    if not _open(a) or not has_fragility_fracture(f):
+        return None
+    cat = a.classification.category
+    if cat not in (None, Category.NORMAL):
+        return None
+    sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
+    view = adjusted_frax(f)
+    if view is not None and _frax_over(view) and cat is None:
+        return None  # FRAX at threshold without BMD is handled below
+    return _decide(
+        Decision.CONDITIONAL, "decision-conditional-fracture",
+        {"sites": fracture_label(sites), "normal": cat == Category.NORMAL,
+         "t": a.classification.lowest_t_score},
+        [WHO_TO_TREAT, *AACE_TREAT],
+        result="conditional: fragility fracture without low bone mass shown",
+        used=["prior_fragility_fracture", "fracture_sites", "t_scores"],
+        missing=(["t_scores"] if cat is None else []) + ([] if view else ["frax"])
+        + ([] if f.fracture_sites else ["fracture_sites"]),
+    )
+
+
+@rule("treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
+def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
+    """BHOF criterion 3: low bone mass and FRAX major >= 20% or hip >= 3%."""
+    view = adjusted_frax(f)
+    if not _open(a) or view is None or not _frax_over(view):
+        return None
+    if low_bone_mass(f, a):
+        return _decide(
+            Decision.YES, "decision-yes-frax", _frax_params(view), [WHO_TO_TREAT],
+            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over 20% / 3%",
+            used=["frax", "t_scores"],
+            threshold="FRAX major >= 20% or hip >= 3%",
+        )
+    if a.classification.category is None and f.lowest_t() is None:
+        return _decide(
+            Decision.CONDITIONAL, "decision-conditional-frax-no-bmd", _frax_params(view), [WHO_TO_TREAT],
+            result="conditional: FRAX at threshold but no bone density given",
+            used=["frax"],
+            threshold="low bone mass and FRAX major >= 20% or hip >= 3%",
+            missing=["t_scores"],
+        )
+    return None
+
+
+@rule("no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
+def frax_below(f: Facts, a: Assessment) -> Finding | None:
+    """FRAX given and below both thresholds (or the one given is below): not indicated on these facts."""
+    view = adjusted_frax(f)
+    if not _open(a) or view is None or _frax_over(view):
+        return None
+    if a.classification.category not in (None, Category.OSTEOPENIA):
+        return None
+    missing = (["frax.hip"] if view.hip is None else []) + (["frax.major"] if view.major is None else [])
+    if f.lowest_t() is None and a.classification.category is None:
+        missing.append("t_scores")
+    return _decide(
+        Decision.NO, "decision-no-frax-below", _frax_params(view), [WHO_TO_TREAT],
+        result=f"no: FRAX major {view.major} / hip {view.hip} below 20% / 3%",
+        used=["frax", "t_scores"],
+        threshold="FRAX major >= 20% or hip >= 3%",
+        missing=missing,
+    )
+
+
+@rule("no-treat-normal-bmd", topic="decision", cites=["who-1994#t-score-categories", WHO_TO_TREAT])
+def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
+    """Normal bone density (T >= -1.0) and no fracture criterion: not indicated."""
+    low = f.lowest_t()
+    if not _open(a) or a.classification.category != Category.NORMAL or low is None:
+        return None
+    return _decide(
+        Decision.NO, "decision-no-normal-bmd", {"t": low[0], "limit": NORMAL_T_MIN},
+        ["who-1994#t-score-categories", WHO_TO_TREAT],
+        result=f"no: lowest T {low[0]} is normal (>= -1.0)",
+        used=["t_scores"],
+        threshold="T-score >= -1.0 normal",
+    )
+
+
+@rule("conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
+def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
+    """Low bone mass without FRAX: not indicated on BMD alone; FRAX decides (20% / 3%)."""
+    if not _open(a) or not low_bone_mass(f, a):
+        return None
+    _, _, names = frax_inputs(f)
+    low = f.lowest_t()
+    return _decide(
+        Decision.CONDITIONAL, "decision-conditional-osteopenia",
+        {"t": low[0] if low else None, "major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
+        [WHO_TO_TREAT],
+        result="conditional: low bone mass, FRAX not given",
+        used=["t_scores", "frax"],
+        threshold="FRAX major >= 20% or hip >= 3%",
+        missing=["frax", *names],
+        recommendations=[
+            Recommendation(
+                id="bottom-line-osteopenia", section=Section.BOTTOM_LINE, statement="decision-bottom-line-osteopenia",
+                params={"major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
+                citations=BOTTOM_LINE_CITES,
+            )
+        ],
+    )
+
+
+@rule("conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
+def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
+    """Nothing about bone density, FRAX or fractures: the decision waits for them."""
+    if not _open(a):
+        return None
+    return _decide(
+        Decision.CONDITIONAL, "decision-conditional-no-data",
+        {"major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD}, [WHO_TO_TREAT],
+        result="conditional: no bone density, FRAX or fracture data",
+        used=["t_scores", "frax", "prior_fragility_fracture"],
+        missing=["t_scores", "frax", "prior_fragility_fracture", "age", "sex"],
+    )
+
+
+def very_high_risk_reasons(f: Facts, view: FraxView | None) -> dict[str, object]:
+    """AACE/ACE very-high-risk criteria met by the facts (name -> value; the wording is in the template)."""
+    reasons: dict[str, object] = {}
+    sites = fracture_sites(f)
+    if f.has("recent_fracture"):
+        reasons["recent_fracture"] = True
+    if f.has("fracture_on_therapy"):
+        reasons["fracture_on_therapy"] = True
+    if f.has("multiple_fractures") or len(set(sites)) >= 2:
+        reasons["multiple_fractures"] = True
+    if f.glucocorticoids is True and has_fragility_fracture(f):
+        reasons["fracture_on_glucocorticoids"] = True
+    low = f.lowest_t()
+    if low is not None and low[0] < VERY_HIGH_T_BELOW and not uses_z_scores(f):
+        reasons["t"] = low[0]
+    if f.has("falls"):
+        reasons["falls"] = True
+    if view is not None and view.major is not None and view.major > VERY_HIGH_FRAX_MAJOR_ABOVE:
+        reasons["major"] = view.major
+    if view is not None and view.hip is not None and view.hip > VERY_HIGH_FRAX_HIP_ABOVE:
+        reasons["hip"] = view.hip
+    return reasons
+
+
+@rule("very-high-risk-aace", topic="decision", cites=[*VERY_HIGH_CITES, *SEQUENCE_CITES])
+def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
+    """Treatment indicated and an AACE very-high-risk criterion met: anabolic first, then antiresorptive."""
+    if a.decision != Decision.YES:
+        return None
+    reasons = very_high_risk_reasons(f, adjusted_frax(f))
+    if not reasons:
+        return None
+    return Finding(
+        result="very high risk (AACE list): " + ", ".join(reasons),
+        used=["conditions", "fracture_sites", "t_scores", "frax", "glucocorticoids"],
+        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; T < -3.0; falls; "
+        "FRAX major > 30% or hip > 4.5%",
+        very_high_risk=True,
+        recommendations=[
+            Recommendation(
+                id="very-high-risk", section=Section.RISK, statement="risk-very-high-aace",
+                params={"r": reasons}, citations=VERY_HIGH_CITES, urgency=Urgency.WARNING,
+            ),
+            Recommendation(
+                id="very-high-risk-sequence", section=Section.DRUGS, statement="drugs-very-high-risk-sequence",
+                params={}, citations=SEQUENCE_CITES,
+            ),
+        ],
+    )
+
+
+@rule("risk-frax-vs-thresholds", topic="decision", cites=[WHO_TO_TREAT])
+def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
+    """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
+    view = adjusted_frax(f)
+    if view is None or not a.in_scope or uses_z_scores(f):
+        return None
+    return Finding(
+        result=f"FRAX major {view.major} vs 20%, hip {view.hip} vs 3%",
+        used=["frax"],
+        threshold="FRAX major >= 20% or hip >= 3%",
+        recommendations=[
+            Recommendation(
+                id="risk-frax-vs-thresholds", section=Section.RISK, statement="risk-frax-vs-thresholds",
+                params={**_frax_params(view), "over": _frax_over(view),
+                        "low_mass": a.classification.category == Category.OSTEOPENIA},
+                citations=[WHO_TO_TREAT],
+            )
+        ],
+    )
+
+
+__all__ = ["DECISION_INTENTS", "patient_specific", "very_high_risk_reasons"]
