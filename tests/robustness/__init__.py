@@ -1,0 +1,1 @@
+"""Robustness: hostile inputs, property-tested invariants, offline and determinism checks."""
