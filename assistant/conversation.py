@@ -249,6 +249,19 @@ def _describe_group(f: Facts, group: str) -> str:
     return f"{_name(group)} {_fmt(value)}"
 
 
+def _describe_change(before: Facts, after: Facts, group: str) -> str:
+    """A changed group in words, naming only the parts that changed ("FRAX major 25%")."""
+    if group == "frax" and before.frax is not None and after.frax is not None:
+        parts = [
+            f"{part} {_fmt(getattr(after.frax, part))}%"
+            for part in ("major", "hip")
+            if getattr(after.frax, part) is not None and getattr(after.frax, part) != getattr(before.frax, part)
+        ]
+        if parts:
+            return "FRAX " + " and ".join(parts)
+    return _describe_group(after, group)
+
+
 def _describe(f: Facts) -> list[str]:
     """Every fact of `f` in words: ['eGFR 30', 'sex male']."""
     return [_describe_group(f, g) for g in _groups(f)]
@@ -293,7 +306,7 @@ def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, l
             continue
         old = getattr(new, name)
         if name == "prior_fragility_fracture":
-            old_text = _describe_group(new, name)
+            old_sites = ", ".join(s.value for s in new.fracture_sites)
             if value is False:
                 new.fracture_sites = []
                 for c in _FRACTURE_CONDITIONS:
@@ -301,7 +314,8 @@ def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, l
                         new.conditions.pop(c)
             new.prior_fragility_fracture = value
             if old is not None and old != value:
-                changed(name, old_text.replace("a prior", "prior"))
+                was = _fmt(old) + (f", {old_sites}" if old_sites and old else "")
+                changes.append(f"{_name(name)}: {_fmt(value)} (was {was})")
             continue
         setattr(new, name, value)
         if old is not None and old != value:
@@ -674,7 +688,11 @@ class Conversation:
                         cause=" and ".join(cause),
                     )
                 )
-        elif a.decision != Decision.NA:
+        if hypo is not None and change is None and a.decision != Decision.NA:
+            real = self._real_assessment(engine_intent)
+            if real is not None and real.decision == a.decision:
+                preface.append(message("decision_would_stay", decision=_decision_name(a.decision)))
+        if hypo is None and a.decision != Decision.NA:
             if self._decided is not None and self._decided[0] != a.decision:
                 old_decision, old_facts = self._decided
                 cause = self._cause(old_facts, state, old_decision, engine_intent)
@@ -719,7 +737,7 @@ class Conversation:
         if len(groups) > 1:
             decisive = [g for g in groups if assess(_revert(after, before, g), intent, self.profile).decision == old]
             groups = decisive or groups
-        return [_describe_group(after, g) for g in groups] or ["the new facts"]
+        return [_describe_change(before, after, g) for g in groups] or ["the new facts"]
 
     # -- meta answers ----------------------------------------------------------------------------
     def _why(self, turn: int, user: str) -> Reply:
