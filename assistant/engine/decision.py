@@ -16,6 +16,7 @@ from assistant.engine.diagnosis import (
     low_bone_mass,
     site_label,
     uses_z_scores,
+    who_younger,
 )
 from assistant.engine.model import (
     Assessment,
@@ -29,7 +30,7 @@ from assistant.engine.model import (
     rule,
 )
 from assistant.engine.risk import FraxView, adjusted_frax, frax_inputs
-from assistant.facts import Facts, Intent, Menopause, Sex
+from assistant.facts import Facts, Intent
 
 # BHOF 2022 treatment thresholds for low bone mass (bhof-2022#who-to-treat).
 FRAX_MAJOR_THRESHOLD = 20.0  # % 10-year major osteoporotic fracture, treat at or above
@@ -118,22 +119,12 @@ def _frax_over(view: FraxView) -> bool:
     )
 
 
-def _who(f: Facts) -> str:
-    if f.menopause == Menopause.PRE or (f.sex == Sex.FEMALE):
-        return "a premenopausal woman" if f.menopause == Menopause.PRE else "a woman under 50"
-    if f.sex == Sex.MALE:
-        return "a man under 50"
-    return "an adult under 50"
-
-
 @rule("decision-not-asked", topic="decision")
 def not_asked(f: Facts, a: Assessment) -> Finding | None:
     """A question about something other than starting treatment, with no patient data: n/a."""
     if not _open(a) or a.intent in DECISION_INTENTS or patient_specific(f):
         return None
-    return _decide(
-        Decision.NA, "decision-not-asked", {}, [], result=f"n/a: intent {a.intent.value}", used=["intent"]
-    )
+    return _decide(Decision.NA, "decision-not-asked", {}, [], result=f"n/a: intent {a.intent.value}", used=["intent"])
 
 
 @rule("decision-younger-adult", topic="decision", cites=["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT])
@@ -143,8 +134,9 @@ def younger_adult(f: Facts, a: Assessment) -> Finding | None:
         return None
     below = a.classification.category == Category.BELOW_EXPECTED_FOR_AGE
     return _decide(
-        Decision.CONDITIONAL, "decision-younger-adult",
-        {"who": _who(f), "below": below, "fracture": has_fragility_fracture(f)},
+        Decision.CONDITIONAL,
+        "decision-younger-adult",
+        {"who": who_younger(f), "below": below, "fracture": has_fragility_fracture(f)},
         ["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT],
         result="conditional: younger adult, T-score thresholds do not apply",
         used=["age", "sex", "menopause", "z_scores"],
@@ -159,7 +151,9 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a) or not sites:
         return None
     return _decide(
-        Decision.YES, "decision-yes-hip-vertebral", {"sites": fracture_label(sites)},
+        Decision.YES,
+        "decision-yes-hip-vertebral",
+        {"sites": fracture_label(sites)},
         [WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"],
         result=f"yes: {'/'.join(fracture_label(sites))} fragility fracture",
         used=["fracture_sites", "prior_fragility_fracture"],
@@ -175,7 +169,9 @@ def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
         return None
     t, site = low
     return _decide(
-        Decision.YES, "decision-yes-t-score", {"t": t, "site": site_label(site), "sited": site is not None},
+        Decision.YES,
+        "decision-yes-t-score",
+        {"t": t, "site": site_label(site), "sited": site is not None},
         [WHO_TO_TREAT],
         result=f"yes: lowest T {t} <= -2.5",
         used=["t_scores"],
@@ -190,7 +186,10 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     return _decide(
-        Decision.YES, "decision-yes-low-mass-fracture", {"sites": fracture_label(sites)}, AACE_TREAT,
+        Decision.YES,
+        "decision-yes-low-mass-fracture",
+        {"sites": fracture_label(sites)},
+        AACE_TREAT,
         result="yes: low bone mass with a fragility fracture (AACE)",
         used=["t_scores", "conditions.osteopenia_stated", "prior_fragility_fracture", "fracture_sites"],
         threshold="T-score between -1.0 and -2.5 plus a fragility fracture",
@@ -204,7 +203,10 @@ def osteoporosis_stated(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a) or c.basis != "stated" or c.category != Category.OSTEOPOROSIS:
         return None
     return _decide(
-        Decision.YES, "decision-yes-stated-osteoporosis", {}, [WHO_TO_TREAT],
+        Decision.YES,
+        "decision-yes-stated-osteoporosis",
+        {},
+        [WHO_TO_TREAT],
         result="yes: osteoporosis as stated (no DXA values given)",
         used=["conditions.osteoporosis_stated"],
         missing=["t_scores"],
@@ -224,13 +226,14 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
     if view is not None and _frax_over(view) and cat is None:
         return None  # FRAX at threshold without BMD is handled below
     return _decide(
-        Decision.CONDITIONAL, "decision-conditional-fracture",
-        {"sites": fracture_label(sites), "normal": cat == Category.NORMAL,
-         "t": a.classification.lowest_t_score},
+        Decision.CONDITIONAL,
+        "decision-conditional-fracture",
+        {"sites": fracture_label(sites), "normal": cat == Category.NORMAL, "t": a.classification.lowest_t_score},
         [WHO_TO_TREAT, *AACE_TREAT],
         result="conditional: fragility fracture without low bone mass shown",
         used=["prior_fragility_fracture", "fracture_sites", "t_scores"],
-        missing=(["t_scores"] if cat is None else []) + ([] if view else ["frax"])
+        missing=(["t_scores"] if cat is None else [])
+        + ([] if view else ["frax"])
         + ([] if f.fracture_sites else ["fracture_sites"]),
     )
 
@@ -243,14 +246,20 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
         return None
     if low_bone_mass(f, a):
         return _decide(
-            Decision.YES, "decision-yes-frax", _frax_params(view), [WHO_TO_TREAT],
+            Decision.YES,
+            "decision-yes-frax",
+            _frax_params(view),
+            [WHO_TO_TREAT],
             result=f"yes: FRAX major {view.major} / hip {view.hip} at or over 20% / 3%",
             used=["frax", "t_scores"],
             threshold="FRAX major >= 20% or hip >= 3%",
         )
     if a.classification.category is None and f.lowest_t() is None:
         return _decide(
-            Decision.CONDITIONAL, "decision-conditional-frax-no-bmd", _frax_params(view), [WHO_TO_TREAT],
+            Decision.CONDITIONAL,
+            "decision-conditional-frax-no-bmd",
+            _frax_params(view),
+            [WHO_TO_TREAT],
             result="conditional: FRAX at threshold but no bone density given",
             used=["frax"],
             threshold="low bone mass and FRAX major >= 20% or hip >= 3%",
@@ -271,7 +280,10 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
     if f.lowest_t() is None and a.classification.category is None:
         missing.append("t_scores")
     return _decide(
-        Decision.NO, "decision-no-frax-below", _frax_params(view), [WHO_TO_TREAT],
+        Decision.NO,
+        "decision-no-frax-below",
+        _frax_params(view),
+        [WHO_TO_TREAT],
         result=f"no: FRAX major {view.major} / hip {view.hip} below 20% / 3%",
         used=["frax", "t_scores"],
         threshold="FRAX major >= 20% or hip >= 3%",
@@ -286,7 +298,9 @@ def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a) or a.classification.category != Category.NORMAL or low is None:
         return None
     return _decide(
-        Decision.NO, "decision-no-normal-bmd", {"t": low[0], "limit": NORMAL_T_MIN},
+        Decision.NO,
+        "decision-no-normal-bmd",
+        {"t": low[0], "limit": NORMAL_T_MIN},
         ["who-1994#t-score-categories", WHO_TO_TREAT],
         result=f"no: lowest T {low[0]} is normal (>= -1.0)",
         used=["t_scores"],
@@ -302,7 +316,8 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     _, _, names = frax_inputs(f)
     low = f.lowest_t()
     return _decide(
-        Decision.CONDITIONAL, "decision-conditional-osteopenia",
+        Decision.CONDITIONAL,
+        "decision-conditional-osteopenia",
         {"t": low[0] if low else None, "major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
         [WHO_TO_TREAT],
         result="conditional: low bone mass, FRAX not given",
@@ -311,7 +326,9 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
         missing=["frax", *names],
         recommendations=[
             Recommendation(
-                id="bottom-line-osteopenia", section=Section.BOTTOM_LINE, statement="decision-bottom-line-osteopenia",
+                id="bottom-line-osteopenia",
+                section=Section.BOTTOM_LINE,
+                statement="decision-bottom-line-osteopenia",
                 params={"major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
                 citations=BOTTOM_LINE_CITES,
             )
@@ -325,8 +342,10 @@ def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a):
         return None
     return _decide(
-        Decision.CONDITIONAL, "decision-conditional-no-data",
-        {"major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD}, [WHO_TO_TREAT],
+        Decision.CONDITIONAL,
+        "decision-conditional-no-data",
+        {"major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
+        [WHO_TO_TREAT],
         result="conditional: no bone density, FRAX or fracture data",
         used=["t_scores", "frax", "prior_fragility_fracture"],
         missing=["t_scores", "frax", "prior_fragility_fracture", "age", "sex"],
@@ -373,12 +392,19 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
         very_high_risk=True,
         recommendations=[
             Recommendation(
-                id="very-high-risk", section=Section.RISK, statement="risk-very-high-aace",
-                params={"r": reasons}, citations=VERY_HIGH_CITES, urgency=Urgency.WARNING,
+                id="very-high-risk",
+                section=Section.RISK,
+                statement="risk-very-high-aace",
+                params={"r": reasons},
+                citations=VERY_HIGH_CITES,
+                urgency=Urgency.WARNING,
             ),
             Recommendation(
-                id="very-high-risk-sequence", section=Section.DRUGS, statement="drugs-very-high-risk-sequence",
-                params={}, citations=SEQUENCE_CITES,
+                id="very-high-risk-sequence",
+                section=Section.DRUGS,
+                statement="drugs-very-high-risk-sequence",
+                params={},
+                citations=SEQUENCE_CITES,
             ),
         ],
     )
@@ -396,9 +422,14 @@ def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
         threshold="FRAX major >= 20% or hip >= 3%",
         recommendations=[
             Recommendation(
-                id="risk-frax-vs-thresholds", section=Section.RISK, statement="risk-frax-vs-thresholds",
-                params={**_frax_params(view), "over": _frax_over(view),
-                        "low_mass": a.classification.category == Category.OSTEOPENIA},
+                id="risk-frax-vs-thresholds",
+                section=Section.RISK,
+                statement="risk-frax-vs-thresholds",
+                params={
+                    **_frax_params(view),
+                    "over": _frax_over(view),
+                    "low_mass": a.classification.category == Category.OSTEOPENIA,
+                },
                 citations=[WHO_TO_TREAT],
             )
         ],

@@ -57,6 +57,17 @@ def uses_z_scores(f: Facts) -> bool:
     return f.menopause is None
 
 
+def who_younger(f: Facts) -> str:
+    """How the under-50 / premenopausal patient is named in statements."""
+    if f.menopause == Menopause.PRE:
+        return "a premenopausal woman"
+    if f.sex == Sex.FEMALE:
+        return "a woman under 50"
+    if f.sex == Sex.MALE:
+        return "a man under 50"
+    return "an adult under 50"
+
+
 def fracture_sites(f: Facts) -> list[FractureSite]:
     """Fracture sites that count as fragility fractures (none if the fracture was said to be traumatic)."""
     if f.prior_fragility_fracture is False:
@@ -111,7 +122,7 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
     if not uses_z_scores(f):
         return None
     low = f.lowest_z()
-    who = "a premenopausal woman" if f.menopause == Menopause.PRE or f.sex == Sex.FEMALE else "an adult under 50"
+    who = who_younger(f)
     if low is None:
         if f.lowest_t() is None:
             return None
@@ -122,8 +133,11 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
             missing=["z_scores"],
             recommendations=[
                 Recommendation(
-                    id="dx-z-score-needed", section=Section.DIAGNOSIS, statement="dx-z-score-needed",
-                    params={"who": who}, citations=Z_CITES,
+                    id="dx-z-score-needed",
+                    section=Section.DIAGNOSIS,
+                    statement="dx-z-score-needed",
+                    params={"who": who},
+                    citations=Z_CITES,
                 )
             ],
         )
@@ -139,9 +153,11 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
         basis="z-score",
         recommendations=[
             Recommendation(
-                id="dx-z-score", section=Section.DIAGNOSIS,
+                id="dx-z-score",
+                section=Section.DIAGNOSIS,
                 statement="dx-z-below-expected" if below else "dx-z-within-expected",
-                params={"who": who, "z": z, "site": site_label(site)}, citations=Z_CITES,
+                params={"who": who, "z": z, "site": site_label(site)},
+                citations=Z_CITES,
             )
         ],
     )
@@ -165,9 +181,10 @@ def who_t_score(f: Facts, a: Assessment) -> Finding | None:
         basis="bmd",
         recommendations=[
             Recommendation(
-                id="dx-who-category", section=Section.DIAGNOSIS, statement="dx-who-category",
-                params={"t": t, "site": site_label(site), "sited": site is not None,
-                        "label": CATEGORY_LABELS[cat]},
+                id="dx-who-category",
+                section=Section.DIAGNOSIS,
+                statement="dx-who-category",
+                params={"t": t, "site": site_label(site), "sited": site is not None, "label": CATEGORY_LABELS[cat]},
                 citations=WHO_CITES,
             )
         ],
@@ -184,15 +201,19 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
     if low is None:
         return Finding(
             result=f"{stated.value} as stated (no DXA values given)",
-            used=["conditions.osteoporosis_stated" if stated == Category.OSTEOPOROSIS
-                  else "conditions.osteopenia_stated"],
+            used=[
+                "conditions.osteoporosis_stated" if stated == Category.OSTEOPOROSIS else "conditions.osteopenia_stated"
+            ],
             category=stated,
             basis="stated",
             missing=["t_scores"],
             recommendations=[
                 Recommendation(
-                    id="dx-stated", section=Section.DIAGNOSIS, statement="dx-stated",
-                    params={"label": CATEGORY_LABELS[stated]}, citations=WHO_CITES,
+                    id="dx-stated",
+                    section=Section.DIAGNOSIS,
+                    statement="dx-stated",
+                    params={"label": CATEGORY_LABELS[stated]},
+                    citations=WHO_CITES,
                 )
             ],
         )
@@ -205,7 +226,9 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
         threshold="normal >= -1.0; osteoporosis <= -2.5",
         recommendations=[
             Recommendation(
-                id="dx-numbers-win", section=Section.DIAGNOSIS, statement="dx-numbers-win",
+                id="dx-numbers-win",
+                section=Section.DIAGNOSIS,
+                statement="dx-numbers-win",
                 params={"stated": CATEGORY_LABELS[stated], "t": low[0], "label": CATEGORY_LABELS[by_numbers]},
                 citations=WHO_CITES,
             )
@@ -230,8 +253,11 @@ def severe_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
         basis="bmd+fracture",
         recommendations=[
             Recommendation(
-                id="dx-severe", section=Section.DIAGNOSIS, statement="dx-severe",
-                params={"t": t}, citations=["who-1994#t-score-categories"],
+                id="dx-severe",
+                section=Section.DIAGNOSIS,
+                statement="dx-severe",
+                params={"t": t},
+                citations=["who-1994#t-score-categories"],
             )
         ],
     )
@@ -256,7 +282,9 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
         basis="fracture",
         recommendations=[
             Recommendation(
-                id="dx-fracture-osteoporosis", section=Section.DIAGNOSIS, statement="dx-fracture-osteoporosis",
+                id="dx-fracture-osteoporosis",
+                section=Section.DIAGNOSIS,
+                statement="dx-fracture-osteoporosis",
                 params={"sites": fracture_label(sites), "t": low[0] if low else None},
                 citations=FRACTURE_CITES,
             )
@@ -282,8 +310,11 @@ def aace_low_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
         basis="fracture (AACE)",
         recommendations=[
             Recommendation(
-                id="dx-aace-fracture", section=Section.DIAGNOSIS, statement="dx-aace-fracture",
-                params={"sites": fracture_label(sites)}, citations=["aace-2020#clinical-diagnosis"],
+                id="dx-aace-fracture",
+                section=Section.DIAGNOSIS,
+                statement="dx-aace-fracture",
+                params={"sites": fracture_label(sites)},
+                citations=["aace-2020#clinical-diagnosis"],
             )
         ],
     )

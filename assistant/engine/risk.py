@@ -167,8 +167,11 @@ def frax_input_list(f: Facts, a: Assessment) -> Finding | None:
         used=["age", "sex", "prior_fragility_fracture", "t_scores", "glucocorticoids", "conditions"],
         recommendations=[
             Recommendation(
-                id="risk-frax-inputs", section=Section.RISK, statement="risk-frax-inputs",
-                params={"known": known, "missing": missing}, citations=FRAX_CITES,
+                id="risk-frax-inputs",
+                section=Section.RISK,
+                statement="risk-frax-inputs",
+                params={"known": known, "missing": missing},
+                citations=FRAX_CITES,
             )
         ],
     )
@@ -197,8 +200,11 @@ def frax_gc_dose(f: Facts, a: Assessment) -> Finding | None:
         threshold="< 2.5 mg/day lower (major -20%, hip -35%); > 7.5 mg/day raise (major +15%, hip +20%)",
         recommendations=[
             Recommendation(
-                id="risk-frax-gc-adjust", section=Section.RISK, statement="risk-frax-gc-adjust",
-                params=params, citations=GC_ADJUST_CITES,
+                id="risk-frax-gc-adjust",
+                section=Section.RISK,
+                statement="risk-frax-gc-adjust",
+                params=params,
+                citations=GC_ADJUST_CITES,
             )
         ],
     )
@@ -214,8 +220,10 @@ def frax_spine_offset(f: Facts, a: Assessment) -> Finding | None:
     view = adjusted_frax(f)
     if view is None or view.spine_units == 0 or view.major_raw is None:
         return None
-    before = _gc_only(view.major_raw, 0) if view.gc_band is None else _gc_only(
-        view.major_raw, GC_HIGH_MAJOR_CHANGE if view.gc_band == "high" else GC_LOW_MAJOR_CHANGE
+    before = (
+        _gc_only(view.major_raw, 0)
+        if view.gc_band is None
+        else _gc_only(view.major_raw, GC_HIGH_MAJOR_CHANGE if view.gc_band == "high" else GC_LOW_MAJOR_CHANGE)
     )
     return Finding(
         result=f"spine {abs(view.spine_units)} unit(s) {'below' if view.spine_units > 0 else 'above'} "
@@ -224,12 +232,17 @@ def frax_spine_offset(f: Facts, a: Assessment) -> Finding | None:
         threshold="one tenth of the major probability per rounded T-score unit",
         recommendations=[
             Recommendation(
-                id="risk-frax-spine-offset", section=Section.RISK, statement="risk-frax-spine-offset",
+                id="risk-frax-spine-offset",
+                section=Section.RISK,
+                statement="risk-frax-spine-offset",
                 params={
-                    "ls": f.t_scores[Site.LUMBAR_SPINE], "fn": f.t_scores[Site.FEMORAL_NECK],
-                    "units": abs(view.spine_units), "lower": view.spine_units > 0,
+                    "ls": f.t_scores[Site.LUMBAR_SPINE],
+                    "fn": f.t_scores[Site.FEMORAL_NECK],
+                    "units": abs(view.spine_units),
+                    "lower": view.spine_units > 0,
                     "change": SPINE_OFFSET_PER_UNIT * abs(view.spine_units),
-                    "before": before, "after": view.major,
+                    "before": before,
+                    "after": view.major,
                 },
                 citations=SPINE_CITES,
             )
@@ -247,8 +260,11 @@ def frax_t2d(f: Facts, a: Assessment) -> Finding | None:
         used=["conditions.type2_diabetes"],
         recommendations=[
             Recommendation(
-                id="risk-frax-t2d", section=Section.RISK, statement="risk-frax-t2d",
-                params={"frax_given": f.frax is not None}, citations=T2D_CITES,
+                id="risk-frax-t2d",
+                section=Section.RISK,
+                statement="risk-frax-t2d",
+                params={"frax_given": f.frax is not None},
+                citations=T2D_CITES,
             )
         ],
     )
@@ -264,8 +280,11 @@ def frax_on_treatment(f: Facts, a: Assessment) -> Finding | None:
         used=["frax", "medications"],
         recommendations=[
             Recommendation(
-                id="risk-frax-on-treatment", section=Section.RISK, statement="risk-frax-on-treatment",
-                params={"drugs": f.current_drugs()}, citations=["bhof-2022#frax-use"],
+                id="risk-frax-on-treatment",
+                section=Section.RISK,
+                statement="risk-frax-on-treatment",
+                params={"drugs": f.current_drugs()},
+                citations=["bhof-2022#frax-use"],
             )
         ],
     )

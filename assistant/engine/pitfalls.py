@@ -1,0 +1,70 @@
+"""Pitfalls: the seed answer's list, saying what the guidelines actually say (facts.md §9b)."""
+
+from __future__ import annotations
+
+from assistant.engine.diagnosis import uses_z_scores
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
+from assistant.facts import Facts, Intent
+
+# Intents whose answer carries the pitfalls section (whole-plan questions).
+PITFALL_INTENTS = frozenset({Intent.MANAGEMENT_OVERALL, Intent.FULL_PLAN, Intent.TREAT_OR_NOT})
+
+T_ALONE_CITES = ["reid-mcclung-2024#risk-not-label", "bhof-2022#who-to-treat"]
+UNIVERSAL_CITES = ["bhof-2022#universal-for-everyone"]
+FRAX_CITES = ["bhof-2022#who-to-treat", "aace-2020#very-high-risk-list", "nogg-2022#frax-for-everyone"]
+SECONDARY_CITES = ["aace-2020#evaluate-secondary-causes"]
+DENOSUMAB_CITES = ["tsourdi-2021#stop-needs-follow-on"]
+
+
+def _shown(a: Assessment) -> bool:
+    return a.in_scope and a.intent in PITFALL_INTENTS
+
+
+def _pitfall(statement: str, cites: list[str], result: str, used: list[str] | None = None) -> Finding:
+    return Finding(
+        result=result,
+        used=used or [],
+        recommendations=[Recommendation(id=statement, section=Section.PITFALLS, statement=statement, citations=cites)],
+    )
+
+
+@rule("pitfall-t-score-alone", topic="pitfalls", cites=T_ALONE_CITES)
+def t_score_alone(f: Facts, a: Assessment) -> Finding | None:
+    """Low bone mass (or no category yet): do not treat, or reassure, on the T-score alone."""
+    if not _shown(a) or a.classification.category not in (Category.OSTEOPENIA, None):
+        return None
+    return _pitfall("pitfall-t-score-alone", T_ALONE_CITES, "do not treat on the T-score alone", ["t_scores"])
+
+
+@rule("pitfall-universal-measures-now", topic="pitfalls", cites=UNIVERSAL_CITES)
+def universal_now(f: Facts, a: Assessment) -> Finding | None:
+    """Calcium, vitamin D and lifestyle measures start now, whatever the drug decision."""
+    if not _shown(a):
+        return None
+    return _pitfall("pitfall-universal-measures-now", UNIVERSAL_CITES, "start universal measures now")
+
+
+@rule("pitfall-frax-with-osteoporosis", topic="pitfalls", cites=FRAX_CITES)
+def frax_with_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
+    """The seed's 'no FRAX when T <= -2.5' corrected: not needed to decide, still grades risk."""
+    if not _shown(a) or uses_z_scores(f):
+        return None
+    return _pitfall("pitfall-frax-with-osteoporosis", FRAX_CITES, "FRAX not needed at T <= -2.5, but not forbidden")
+
+
+@rule("pitfall-secondary-causes", topic="pitfalls", cites=SECONDARY_CITES)
+def secondary_causes(f: Facts, a: Assessment) -> Finding | None:
+    """Do not skip the evaluation for secondary causes."""
+    if not _shown(a):
+        return None
+    return _pitfall("pitfall-secondary-causes", SECONDARY_CITES, "evaluate secondary causes")
+
+
+@rule("pitfall-denosumab-stop", topic="pitfalls", cites=DENOSUMAB_CITES)
+def denosumab_stop(f: Facts, a: Assessment) -> Finding | None:
+    """Denosumab must not simply stop (shown here unless the safety section already says it)."""
+    if not _shown(a):
+        return None
+    if any(c.startswith("tsourdi-2021#") for r in a.recommendations for c in r.citations):
+        return None
+    return _pitfall("pitfall-denosumab-stop", DENOSUMAB_CITES, "denosumab: never stop without a follow-on")

@@ -1,0 +1,226 @@
+"""Special groups: men, adults under 50, women 65+ with advanced osteopenia, glucocorticoid users
+(ACR 2022) and chronic kidney disease with eGFR below 30."""
+
+from __future__ import annotations
+
+from assistant.engine.decision import DECISION_INTENTS
+from assistant.engine.diagnosis import T_SCORE_AGE, has_fragility_fracture, uses_z_scores
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, Urgency, rule
+from assistant.engine.risk import adjusted_frax
+from assistant.facts import Facts, Intent, Sex
+
+# Older women with advanced osteopenia (seed; reid-2018, gourlay-2012, acp-2023).
+OLDER_AGE = 65  # years, from this age
+ADVANCED_OSTEOPENIA_T_BELOW = -2.0  # T-score strictly below
+# ACR 2022 glucocorticoid-induced osteoporosis (acr-2022#assessment, acr-2022#risk-strata).
+GC_FRAX_AGE = 40  # FRAX used from this age; DXA with vertebral imaging below it
+GC_VERY_HIGH_DOSE = 30.0  # mg/day prednisone: very high risk; FRAX underestimates risk
+GC_VERY_HIGH_T = -3.5  # T-score at or below: very high risk (strata table, secondary summary)
+GC_VERY_HIGH_MAJOR = 30.0  # % FRAX major at or above
+GC_VERY_HIGH_HIP = 4.5  # % FRAX hip at or above
+GC_HIGH_T = -2.5
+GC_HIGH_MAJOR = 20.0
+GC_HIGH_HIP = 3.0
+GC_MODERATE_T = -1.0  # T-score at or below (-1.0 to -2.4)
+GC_MODERATE_MAJOR = 10.0  # % at or above
+GC_LOW_HIP_MAX = 1.0  # % hip above this is moderate
+# CKD (kdigo-2017#ckd-g4-g5-caution; secondary summaries only, so phrased as caution).
+CKD_EGFR_BELOW = 30.0  # mL/min/1.73m2
+
+# Intents that get the special-groups section.
+SPECIAL_INTENTS = DECISION_INTENTS
+
+MEN_CITES = ["endo-men-2012#men-thresholds", "iscd-2019#diagnostic-sites"]
+YOUNG_CITES = ["iscd-2019#z-scores-younger-adults"]
+OLDER_CITES = ["reid-2018#zoledronate-osteopenia", "gourlay-2012#progression-by-band", "acp-2023#osteopenia-over-65"]
+GC_ASSESS_CITES = ["acr-2022#assessment"]
+GC_TREAT_CITES = ["acr-2022#treatment"]
+GC_STRATA_CITES = ["acr-2022#risk-strata"]
+CKD_CITES = ["kdigo-2017#ckd-g4-g5-caution"]
+
+
+def _shown(a: Assessment) -> bool:
+    return a.in_scope and a.intent in SPECIAL_INTENTS
+
+
+def _one(
+    rec_id: str,
+    statement: str,
+    params: dict,
+    cites: list[str],
+    result: str,
+    used: list[str],
+    urgency: Urgency = Urgency.INFO,
+    section: Section = Section.SPECIAL,
+) -> Finding:
+    return Finding(
+        result=result,
+        used=used,
+        recommendations=[
+            Recommendation(
+                id=rec_id, section=section, statement=statement, params=params, citations=cites, urgency=urgency
+            )
+        ],
+    )
+
+
+@rule("special-men", topic="special", cites=MEN_CITES)
+def men(f: Facts, a: Assessment) -> Finding | None:
+    """Men 50 and over: same categories and thresholds as women; check testosterone."""
+    if not _shown(a) or f.sex == Sex.FEMALE or f.menopause is not None:
+        return None
+    if f.age is not None and f.age < T_SCORE_AGE:
+        return None
+    return _one(
+        "special-men",
+        "special-men",
+        {"age": f.age, "male": f.sex == Sex.MALE},
+        MEN_CITES,
+        "men 50+: same categories and thresholds",
+        ["sex", "age"],
+    )
+
+
+@rule("special-under-50", topic="special", cites=YOUNG_CITES)
+def under_50(f: Facts, a: Assessment) -> Finding | None:
+    """Premenopausal women and men under 50: Z-scores; no osteoporosis on bone density alone."""
+    if not _shown(a):
+        return None
+    if not uses_z_scores(f) and f.age is not None:
+        return None
+    if f.age is None and f.menopause is not None and not uses_z_scores(f):
+        return None
+    return _one(
+        "special-under-50",
+        "special-under-50",
+        {"age": f.age, "applies": uses_z_scores(f)},
+        YOUNG_CITES,
+        "under 50 / premenopausal: Z-scores",
+        ["age", "sex", "menopause"],
+    )
+
+
+@rule("special-65-plus-advanced-osteopenia", topic="special", cites=OLDER_CITES)
+def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
+    """65 and over with T < -2.0: the case for treatment is stronger than in younger, milder osteopenia."""
+    if not _shown(a) or f.sex == Sex.MALE or uses_z_scores(f):
+        return None
+    if a.classification.category not in (Category.OSTEOPENIA, None):
+        return None
+    low = f.lowest_t()
+    t = low[0] if low else None
+    if f.age is not None and (f.age < OLDER_AGE or (t is not None and t >= ADVANCED_OSTEOPENIA_T_BELOW)):
+        return None
+    tailored = f.age is not None and t is not None
+    return _one(
+        "special-65-plus",
+        "special-65-plus",
+        {"age": f.age if tailored else None, "t": t if tailored else None},
+        OLDER_CITES,
+        "65+ with T < -2.0: stronger case for treatment"
+        if tailored
+        else "65+ with T < -2.0 (general note; age not given)",
+        ["age", "t_scores"],
+    )
+
+
+def acr_stratum(f: Facts) -> str | None:
+    """ACR 2022 risk stratum for adults 40 and over (table known from a secondary summary)."""
+    if f.age is not None and f.age < GC_FRAX_AGE:
+        return None
+    view = adjusted_frax(f)
+    major = view.major if view else None
+    hip = view.hip if view else None
+    low = f.lowest_t()
+    t = low[0] if low else None
+    dose = f.glucocorticoid_dose_mg
+    if (
+        has_fragility_fracture(f)
+        or (t is not None and t <= GC_VERY_HIGH_T)
+        or (major is not None and major >= GC_VERY_HIGH_MAJOR)
+        or (hip is not None and hip >= GC_VERY_HIGH_HIP)
+        or (dose is not None and dose >= GC_VERY_HIGH_DOSE)
+    ):
+        return "very high"
+    if (
+        (t is not None and t <= GC_HIGH_T)
+        or (major is not None and major >= GC_HIGH_MAJOR)
+        or (hip is not None and hip >= GC_HIGH_HIP)
+    ):
+        return "high"
+    if (
+        (t is not None and t <= GC_MODERATE_T)
+        or (major is not None and major >= GC_MODERATE_MAJOR)
+        or (hip is not None and hip > GC_LOW_HIP_MAX)
+    ):
+        return "moderate"
+    if t is not None and major is not None and hip is not None:
+        return "low"
+    return None
+
+
+@rule("special-glucocorticoids-acr", topic="special", cites=[*GC_ASSESS_CITES, *GC_TREAT_CITES])
+def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
+    """Glucocorticoid users (ACR 2022): assess early, universal measures, drug therapy from moderate risk."""
+    if not a.in_scope or not (f.glucocorticoids is True or a.intent == Intent.GLUCOCORTICOID):
+        return None
+    if f.glucocorticoids is False:
+        return None
+    recs = [
+        Recommendation(
+            id="special-gc-assessment",
+            section=Section.SPECIAL,
+            statement="special-gc-assessment",
+            params={"age": f.age, "under_40": f.age is not None and f.age < GC_FRAX_AGE},
+            citations=GC_ASSESS_CITES,
+        ),
+        Recommendation(
+            id="special-gc-treatment",
+            section=Section.SPECIAL,
+            statement="special-gc-treatment",
+            params={
+                "dose": f.glucocorticoid_dose_mg,
+                "very_high_dose": f.glucocorticoid_dose_mg is not None
+                and f.glucocorticoid_dose_mg >= GC_VERY_HIGH_DOSE,
+            },
+            citations=GC_TREAT_CITES,
+        ),
+    ]
+    stratum = acr_stratum(f) if f.glucocorticoids is True else None
+    if stratum is not None:
+        recs.append(
+            Recommendation(
+                id="special-gc-stratum",
+                section=Section.SPECIAL,
+                statement="special-gc-stratum",
+                params={"stratum": stratum},
+                citations=[*GC_STRATA_CITES, *GC_TREAT_CITES],
+            )
+        )
+    return Finding(
+        result="glucocorticoids (ACR 2022)"
+        + (f": {stratum} risk (strata from a secondary summary)" if stratum else ""),
+        used=["glucocorticoids", "glucocorticoid_dose_mg", "age", "frax", "t_scores", "prior_fragility_fracture"],
+        threshold=">= 2.5 mg/day for > 3 months; strata: very high / high / moderate / low",
+        recommendations=recs,
+        missing=[] if f.glucocorticoid_dose_mg is not None else ["glucocorticoid_dose_mg"],
+    )
+
+
+@rule("special-ckd-egfr-below-30", topic="special", cites=CKD_CITES)
+def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
+    """eGFR below 30 (or dialysis): exclude CKD-MBD before osteoporosis drugs; cautious, referral advised."""
+    if not a.in_scope:
+        return None
+    low_egfr = f.egfr is not None and f.egfr < CKD_EGFR_BELOW
+    if not (low_egfr or f.has("dialysis")):
+        return None
+    return _one(
+        "special-ckd",
+        "special-ckd",
+        {"egfr": f.egfr, "crcl": f.egfr_is_crcl, "dialysis": f.has("dialysis")},
+        CKD_CITES,
+        "eGFR < 30: exclude CKD-MBD first, refer (KDIGO, secondary summaries)",
+        ["egfr", "conditions.dialysis"],
+        urgency=Urgency.WARNING,
+    )
