@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # (module, constant) candidates, first found wins.
-_NORMAL_T = (("assistant.engine.diagnosis", "NORMAL_T"), ("assistant.engine.workup", "NORMAL_T"))
-_OSTEOPOROSIS_T = (("assistant.engine.diagnosis", "OSTEOPOROSIS_T"),)
-_FRAX_MAJOR = (("assistant.engine.decision", "MAJOR_THRESHOLD"), ("assistant.engine.risk", "MAJOR_THRESHOLD"))
-_FRAX_HIP = (("assistant.engine.decision", "HIP_THRESHOLD"), ("assistant.engine.risk", "HIP_THRESHOLD"))
+_NORMAL_T = (("assistant.engine.diagnosis", "NORMAL_T_MIN"), ("assistant.engine.workup", "NORMAL_T"))
+_OSTEOPOROSIS_T = (("assistant.engine.diagnosis", "OSTEOPOROSIS_T_MAX"),)
+_FRAX_MAJOR = (("assistant.engine.decision", "FRAX_MAJOR_THRESHOLD"),)
+_FRAX_HIP = (("assistant.engine.decision", "FRAX_HIP_THRESHOLD"),)
 
 
 def _lookup(candidates: tuple[tuple[str, str], ...]) -> float | None:

@@ -59,8 +59,11 @@ class ChatLog(VerticalScroll):
     """The scrolling conversation."""
 
     def add(self, *widgets: Static | Markdown) -> None:
+        """Append widgets and scroll so the first of them (the question) is at the top."""
         self.mount_all(widgets)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        if widgets:
+            first = widgets[0]
+            self.call_after_refresh(self.scroll_to_widget, first, top=True, animate=False)
 
     def clear_log(self) -> None:
         self.remove_children()

@@ -179,7 +179,8 @@ class FactsPanel(VerticalScroll):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._previous: dict[str, str] | None = None
         self._current: dict[str, str] = {}
-        self.body = Static(Text("No patient facts yet.", "dim"), id="facts-body", markup=False)
+        self.text = Text("No patient facts yet.", "dim")
+        self.body = Static(self.text, id="facts-body", markup=False)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body
@@ -190,7 +191,8 @@ class FactsPanel(VerticalScroll):
         self._previous = self._current if self._current or users else None
         self._current = {r.path: r.value for r in fact_rows(f)}
         previous = self._previous if users else None
-        self.body.update(facts_text(f, users, previous, changes))
+        self.text = facts_text(f, users, previous, changes)
+        self.body.update(self.text)
 
     def plain(self) -> str:
-        return str(self.body.render())
+        return self.text.plain

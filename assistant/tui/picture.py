@@ -62,7 +62,7 @@ def t_score_picture(f: Facts, width: int, b: Bands | None = None) -> Text:
 
     for name, value in sites:
         out.append(f"{name[:LABEL_WIDTH]:<{LABEL_WIDTH}}")
-        out.append(f"{num(value):>6}  ", "bold")
+        out.append(f"{value:>6.1f}  ", "bold")
         mark = _col(value, lo, hi, bar)
         for i in range(bar):
             x = lo + (hi - lo) * i / (bar - 1)
@@ -77,15 +77,15 @@ def t_score_picture(f: Facts, width: int, b: Bands | None = None) -> Text:
     for limit in (b.osteoporosis_t, b.normal_t):
         if limit is None:
             continue
-        text = num(limit)
+        text = f"{limit:.1f}"
         c = _col(limit, lo, hi, bar)
         start = max(0, min(bar - len(text), c - len(text) // 2))
         axis[start : start + len(text)] = list(text)
     out.append(" " * (LABEL_WIDTH + 8) + "".join(axis) + "\n", "dim")
     if b.normal_t is not None and b.osteoporosis_t is not None:
-        out.append(f"{OSTEOPOROSIS_STYLE[0]} osteoporosis ≤ {num(b.osteoporosis_t)}  ", OSTEOPOROSIS_STYLE[1])
+        out.append(f"{OSTEOPOROSIS_STYLE[0]} osteoporosis ≤ {b.osteoporosis_t:.1f}  ", OSTEOPOROSIS_STYLE[1])
         out.append(f"{LOW_STYLE[0]} low bone mass  ", LOW_STYLE[1])
-        out.append(f"{NORMAL_STYLE[0]} normal ≥ {num(b.normal_t)}\n", NORMAL_STYLE[1])
+        out.append(f"{NORMAL_STYLE[0]} normal ≥ {b.normal_t:.1f}\n", NORMAL_STYLE[1])
     return out
 
 
@@ -146,6 +146,9 @@ class Picture(Widget):
         out.append("\n")
         out.append_text(frax_picture(self._facts, width))
         return out
+
+    def plain(self) -> str:
+        return self.render().plain
 
     def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
         return len(self.render().wrap(self.app.console, max(1, width)))

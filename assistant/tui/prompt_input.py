@@ -59,3 +59,4 @@ class PromptInput(Input):
             else:
                 self.replace(text, *selection)
         event.stop()
+        event.prevent_default()  # Input's own handler would insert the first line again

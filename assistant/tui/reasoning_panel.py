@@ -68,10 +68,15 @@ def reasoning_text(a: Assessment | None, answer: Answer | None) -> Text:
 class ReasoningPanel(VerticalScroll):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.body = Static(reasoning_text(None, None), id="reasoning-body", markup=False)
+        self.text = reasoning_text(None, None)
+        self.body = Static(self.text, id="reasoning-body", markup=False)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body
 
     def show(self, a: Assessment | None, answer: Answer | None) -> None:
-        self.body.update(reasoning_text(a, answer))
+        self.text = reasoning_text(a, answer)
+        self.body.update(self.text)
+
+    def plain(self) -> str:
+        return self.text.plain
