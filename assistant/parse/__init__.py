@@ -1,7 +1,188 @@
-"""Free text -> Facts. (Stub: replaced by the parser.)"""
+"""Free text -> Facts, with the words each fact came from.
 
-from assistant.facts import Parsed
+    parse("67F, FN T -1.7, FRAX 11/1.4") -> Parsed(facts=Facts(age=67, sex=female, ...), ...)
+
+Pipeline (one pass each, all linear in the text): normalise (Unicode, offsets kept) -> tokens ->
+lexicon concepts (exact, then typo-tolerant) -> ConText modifiers -> readers (demographics,
+numbers, mentions) -> build (one value per field; several values and conflicts resolved and
+reported) -> intent. Facts said inside a what-if ("what if her eGFR were 30?") go to
+`Parsed.hypothetical`, never to `Parsed.facts`.
+"""
+
+from __future__ import annotations
+
+from assistant.facts import Facts, Intent, Mention, Parsed, Site, Status
+from assistant.parse import demographics, intent, numbers
+from assistant.parse.build import build, medications
+from assistant.parse.context import analyse
+from assistant.parse.found import Found, Reading
+from assistant.parse.lexicon import find_concepts
+from assistant.parse.mentions import read_mentions
+from assistant.parse.normalise import normalise, tokenize
+
+SEGMENT_CHARS = 2000  # longer messages are read in pieces of about this size (keeps every step linear)
+
+__all__ = ["parse"]
 
 
 def parse(text: str) -> Parsed:
-    return Parsed(text=text)
+    """Read one message. Total: any string gives a Parsed, never an exception."""
+    if not isinstance(text, str):
+        text = str(text)
+    try:
+        return _parse(text)
+    except Exception:  # pragma: no cover - a last guard; the property tests look for these
+        return Parsed(text=text, unrecognised=True)
+
+
+def _segments(text: str) -> list[tuple[int, int]]:
+    if len(text) <= SEGMENT_CHARS:
+        return [(0, len(text))]
+    out = []
+    start = 0
+    n = len(text)
+    while start < n:
+        end = min(n, start + SEGMENT_CHARS)
+        if end < n:
+            cut = max(text.rfind(". ", start, end), text.rfind("? ", start, end), text.rfind("\n", start, end))
+            if cut <= start + SEGMENT_CHARS // 2:
+                cut = text.rfind(" ", start + SEGMENT_CHARS // 2, end)
+            end = cut + 1 if cut > start else end
+        out.append((start, end))
+        start = end
+    return out
+
+
+def _parse(text: str) -> Parsed:
+    norm = normalise(text)
+    low = norm.text
+    reading = Reading()
+    meds = []
+    mentions: list[Mention] = []
+    domain = False
+    out_of_scope_word = False
+    whatif_regions: list[tuple[int, int]] = []
+    sites_seen: list[str] = []
+    negated_fracture = False
+    for a, b in _segments(low):
+        seg = low[a:b]
+        tokens = tokenize(seg)
+        matches = find_concepts(tokens)
+        ctx = analyse(tokens)
+        whatif = ctx.whatif_chars()
+        whatif_regions.extend((s + a, e + a) for s, e in whatif)
+        r = Reading()
+        r.extend(demographics.read_age(seg))
+        r.extend(demographics.read_sex(tokens, seg, whatif))
+        r.extend(demographics.read_menopause(seg))
+        nums = numbers.scan(seg, r.consumed)
+        r.extend(numbers.read_labs(seg, nums))
+        r.extend(numbers.read_glucocorticoid_dose(seg, nums))
+        r.extend(numbers.read_bmd(seg, nums))
+        r.extend(numbers.read_frax(seg, nums))
+        r.extend(numbers.read_scores(seg, nums, matches))
+        mr, seg_meds, statuses = read_mentions(seg, tokens, matches, ctx)
+        r.extend(mr)
+        for m in seg_meds:
+            m.start += a
+            m.end += a
+        meds.extend(seg_meds)
+        for m, status, _whatif, _neg in statuses:
+            c = m.concept
+            if c.category == "out_of_scope":
+                out_of_scope_word = True
+                continue
+            domain = True
+            detail = c.dxa or c.fracture or c.kind
+            mentions.append(Mention(concept=c.id, category=c.category, status=status,
+                                    span=norm.span(m.start + a, m.end + a), detail=detail))
+            if c.category == "site" and c.dxa:
+                sites_seen.append(c.dxa)
+        for kind, cat, s, e, detail in r.extra_mentions:
+            mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))
+        for x in r.found:
+            x.start += a
+            x.end += a
+            if x.path == "prior_fragility_fracture" and x.value is False:
+                negated_fracture = True
+        for d in r.doubts:
+            d.start += a
+            d.end += a
+        reading.found.extend(r.found)
+        reading.doubts.extend(r.doubts)
+        reading.notes.extend(r.notes)
+    # split what-if facts from the patient's
+    real: list[Found] = []
+    hypo: list[Found] = []
+    for x in reading.found:
+        if x.path.startswith("?"):
+            x.path = x.path[1:]
+            hypo.append(x)
+        elif any(s <= x.start < e for s, e in whatif_regions):
+            hypo.append(x)
+        else:
+            real.append(x)
+    real_doubts = [d for d in reading.doubts if not any(s <= d.start < e for s, e in whatif_regions)]
+    facts = build(norm, real, real_doubts, reading.notes)
+    facts.mentions = mentions
+    facts.medications = medications(meds, norm)
+    hypothetical: Facts | None = None
+    if hypo or whatif_regions:
+        hyp_doubts = [d for d in reading.doubts if any(s <= d.start < e for s, e in whatif_regions)]
+        hypothetical = build(norm, hypo, hyp_doubts, [])
+    return _finish(text, low, facts, hypothetical, domain, out_of_scope_word, sites_seen, negated_fracture)
+
+
+def _has_facts(f: Facts) -> bool:
+    return bool(
+        f.age is not None or f.sex is not None or f.menopause is not None or f.t_scores or f.z_scores
+        or f.t_score_unsited is not None or f.z_score_unsited is not None or f.frax is not None
+        or f.prior_fragility_fracture is not None or f.glucocorticoids is not None or f.egfr is not None
+        or f.vitamin_d is not None or f.medications or f.conditions or f.questions or f.contradictions
+    )
+
+
+def _finish(
+    text: str,
+    low: str,
+    facts: Facts,
+    hypothetical: Facts | None,
+    domain: bool,
+    out_of_scope_word: bool,
+    sites_seen: list[str],
+    negated_fracture: bool,
+) -> Parsed:
+    intents = intent.find_intents(low)
+    p = Parsed(text=text, facts=facts, hypothetical=hypothetical)
+    p.is_correction = intent.is_correction(low)
+    p.show_citation = intent.show_citation(low)
+    p.profile = intent.profile(low)
+    p.retract = intent.retractions(low)
+    if negated_fracture and facts.prior_fragility_fracture is False and "fracture_sites" not in p.retract:
+        p.retract.append("fracture_sites")
+    has_facts = _has_facts(facts) or (hypothetical is not None and _has_facts(hypothetical))
+    if p.is_correction and sites_seen and not facts.t_scores and facts.t_score_unsited is None \
+            and not facts.z_scores and intent.RELABEL.search(low):
+        p.relabel_site = Site(sites_seen[-1])
+    # Generic "treatment" questions: with osteoporosis stated the question is which drug.
+    if intents and intents[0] == Intent.TREAT_OR_NOT and facts.has("osteoporosis_stated") \
+            and not facts.has("osteopenia_stated") and not intent.EXPLICIT_TREAT.search(low):
+        intents = [Intent.DRUG_CHOICE] + [i for i in intents if i != Intent.DRUG_CHOICE]
+    special = bool(p.show_citation or p.profile or p.is_correction or p.retract)
+    if not domain and not has_facts and not special:
+        if out_of_scope_word or (intent.is_question(low) and not intents):
+            intents = [Intent.OUT_OF_SCOPE]
+        elif out_of_scope_word is False and intents and intents[0] in (Intent.DOSE, Intent.TREAT_OR_NOT,
+                                                                        Intent.MANAGEMENT_OVERALL) \
+                and intent.OTHER_TOPIC.search(low):
+            intents = [Intent.OUT_OF_SCOPE]
+    if not intents and has_facts and hypothetical is None:
+        intents = [Intent.FACTS_ONLY]
+    elif not intents and domain and not special and hypothetical is None:
+        intents = [Intent.MANAGEMENT_OVERALL]
+    if p.show_citation is not None and Intent.SOURCES not in intents:
+        intents.insert(0, Intent.SOURCES)
+    p.intents = intents
+    p.unrecognised = not intents and not has_facts and not special and hypothetical is None and not domain
+    _ = Status  # re-exported names stay importable
+    return p

@@ -1,0 +1,140 @@
+"""Found values -> Facts: one value per field, several values resolved, conflicts reported."""
+
+from __future__ import annotations
+
+from assistant.facts import (
+    Contradiction,
+    Facts,
+    FractureSite,
+    Frax,
+    Medication,
+    Menopause,
+    Note,
+    Question,
+    Sex,
+    Site,
+)
+from assistant.parse.found import Doubt, Found
+from assistant.parse.normalise import Norm
+
+FLOAT_FIELDS = ("egfr", "vitamin_d", "calcium", "pth", "tsh", "glucocorticoid_dose_mg", "glucocorticoid_months",
+                "weight_kg", "height_cm", "t_score_unsited", "z_score_unsited")
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float | int) and isinstance(b, float | int) and not isinstance(a, bool):
+        return abs(float(a) - float(b)) < 1e-9
+    return a == b
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def build(norm: Norm, found: list[Found], doubts: list[Doubt], notes: list[tuple[str, str, list[str]]]) -> Facts:
+    f = Facts()
+    groups: dict[str, list[Found]] = {}
+    for x in found:
+        groups.setdefault(x.path, []).append(x)
+    values: dict[str, object] = {}
+    for path, items in groups.items():
+        policy = items[0].policy
+        chosen: Found | None = None
+        if policy == "collect":
+            seen: list[object] = []
+            for x in items:
+                if x.value not in seen:
+                    seen.append(x.value)
+            values[path] = seen
+            f.sources[path] = norm.span(items[0].start, items[-1].end) if len(items) == 1 else norm.span(
+                items[0].start, items[0].end)
+            continue
+        distinct: list[object] = []
+        for x in items:
+            if not any(_same(x.value, d) for d in distinct):
+                distinct.append(x.value)
+        if policy == "any_true":
+            want = True if True in distinct else distinct[0]
+            chosen = next(x for x in items if x.value == want)
+        elif len(distinct) == 1:
+            chosen = items[0]
+        elif policy == "lowest":
+            chosen = min(items, key=lambda x: x.value)  # type: ignore[arg-type, return-value]
+            f.notes.append(Note(kind="several_values_lowest_used", field=path, values=[_fmt(d) for d in distinct]))
+        elif policy == "highest":
+            chosen = max(items, key=lambda x: x.value)  # type: ignore[arg-type, return-value]
+            f.notes.append(Note(kind="several_values_highest_used", field=path, values=[_fmt(d) for d in distinct]))
+        else:
+            f.contradictions.append(
+                Contradiction(
+                    field=path,
+                    values=[_fmt(d) for d in distinct],
+                    spans=[norm.span(x.start, x.end) for x in items],
+                )
+            )
+            continue
+        values[path] = chosen.value
+        f.sources[path] = norm.span(chosen.start, chosen.end)
+    for kind, field, vals in notes:
+        f.notes.append(Note(kind=kind, field=field, values=vals))
+    for d in doubts:
+        f.questions.append(Question(field=d.path, value=d.value, reason=d.reason, span=norm.span(d.start, d.end)))
+    _apply(f, values)
+    return f
+
+
+def _apply(f: Facts, values: dict[str, object]) -> None:
+    # postmenopausal implies female, unless the sex is in question
+    if values.get("menopause") is not None and "sex" not in values and not any(c.field == "sex" for c in f.contradictions):
+        if values.get("_sex_ambiguous") is None:
+            values["sex"] = "female"
+            if "menopause" in f.sources:
+                f.sources["sex"] = f.sources["menopause"]
+    frax = Frax()
+    for path, v in values.items():
+        if path.startswith("_"):
+            continue
+        if path == "age":
+            f.age = int(v)  # type: ignore[call-overload]
+        elif path == "sex":
+            f.sex = Sex(v)
+        elif path == "menopause":
+            f.menopause = Menopause(v)
+        elif path.startswith("t_scores."):
+            f.t_scores[Site(path.split(".", 1)[1])] = float(v)  # type: ignore[arg-type]
+        elif path.startswith("z_scores."):
+            f.z_scores[Site(path.split(".", 1)[1])] = float(v)  # type: ignore[arg-type]
+        elif path == "frax.major":
+            frax.major = float(v)  # type: ignore[arg-type]
+        elif path == "frax.hip":
+            frax.hip = float(v)  # type: ignore[arg-type]
+        elif path == "prior_fragility_fracture":
+            f.prior_fragility_fracture = bool(v)
+        elif path == "fracture_sites":
+            f.fracture_sites = [FractureSite(s) for s in v]  # type: ignore[attr-defined]
+        elif path == "glucocorticoids":
+            f.glucocorticoids = bool(v)
+        elif path == "egfr_is_crcl":
+            f.egfr_is_crcl = bool(v)
+        elif path.startswith("conditions."):
+            f.conditions[path.split(".", 1)[1]] = bool(v)
+        elif path in FLOAT_FIELDS:
+            setattr(f, path, float(v))  # type: ignore[arg-type]
+    if frax.major is not None or frax.hip is not None:
+        f.frax = frax
+    if f.glucocorticoid_dose_mg is not None and f.glucocorticoids is None:
+        f.glucocorticoids = True
+    if f.prior_fragility_fracture is not True:
+        f.fracture_sites = []
+
+
+def medications(meds: list, norm: Norm) -> list[Medication]:
+    out = []
+    for m in meds:
+        out.append(
+            Medication(name=m.name, status=m.status, years=m.years, since=m.since, last=m.last,
+                       span=norm.span(m.start, m.end))
+        )
+    return out

@@ -1,0 +1,205 @@
+"""ConText-style context: is a mention the patient's, negated, a relative's, past or hypothetical?
+
+Triggers are data (corpus/context.yaml). A trigger modifies the concepts inside its scope: the
+tokens after it (forward), before it (backward) or both, up to a number of tokens, the clause end
+or the sentence end. Scopes stop at the end of a sentence and at TERMINATE words; PSEUDO phrases
+hide the trigger words inside them. Everything is precomputed once per message in linear time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.facts import Status
+from assistant.parse.normalise import Token, tokenize
+
+CONTEXT_PATH = Path(__file__).resolve().parent.parent.parent / "corpus" / "context.yaml"
+
+CATEGORIES = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL", "PSEUDO", "TERMINATE")
+SENTENCE_END = frozenset({".", "?", "!", ";"})
+CLAUSE_END = SENTENCE_END | {",", ":"}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    literal: str
+    category: str
+    direction: str  # forward | backward | bidirectional
+    scope: int | str  # tokens, "clause" or "sentence"
+    whatif: bool = False
+    parent: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    rule: Rule
+    i: int
+    j: int
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Tokens [start, end) modified by a trigger."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+@dataclass
+class Rules:
+    index: dict[tuple[str, ...], Rule]
+    lengths: dict[str, tuple[int, ...]]
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    data = yaml.safe_load(CONTEXT_PATH.read_text(encoding="utf-8"))
+    index: dict[tuple[str, ...], Rule] = {}
+    lengths: dict[str, set[int]] = {}
+    for entry in data["rules"]:
+        if entry["category"] not in CATEGORIES:
+            raise ValueError(f"context.yaml: unknown category {entry['category']!r}")
+        rule = Rule(
+            literal=str(entry["literal"]),
+            category=entry["category"],
+            direction=entry.get("direction", "forward"),
+            scope=entry.get("scope", 5),
+            whatif=bool(entry.get("whatif", False)),
+            parent=bool(entry.get("parent", False)),
+        )
+        key = tuple(t.key for t in tokenize(rule.literal.lower()))
+        index[key] = rule
+        lengths.setdefault(key[0], set()).add(len(key))
+    return Rules(index, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
+
+
+def find_triggers(tokens: list[Token]) -> list[Trigger]:
+    r = rules()
+    out: list[Trigger] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        options = r.lengths.get(tokens[i].key)
+        hit = None
+        if options:
+            for length in options:
+                if i + length <= n:
+                    rule = r.index.get(tuple(t.key for t in tokens[i : i + length]))
+                    if rule is not None:
+                        hit = Trigger(rule, i, i + length)
+                        break
+        if hit is None:
+            i += 1
+            continue
+        out.append(hit)
+        i = hit.j
+    return out
+
+
+@dataclass
+class Context:
+    tokens: list[Token]
+    triggers: list[Trigger]
+    regions: list[Region]
+
+    def modifiers(self, i: int, j: int) -> list[Rule]:
+        """Rules whose scope covers the mention of tokens [i, j)."""
+        out = []
+        for reg in self.regions:
+            if reg.start <= i < reg.end or reg.start < j <= reg.end:
+                out.append(reg.rule)
+        return out
+
+    def status(self, i: int, j: int) -> tuple[Status, bool, bool, bool]:
+        """(status, negated, whatif, parent) of the mention of tokens [i, j).
+
+        A what-if is reported apart (the facts go to the hypothetical); the status is then the
+        status inside the what-if ("what if she had no fracture" -> negated, whatif).
+        """
+        mods = self.modifiers(i, j)
+        whatif = any(m.whatif for m in mods)
+        cats = {m.category for m in mods if not m.whatif}
+        negated = "NEGATED" in cats
+        parent = any(m.parent for m in mods)
+        if "FAMILY" in cats:
+            status = Status.FAMILY
+        elif "HYPOTHETICAL" in cats:
+            status = Status.HYPOTHETICAL
+        elif negated:
+            status = Status.NEGATED
+        elif "HISTORICAL" in cats:
+            status = Status.HISTORICAL
+        else:
+            status = Status.AFFIRMED
+        return status, negated, whatif, parent
+
+    def whatif_chars(self) -> list[tuple[int, int]]:
+        """Character ranges (normalised text) of what-if scopes."""
+        out = []
+        for reg in self.regions:
+            if reg.rule.whatif and reg.end > reg.start:
+                out.append((self.tokens[reg.start].start, self.tokens[reg.end - 1].end))
+        return out
+
+
+def analyse(tokens: list[Token]) -> Context:
+    triggers = find_triggers(tokens)
+    n = len(tokens)
+    # next sentence / clause end at or after k, and next TERMINATE trigger start at or after k
+    next_sent = [n] * (n + 1)
+    next_clause = [n] * (n + 1)
+    next_term = [n] * (n + 1)
+    prev_sent = [-1] * (n + 1)
+    prev_clause = [-1] * (n + 1)
+    prev_term = [-1] * (n + 1)
+    term_at = {t.i for t in triggers if t.rule.category == "TERMINATE"}
+    term_end = {t.j - 1 for t in triggers if t.rule.category == "TERMINATE"}
+    for k in range(n - 1, -1, -1):
+        tok = tokens[k].text
+        next_sent[k] = k if tok in SENTENCE_END else next_sent[k + 1]
+        next_clause[k] = k if tok in CLAUSE_END else next_clause[k + 1]
+        next_term[k] = k if k in term_at else next_term[k + 1]
+    last_s = last_c = last_t = -1
+    for k in range(n):
+        tok = tokens[k].text
+        if tok in SENTENCE_END:
+            last_s = k
+        if tok in CLAUSE_END:
+            last_c = k
+        if k in term_end:
+            last_t = k
+        prev_sent[k] = last_s
+        prev_clause[k] = last_c
+        prev_term[k] = last_t
+    regions: list[Region] = []
+    for t in triggers:
+        rule = t.rule
+        if rule.category in ("PSEUDO", "TERMINATE"):
+            continue
+        scope = rule.scope
+        if rule.direction in ("forward", "bidirectional"):
+            s = t.j
+            if scope == "sentence":
+                e = next_sent[s]
+            elif scope == "clause":
+                e = min(next_clause[s], next_term[s])
+            else:
+                e = min(s + int(scope), next_sent[s], next_term[s])
+            if e > s:
+                regions.append(Region(rule, s, e))
+        if rule.direction in ("backward", "bidirectional") and t.i > 0:
+            e = t.i
+            k = e - 1
+            if scope == "sentence":
+                s = prev_sent[k] + 1
+            elif scope == "clause":
+                s = max(prev_clause[k], prev_term[k]) + 1
+            else:
+                s = max(e - int(scope), prev_sent[k] + 1, prev_term[k] + 1)
+            if e > s:
+                regions.append(Region(rule, s, e))
+    return Context(tokens, triggers, regions)

@@ -1,0 +1,144 @@
+"""Who the patient is: age, sex and menopausal status."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.parse.found import Doubt, Found, Reading
+from assistant.parse.normalise import Token
+
+AGE_MIN, AGE_MAX = 1, 120  # plausible ages, years
+
+_N = r"(?<![\w.\-])(?P<n>\d{1,3})"
+_POPULATION = r"(?!\s*(?:\+|(?:years?\s+)?(?:and|or)\s+(?:over|older|above|up|more|greater)))"
+AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
+        _N + r"\s*-?\s*(?:y/o|y\.o\.?|yo|y-o|yof|yom|yowf|yowm)(?![a-z])",  # 67 y/o, 67yo, 67 yof
+        _N + r"\s*-?\s*(?:years?|yrs?)\s+of\s+age\b",  # 67 years of age
+        r"\b(?:aged|age)\s*(?:[:=]|of|is|was)?\s*" + _N[len(r"(?<![\w.\-])") :] + r"(?![\d.])" + _POPULATION,
+        r"\b(?:she|he|patient|pt)\s*(?:is|'s|was|turned|turns)\s+(?:now\s+|a\s+)?" + _N[len(r"(?<![\w.\-])") :]
+        + r"(?![\d.%])(?!\s*(?:%|mg|kg|cm|lb|iu|ng|nmol|ml|units?|months?|weeks?|days?|times|"
+        r"(?:years?|yrs?)\s+(?:post|since|after|ago|on|out|from|past|into|with|of\s+(?!age))))" + _POPULATION,
+        r"(?<![\w.\-/])(?P<n>\d{2,3})\s?(?P<sex>[fm])(?![\w/'])",  # 67F, 67 M
+    )
+)
+SEX_AFTER_AGE = re.compile(r"\s*,?\s*(?P<sex>[fm])(?![\w/'])")
+
+FEMALE_WORDS = frozenset({"woman", "women", "lady", "ladies", "female", "females", "girl", "mrs", "ms", "wife"})
+MALE_WORDS = frozenset({"man", "men", "male", "males", "gentleman", "gentlemen", "boy", "mr", "husband"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+PLURALS = frozenset({"women", "ladies", "females", "men", "males", "gentlemen"})
+
+_PEOPLE = (
+    r"(?:(?:post|pre|peri)[\s-]?menopausal\s+)?(?:women|woman|females?|men|man|males?|adults?|patients?|people|"
+    r"persons?|individuals?)"
+)
+# "a postmenopausal woman or a man over 50", "women and older adults", "his or her"
+COORDINATED = re.compile(
+    r"\b" + _PEOPLE + r"\s*,?\s*(?:or|and|/|&)\s*(?:an?\s+)?(?:older|elderly|younger|ageing|aging)?\s*" + _PEOPLE
+    + r"\b|\b(?:he|she|his|her|him)\s*(?:/|or|and)\s*(?:he|she|his|her|him)\b"
+)
+
+MENOPAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (value, re.compile(p))
+    for value, p in (
+        ("pre", r"\bnot\s+(?:yet\s+)?(?:post[\s-]?menopaus\w*|(?:through|in|past)\s+(?:the\s+)?menopause|menopausal)"),
+        ("pre", r"\bpre[\s-]?menopaus\w*|\bbefore\s+(?:the\s+)?menopause\b|\bstill\s+menstruating\b"),
+        ("peri", r"\bperi[\s-]?menopaus\w*|\bmenopausal\s+transition\b"),
+        ("post", r"\bpost[\s-]?menopaus\w*|\bafter\s+(?:the\s+)?menopause\b|\bpast\s+(?:the\s+)?menopause\b|"
+         r"\bwent\s+through\s+(?:the\s+)?menopause\b|\bsince\s+menopause\b|\bmenopausal\s+(?:woman|women|female)\b|"
+         r"\b(?:surgical|early|premature)\s+menopause\b|\bmenopause\s+at\b"),
+    )
+)
+
+
+def read_age(text: str) -> Reading:
+    r = Reading()
+    taken: list[tuple[int, int]] = []
+    for pat in AGE_PATTERNS:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            if pat is AGE_PATTERNS[-1] and not _age_sex_ok(text, m):
+                continue
+            taken.append((s, e))
+            n = int(m.group("n"))
+            ns, ne = m.span("n")
+            r.consumed.append((s, e))
+            if not AGE_MIN <= n <= AGE_MAX:
+                r.doubts.append(Doubt("age", str(n), f"an age should be {AGE_MIN} to {AGE_MAX} years", s, e))
+                continue
+            r.found.append(Found("age", n, s, e))
+            sex = m.groupdict().get("sex")
+            if sex is None:
+                after = SEX_AFTER_AGE.match(text, e)
+                if after is not None:
+                    sex = after.group("sex")
+                    e = after.end()
+            if sex:
+                r.found.append(Found("sex", "female" if sex == "f" else "male", s, e, detail="age-sex"))
+    return r
+
+
+def _age_sex_ok(text: str, m: re.Match[str]) -> bool:
+    """ "67F" / "67 M": not a dose or duration ("x 10 m"), not inside a longer token."""
+    before = text[max(0, m.start() - 6) : m.start()]
+    return not re.search(r"(?:\bx|\bfor|\bover|\*|×)\s*$", before)
+
+
+def read_sex(tokens: list[Token], text: str, skip: list[tuple[int, int]]) -> Reading:
+    """Sex from nouns and pronouns; None when the text names both sexes as alternatives or groups."""
+    r = Reading()
+    female: list[Token] = []
+    male: list[Token] = []
+    plural = False
+    for t in tokens:
+        w = t.text
+        if w in FEMALE_WORDS or w in MALE_WORDS or w in FEMALE_PRONOUNS or w in MALE_PRONOUNS:
+            if (w in FEMALE_PRONOUNS or w in MALE_PRONOUNS) and any(a <= t.start < b for a, b in skip):
+                continue  # pronouns inside a what-if name the patient, not the what-if
+            (female if w in FEMALE_WORDS or w in FEMALE_PRONOUNS else male).append(t)
+            plural = plural or w in PLURALS
+    if not female and not male:
+        return r
+    if (COORDINATED.search(text) and _mixed_coordination(text)) or (female and male and plural):
+        # alternatives or populations of both sexes ("a postmenopausal woman or a man over 50")
+        first = (female + male)[0]
+        r.found.append(Found("_sex_ambiguous", True, first.start, first.end))
+        return r
+    for t in female:
+        r.found.append(Found("sex", "female", t.start, t.end))
+    for t in male:
+        r.found.append(Found("sex", "male", t.start, t.end))
+    return r
+
+
+_FEMALE_IN = re.compile(r"women|woman|female|\bshe\b|\bher\b|menopausal")
+_MALE_IN = re.compile(r"\bmen\b|\bman\b|\bmales?\b|\bhe\b|\bhis\b|\bhim\b")
+_GENERIC_IN = re.compile(r"adult|patient|people|person|individual")
+
+
+def _mixed_coordination(text: str) -> bool:
+    for m in COORDINATED.finditer(text):
+        g = m.group()
+        f, male, generic = bool(_FEMALE_IN.search(g)), bool(_MALE_IN.search(g)), bool(_GENERIC_IN.search(g))
+        if (f and male) or ((f or male) and generic):
+            return True
+    return False
+
+
+def read_menopause(text: str) -> Reading:
+    r = Reading()
+    taken: list[tuple[int, int]] = []
+    for value, pat in MENOPAUSE_PATTERNS:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            taken.append((s, e))
+            r.found.append(Found("menopause", value, s, e))
+    return r

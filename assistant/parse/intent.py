@@ -1,0 +1,116 @@
+"""What a message asks for, and how it relates to the conversation (correction, removal, profile).
+
+The cues are data (the `intents` and `profiles` sections of corpus/lexicon.yaml), compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from assistant.facts import Intent
+from assistant.parse.lexicon import LEXICON_PATH
+
+# The head of a question is what it asks; what follows these words lists details.
+TAIL_START = re.compile(r"\b(?:including|such as|using|taking into account|e\.g\.|for example|especially)\b")
+CORRECTION = re.compile(
+    r"^\W*(?:actually|sorry|correction|oops|my (?:mistake|bad)|i meant|i mean|no\s*,|nope|wait|make (?:that|it)|"
+    r"scratch that|typo|rather|i misspoke|not\s+[-\d.]+\s*,?\s*but)\b"
+)
+RELABEL = re.compile(r"\b(?:that|it|this|the (?:score|value|t-?score|number))\s*(?:was|is|'s|were|should be)\s+(?:at\s+|for\s+|from\s+)?(?:the\s+|her\s+|his\s+)?|\bi meant\s+(?:the\s+)?")
+SHOW = re.compile(
+    r"\bshow\s*(?:me\s+)?(?:the\s+)?(?:source|reference|citation|passage)?\s*(?:number\s*|no\.?\s*|#\s*)?\[?(\d{1,3})\]?|"
+    r"^\W*\[(\d{1,3})\]\W*$|\b(?:source|reference|citation|passage)\s*(?:number\s*|no\.?\s*|#\s*)?\[?(\d{1,3})\]?"
+)
+PROFILE_ASK = re.compile(r"\bprofile\b|\b(?:use|switch(?:\s+to)?|apply|change\s+to|go\s+with|according\s+to|per)\s+(?:the\s+)?\w")
+RETRACT = re.compile(
+    r"\b(?:forget|ignore|remove|drop|disregard|delete|discard|scratch)\s+(?:about\s+)?(?:the\s+|her\s+|his\s+|that\s+)?"
+    r"(?P<what>frax|e?gfr|crcl|age|t-?scores?|z-?scores?|fractures?|steroids?|prednisone|glucocorticoids?|"
+    r"vitamin\s+d|medications?|drugs?|sex)\b"
+)
+RETRACT_PATHS = {
+    "frax": ["frax"], "egfr": ["egfr"], "gfr": ["egfr"], "crcl": ["egfr"], "age": ["age"],
+    "t": ["t_scores", "t_score_unsited"], "z": ["z_scores", "z_score_unsited"],
+    "fracture": ["prior_fragility_fracture", "fracture_sites"], "steroid": ["glucocorticoids"],
+    "prednisone": ["glucocorticoids"], "glucocorticoid": ["glucocorticoids"], "vitamin": ["vitamin_d"],
+    "medication": ["medications"], "drug": ["medications"], "sex": ["sex"],
+}
+EXPLICIT_TREAT = re.compile(
+    r"\bshould (?:i|we|she|he|they|the patient) (?:treat|start|be treated)|\btreat or not\b|\bneed (?:treatment|medication)"
+)
+# A question about some other drug or disease ("dose of amoxicillin"): an unknown word after "of/for".
+OTHER_TOPIC = re.compile(r"\b(?:dose|dosing|dosage|treatment|treat|manage|management)\s+(?:of|for)\s+[a-z]{4,}")
+QUESTION = re.compile(r"\?|^\W*(?:what|how|when|why|which|should|is|are|can|could|does|do|would|will|who|where)\b")
+
+
+@dataclass(frozen=True)
+class Cues:
+    intents: tuple[tuple[Intent, tuple[re.Pattern[str], ...]], ...]
+    profiles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    intents = tuple((Intent(k), tuple(re.compile(p) for p in v)) for k, v in data["intents"].items())
+    profiles = tuple((k, tuple(re.compile(p) for p in v)) for k, v in data["profiles"].items())
+    return Cues(intents, profiles)
+
+
+def _matching(text: str) -> list[Intent]:
+    out = []
+    for intent, pats in cues().intents:
+        if any(p.search(text) for p in pats):
+            out.append(intent)
+    return out
+
+
+def find_intents(text: str) -> list[Intent]:
+    """Intents in priority order, those of the question's head first."""
+    m = TAIL_START.search(text)
+    head, tail = (text[: m.start()], text[m.start() :]) if m else (text, "")
+    found = _matching(head)
+    if tail:
+        for i in _matching(tail):
+            if i not in found:
+                found.append(i)
+    return found
+
+
+def show_citation(text: str) -> int | None:
+    m = SHOW.search(text)
+    if m is None:
+        return None
+    return int(next(g for g in m.groups() if g is not None))
+
+
+def profile(text: str) -> str | None:
+    if not PROFILE_ASK.search(text):
+        return None
+    for name, pats in cues().profiles:
+        if any(p.search(text) for p in pats):
+            if name == "us" and not re.search(r"\bprofile\b|\bbhof\b|\bnof\b", text):
+                continue  # "use us" is too thin to switch profiles on
+            return name
+    return None
+
+
+def is_correction(text: str) -> bool:
+    return CORRECTION.search(text) is not None
+
+
+def retractions(text: str) -> list[str]:
+    out: list[str] = []
+    for m in RETRACT.finditer(text):
+        w = m.group("what")
+        key = next((k for k in RETRACT_PATHS if w.startswith(k)), None)
+        if key:
+            out.extend(p for p in RETRACT_PATHS[key] if p not in out)
+    return out
+
+
+def is_question(text: str) -> bool:
+    return QUESTION.search(text) is not None

@@ -1,0 +1,187 @@
+"""Concept mentions, in context, to facts: conditions, fractures, glucocorticoids, drugs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.facts import Status
+from assistant.parse.context import Context
+from assistant.parse.found import Found, Reading
+from assistant.parse.lexicon import Match
+from assistant.parse.normalise import Token
+
+# Condition concepts that also name a fracture event ("a current fracture").
+FRACTURE_EVENT_CONDITIONS = frozenset({"recent_fracture", "multiple_fractures", "fracture_on_therapy"})
+FRACTURE_WINDOW_BEFORE = 5  # tokens before a fracture word searched for its site ("hip and wrist fractures")
+FRACTURE_WINDOW_AFTER = 4  # "fracture of the left hip"
+TRAUMA_WINDOW = 6
+AFTER_GAP = frozenset({"of", "the", "her", "his", "left", "right", "l", "r", "a", "in", "to"})
+RECENT = frozenset({"recent", "current", "acute", "new", "fresh"})
+MULTIPLE = frozenset({"multiple", "several", "two", "three", "recurrent", "many"})
+PATIENT_USE = re.compile(
+    r"\b(?:on|taking|takes|took|received|receiving|receives|using|uses|started|starting|been on|treated with|"
+    r"after|had|given|prescribed|currently|continue|continuing|stay on|remain on|injections? of|infusions? of)\s+"
+    r"(?:\w+\s+){0,3}$"
+)
+DRUG_YEARS_AFTER = re.compile(
+    r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:therapy|treatment|injections?|infusions?|use)?\s*(?:for|x|×|over)\s+"
+    r"(?:about|almost|nearly|approximately|approx\.?|around|over|more than|the\s+(?:past|last))?\s*"
+    r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|y|months?|mos?)\b"
+)
+DRUG_YEARS_BEFORE = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|months?|mos?)\s+(?:of|on)\s+(?:\w+\s+){0,1}$"
+)
+DRUG_SINCE = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:since|from|started(?:\s+in)?)\s+(?:\w+\s+)?(?P<y>(?:19|20)\d\d)\b")
+DRUG_LAST_AFTER = re.compile(
+    r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:was\s+)?(?:last\s+)(?:given|dose|infusion|injection|received)?\s*"
+    r"(?:was\s+)?(?:in\s+)?(?:\w+\s+)?(?P<y>(?:19|20)\d\d)\b"
+)
+DRUG_LAST_BEFORE = re.compile(r"\blast\s+(?:dose\s+of\s+|infusion\s+of\s+|injection\s+of\s+)?$")
+YEAR_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:was\s+|given\s+|in\s+)*(?P<y>(?:19|20)\d\d)\b")
+
+
+@dataclass(slots=True)
+class Med:
+    name: str
+    status: Status
+    start: int
+    end: int
+    years: float | None = None
+    since: int | None = None
+    last: int | None = None
+
+
+def read_mentions(text: str, tokens: list[Token], matches: list[Match], ctx: Context) -> tuple[Reading, list[Med], list]:
+    """Facts from concept mentions. Returns the reading, medications, and (match, status) pairs."""
+    r = Reading()
+    meds: list[Med] = []
+    statuses: list[tuple[Match, Status, bool, bool]] = []
+    for m in matches:
+        status, negated, whatif, parent = ctx.status(m.i, m.j)
+        statuses.append((m, status, whatif, negated))
+        c = m.concept
+        hypo = "?" if whatif else ""
+        if c.category in ("diagnosis", "condition") and c.condition:
+            if c.id in FRACTURE_EVENT_CONDITIONS:
+                continue  # read with the fractures below
+            if c.id == "hrt" and status in (Status.AFFIRMED, Status.HISTORICAL):
+                r.found.append(Found(hypo + "menopause", "post", m.start, m.end, detail="hrt"))
+            value = _truth(status, negated)
+            if value is not None:
+                r.found.append(Found(hypo + f"conditions.{c.condition}", value, m.start, m.end, policy="any_true"))
+        elif c.category == "glucocorticoid":
+            value = _truth(status, negated)
+            if value is not None:
+                r.found.append(Found(hypo + "glucocorticoids", value, m.start, m.end, policy="any_true"))
+        elif c.category == "drug" and not whatif:
+            med = _medication(text, m, status)
+            if med is not None:
+                if meds and meds[-1].name == med.name and m.start - meds[-1].end < 30:
+                    _merge(meds[-1], med)  # "Prolia (denosumab)"
+                else:
+                    meds.append(med)
+    _fractures(text, tokens, matches, ctx, r)
+    return r, meds, statuses
+
+
+def _truth(status: Status, negated: bool) -> bool | None:
+    if status in (Status.AFFIRMED, Status.HISTORICAL):
+        return True
+    if status == Status.NEGATED:
+        return False
+    return None
+
+
+def _merge(a: Med, b: Med) -> None:
+    a.end = max(a.end, b.end)
+    a.years = a.years if a.years is not None else b.years
+    a.since = a.since if a.since is not None else b.since
+    a.last = a.last if a.last is not None else b.last
+
+
+def _medication(text: str, m: Match, status: Status) -> Med | None:
+    if status in (Status.FAMILY, Status.HYPOTHETICAL):
+        return None
+    med = Med(m.concept.id, status, m.start, m.end)
+    after = text[m.end : m.end + 80]
+    before = text[max(0, m.start - 40) : m.start]
+    y = DRUG_YEARS_AFTER.match(after)
+    if y is None:
+        yb = DRUG_YEARS_BEFORE.search(before)
+        if yb is not None:
+            med.years = _years(yb.group("n"), yb.group("u"))
+    else:
+        med.years = _years(y.group("n"), y.group("u"))
+    s = DRUG_SINCE.match(after)
+    if s is not None:
+        med.since = int(s.group("y"))
+    last = DRUG_LAST_AFTER.match(after)
+    if last is not None:
+        med.last = int(last.group("y"))
+    elif DRUG_LAST_BEFORE.search(before):
+        ya = YEAR_AFTER.match(after)
+        if ya is not None:
+            med.last = int(ya.group("y"))
+    used = med.years is not None or med.since is not None or med.last is not None
+    if status == Status.AFFIRMED and not used and not PATIENT_USE.search(before):
+        return None  # a drug named in the question, not one the patient takes
+    return med
+
+
+def _years(n: str, unit: str) -> float:
+    v = float(n)
+    return round(v / 12.0, 2) if unit.startswith("m") else v
+
+
+def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Context, r: Reading) -> None:
+    heads = [m for m in matches if m.concept.category == "fracture" or m.concept.id in FRACTURE_EVENT_CONDITIONS]
+    if not heads:
+        return
+    sites = [m for m in matches if m.concept.category == "site" and m.concept.fracture]
+    trauma = [m for m in matches if m.concept.category == "trauma"]
+    head_starts = [h.i for h in heads]
+    for h in heads:
+        status, negated, whatif, parent = ctx.status(h.i, h.j)
+        # a site word before the fracture word may carry the context ("no hip fracture")
+        near_sites = [
+            s for s in sites
+            if (h.i - FRACTURE_WINDOW_BEFORE <= s.i < h.i and not any(s.i < k < h.i for k in head_starts)
+                and _no_break(tokens, s.j, h.i))
+            or (h.j <= s.i <= h.j + FRACTURE_WINDOW_AFTER and all(t.text in AFTER_GAP for t in tokens[h.j : s.i]))
+        ]
+        if near_sites and status == Status.AFFIRMED:
+            s_status, s_neg, s_whatif, s_parent = ctx.status(near_sites[0].i, near_sites[0].j)
+            if s_status != Status.AFFIRMED:
+                status, negated, whatif, parent = s_status, s_neg, s_whatif or whatif, s_parent or parent
+        hypo = "?" if whatif else ""
+        kinds = {t.concept.kind for t in trauma if abs(t.i - h.i) <= TRAUMA_WINDOW and _no_break(tokens, min(t.j, h.j), max(t.i, h.i))}
+        traumatic = "traumatic" in kinds and "fragility" not in kinds
+        fsites = [s.concept.fracture for s in near_sites]
+        if status == Status.FAMILY:
+            if parent and "hip" in fsites:
+                r.found.append(Found(hypo + "conditions.parental_hip_fracture", not negated, h.start, h.end, policy="any_true"))
+            continue
+        if status == Status.HYPOTHETICAL:
+            continue
+        if status == Status.NEGATED:
+            if not traumatic:
+                r.found.append(Found(hypo + "prior_fragility_fracture", False, h.start, h.end, policy="any_true"))
+            continue
+        if traumatic:
+            r.extra_mentions.append(("fracture", "fracture", h.start, h.end, "traumatic"))
+            continue
+        r.found.append(Found(hypo + "prior_fragility_fracture", True, h.start, h.end, policy="any_true"))
+        for s in near_sites:
+            r.found.append(Found(hypo + "fracture_sites", s.concept.fracture, s.start, s.end, policy="collect"))
+        prev = {tokens[k].text for k in range(max(0, h.i - 2), h.i)}
+        if h.concept.id in FRACTURE_EVENT_CONDITIONS:
+            r.found.append(Found(hypo + f"conditions.{h.concept.id}", True, h.start, h.end, policy="any_true"))
+        elif prev & RECENT:
+            r.found.append(Found(hypo + "conditions.recent_fracture", True, h.start, h.end, policy="any_true"))
+        if prev & MULTIPLE or len({s.concept.fracture for s in near_sites}) > 1:
+            r.found.append(Found(hypo + "conditions.multiple_fractures", True, h.start, h.end, policy="any_true"))
+
+
+def _no_break(tokens: list[Token], a: int, b: int) -> bool:
+    return not any(tokens[k].text in (".", ";", "?", "!") for k in range(a, b))

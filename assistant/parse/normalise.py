@@ -1,0 +1,101 @@
+"""Unicode clean-up that keeps every character where it was.
+
+The parser reads a lower-cased copy of the message in which every dash that can mean "minus" is
+"-", every odd space is " " and every control character is " ". The copy has the same length as
+the original in all but exotic cases (a few letters whose lower case is two characters), so a
+span found in the copy is a span of the original; `Norm.span` maps it back either way.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.facts import Span
+
+# Dashes and hyphens that clinicians (and their word processors) put before a number.
+DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2796\ufe58\ufe63\uff0d\u00ad"
+# Spaces other than " ": no-break, figure, thin, narrow no-break, ideographic, zero-width.
+SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
+OTHER = {"\u2264": "\u2264", "\u2265": "\u2265", "\u00b2": "2", "\u2044": "/", "\u2215": "/", "\u00b5": "u"}
+
+
+def _table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for ch in DASHES:
+        table[ord(ch)] = "-"
+    for ch in SPACES + ZERO_WIDTH:
+        table[ord(ch)] = " "
+    for src, dst in {**QUOTES, **OTHER}.items():
+        table[ord(src)] = dst
+    # C0 and C1 control characters (tab and newline included) become spaces.
+    for code in list(range(0, 32)) + [127] + list(range(128, 160)):
+        table[code] = " "
+    return table
+
+
+TABLE = _table()
+_NEEDS_TABLE = re.compile("[^\x20-\x7e]")
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """The original text, its normalised lower-case copy, and (when lengths differ) the offsets."""
+
+    original: str
+    text: str
+    offsets: tuple[int, ...] | None = None  # offsets[i] = index in original of text[i]; None = identity
+
+    def orig(self, i: int) -> int:
+        """Index into the original of position i of the normalised text (i may equal len(text))."""
+        if self.offsets is None:
+            return i
+        if i >= len(self.offsets):
+            return len(self.original)
+        return self.offsets[i]
+
+    def span(self, start: int, end: int) -> Span:
+        s, e = self.orig(start), self.orig(end)
+        return Span(start=s, end=e, text=self.original[s:e])
+
+
+def normalise(text: str) -> Norm:
+    """Normalise dashes, spaces, quotes and control characters; lower-case; keep the offsets."""
+    if not _NEEDS_TABLE.search(text):
+        return Norm(original=text, text=text.lower())
+    mapped = text.translate(TABLE)
+    low = mapped.lower()
+    if len(low) == len(text):
+        return Norm(original=text, text=low)
+    # Rare: a character whose lower case is longer (e.g. "İ"). Map char by char.
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(mapped):
+        piece = ch.lower()
+        out.append(piece)
+        offsets.extend([i] * len(piece))
+    return Norm(original=text, text="".join(out), offsets=tuple(offsets))
+
+
+TOKEN = re.compile(r"\w+(?:\.\d+)?|[^\w\s]")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str  # the form used for lexicon look-up (plural "s" dropped)
+
+
+def stem(word: str) -> str:
+    """The lexicon key of a word: a plural "s" dropped ("fractures" -> "fracture")."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group(), stem(m.group())) for m in TOKEN.finditer(text)]
