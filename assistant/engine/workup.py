@@ -13,6 +13,7 @@ CORE = "bhof-2022#secondary-causes-labs"
 EVALUATE = "aace-2020#secondary-causes"
 CONDITIONAL = "aace-2010#conditional-tests"
 MEN = "endo-men-2012#lab-testing"
+YOUNGER = "iscd-2019#z-scores-younger-adults"  # engine A's passage (diagnosis.yaml)
 
 # Below this 25-OH vitamin D (ng/mL) vitamin D is "low" for the PTH trigger: the IOM level that is
 # enough for bone (iom-2011, sources.md §6).
@@ -197,7 +198,7 @@ def _wider_reasons(f: Facts, a: Assessment) -> list[str]:
     return out
 
 
-@rule("workup-wider", topic="workup", cites=[CONDITIONAL])
+@rule("workup-wider", topic="workup", cites=[CONDITIONAL, YOUNGER])
 def wider(f: Facts, a: Assessment) -> Finding | None:
     if not workup_relevant(f, a):
         return None
@@ -207,7 +208,7 @@ def wider(f: Facts, a: Assessment) -> Finding | None:
     rec = _rec(
         "workup-wider",
         "workup_wider",
-        [CONDITIONAL],
+        [CONDITIONAL, YOUNGER],
         Urgency.WARNING,
         reasons=reasons,
         male=f.sex == Sex.MALE,
