@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from assistant.corpus import Corpus, default_corpus
-from assistant.engine import assess
+from assistant.engine import all_rules, assess
 from assistant.engine.model import Assessment, Decision
 from assistant.facts import Facts, Intent, Mention, Parsed, Site, Span
 from assistant.parse import parse
@@ -265,6 +265,35 @@ def _describe_change(before: Facts, after: Facts, group: str) -> str:
 def _describe(f: Facts) -> list[str]:
     """Every fact of `f` in words: ['eGFR 30', 'sex male']."""
     return [_describe_group(f, g) for g in _groups(f)]
+
+
+# Rule topics whose trace steps decide the classification and the treatment decision.
+DECIDING_TOPICS = ("scope", "diagnosis", "risk", "decision")
+
+
+@lru_cache(maxsize=1)
+def _rule_topics() -> dict[str, str]:
+    return {r.id: r.topic for r in all_rules()}
+
+
+def _deciding_paths(a: Assessment) -> set[str]:
+    topics = _rule_topics()
+    return {p for step in a.trace if topics.get(step.rule) in DECIDING_TOPICS for p in step.used}
+
+
+def _is_read(group: str, used: set[str]) -> bool:
+    """Whether a rule that read `used` fact paths read this group ("frax" is read by "frax.major")."""
+    head, _, tail = group.partition(".")
+    aliases = {group, head}
+    if head == "prior_fragility_fracture":
+        aliases.add("fracture_sites")
+    for path in used:
+        p_head = path.partition(".")[0]
+        if path in aliases or (p_head == head and head in ("frax", "prior_fragility_fracture")):
+            return True
+        if p_head == "fracture_sites" and head == "prior_fragility_fracture":
+            return True
+    return False
 
 
 # -- the fold ----------------------------------------------------------------------------------
@@ -678,7 +707,7 @@ class Conversation:
         if hypo is not None:
             real = self._real_assessment(engine_intent)
             if real is not None and a.decision != Decision.NA and real.decision not in (Decision.NA, a.decision):
-                cause = self._cause(real.facts, facts_for_engine, real.decision, engine_intent)
+                cause = self._cause(real.facts, facts_for_engine, real.decision, engine_intent, a)
                 change = (real.decision.value, a.decision.value, cause)
                 preface.append(
                     message(
@@ -695,7 +724,7 @@ class Conversation:
         if hypo is None and a.decision != Decision.NA:
             if self._decided is not None and self._decided[0] != a.decision:
                 old_decision, old_facts = self._decided
-                cause = self._cause(old_facts, state, old_decision, engine_intent)
+                cause = self._cause(old_facts, state, old_decision, engine_intent, a)
                 change = (old_decision.value, a.decision.value, cause)
                 preface.append(
                     message(
@@ -731,9 +760,13 @@ class Conversation:
             return None
         return assess(self._facts, intent, self.profile)
 
-    def _cause(self, before: Facts, after: Facts, old: Decision, intent: Intent) -> list[str]:
-        """Which changed facts made the decision change: those that, put back alone, bring the old one back."""
+    def _cause(self, before: Facts, after: Facts, old: Decision, intent: Intent, a: Assessment) -> list[str]:
+        """Which changed facts made the decision change: among the changed facts that the deciding rules
+        read, those that, put back alone, bring the old decision back."""
         groups = _diff(before, after)
+        used = _deciding_paths(a)
+        read = [g for g in groups if _is_read(g, used)]
+        groups = read or groups
         if len(groups) > 1:
             decisive = [g for g in groups if assess(_revert(after, before, g), intent, self.profile).decision == old]
             groups = decisive or groups

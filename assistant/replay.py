@@ -333,12 +333,11 @@ def _fact_problems(expected: dict[str, Any], actual: dict[str, Any], prefix: str
     out = []
     for key, want in expected.items():
         got = actual.get(key) if isinstance(actual, dict) else None
-        if isinstance(want, dict) and isinstance(got, dict):
+        if want in ({}, []):  # "nothing": an empty mapping or list, or not given at all
+            if got:
+                out.append(f"facts.{prefix}{key}: expected none, got {_show(got)}")
+        elif isinstance(want, dict) and isinstance(got, dict):
             out.extend(_fact_problems(want, got, f"{prefix}{key}."))
-        elif isinstance(want, dict) and got is None and not want:
-            continue
-        elif want == {} and got is None:
-            continue
         elif not _close(want, got):
             out.append(f"facts.{prefix}{key}: expected {_show(want)}, got {_show(got)}")
     return out
@@ -380,7 +379,7 @@ def check_turn(conv: Conversation, reply: Reply, expect: Expect) -> list[str]:
     if expect.decision is not None:
         got = a.decision.value if a is not None else None
         if got != expect.decision:
-            problems.append(f"decision: expected {expect.decision}, got {_show(got)}")
+            problems.append(f"decision: expected {_show(expect.decision)}, got {_show(got)}")
     low = reply.text.lower()
     for s in expect.says:
         if s.lower() not in low:

@@ -91,7 +91,7 @@ def test_a_failing_expectation_fails_and_says_what(tmp_path: Path, capsys) -> No
     p = _write(tmp_path, GOOD.replace("expect: {decision: no,", "expect: {decision: yes,"))
     assert main_replay([str(p)]) == 1
     out = capsys.readouterr().out
-    assert "FAIL" in out and "decision: expected yes, got no" in out
+    assert "FAIL" in out and "decision: expected 'yes', got 'no'" in out
 
 
 def test_a_changed_snapshot_fails_with_a_unified_diff(tmp_path: Path, capsys) -> None:

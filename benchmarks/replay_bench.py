@@ -1,0 +1,148 @@
+"""Replay throughput and per-turn cost over conversation length. Prints numbers; asserts nothing.
+
+    .venv/bin/python benchmarks/replay_bench.py              # throughput + turn 1 vs turn 200
+    .venv/bin/python benchmarks/replay_bench.py --profile    # plus where the time goes, by layer
+
+Throughput: every turn of every tests/transcripts/*.transcript.yaml, replayed through a fresh
+Conversation per transcript (expectations checked), best of several rounds after one warm-up round.
+Target: at least 2,000 turns/s.
+
+Per-turn cost: one conversation of 200+ turns (facts, corrections, what-ifs, focused questions,
+"why?", sources; never a reset), repeated; the median time of turns 1-10 against turns 191-200.
+The cost must not grow with the length of the conversation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.conversation import Conversation  # noqa: E402
+from assistant.replay import load_transcript, run_transcript  # noqa: E402
+
+TRANSCRIPTS = ROOT / "tests" / "transcripts"
+SEED = (
+    "What is the appropriate management for a patient with osteopenia "
+    "(T\u2011score \u20131.1 at total left hip and \u20131.7 at left femoral neck)?"
+)
+# A cycle of 20 turns that keeps one patient (no reset), changing facts back and forth.
+CYCLE = [
+    "She is 67; FRAX 11% major, 1.4% hip.",
+    "what if her eGFR were 30?",
+    "why?",
+    "what labs?",
+    "actually she's 58",
+    "FRAX 22% major",
+    "which drug?",
+    "dose?",
+    "and if she were a man?",
+    "show 2",
+    "she smokes",
+    "what do you need?",
+    "she had a wrist fracture",
+    "no, she never had a fracture",
+    "how long?",
+    "when to repeat DXA?",
+    "what about vitamin D?",
+    "her eGFR is 40",
+    "full plan",
+    "sorry, the femoral neck T-score is -1.8",
+]
+
+
+def throughput(rounds: int = 5) -> tuple[int, float]:
+    transcripts = [load_transcript(p) for p in sorted(TRANSCRIPTS.glob("*.transcript.yaml"))]
+    for t in transcripts:  # warm-up: templates, lexicon and corpus loaded once per process
+        run_transcript(t)
+    best = float("inf")
+    turns = 0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        turns = sum(len(run_transcript(t).turns) for t in transcripts)
+        best = min(best, time.perf_counter() - start)
+    return turns, best
+
+
+def long_conversation(length: int = 200, repeats: int = 7) -> list[list[float]]:
+    """Time of every turn of a `length`-turn conversation, `repeats` times: times[turn][repeat]."""
+    Conversation().ask(SEED)  # warm-up
+    times: list[list[float]] = [[] for _ in range(length)]
+    for _ in range(repeats):
+        conv = Conversation()
+        turns = [SEED] + [CYCLE[i % len(CYCLE)] for i in range(length - 1)]
+        for i, text in enumerate(turns):
+            start = time.perf_counter()
+            conv.ask(text)
+            times[i].append(time.perf_counter() - start)
+    return times
+
+
+def by_layer(stats: pstats.Stats) -> dict[str, float]:
+    """Own time (tottime) summed by the part of the code it was spent in."""
+    out: dict[str, float] = {}
+    for (filename, _line, _fn), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        name = filename.replace("\\", "/")
+        if "/assistant/parse/" in name:
+            layer = "parse"
+        elif "/assistant/engine/" in name:
+            layer = "engine"
+        elif name.endswith(("/assistant/render.py", "/assistant/statements.py")) or "/jinja2/" in name:
+            layer = "render (render.py, statements.py, jinja2)"
+        elif name.endswith(("/assistant/conversation.py", "/assistant/explain.py", "/assistant/replay.py")):
+            layer = "conversation, explain, replay"
+        elif "/pydantic" in name:
+            layer = "pydantic (models built by every layer)"
+        else:
+            layer = "other (stdlib, regex, yaml)"
+        out[layer] = out.get(layer, 0.0) + tottime
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--profile", action="store_true", help="print where the replay time goes")
+    ap.add_argument("--length", type=int, default=200)
+    args = ap.parse_args()
+
+    turns, seconds = throughput()
+    rate = turns / seconds
+    print(f"replay throughput: {turns} turns in {seconds * 1000:.1f} ms = {rate:,.0f} turns/s "
+          f"({seconds / turns * 1e3:.2f} ms/turn; target >= 2,000 turns/s: {'met' if rate >= 2000 else 'NOT met'})")
+
+    times = long_conversation(args.length)
+    first = statistics.median(t for row in times[:10] for t in row)
+    last = statistics.median(t for row in times[-10:] for t in row)
+    print(f"per-turn cost, one {args.length}-turn conversation: turns 1-10 median {first * 1e3:.2f} ms, "
+          f"turns {args.length - 9}-{args.length} median {last * 1e3:.2f} ms (ratio {last / first:.2f})")
+    cycle_a = statistics.median(t for row in times[1:21] for t in row)
+    cycle_b = statistics.median(t for row in times[-20:] for t in row)
+    print(f"same 20-turn cycle early vs late: turns 2-21 median {cycle_a * 1e3:.2f} ms, last 20 turns median "
+          f"{cycle_b * 1e3:.2f} ms (ratio {cycle_b / cycle_a:.2f})")
+
+    if args.profile:
+        transcripts = [load_transcript(p) for p in sorted(TRANSCRIPTS.glob("*.transcript.yaml"))]
+        prof = cProfile.Profile()
+        prof.enable()
+        for t in transcripts:
+            run_transcript(t)
+        prof.disable()
+        stats = pstats.Stats(prof)
+        total = sum(by_layer(stats).values())
+        print("\nwhere the replay time goes (own time, profiled):")
+        for layer, secs in by_layer(stats).items():
+            print(f"  {layer:45s} {secs * 1000:8.1f} ms  {secs / total:6.1%}")
+        print("\ntop functions by cumulative time:")
+        stats.sort_stats("cumulative").print_stats(25)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
