@@ -168,6 +168,9 @@ def _finish(
     if intents and intents[0] == Intent.TREAT_OR_NOT and facts.has("osteoporosis_stated") \
             and not facts.has("osteopenia_stated") and not intent.EXPLICIT_TREAT.search(low):
         intents = [Intent.DRUG_CHOICE] + [i for i in intents if i != Intent.DRUG_CHOICE]
+    if intents and intents[0] == Intent.DRUG_CHOICE and facts.has("osteopenia_stated") \
+            and not facts.has("osteoporosis_stated") and intent.GENERIC_TREATMENT.search(low):
+        intents = [Intent.TREAT_OR_NOT] + [i for i in intents if i != Intent.TREAT_OR_NOT]
     special = bool(p.show_citation or p.profile or p.is_correction or p.retract)
     if not domain and not has_facts and not special:
         if out_of_scope_word or (intent.is_question(low) and not intents):

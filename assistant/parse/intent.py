@@ -43,27 +43,35 @@ EXPLICIT_TREAT = re.compile(
 )
 # A question about some other drug or disease ("dose of amoxicillin"): an unknown word after "of/for".
 OTHER_TOPIC = re.compile(r"\b(?:dose|dosing|dosage|treatment|treat|manage|management)\s+(?:of|for)\s+[a-z]{4,}")
+GENERIC_TREATMENT = re.compile(r"\btreatment options?\b|\boptions for treatment\b")
 QUESTION = re.compile(r"\?|^\W*(?:what|how|when|why|which|should|is|are|can|could|does|do|would|will|who|where)\b")
 
 
 @dataclass(frozen=True)
 class Cues:
-    intents: tuple[tuple[Intent, tuple[re.Pattern[str], ...]], ...]
+    intents: tuple[tuple[Intent, tuple[str, ...], re.Pattern[str]], ...]
     profiles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
 
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
-    intents = tuple((Intent(k), tuple(re.compile(p) for p in v)) for k, v in data["intents"].items())
+    # one alternation per entry: a single search tells whether any of its cues is there
+    intents = tuple(
+        (Intent(e["intent"]), tuple(str(g) for g in e.get("gate") or ()),
+         re.compile("|".join(f"(?:{p})" for p in e["cues"])))
+        for e in data["intents"]
+    )
     profiles = tuple((k, tuple(re.compile(p) for p in v)) for k, v in data["profiles"].items())
     return Cues(intents, profiles)
 
 
 def _matching(text: str) -> list[Intent]:
     out = []
-    for intent, pats in cues().intents:
-        if any(p.search(text) for p in pats):
+    for intent, gate, pat in cues().intents:
+        if intent in out or (gate and not any(g in text for g in gate)):
+            continue
+        if pat.search(text):
             out.append(intent)
     return out
 

@@ -34,7 +34,7 @@ NUMBER = re.compile(
 UNIT = re.compile(
     r"\s?-?\s?(?P<u>%|percent\b|pct\b|mg/dl|mg/d\b|mg/day|mg|mcg|ug|micrograms?|g/cm2|g/cm\^2|g/cm|gm/cm2|g/sq|"
     r"ng/ml|ng|nmol/l|nmol|pmol/l|pg/ml|pg|mmol/l|mmol|miu/l|uiu/ml|miu|iu|units?\b|ml/min|ml|kg|kgs|lbs?\b|"
-    r"pounds|cm\b|inches|in\b|sd\b|years?|yrs?|yr|y\b|y/o|yo\b|months?|mos?\b|mo\b|m\b|weeks?|wks?|wk\b|w\b|"
+    r"pounds|cm\b|inches|sd\b|years?|yrs?|yr|y\b|y/o|yo\b|months?|mos?\b|mo\b|m\b|weeks?|wks?|wk\b|w\b|"
     r"days?|d\b|hours?|hrs?|times|x\b|oh\b|hydroxy|year|month|week|day|dose|doses|tablets?|puffs?|°)"
 )
 SCORE_UNITS = frozenset({"sd"})
@@ -305,8 +305,6 @@ def read_frax(text: str, nums: list[Num]) -> Reading:
         if not (n.percent or (in_zone and n.bare and not YEAR.match(n.raw))):
             continue
         kind = _label_before(text, n) or _label_after(text, n)
-        if kind is None and not in_zone:
-            continue
         if kind is None and not n.percent and not _bare_after_frax(text, n, zones):
             continue
         labelled.append((n, kind))
@@ -317,6 +315,7 @@ def read_frax(text: str, nums: list[Num]) -> Reading:
         if kind is None and nkind is not None and RUN_GAP.fullmatch(text[n.unit_end : nxt.start]):
             if _label_after(text, nxt) is not None:
                 labelled[k] = (n, nkind)
+    labelled = [(n, k) for n, k in labelled if k is not None or any(a <= n.start < b for a, b in zones)]
     kinds = {k for _, k in labelled if k}
     unlabelled = [n for n, k in labelled if k is None]
     assigned: list[tuple[Num, str]] = [(n, k) for n, k in labelled if k]
