@@ -161,7 +161,7 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-t-score-osteoporosis", topic="decision", cites=[WHO_TO_TREAT])
+@rule("treat-t-score-osteoporosis", topic="decision", cites=[WHO_TO_TREAT, "iscd-2019#diagnostic-sites"])
 def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 2: T-score <= -2.5 at femoral neck, total hip or lumbar spine."""
     low = f.lowest_t()
@@ -172,7 +172,7 @@ def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
         Decision.YES,
         "decision-yes-t-score",
         {"t": t, "site": site_label(site), "sited": site is not None},
-        [WHO_TO_TREAT],
+        [WHO_TO_TREAT, "iscd-2019#diagnostic-sites"],
         result=f"yes: lowest T {t} <= -2.5",
         used=["t_scores"],
         threshold="T-score <= -2.5",

@@ -40,7 +40,7 @@ CATEGORY_LABELS: dict[Category, str] = {
 }
 
 WHO_CITES = ["who-1994#t-score-categories", "iscd-2019#diagnostic-sites"]
-Z_CITES = ["iscd-2019#z-scores-younger-adults"]
+Z_CITES = ["iscd-2019#z-scores-younger-adults", "iscd-2019#diagnostic-sites"]
 FRACTURE_CITES = ["bhof-2022#clinical-diagnosis", "aace-2020#clinical-diagnosis"]
 
 
