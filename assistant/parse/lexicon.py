@@ -53,6 +53,7 @@ class Concept:
     dxa: str | None = None
     fracture: str | None = None
     kind: str | None = None
+    negative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,7 @@ def lexicon() -> Lexicon:
             dxa=entry.get("dxa"),
             fracture=entry.get("fracture"),
             kind=entry.get("kind"),
+            negative=bool(entry.get("negative", False)),
         )
         lex.concepts[concept.id] = concept
         for term in list(entry.get("synonyms", [])) + list(entry.get("brands", [])):

@@ -69,6 +69,7 @@ def read_mentions(text: str, tokens: list[Token], matches: list[Match], ctx: Con
                 r.found.append(Found(hypo + "menopause", "post", m.start, m.end, detail="hrt"))
             value = _truth(status, negated)
             if value is not None:
+                value = value != c.negative  # "non-smoker": the term denies it
                 r.found.append(Found(hypo + f"conditions.{c.condition}", value, m.start, m.end, policy="any_true"))
         elif c.category == "glucocorticoid":
             value = _truth(status, negated)

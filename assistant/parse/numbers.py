@@ -291,7 +291,7 @@ FRAX_AFTER_GAP = frozenset("for of probability risk chance ( the a an 10 - year 
 FRAX_AFTER_NEEDS = frozenset({"for", "of", "probability", "risk", "chance", "("})
 RUN_GAP = re.compile(r"\s*(?:,|/|and|&|or|,\s*and)\s*(?:an?\s+)?")
 FRAX_BARE_GAP = frozenset("score scores of is was = : ( ) - 10 ten year yr risk probability calculated".split())
-ZONE_STOP = re.compile(r"[.;?!]|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin|bmd)\b")
+ZONE_STOP = re.compile(r"[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin|bmd)\b")
 
 
 def read_frax(text: str, nums: list[Num]) -> Reading:
@@ -397,7 +397,7 @@ def _fmt(v: float) -> str:
 
 # --- T- and Z-scores --------------------------------------------------------------------------------
 ANCHOR = re.compile(r"\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|\b(?P<k4>[tz])\s+(?=[-+]?\d|minus)")
-ANCHOR_STOP = re.compile(r"[.;?!]|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calcium|pth|tsh)\b")
+ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calcium|pth|tsh)\b")
 BEFORE_SITE_GAP = frozenset("t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd".split())
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
