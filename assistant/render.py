@@ -100,13 +100,24 @@ class Answer:
     disclaimer: str = ""
     title: str | None = None
     corpus: Corpus | None = None
+    rec_texts: dict[int, str] = field(default_factory=dict)  # id(recommendation) -> its words
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def statement_text(self, rec: Recommendation) -> str:
+        """The words of one recommendation, rendered once per answer."""
+        key = id(rec)
+        if key not in self.rec_texts:
+            self.rec_texts[key] = render_statement(rec.statement, rec.params)
+        return self.rec_texts[key]
 
     # -- formats -----------------------------------------------------------------------------
     def _source_lines(self) -> list[SourceLine]:
-        corpus = self.corpus or default_corpus()
-        return [
-            SourceLine(n, pid, reference_label(corpus, pid)) for n, pid in enumerate(self.citations, start=1)
-        ]
+        if "sources" not in self._cache:
+            corpus = self.corpus or default_corpus()
+            self._cache["sources"] = [
+                SourceLine(n, pid, reference_label(corpus, pid)) for n, pid in enumerate(self.citations, start=1)
+            ]
+        return self._cache["sources"]
 
     def _context(self, style: str) -> dict[str, Any]:
         return {
@@ -122,10 +133,14 @@ class Answer:
         }
 
     def text(self) -> str:
-        return prompts().text.render(**self._context("text")).rstrip() + "\n"
+        if "text" not in self._cache:
+            self._cache["text"] = prompts().text.render(**self._context("text")).rstrip() + "\n"
+        return self._cache["text"]
 
     def markdown(self) -> str:
-        return prompts().markdown.render(**self._context("markdown")).rstrip() + "\n"
+        if "markdown" not in self._cache:
+            self._cache["markdown"] = prompts().markdown.render(**self._context("markdown")).rstrip() + "\n"
+        return self._cache["markdown"]
 
     def as_dict(self) -> dict[str, Any]:
         a = self.assessment
@@ -157,7 +172,7 @@ class Answer:
                 {
                     "id": r.id,
                     "section": r.section.value,
-                    "text": render_statement(r.statement, r.params),
+                    "text": self.statement_text(r),
                     "citations": list(r.citations),
                     "urgency": r.urgency.value,
                 }
@@ -262,6 +277,12 @@ def build_answer(
                 out.append(numbers[pid])
         return out
 
+    rec_texts: dict[int, str] = {}
+
+    def words(rec: Recommendation) -> str:
+        rec_texts[id(rec)] = text = render_statement(rec.statement, rec.params)
+        return text
+
     headline: Item | None = None
     if a.because is not None and a.decision != Decision.NA:
         headline = Item(render_statement(a.because.statement, a.because.params), cite(a.because.citations))
@@ -283,10 +304,10 @@ def build_answer(
         recs = by_section.get(section, [])
         if section == Section.BOTTOM_LINE and headline is None and recs:
             first, recs = recs[0], recs[1:]
-            headline = Item(render_statement(first.statement, first.params), cite(first.citations), first)
+            headline = Item(words(first), cite(first.citations), first)
         if not recs:
             continue
-        items = [Item(render_statement(r.statement, r.params), cite(r.citations), r) for r in recs]
+        items = [Item(words(r), cite(r.citations), r) for r in recs]
         title = "Also" if section == Section.BOTTOM_LINE else section.value
         out_sections.append(AnswerSection(title, items))
 
@@ -315,4 +336,5 @@ def build_answer(
         disclaimer=prompts().disclaimer,
         title=title,
         corpus=corpus,
+        rec_texts=rec_texts,
     )

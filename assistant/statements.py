@@ -112,8 +112,20 @@ def statement_keys() -> set[str]:
     return set(_sources())
 
 
+@cache
+def _static(key: str) -> str | None:
+    """The statement's text when it has no template syntax (most do not): no Jinja call needed."""
+    source = _sources().get(key)
+    if source is None or "{" in source:
+        return None
+    return source
+
+
 def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
     """Fill statement `key` with `params`. Raises StatementError for an unknown key or missing value."""
+    static = _static(key)
+    if static is not None:
+        return static
     template = _template(key)
     try:
         return template.render(**(params or {}))
