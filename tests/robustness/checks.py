@@ -7,8 +7,10 @@ absolute value ("-2.5" in an answer is grounded by "-2.5" or "2.5 below" in a pa
 body is the rendered plain text minus three fixed parts that carry no clinical claim: the citation
 markers "[1, 2]", the numbered Sources list (bibliographic: years, volumes, pages) and the
 disclaimer (fixed text). The allowed numbers are those in the facts (values, questions set aside,
-contradictions, notes and the words they came from), in the cited passages (text and locator) and
-in the fixed vocabulary of prompts/labels.yaml (names such as "33% radius").
+contradictions, notes and the words they came from), in the cited passages (text and locator), the
+year and id of a cited passage's reference (a guideline named "BHOF 2022" in the text), and the
+fixed vocabulary of prompts/labels.yaml (names such as "33% radius"), and the few values a cited
+rule computes from the facts (a FRAX value adjusted by a cited factor, a gap between two T-scores).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
@@ -105,6 +108,29 @@ def fact_numbers(facts: Facts) -> set[Decimal]:
     return out
 
 
+# FRAX adjustments the engine may apply (each shown beside the passage it cites): one tenth per
+# rounded T-score unit of spine-hip offset (Leslie 2011), glucocorticoid dose factors (Kanis 2011).
+FRAX_FACTORS = tuple(1 + k / 10 for k in range(-5, 6)) + (1.15, 1.2, 0.8, 0.65)
+
+
+def derived_numbers(facts: Facts) -> set[Decimal]:
+    """Numbers a cited rule computes from the facts: adjusted FRAX values, T-score gaps in whole units."""
+    out: set[Decimal] = set()
+    if facts.frax is not None:
+        for x in (facts.frax.major, facts.frax.hip):
+            if x is None or not math.isfinite(x):
+                continue
+            for factor in FRAX_FACTORS:
+                for digits in (1, 2):
+                    out.add(abs(Decimal(str(round(x * factor, digits)))).normalize())
+    scores = [v for v in facts.t_scores.values() if math.isfinite(v)]
+    for a in scores:
+        for b in scores:
+            out.add(Decimal(abs(round(a) - round(b))))
+            out.add(abs(Decimal(str(round(a - b, 1)))).normalize())
+    return out
+
+
 def answer_body(answer: Answer) -> str:
     """The rendered plain text without citation markers, the Sources list and the disclaimer."""
     text = answer.text()
@@ -115,17 +141,40 @@ def answer_body(answer: Answer) -> str:
     return CITATION_MARK.sub("", text)
 
 
-def ungrounded_numbers(answer: Answer, corpus: Corpus | None = None) -> set[Decimal]:
+def ungrounded_numbers(
+    answer: Answer, corpus: Corpus | None = None, earlier: Iterable[Facts] = ()
+) -> set[Decimal]:
+    """Numbers in the answer body that no fact (of this or an earlier turn) or cited passage gives."""
     corpus = corpus or answer.corpus or default_corpus()
-    allowed = fact_numbers(answer.assessment.facts) | set(vocabulary_numbers())
+    facts = answer.assessment.facts
+    allowed = fact_numbers(facts) | derived_numbers(facts) | set(vocabulary_numbers())
+    for before in earlier:  # "Updated: age 58 (was 67)" names the earlier value
+        allowed |= fact_numbers(before)
     for pid in answer.citations:
         p = corpus.passages[pid]
+        ref = corpus.references[p.ref]
         allowed |= numbers_in(p.text) | numbers_in(p.where)
+        # A cited guideline named by its year ("BHOF 2022") is bibliographic, not a clinical number.
+        allowed |= numbers_in(f"{ref.id} {ref.year or ''}")
     return numbers_in(answer_body(answer)) - allowed
 
 
-def check_answer(answer: Answer, corpus: Corpus | None = None) -> None:
-    """Disclaimer, resolving citations, cited recommendations, grounded numbers, strict JSON."""
+def check_answer(answer: Answer, corpus: Corpus | None = None, earlier: Iterable[Facts] = ()) -> None:
+    """Disclaimer, resolving citations, cited recommendations, strict JSON, grounded numbers."""
+    check_cited(answer, corpus)
+    check_grounded(answer, corpus, earlier)
+
+
+def check_grounded(answer: Answer, corpus: Corpus | None = None, earlier: Iterable[Facts] = ()) -> None:
+    loose = ungrounded_numbers(answer, corpus, earlier)
+    if loose:
+        raise Violation(
+            f"numbers in the answer that no fact or cited passage gives: {sorted(str(n) for n in loose)}"
+        )
+
+
+def check_cited(answer: Answer, corpus: Corpus | None = None) -> None:
+    """Disclaimer, citations that resolve, a citation on every recommendation, strict JSON."""
     corpus = corpus or answer.corpus or default_corpus()
     text = answer.text()
     if not answer.disclaimer or answer.disclaimer not in text:
@@ -150,11 +199,6 @@ def check_answer(answer: Answer, corpus: Corpus | None = None) -> None:
     for rec in data.get("recommendations", []):
         if not rec.get("citations"):
             raise Violation(f"JSON recommendation {rec.get('id')!r} has no citation")
-    loose = ungrounded_numbers(answer, corpus)
-    if loose:
-        raise Violation(
-            f"numbers in the answer that no fact or cited passage gives: {sorted(str(n) for n in loose)}"
-        )
 
 
 def check_facts_sane(facts: Facts) -> None:
@@ -187,8 +231,8 @@ def check_facts_sane(facts: Facts) -> None:
                 raise Violation(f"FRAX {part} = {v} is used although implausible")
 
 
-def check_reply(reply: Reply, corpus: Corpus | None = None) -> None:
-    """Everything a reply must satisfy whatever the input."""
+def check_reply(reply: Reply, corpus: Corpus | None = None, earlier: Iterable[Facts] = ()) -> None:
+    """Everything a reply must satisfy whatever the input (earlier: the facts of earlier turns)."""
     error = getattr(reply, "error", None)
     if error:
         raise Violation(f"internal error behind a 'sorry' reply:\n{error[-1500:]}")
@@ -211,4 +255,4 @@ def check_reply(reply: Reply, corpus: Corpus | None = None) -> None:
     if reply.answer is not None:
         check_facts_sane(reply.answer.assessment.facts)
         if reply.kind in ANSWER_KINDS:
-            check_answer(reply.answer, corpus)
+            check_answer(reply.answer, corpus, earlier)
