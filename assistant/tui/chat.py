@@ -1,33 +1,23 @@
-"""The chat: the user's question (shown literally) and the answer (Markdown with citation links).
+"""The chat: the user's question (shown literally) and the answer (drawn from its Markdown).
 
-User text is shown with `Text` objects, never markup. Answers are our own Markdown; their citation
-marks "[1, 2]" become links the user can click to open the passage.
+User text is shown with `Text` objects, never markup. Answers are our own Markdown, drawn by
+`AnswerView`; their citation marks "[1, 2]" can be clicked to open the passage.
 """
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
+from assistant.tui.answer_view import AnswerView
 from assistant.tui.safe_text import clean_block, clean_input
 
-# "[1]" or "[1, 2]" not followed by "(" (already a link) and not preceded by "\" (escaped).
-_CITATION = re.compile(r"(?<!\\)\[(\d{1,3}(?:,\s*\d{1,3})*)\](?!\()")
-CITE_SCHEME = "cite:"
-
-
-def link_citations(markdown: str) -> str:
-    """Turn citation marks into links: "[1, 2]" -> "\\[[1](cite:1), [2](cite:2)\\]"."""
-
-    def repl(m: re.Match[str]) -> str:
-        numbers = [n.strip() for n in m.group(1).split(",")]
-        return "\\[" + ", ".join(f"[{n}]({CITE_SCHEME}{n})" for n in numbers) + "\\]"
-
-    return _CITATION.sub(repl, markdown)
-
+if TYPE_CHECKING:
+    from assistant.conversation import Reply
 
 class UserMessage(Static):
     """The user's words, exactly (control characters made visible)."""
@@ -38,13 +28,12 @@ class UserMessage(Static):
         self.user_text = text
 
 
-class AnswerMessage(Markdown):
-    """An answer rendered as Markdown, its citations clickable."""
+class AnswerMessage(AnswerView):
+    """An answer drawn from its Markdown, its citation numbers clickable."""
 
     def __init__(self, markdown: str, turn: int) -> None:
-        super().__init__(link_citations(clean_block(markdown)), classes="answer-message", open_links=False)
-        self.turn = turn
-        self.source_markdown = markdown
+        super().__init__(markdown, turn, classes="answer-message")
+        self.reply: Reply | None = None
 
 
 class PlainMessage(Static):
@@ -58,7 +47,7 @@ class PlainMessage(Static):
 class ChatLog(VerticalScroll):
     """The scrolling conversation."""
 
-    def add(self, *widgets: Static | Markdown) -> None:
+    def add(self, *widgets: Widget) -> None:
         """Append widgets and scroll so the first of them (the question) is at the top."""
         self.mount_all(widgets)
         if widgets:

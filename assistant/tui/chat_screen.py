@@ -7,9 +7,11 @@ turn as it happens and writes files atomically.
 from __future__ import annotations
 
 import re
+import threading
 import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -18,11 +20,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Markdown, Static, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane
 
-from assistant.conversation import Conversation, Reply
-from assistant.render import Answer
-from assistant.tui.chat import CITE_SCHEME, AnswerMessage, ChatLog, PlainMessage, UserMessage
+from assistant.tui.chat import AnswerMessage, ChatLog, PlainMessage, UserMessage
 from assistant.tui.dialogs import HelpScreen, PathScreen, ResumeScreen
 from assistant.tui.facts_panel import FactsPanel
 from assistant.tui.picture import Picture
@@ -32,6 +33,10 @@ from assistant.tui.safe_text import clean_input
 from assistant.tui.sources_screen import PassageScreen, SourcesScreen
 from assistant.tui.storage import Journal, export_conversation, last_resumable
 
+if TYPE_CHECKING:
+    from assistant.conversation import Conversation, Reply
+    from assistant.render import Answer
+
 NARROW_BELOW = 100  # columns: below this the side panel replaces the chat instead of sharing the row
 _SHOW = re.compile(r"^\s*(?:show|source|cite|citation)\s*\[?(\d{1,3})\]?\s*[.!?]?\s*$", re.IGNORECASE)
 WELCOME = (
@@ -40,6 +45,9 @@ WELCOME = (
     "left hip and -1.7 at left femoral neck)?\n"
     "F1 help and disclaimer · F5 sources · Ctrl+P all commands · Ctrl+Q quit"
 )
+# Asked once in the background at start so the parser's lexicon, the corpus and the templates are
+# loaded before the user's first Enter. Its answer is thrown away.
+WARM_UP = "67-year-old woman, femoral neck T-score -1.7, FRAX 11% major and 1.4% hip: treat?"
 IDLE_HINT = "F1 help · F2 panels · F5 sources · Ctrl+N new patient · Ctrl+P commands"
 
 
@@ -64,12 +72,47 @@ class ChatScreen(Screen[None]):
         self.profile = profile
         self.transcript = transcript
         self.offer_resume = offer_resume
-        self.conv = Conversation(profile=profile)
+        self._conv: Conversation | None = None
+        self._ready = threading.Event()
+        self._load_error: BaseException | None = None
         self.journal = Journal(profile)
         self.side_open = True
         self.last_copied: str | None = None
         self.last_saved: list[Path] = []
         self.errors: list[str] = []
+
+    # -- the conversation, loaded in the background ---------------------------------------------
+    def _load(self) -> None:
+        """Import the domain (parser, engine, corpus, templates) and warm every cache, off the UI thread."""
+        try:
+            from assistant.conversation import Conversation
+
+            conv = Conversation(profile=self.profile)
+            try:
+                Conversation(profile=self.profile).ask(WARM_UP)
+            except Exception:
+                pass  # a fault here shows up, with its message, on the user's first question
+            self._conv = conv
+        except BaseException as exc:  # e.g. a broken corpus: reported in the chat, the app stays up
+            self._load_error = exc
+        finally:
+            self._ready.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set()
+
+    @property
+    def conv(self) -> Conversation:
+        """The conversation; waits for the background load the first time (well under a second)."""
+        self._ready.wait()
+        if self._conv is None:
+            raise RuntimeError(f"the assistant could not start: {self._load_error}")
+        return self._conv
+
+    @conv.setter
+    def conv(self, value: Conversation) -> None:
+        self._conv = value
 
     # -- layout --------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -90,14 +133,20 @@ class ChatScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = "Guideline assistant: bone health"
-        self.sub_title = f"profile {self.conv.profile}"
+        self.sub_title = f"profile {self.profile}"
         self.query_one(ChatLog).add(PlainMessage(WELCOME, classes="welcome"))
         self.query_one(PromptInput).focus()
         self._apply_layout(self.app.size.width)
+        self.call_after_refresh(self._start_loading)
         if self.offer_resume:
             entry = last_resumable()
             if entry is not None:
                 self.app.push_screen(ResumeScreen(entry.turns), lambda ok: self._resume(entry, bool(ok)))
+
+    def _start_loading(self) -> None:
+        if self._conv is None and not self._ready.is_set() and not getattr(self, "_loading", False):
+            self._loading = True
+            threading.Thread(target=self._load, name="assistant-load", daemon=True).start()
 
     def on_resize(self, event: Resize) -> None:
         self._apply_layout(event.size.width)
@@ -124,12 +173,18 @@ class ChatScreen(Screen[None]):
     def ask(self, text: str) -> Reply | None:
         """One turn: journal it first (a crash loses nothing), ask, show."""
         text = clean_input(text)
+        self._start_loading()
         try:
-            self.journal.record_turn(self.conv.turn + 1, text)
+            conv = self.conv
+        except RuntimeError as exc:
+            self._internal_error(text, exc)
+            return None
+        try:
+            self.journal.record_turn(conv.turn + 1, text)
         except OSError as exc:
             self.notify(f"Could not journal this turn: {exc}", severity="warning")
         try:
-            reply = self.conv.ask(text)
+            reply = conv.ask(text)
         except Exception as exc:  # the engine is ours, but the screen must survive any fault
             self._internal_error(text, exc)
             return None
@@ -141,10 +196,10 @@ class ChatScreen(Screen[None]):
 
     def show_reply(self, reply: Reply, scroll: bool = True) -> None:
         log = self.query_one(ChatLog)
-        widgets: list[Static | Markdown] = [UserMessage(reply.user, reply.turn)]
+        widgets: list[Widget] = [UserMessage(reply.user, reply.turn)]
         if reply.answer is not None and reply.kind in ("answer", "out_of_scope"):
             msg = AnswerMessage(reply.format("markdown"), reply.turn)
-            msg.reply = reply  # type: ignore[attr-defined]
+            msg.reply = reply
             widgets.append(msg)
         else:
             widgets.append(PlainMessage(reply.text, classes=f"plain-message kind-{reply.kind}"))
@@ -182,8 +237,9 @@ class ChatScreen(Screen[None]):
     def _internal_error(self, text: str, exc: BaseException) -> None:
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         self.errors.append(detail)
+        turn = self._conv.turn + 1 if self._conv is not None else 1
         self.query_one(ChatLog).add(
-            UserMessage(text, self.conv.turn),
+            UserMessage(text, turn),
             PlainMessage(
                 f"Sorry, something went wrong inside the assistant ({detail}). Nothing you typed is lost; "
                 "please rephrase or report this.",
@@ -196,6 +252,10 @@ class ChatScreen(Screen[None]):
         if not ok:
             Journal(entry.profile, entry.path).close("declined")
             return
+        from assistant.conversation import Conversation
+
+        self._start_loading()
+        self._ready.wait()
         self.conv = Conversation(profile=entry.profile)
         self.journal = Journal(entry.profile, entry.path)
         box = self.query_one(PromptInput)
@@ -212,20 +272,12 @@ class ChatScreen(Screen[None]):
         self.notify(f"Resumed {len(entry.turns)} turn(s).")
 
     # -- citations ---------------------------------------------------------------------------------
-    @on(Markdown.LinkClicked)
-    def _link(self, event: Markdown.LinkClicked) -> None:
+    @on(AnswerMessage.CitationClicked)
+    def _cite_clicked(self, event: AnswerMessage.CitationClicked) -> None:
         event.stop()
-        href = event.href
-        if not href.startswith(CITE_SCHEME):
-            return
-        reply = getattr(event.markdown, "reply", None)
-        if reply is None or reply.answer is None:
-            return
-        try:
-            n = int(href[len(CITE_SCHEME) :])
-        except ValueError:
-            return
-        self.open_citation(reply.answer, n)
+        reply = getattr(event.view, "reply", None)
+        if reply is not None and reply.answer is not None:
+            self.open_citation(reply.answer, event.number)
 
     def open_citation(self, answer: Answer, n: int) -> None:
         self.app.push_screen(PassageScreen(answer, n))
@@ -260,6 +312,8 @@ class ChatScreen(Screen[None]):
         self.set_class(self.side_open, "side-open")
 
     def action_new_patient(self) -> None:
+        from assistant.conversation import Conversation
+
         self.journal.close("new_patient")
         self.conv = Conversation(profile=self.conv.profile)
         self.journal = Journal(self.conv.profile)

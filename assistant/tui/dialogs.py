@@ -9,8 +9,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from assistant.render import prompts
-
 KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", "ask the question typed"),
     ("Up / Down", "previous / next question (history)"),
@@ -56,6 +54,8 @@ def help_text() -> Text:
     for said, what in TYPED:
         out.append(f"  {said:<27}", "bold")
         out.append(what + "\n")
+    from assistant.render import prompts
+
     out.append("\nDisclaimer\n", "bold underline")
     out.append(prompts().disclaimer + "\n")
     out.append("\nEverything stays on this machine; no network is used.", "dim")

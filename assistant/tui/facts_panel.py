@@ -8,23 +8,24 @@ new or changed since the previous turn are marked.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.facts import Facts, Span, Status
-from assistant.render import label
-from assistant.statements import num
 from assistant.tui.safe_text import clean_input
+
+if TYPE_CHECKING:  # the domain modules load in the background after the first paint
+    from assistant.facts import Facts, Span
 
 CONTEXT_CHARS = 28  # characters of the sentence shown on each side of a highlighted span
 
-_STATUS_WORD = {
-    Status.NEGATED: "not (negated)",
-    Status.FAMILY: "family member",
-    Status.HISTORICAL: "in the past",
-    Status.HYPOTHETICAL: "what-if",
+_STATUS_WORD = {  # Status values (assistant.facts.Status)
+    "negated": "not (negated)",
+    "family": "family member",
+    "historical": "in the past",
+    "hypothetical": "what-if",
 }
 
 
@@ -37,6 +38,9 @@ class FactRow:
 
 def fact_rows(f: Facts) -> list[FactRow]:
     """Every fact in display order, with a field path that names its source span."""
+    from assistant.render import label
+    from assistant.statements import num
+
     rows: list[FactRow] = []
 
     def add(path: str, shown: str, value: object) -> None:
@@ -73,8 +77,8 @@ def fact_rows(f: Facts) -> list[FactRow]:
             add(name, f"{label('fields', name).capitalize()}: {shown}", value)
     for med in f.medications:
         years = f" for {num(med.years)} years" if med.years is not None else ""
-        status = {Status.AFFIRMED: "current", Status.HISTORICAL: "past", Status.NEGATED: "not taking"}.get(
-            med.status, med.status.value
+        status = {"affirmed": "current", "historical": "past", "negated": "not taking"}.get(
+            med.status.value, med.status.value
         )
         add(f"medications.{med.name}", f"{med.name} ({status}){years}", (med.status.value, med.years))
     for key, value in sorted(f.conditions.items()):
@@ -105,6 +109,8 @@ def facts_text(
     f: Facts, users: list[str], previous: dict[str, str] | None, changes: list[str] | None = None
 ) -> Text:
     """The whole panel as one Text. `users[i]` is the user's message of turn i + 1."""
+    from assistant.render import label
+
     out = Text()
     rows = fact_rows(f)
     if changes:
@@ -135,11 +141,11 @@ def facts_text(
             if turn is not None:
                 out.append(f"  (turn {turn})", "dim")
             out.append("\n")
-    shown_mentions = [m for m in f.mentions if m.status in _STATUS_WORD]
+    shown_mentions = [m for m in f.mentions if m.status.value in _STATUS_WORD]
     if shown_mentions:
         out.append("\nNot affirmed for this patient\n", "bold underline")
         for m in shown_mentions:
-            out.append(f"• {_STATUS_WORD[m.status].upper()}: ", "bold")
+            out.append(f"• {_STATUS_WORD[m.status.value].upper()}: ", "bold")
             out.append(clean_input(m.concept.replace("_", " ")))
             if m.detail:
                 out.append(f" ({clean_input(m.detail)})")

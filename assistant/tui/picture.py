@@ -6,13 +6,15 @@ scale around them is only a drawing range.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widget import Widget
 
-from assistant.facts import Facts, Site
-from assistant.render import label
-from assistant.statements import num
 from assistant.tui.bands import Bands, bands
+
+if TYPE_CHECKING:
+    from assistant.facts import Facts
 
 LABEL_WIDTH = 14
 MIN_BAR = 16
@@ -37,6 +39,9 @@ def _col(value: float, lo: float, hi: float, width: int) -> int:
 
 
 def t_score_picture(f: Facts, width: int, b: Bands | None = None) -> Text:
+    from assistant.facts import Site
+    from assistant.render import label
+
     b = b or bands()
     out = Text()
     out.append("T-scores against the WHO bands\n", "bold")
@@ -90,6 +95,8 @@ def t_score_picture(f: Facts, width: int, b: Bands | None = None) -> Text:
 
 
 def frax_picture(f: Facts, width: int, b: Bands | None = None) -> Text:
+    from assistant.statements import num
+
     b = b or bands()
     out = Text()
     out.append("FRAX 10-year probability against the treatment thresholds\n", "bold")
@@ -129,7 +136,7 @@ class Picture(Widget):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._facts = Facts()
+        self._facts: Facts | None = None
         self._note = ""
 
     def show(self, f: Facts, note: str = "") -> None:
@@ -140,6 +147,10 @@ class Picture(Widget):
     def render(self) -> Text:
         width = max(30, self.size.width or 60)
         out = Text()
+        if self._facts is None:
+            out.append("T-scores against the WHO bands and FRAX against the treatment thresholds are drawn "
+                       "here once given.", "dim")
+            return out
         if self._note:
             out.append(self._note + "\n\n", "italic")
         out.append_text(t_score_picture(self._facts, width))

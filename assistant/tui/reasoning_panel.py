@@ -6,14 +6,17 @@ the passages it cites (with the citation number they carry in the answer, when s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from assistant.engine.model import Assessment
-from assistant.render import Answer, label
-from assistant.statements import num
 from assistant.tui.safe_text import clean_input
+
+if TYPE_CHECKING:
+    from assistant.engine.model import Assessment
+    from assistant.render import Answer
 
 
 def reasoning_text(a: Assessment | None, answer: Answer | None) -> Text:
@@ -21,6 +24,9 @@ def reasoning_text(a: Assessment | None, answer: Answer | None) -> Text:
     if a is None:
         out.append("No answer yet. Ask a question; the rules that fire will be listed here.", "dim")
         return out
+    from assistant.render import label
+    from assistant.statements import num
+
     numbers = {pid: n for n, pid in enumerate(answer.citations, start=1)} if answer is not None else {}
     cls = a.classification
     out.append("Question type: ", "bold")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,12 +12,15 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from assistant.corpus import Corpus, default_corpus
-from assistant.render import Answer
+if TYPE_CHECKING:
+    from assistant.corpus import Corpus
+    from assistant.render import Answer
 
 
 def passage_text(answer: Answer, n: int, corpus: Corpus | None = None) -> Text:
     """Citation n of the answer: the passage in our words, where it is in the source, the reference."""
+    from assistant.corpus import default_corpus
+
     corpus = corpus or answer.corpus or default_corpus()
     out = Text()
     if not 1 <= n <= len(answer.citations):
@@ -86,6 +91,8 @@ class SourcesScreen(ModalScreen[int | None]):
         self.answer = answer
 
     def compose(self) -> ComposeResult:
+        from assistant.corpus import default_corpus
+
         corpus = self.answer.corpus or default_corpus()
         options = []
         for n, pid in enumerate(self.answer.citations, start=1):
