@@ -85,6 +85,9 @@ def long_conversation(length: int = 200, repeats: int = 7) -> list[list[float]]:
     return times
 
 
+RENDER_FILES = ("/assistant/render.py", "/assistant/statements.py")
+
+
 def by_layer(stats: pstats.Stats) -> dict[str, float]:
     """Own time (tottime) summed by the part of the code it was spent in."""
     out: dict[str, float] = {}
@@ -94,7 +97,7 @@ def by_layer(stats: pstats.Stats) -> dict[str, float]:
             layer = "parse"
         elif "/assistant/engine/" in name:
             layer = "engine"
-        elif name.endswith(("/assistant/render.py", "/assistant/statements.py")) or "/jinja2/" in name:
+        elif name.endswith(RENDER_FILES) or "/jinja2/" in name or name == "<template>":
             layer = "render (render.py, statements.py, jinja2)"
         elif name.endswith(("/assistant/conversation.py", "/assistant/explain.py", "/assistant/replay.py")):
             layer = "conversation, explain, replay"

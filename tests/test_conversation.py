@@ -18,7 +18,7 @@ from assistant.conversation import (
     relabel,
     retract,
 )
-from assistant.facts import Facts, FractureSite, Frax, Mention, Sex, Site, Span
+from assistant.facts import Facts, FractureSite, Frax, Intent, Mention, Parsed, Sex, Site, Span
 from tests.conftest import SEED_QUESTION
 
 DOUBTS = {"questions", "contradictions", "notes"}
@@ -245,3 +245,66 @@ def test_an_internal_error_answers_sorry_and_keeps_the_state(monkeypatch: pytest
     reply = conv.ask("She is 67")
     assert reply.kind == "message" and "went wrong" in reply.text and reply.error
     assert conv.facts is before
+
+
+# -- the layer alone, with the parser's output given directly ----------------------------------
+def _scripted(monkeypatch: pytest.MonkeyPatch, script: dict[str, Parsed]) -> Conversation:
+    monkeypatch.setattr("assistant.conversation.parse", lambda text: script[text])
+    return Conversation(strict=True)
+
+
+def test_relabel_with_no_score_yet_asks_for_the_score(monkeypatch: pytest.MonkeyPatch) -> None:
+    conv = _scripted(monkeypatch, {"that was the spine": Parsed(text="", relabel_site=Site.LUMBAR_SPINE)})
+    reply = conv.ask("that was the spine")
+    assert reply.kind == "message" and "no earlier score" in reply.text
+    assert conv.facts == Facts()
+
+
+def test_a_what_if_that_would_change_the_decision_says_so_and_changes_nothing(monkeypatch) -> None:
+    script = {
+        "facts": Parsed(text="", facts=Facts(age=67, sex=Sex.FEMALE, t_scores={Site.FEMORAL_NECK: -1.7},
+                                             frax=Frax(major=11.0, hip=1.4)), intents=[Intent.FACTS_ONLY]),
+        "what if": Parsed(text="", hypothetical=Facts(frax=Frax(major=25.0)), intents=[Intent.FACTS_ONLY]),
+        "full": Parsed(text="", intents=[Intent.FULL_PLAN]),
+    }
+    conv = _scripted(monkeypatch, script)
+    assert conv.ask("facts").answer.assessment.decision == "no"
+    reply = conv.ask("what if")
+    assert reply.hypothetical and reply.decision_change == ("no", "yes", ["FRAX major 25%"])
+    assert "would change from not indicated to indicated because of FRAX major 25%" in reply.text
+    assert conv.facts.frax == Frax(major=11.0, hip=1.4)
+    again = conv.ask("full")
+    assert again.decision_change is None and not again.hypothetical
+    assert again.answer.assessment.decision == "no"
+    assert [e.kind for e in conv.events if e.kind != EventKind.SAID] == [EventKind.ASSERTED, EventKind.WHAT_IF]
+
+
+def test_why_after_a_what_if_explains_the_what_if(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = {
+        "facts": Parsed(text="", facts=Facts(age=67, t_scores={Site.FEMORAL_NECK: -1.7},
+                                             frax=Frax(major=11.0, hip=1.4)), intents=[Intent.FACTS_ONLY]),
+        "what if": Parsed(text="", hypothetical=Facts(frax=Frax(major=25.0)), intents=[Intent.FACTS_ONLY]),
+        "why": Parsed(text="", intents=[Intent.WHY]),
+    }
+    conv = _scripted(monkeypatch, script)
+    conv.ask("facts")
+    conv.ask("what if")
+    reply = conv.ask("why")
+    assert reply.kind == "why" and reply.hypothetical
+    assert "what-if" in reply.text and "FRAX major 25%" in reply.text
+
+
+def test_a_turn_with_a_retraction_and_a_new_value_reports_both(monkeypatch: pytest.MonkeyPatch) -> None:
+    script = {
+        "first": Parsed(text="", facts=Facts(age=70, prior_fragility_fracture=True,
+                                             fracture_sites=[FractureSite.HIP]), intents=[Intent.FACTS_ONLY]),
+        "fix": Parsed(text="", facts=Facts(age=71), retract=["prior_fragility_fracture"], is_correction=True,
+                      intents=[Intent.FACTS_ONLY]),
+    }
+    conv = _scripted(monkeypatch, script)
+    conv.ask("first")
+    reply = conv.ask("fix")
+    assert "Updated: age 71 (was 70)." in reply.text
+    assert "Removed: a prior fragility fracture (hip)." in reply.text
+    assert conv.facts.prior_fragility_fracture is None and conv.facts.fracture_sites == []
+    assert fold(conv.events).model_dump(exclude=DOUBTS) == conv.facts.model_dump(exclude=DOUBTS)
