@@ -88,9 +88,22 @@ def t_score_picture(f: Facts, width: int, b: Bands | None = None) -> Text:
         axis[start : start + len(text)] = list(text)
     out.append(" " * (LABEL_WIDTH + 8) + "".join(axis) + "\n", "dim")
     if b.normal_t is not None and b.osteoporosis_t is not None:
-        out.append(f"{OSTEOPOROSIS_STYLE[0]} osteoporosis ≤ {b.osteoporosis_t:.1f}  ", OSTEOPOROSIS_STYLE[1])
-        out.append(f"{LOW_STYLE[0]} low bone mass  ", LOW_STYLE[1])
-        out.append(f"{NORMAL_STYLE[0]} normal ≥ {b.normal_t:.1f}\n", NORMAL_STYLE[1])
+        items = [
+            (f"{OSTEOPOROSIS_STYLE[0]} osteoporosis ≤ {b.osteoporosis_t:.1f}", OSTEOPOROSIS_STYLE[1]),
+            (f"{LOW_STYLE[0]} low bone mass", LOW_STYLE[1]),
+            (f"{NORMAL_STYLE[0]} normal ≥ {b.normal_t:.1f}", NORMAL_STYLE[1]),
+        ]
+        used = 0
+        for text, style in items:
+            if used and used + 3 + len(text) > width:
+                out.append("\n")
+                used = 0
+            elif used:
+                out.append("   ")
+                used += 3
+            out.append(text, style)
+            used += len(text)
+        out.append("\n")
     return out
 
 
