@@ -109,7 +109,6 @@ def facts_text(
     f: Facts, users: list[str], previous: dict[str, str] | None, changes: list[str] | None = None
 ) -> Text:
     """The whole panel as one Text. `users[i]` is the user's message of turn i + 1."""
-    from assistant.render import label
 
     out = Text()
     rows = fact_rows(f)
@@ -147,8 +146,8 @@ def facts_text(
         for m in shown_mentions:
             out.append(f"• {_STATUS_WORD[m.status.value].upper()}: ", "bold")
             out.append(clean_input(m.concept.replace("_", " ")))
-            if m.detail:
-                out.append(f" ({clean_input(m.detail)})")
+            if m.detail and m.detail != m.concept:
+                out.append(f" ({clean_input(m.detail.replace('_', ' '))})")
             out.append("\n   ")
             turn = m.span.turn
             sentence = users[turn - 1] if turn is not None and 0 < turn <= len(users) else m.span.text
@@ -158,12 +157,24 @@ def facts_text(
         out.append("\nSet aside (please check)\n", "bold underline")
         for q in f.questions:
             out.append("? ", "bold")
-            out.append(f"{label('fields', q.field)} = {clean_input(q.value)}: {clean_input(q.reason)}\n")
+            out.append(f"{field_label(q.field)} = {clean_input(q.value)}: {clean_input(q.reason)}\n")
         for c in f.contradictions:
             out.append("? ", "bold")
             values = ", ".join(clean_input(v) for v in c.values)
-            out.append(f"{label('fields', c.field)}: conflicting values {values}\n")
+            out.append(f"{field_label(c.field)}: conflicting values {values}\n")
     return out
+
+
+def field_label(path: str) -> str:
+    """A field path as words: "t_scores.total_hip" -> "total hip T-score"."""
+    from assistant.render import label
+
+    head, _, tail = path.partition(".")
+    if head in ("t_scores", "z_scores") and tail:
+        return f"{label('sites', tail)} {'T' if head == 't_scores' else 'Z'}-score"
+    if head == "conditions" and tail:
+        return label("fields", tail)
+    return label("fields", path)
 
 
 def _source(f: Facts, path: str) -> Span | None:

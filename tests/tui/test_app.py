@@ -349,3 +349,46 @@ def test_run_app_returns_the_exit_status_and_non_zero_on_a_crash(monkeypatch: py
 
     monkeypatch.setattr(AssistantApp, "run", crashes)
     assert app_module.run_app() != 0
+
+
+async def test_facts_panel_highlights_source_words_family_mentions_and_set_aside_values() -> None:
+    from assistant.tui.facts_panel import FactsPanel
+
+    app = new_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_question(pilot, "68 year old woman, her mother broke her hip, femoral neck T-score -15")
+        panel = app.chat.query_one(FactsPanel)
+        text = panel.text
+        # Every highlighted stretch is exactly the words a fact came from.
+        highlighted = [text.plain[s.start : s.end] for s in text.spans if str(s.style) == "bold reverse"]
+        facts = app.chat.conv.facts
+        sources = {span.text.casefold() for span in facts.sources.values()}
+        sources |= {m.span.text.casefold() for m in facts.mentions}
+        assert highlighted and all(h.casefold() in sources for h in highlighted)
+        assert any("68" in h for h in highlighted)
+        plain = text.plain
+        assert "Age 68" in plain
+        assert "FAMILY MEMBER" in plain  # the mother's fracture is not the patient's
+        assert "Set aside (please check)" in plain and "-15" in plain
+        assert "Femoral neck T-score -15" not in plain  # an implausible value is asked about, never used
+
+
+def test_run_app_saves_the_transcript_on_exit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    pytest.importorskip("assistant.replay")
+    from assistant.tui import app as app_module
+
+    original = AssistantApp.run
+
+    def session(self: AssistantApp, **kwargs: object):  # type: ignore[no-untyped-def]
+        async def pilot(p):  # type: ignore[no-untyped-def]
+            await p.pause()
+            await type_question(p, SEED_QUESTION)
+            await p.press("ctrl+q")
+
+        return original(self, headless=True, auto_pilot=pilot, size=(100, 30))
+
+    monkeypatch.setattr(AssistantApp, "run", session)
+    path = tmp_path / "on-exit.yaml"
+    assert app_module.run_app(transcript=str(path)) == 0
+    text = path.read_text(encoding="utf-8")
+    assert "femoral neck" in text and "turns:" in text
