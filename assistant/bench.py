@@ -363,7 +363,8 @@ def collect(out: Callable[[str], None]) -> list[Row]:
     bare, ask = cold_starts()
     rows.append(Row("cold start: python -c pass", f"{bare:.3f} s"))
     rows.append(Row("cold start: assistant ask (whole process)",
-                    f"{ask:.3f} s (+{ask - bare:.3f} s over bare)", f"< {COLD_START_S} s", ask < COLD_START_S))
+                    f"{ask:.3f} s (+{ask - bare:.3f} s over bare)", f"< {COLD_START_S} s",
+                    ask < COLD_START_S))
 
     tui = tui_start()
     if tui is None:
@@ -398,7 +399,8 @@ def render_table(rows: list[Row]) -> str:
 
 def main_bench() -> int:
     out = print
-    out(f"assistant bench: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    out(f"assistant bench: Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load}")
     rows = collect(out)
     out("")
     out(render_table(rows))

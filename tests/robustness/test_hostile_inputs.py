@@ -22,6 +22,7 @@ import pytest
 
 from assistant.conversation import Conversation, Reply
 from assistant.corpus import CorpusError, load_corpus
+from assistant.facts import Facts
 from tests.conftest import ROOT
 from tests.robustness.checks import UNSAFE_CHARS, check_reply, fact_value, same_value
 from tests.robustness.hostile_catalogue import CASES, Case
@@ -121,9 +122,11 @@ def test_conversation_survives_and_behaves(case: Case) -> None:
 def test_conversation_survives_the_whole_catalogue_in_one_conversation() -> None:
     """Hostile turns must not poison the state: a clean question afterwards is still answered right."""
     conv = Conversation(profile="us")
+    earlier: list[Facts] = []
     with no_hang(120):
         for case in CASES:
-            check_reply(conv.ask(case.text))
+            earlier.append(conv.facts)
+            check_reply(conv.ask(case.text), earlier=earlier)
         conv.ask("new patient")
         reply = conv.ask("65-year-old woman, T-score -2.7 at the lumbar spine. Treat?")
     check_reply(reply)
@@ -194,7 +197,8 @@ def _batch_lines() -> list[str]:
 def test_cli_batch_whole_catalogue(tmp_path: Path, assistant_cmd: list[str]) -> None:
     lines = _batch_lines()
     path = tmp_path / "hostile.txt"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # A file cannot hold a lone surrogate: it goes in as U+FFFD, as any editor would save it.
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="replace")
     proc = _cli(assistant_cmd, "ask", "--format", "jsonl", "--batch", str(path))
     _no_traceback(proc)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-2000:]

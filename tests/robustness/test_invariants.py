@@ -338,3 +338,16 @@ def test_whole_process_runs_offline_from_import_on(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", OFFLINE_SCRIPT, str(path)], capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[-1500:]
     assert len(proc.stdout.decode("utf-8").splitlines()) == len(path.read_text(encoding="utf-8").splitlines())
+
+
+# -- the parser's last guard is never needed --------------------------------------------------------------
+@SLOW
+@given(st.one_of(any_message, st.text(max_size=400)))
+def test_parser_never_falls_back_on_its_last_guard(text: str) -> None:
+    """parse() swallows any exception into an 'unrecognised' result; the reader itself must not raise."""
+    import assistant.parse as parse_module
+
+    inner = getattr(parse_module, "_parse", None)
+    if inner is None:
+        pytest.skip("the parser has no inner _parse to call")
+    inner(text)
