@@ -48,7 +48,10 @@ class AssistantApp(App[int]):
         yield SystemCommand("Help and disclaimer", "Key bindings, what to type, the disclaimer", chat.action_help)
         yield SystemCommand("Save screenshot (SVG)", "Save an SVG screenshot in the current folder",
                             chat.action_screenshot)
-        yield SystemCommand("Quit", "Leave the app (the conversation is journaled)", self.exit)
+        yield SystemCommand("Quit", "Leave the app (the conversation is journaled)", self.action_quit)
+        for command in super().get_system_commands(screen):  # Textual's own: themes, keys, maximize...
+            if command.title not in ("Quit", "Screenshot"):
+                yield command
 
     def action_quit(self) -> None:  # type: ignore[override]
         self.exit(0)

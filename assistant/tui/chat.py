@@ -19,11 +19,17 @@ from assistant.tui.safe_text import clean_block, clean_input
 if TYPE_CHECKING:
     from assistant.conversation import Reply
 
+SHOW_USER_CHARS = 4000  # a pasted document is shown cut; the whole text is still asked and journaled
+
+
 class UserMessage(Static):
     """The user's words, exactly (control characters made visible)."""
 
     def __init__(self, text: str, turn: int) -> None:
-        body = Text.assemble(("You ", "bold"), (f"(turn {turn})", "dim"), "\n", clean_input(text))
+        shown = clean_input(text[:SHOW_USER_CHARS])
+        body = Text.assemble(("You ", "bold"), (f"(turn {turn})", "dim"), "\n", shown)
+        if len(text) > SHOW_USER_CHARS:
+            body.append(f" … ({len(text) - SHOW_USER_CHARS:,} more characters not shown)", "dim italic")
         super().__init__(body, classes="user-message", markup=False)
         self.user_text = text
 
