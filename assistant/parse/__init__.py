@@ -11,6 +11,8 @@ reported) -> intent. Facts said inside a what-if ("what if her eGFR were 30?") g
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from assistant.facts import Facts, Intent, Mention, Parsed, Site, Status
 from assistant.parse import demographics, intent, numbers
 from assistant.parse.build import build, medications
@@ -20,7 +22,8 @@ from assistant.parse.lexicon import find_concepts
 from assistant.parse.mentions import read_mentions
 from assistant.parse.normalise import normalise, tokenize
 
-SEGMENT_CHARS = 2000  # longer messages are read in pieces of about this size (keeps every step linear)
+SEGMENT_CHARS = 1000  # longer messages are read in pieces of about this size (keeps every step linear)
+MAX_MENTIONS = 500  # mentions kept for display; a longer list says nothing more
 
 __all__ = ["parse"]
 
@@ -93,6 +96,8 @@ def _parse(text: str) -> Parsed:
                 out_of_scope_word = True
                 continue
             domain = True
+            if len(mentions) >= MAX_MENTIONS:
+                continue
             detail = c.dxa or c.fracture or c.kind
             mentions.append(Mention(concept=c.id, category=c.category, status=status,
                                     span=norm.span(m.start + a, m.end + a), detail=detail))
@@ -112,33 +117,60 @@ def _parse(text: str) -> Parsed:
         reading.doubts.extend(r.doubts)
         reading.notes.extend(r.notes)
     # split what-if facts from the patient's
+    inside = _Intervals(whatif_regions)
     real: list[Found] = []
     hypo: list[Found] = []
     for x in reading.found:
         if x.path.startswith("?"):
             x.path = x.path[1:]
             hypo.append(x)
-        elif any(s <= x.start < e for s, e in whatif_regions):
+        elif inside(x.start):
             hypo.append(x)
         else:
             real.append(x)
-    real_doubts = [d for d in reading.doubts if not any(s <= d.start < e for s, e in whatif_regions)]
+    real_doubts = [d for d in reading.doubts if not inside(d.start)]
     facts = build(norm, real, real_doubts, reading.notes)
     facts.mentions = mentions
     facts.medications = medications(meds, norm)
     hypothetical: Facts | None = None
     if hypo or whatif_regions:
-        hyp_doubts = [d for d in reading.doubts if any(s <= d.start < e for s, e in whatif_regions)]
+        hyp_doubts = [d for d in reading.doubts if inside(d.start)]
         hypothetical = build(norm, hypo, hyp_doubts, [])
     return _finish(text, low, facts, hypothetical, domain, out_of_scope_word, sites_seen, negated_fracture)
 
 
-def _has_facts(f: Facts) -> bool:
+# Intents whose cue words also state facts ("eGFR 32", "on prednisone"): in a note that asks
+# nothing, the message only gives facts.
+TOPIC_INTENTS = frozenset({Intent.RENAL_DOSING, Intent.GLUCOCORTICOID, Intent.DRUG_HOLIDAY_OR_DURATION,
+                           Intent.DENOSUMAB_STOP, Intent.SUPPLEMENTS})
+DIAGNOSIS_CONDITIONS = frozenset({"osteopenia_stated", "osteoporosis_stated"})
+
+
+class _Intervals:
+    """Is a position inside any of these ranges? (merged once, then a binary search)"""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted(ranges):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.starts = [a for a, _ in merged]
+        self.ends = [b for _, b in merged]
+
+    def __call__(self, pos: int) -> bool:
+        k = bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
+def _has_facts(f: Facts, diagnosis: bool = True) -> bool:
+    conditions = f.conditions if diagnosis else {k for k in f.conditions if k not in DIAGNOSIS_CONDITIONS}
     return bool(
         f.age is not None or f.sex is not None or f.menopause is not None or f.t_scores or f.z_scores
         or f.t_score_unsited is not None or f.z_score_unsited is not None or f.frax is not None
         or f.prior_fragility_fracture is not None or f.glucocorticoids is not None or f.egfr is not None
-        or f.vitamin_d is not None or f.medications or f.conditions or f.questions or f.contradictions
+        or f.vitamin_d is not None or f.medications or conditions or f.questions or f.contradictions
     )
 
 
@@ -179,7 +211,10 @@ def _finish(
                                                                         Intent.MANAGEMENT_OVERALL) \
                 and intent.OTHER_TOPIC.search(low):
             intents = [Intent.OUT_OF_SCOPE]
-    if not intents and has_facts and hypothetical is None:
+    patient_facts = _has_facts(facts, diagnosis=False)
+    if patient_facts and intents and intents[0] in TOPIC_INTENTS and not intent.is_question(low) and not special:
+        intents = [Intent.FACTS_ONLY] + intents  # "eGFR 32" in a note states a fact, it does not ask
+    if not intents and patient_facts and hypothetical is None:
         intents = [Intent.FACTS_ONLY]
     elif not intents and domain and not special and hypothetical is None:
         intents = [Intent.MANAGEMENT_OVERALL]

@@ -87,7 +87,8 @@ def build(norm: Norm, found: list[Found], doubts: list[Doubt], notes: list[tuple
 
 def _apply(f: Facts, values: dict[str, object]) -> None:
     # postmenopausal implies female, unless the sex is in question
-    if values.get("menopause") is not None and "sex" not in values and not any(c.field == "sex" for c in f.contradictions):
+    sex_in_doubt = any(c.field == "sex" for c in f.contradictions)
+    if values.get("menopause") is not None and "sex" not in values and not sex_in_doubt:
         if values.get("_sex_ambiguous") is None:
             values["sex"] = "female"
             if "menopause" in f.sources:

@@ -20,12 +20,17 @@ CORRECTION = re.compile(
     r"^\W*(?:actually|sorry|correction|oops|my (?:mistake|bad)|i meant|i mean|no\s*,|nope|wait|make (?:that|it)|"
     r"scratch that|typo|rather|i misspoke|not\s+[-\d.]+\s*,?\s*but)\b"
 )
-RELABEL = re.compile(r"\b(?:that|it|this|the (?:score|value|t-?score|number))\s*(?:was|is|'s|were|should be)\s+(?:at\s+|for\s+|from\s+)?(?:the\s+|her\s+|his\s+)?|\bi meant\s+(?:the\s+)?")
+RELABEL = re.compile(
+    r"\b(?:that|it|this|the (?:score|value|t-?score|number))\s*(?:was|is|'s|were|should be)\s+"
+    r"(?:at\s+|for\s+|from\s+)?(?:the\s+|her\s+|his\s+)?|\bi meant\s+(?:the\s+)?"
+)
 SHOW = re.compile(
     r"\bshow\s*(?:me\s+)?(?:the\s+)?(?:source|reference|citation|passage)?\s*(?:number\s*|no\.?\s*|#\s*)?\[?(\d{1,3})\]?|"
     r"^\W*\[(\d{1,3})\]\W*$|\b(?:source|reference|citation|passage)\s*(?:number\s*|no\.?\s*|#\s*)?\[?(\d{1,3})\]?"
 )
-PROFILE_ASK = re.compile(r"\bprofile\b|\b(?:use|switch(?:\s+to)?|apply|change\s+to|go\s+with|according\s+to|per)\s+(?:the\s+)?\w")
+PROFILE_ASK = re.compile(
+    r"\bprofile\b|\b(?:use|switch(?:\s+to)?|apply|change\s+to|go\s+with|according\s+to|per)\s+(?:the\s+)?\w"
+)
 RETRACT = re.compile(
     r"\b(?:forget|ignore|remove|drop|disregard|delete|discard|scratch)\s+(?:about\s+)?(?:the\s+|her\s+|his\s+|that\s+)?"
     r"(?P<what>frax|e?gfr|crcl|age|t-?scores?|z-?scores?|fractures?|steroids?|prednisone|glucocorticoids?|"
@@ -39,12 +44,16 @@ RETRACT_PATHS = {
     "medication": ["medications"], "drug": ["medications"], "sex": ["sex"],
 }
 EXPLICIT_TREAT = re.compile(
-    r"\bshould (?:i|we|she|he|they|the patient) (?:treat|start|be treated)|\btreat or not\b|\bneed (?:treatment|medication)"
+    r"\bshould (?:i|we|she|he|they|the patient) (?:treat|start|be treated)|\btreat or not\b|"
+    r"\bneed (?:treatment|medication)"
 )
 # A question about some other drug or disease ("dose of amoxicillin"): an unknown word after "of/for".
 OTHER_TOPIC = re.compile(r"\b(?:dose|dosing|dosage|treatment|treat|manage|management)\s+(?:of|for)\s+[a-z]{4,}")
 GENERIC_TREATMENT = re.compile(r"\btreatment options?\b|\boptions for treatment\b")
-QUESTION = re.compile(r"\?|^\W*(?:what|how|when|why|which|should|is|are|can|could|does|do|would|will|who|where)\b")
+QUESTION = re.compile(
+    r"\?|^\W*(?:what|how|when|why|which|should|is|are|can|could|does|do|would|will|who|where)\b|"
+    r"\b(?:please|advice|advise|recommend\w*|help|protect\w*|prevent\w*|guidance|options?|suggest\w*|manag\w*)\b"
+)
 
 
 @dataclass(frozen=True)

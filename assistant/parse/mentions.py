@@ -32,7 +32,9 @@ DRUG_YEARS_AFTER = re.compile(
 DRUG_YEARS_BEFORE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|months?|mos?)\s+(?:of|on)\s+(?:\w+\s+){0,1}$"
 )
-DRUG_SINCE = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:since|from|started(?:\s+in)?)\s+(?:\w+\s+)?(?P<y>(?:19|20)\d\d)\b")
+DRUG_SINCE = re.compile(
+    r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:since|from|started(?:\s+in)?)\s+(?:\w+\s+)?(?P<y>(?:19|20)\d\d)\b"
+)
 DRUG_LAST_AFTER = re.compile(
     r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:was\s+)?(?:last\s+)(?:given|dose|infusion|injection|received)?\s*"
     r"(?:was\s+)?(?:in\s+)?(?:\w+\s+)?(?P<y>(?:19|20)\d\d)\b"
@@ -52,7 +54,9 @@ class Med:
     last: int | None = None
 
 
-def read_mentions(text: str, tokens: list[Token], matches: list[Match], ctx: Context) -> tuple[Reading, list[Med], list]:
+def read_mentions(
+    text: str, tokens: list[Token], matches: list[Match], ctx: Context
+) -> tuple[Reading, list[Med], list[tuple[Match, Status, bool, bool]]]:
     """Facts from concept mentions. Returns the reading, medications, and (match, status) pairs."""
     r = Reading()
     meds: list[Med] = []
@@ -156,12 +160,16 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             if s_status != Status.AFFIRMED:
                 status, negated, whatif, parent = s_status, s_neg, s_whatif or whatif, s_parent or parent
         hypo = "?" if whatif else ""
-        kinds = {t.concept.kind for t in trauma if abs(t.i - h.i) <= TRAUMA_WINDOW and _no_break(tokens, min(t.j, h.j), max(t.i, h.i))}
+        kinds = {
+            t.concept.kind for t in trauma
+            if abs(t.i - h.i) <= TRAUMA_WINDOW and _no_break(tokens, min(t.j, h.j), max(t.i, h.i))
+        }
         traumatic = "traumatic" in kinds and "fragility" not in kinds
         fsites = [s.concept.fracture for s in near_sites]
         if status == Status.FAMILY:
             if parent and "hip" in fsites:
-                r.found.append(Found(hypo + "conditions.parental_hip_fracture", not negated, h.start, h.end, policy="any_true"))
+                r.found.append(Found(hypo + "conditions.parental_hip_fracture", not negated, h.start, h.end,
+                                     policy="any_true"))
             continue
         if status == Status.HYPOTHETICAL:
             continue

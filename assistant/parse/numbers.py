@@ -10,6 +10,7 @@ never read as a value.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from assistant.parse.found import Doubt, Found, Reading
@@ -203,13 +204,24 @@ def read_labs(text: str, nums: list[Num]) -> Reading:
 
 
 def _next_num(text: str, nums: list[Num], pos: int, allowed: frozenset[str], limit: int = 6) -> Num | None:
-    for n in nums:
-        if n.start < pos:
-            continue
-        if n.used:
-            return None
-        return n if gap_ok(text[pos : n.start], allowed, limit) else None
-    return None
+    k = bisect_left([n.start for n in nums], pos) if len(nums) < 64 else _bisect_nums(nums, pos)
+    if k >= len(nums):
+        return None
+    n = nums[k]
+    if n.used or n.start - pos > 80:
+        return None
+    return n if gap_ok(text[pos : n.start], allowed, limit) else None
+
+
+def _bisect_nums(nums: list[Num], pos: int) -> int:
+    lo, hi = 0, len(nums)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if nums[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 # --- glucocorticoid dose and duration -----------------------------------------------------------
@@ -240,7 +252,8 @@ def read_glucocorticoid_dose(text: str, nums: list[Num]) -> Reading:
             continue
         lo, hi = GC_DOSE_RANGE
         if not lo < n.value <= hi:
-            r.doubts.append(Doubt("glucocorticoid_dose_mg", n.raw, f"a daily dose should be up to {hi:g} mg", m.start(), n.unit_end))
+            reason = f"a daily dose should be up to {hi:g} mg"
+            r.doubts.append(Doubt("glucocorticoid_dose_mg", n.raw, reason, m.start(), n.unit_end))
             continue
         if PRED_EQUIVALENT.match(m.group()):
             r.found.append(Found("glucocorticoid_dose_mg", n.value, min(m.start(), n.start), max(m.end(), n.unit_end)))
@@ -291,6 +304,7 @@ FRAX_AFTER_GAP = frozenset("for of probability risk chance ( the a an 10 - year 
 FRAX_AFTER_NEEDS = frozenset({"for", "of", "probability", "risk", "chance", "("})
 RUN_GAP = re.compile(r"\s*(?:,|/|and|&|or|,\s*and)\s*(?:an?\s+)?")
 FRAX_BARE_GAP = frozenset("score scores of is was = : ( ) - 10 ten year yr risk probability calculated".split())
+FRAX_BARE_REACH = 40  # characters after "FRAX" in which a bare number is a FRAX value
 ZONE_STOP = re.compile(r"[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin|bmd)\b")
 
 
@@ -334,7 +348,8 @@ def read_frax(text: str, nums: list[Num]) -> Reading:
             continue
         lo, hi = FRAX_RANGE
         if not lo <= n.value <= hi:
-            r.doubts.append(Doubt(f"frax.{kind}", n.raw.strip(), f"a FRAX probability should be {lo:g} to {hi:g}%", n.start, n.unit_end))
+            reason = f"a FRAX probability should be {lo:g} to {hi:g}%"
+            r.doubts.append(Doubt(f"frax.{kind}", n.raw.strip(), reason, n.start, n.unit_end))
             continue
         r.found.append(Found(f"frax.{kind}", n.value, n.start, n.unit_end, policy="highest"))
     return r
@@ -352,15 +367,14 @@ def _frax_zones(text: str) -> list[tuple[int, int]]:
 
 
 def _bare_after_frax(text: str, n: Num, zones: list[tuple[int, int]]) -> bool:
-    """A bare number right after "FRAX" (or after another FRAX number: "FRAX 11/1.4")."""
-    for m in FRAX_WORD.finditer(text, 0, n.start):
-        if m.group() == "frax" and gap_ok(_strip_tenyear(text[m.end() : n.start]), FRAX_BARE_GAP | {"/", ","}, 8):
-            return True
-        if m.group() == "frax":
-            gap = text[m.end() : n.start]
-            if re.fullmatch(r"[^.;?!a-z]*", _strip_tenyear(gap).replace("score", "")) and len(gap) < 30:
-                return True
-    return False
+    """A bare number shortly after "FRAX" (or after another FRAX number: "FRAX 11/1.4")."""
+    k = text.rfind("frax", max(0, n.start - FRAX_BARE_REACH), n.start)
+    if k < 0:
+        return False
+    gap = _strip_tenyear(text[k + 4 : n.start])
+    if gap_ok(gap, FRAX_BARE_GAP | {"/", ","}, 8):
+        return True
+    return re.fullmatch(r"[^.;?!a-z]*", gap.replace("score", "")) is not None
 
 
 def _strip_tenyear(s: str) -> str:
@@ -396,9 +410,14 @@ def _fmt(v: float) -> str:
 
 
 # --- T- and Z-scores --------------------------------------------------------------------------------
-ANCHOR = re.compile(r"\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|\b(?P<k4>[tz])\s+(?=[-+]?\d|minus)")
+ANCHOR = re.compile(
+    r"\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|\b(?P<k4>[tz])\s+(?=[-+]?\d|minus)"
+)
+ANCHOR_REACH = 160  # characters after "T-score" within which its numbers are read
 ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calcium|pth|tsh)\b")
-BEFORE_SITE_GAP = frozenset("t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd".split())
+BEFORE_SITE_GAP = frozenset(
+    "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd".split()
+)
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
 SIDES = {"left": "left", "right": "right", "l": "left", "r": "right", "lt": "left", "rt": "right", "bilateral": "both"}
@@ -436,12 +455,16 @@ def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
 def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
     r = Reading()
     sites = site_atoms(text, matches)
-    anchors = [(m.start(), m.end(), (m.group("k") or m.group("k2") or m.group("k3") or m.group("k4"))) for m in ANCHOR.finditer(text)]
+    anchors = [
+        (m.start(), m.end(), m.group("k") or m.group("k2") or m.group("k3") or m.group("k4"))
+        for m in ANCHOR.finditer(text)
+    ]
     cands = [n for n in nums if not n.used and n.bare and not YEAR.match(n.raw) and abs(n.value) < 100]
     # runs of numbers joined by "and" / "," / "/"
     runs: list[list[Num]] = []
     for n in cands:
-        if runs and RUN_GAP.fullmatch(text[runs[-1][-1].unit_end : n.start]) and not _site_between(sites, runs[-1][-1].unit_end, n.start):
+        prev_end = runs[-1][-1].unit_end if runs else 0
+        if runs and RUN_GAP.fullmatch(text[prev_end : n.start]) and not _site_between(sites, prev_end, n.start):
             runs[-1].append(n)
         else:
             runs.append([n])
@@ -478,11 +501,15 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
             if n.threshold:
                 continue
             k = kind or "t"
-            field = ("t_scores" if k == "t" else "z_scores") if site else ("t_score_unsited" if k == "t" else "z_score_unsited")
+            if site:
+                field = "t_scores" if k == "t" else "z_scores"
+            else:
+                field = "t_score_unsited" if k == "t" else "z_score_unsited"
             path = f"{field}.{site.site}" if site else field
             lo, hi = T_SCORE_RANGE if k == "t" else Z_SCORE_RANGE
             if not lo <= n.value <= hi:
-                r.doubts.append(Doubt(path, _fmt(n.value), f"a {k.upper()}-score should be {lo:g} to {hi:g}", n.start, n.unit_end))
+                reason = f"a {k.upper()}-score should be {lo:g} to {hi:g}"
+                r.doubts.append(Doubt(path, _fmt(n.value), reason, n.start, n.unit_end))
                 continue
             s, e = (min(n.start, site.start), max(n.unit_end, site.end)) if site else (n.start, n.unit_end)
             if site and max(n.unit_end, site.end) - min(n.start, site.start) > 80:
@@ -516,7 +543,8 @@ def _site_run_after(text: str, runs: list[list[SiteAtom]], pos: int) -> list[Sit
     for run in runs:
         if run[0].start >= pos:
             words = gap_words(text[pos : run[0].start])
-            if words and len(words) <= 4 and all(w in AFTER_SITE_GAP for w in words) and AFTER_SITE_NEEDS.intersection(words):
+            if words and len(words) <= 4 and all(w in AFTER_SITE_GAP for w in words) \
+                    and AFTER_SITE_NEEDS.intersection(words):
                 return run
             if not words and text[pos : run[0].start].strip() == "" and False:
                 return run
@@ -544,7 +572,9 @@ def _kind(text: str, anchors: list[tuple[int, int, str]], n: Num) -> str | None:
         if s >= n.unit_end and re.fullmatch(r"\s*", text[n.unit_end : s]):
             return k
     best = None
-    for s, e, k in anchors:
-        if e <= n.start and not ANCHOR_STOP.search(text, e, n.start):
-            best = k
-    return best
+    for _s, e, k in anchors:
+        if n.start - ANCHOR_REACH <= e <= n.start:
+            best = (e, k)
+    if best is not None and not ANCHOR_STOP.search(text, best[0], n.start):
+        return best[1]
+    return None
