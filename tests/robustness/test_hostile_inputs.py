@@ -361,3 +361,16 @@ def test_tui_survives_hostile_inputs() -> None:
 
 if __name__ == "__main__":  # pragma: no cover - a quick manual run
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+@pytest.mark.skipif(not _tui_available(), reason="the terminal app (assistant/tui/app.py) has not landed yet")
+def test_tui_survives_a_long_paste_and_answers_on() -> None:
+    """A 100 kB paste (the 1 MB one works too but takes seconds to lay out), then a normal follow-up."""
+    import asyncio
+
+    from tests.robustness.hostile_catalogue import MEGABYTE
+    from tests.robustness.tui_driver import drive_app
+
+    with no_hang(120):
+        problems = asyncio.run(drive_app([MEGABYTE[:100_000], "why?"]))
+    assert not problems, "\n".join(problems)
