@@ -269,6 +269,34 @@ def test_worse_bone_density_or_higher_frax_never_turns_yes_into_no(
         assert RANK[after] >= RANK[before], f"{how} worse by {amount}: {before.value} -> {after.value}"
 
 
+@st.composite
+def near_thresholds(draw: st.DrawFn) -> Facts:
+    """Low bone mass around the FRAX and T-score boundaries, nothing else: where decisions flip."""
+    major = round(draw(st.floats(5, 35)), 1)
+    return Facts(
+        age=draw(st.integers(50, 90)),
+        sex=Sex.FEMALE,
+        menopause=Menopause.POST,
+        t_scores=draw(st.dictionaries(st.sampled_from(list(Site)[:3]), st.floats(-3.0, -0.8).map(
+            lambda v: round(v, 1)), min_size=1, max_size=3)),
+        frax=Frax(major=major, hip=round(draw(st.floats(0.2, min(major, 6.0))), 1)),
+        prior_fragility_fracture=draw(st.sampled_from([None, False])),
+    )
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(near_thresholds(), st.sampled_from(["t", "any-t", "major", "hip"]), st.floats(0.05, 1.0))
+def test_near_the_thresholds_worse_never_means_less_treatment(facts: Facts, how: str, amount: float) -> None:
+    after_facts = worsened(facts, how, amount)
+    assume(after_facts is not None)
+    assert after_facts is not None
+    before = assess(facts, Intent.TREAT_OR_NOT, "us").decision
+    after = assess(after_facts, Intent.TREAT_OR_NOT, "us").decision
+    assert not (before == Decision.YES and after == Decision.NO), f"{how} worse by {amount}: yes -> no"
+    if before in RANK and after in RANK:
+        assert RANK[after] >= RANK[before], f"{how} worse by {amount}: {before.value} -> {after.value}"
+
+
 # -- determinism ----------------------------------------------------------------------------------------
 @SLOW
 @given(conversation)
