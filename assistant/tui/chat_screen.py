@@ -194,7 +194,7 @@ class ChatScreen(Screen[None]):
             self.open_citation(reply.answer, int(match.group(1)))
         return reply
 
-    def show_reply(self, reply: Reply, scroll: bool = True) -> None:
+    def show_reply(self, reply: Reply) -> None:
         log = self.query_one(ChatLog)
         widgets: list[Widget] = [UserMessage(reply.user, reply.turn)]
         if reply.answer is not None and reply.kind in ("answer", "out_of_scope"):
@@ -204,6 +204,7 @@ class ChatScreen(Screen[None]):
         else:
             widgets.append(PlainMessage(reply.text, classes=f"plain-message kind-{reply.kind}"))
         log.add(*widgets)
+        self.sub_title = f"profile {self.conv.profile}"  # "use the AACE profile" switches it
         self.refresh_panels(reply)
 
     def refresh_panels(self, reply: Reply | None) -> None:

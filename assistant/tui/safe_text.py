@@ -10,6 +10,7 @@ import re
 
 # C0 controls (except none: newline and tab are folded to spaces first), DEL and C1 controls.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # lone surrogates cannot be written as UTF-8
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
 
 
@@ -25,12 +26,13 @@ def _picture(match: re.Match[str]) -> str:
 def clean_input(text: str) -> str:
     """One line of user text: line breaks and tabs become spaces, other controls visible symbols."""
     folded = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
-    return _CONTROL.sub(_picture, folded)
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub(_picture, folded))
 
 
 def clean_block(text: str) -> str:
     """Multi-line text (our own answers): keep line breaks, make other controls visible."""
-    return "\n".join(_CONTROL.sub(_picture, line.replace("\t", "    ")) for line in text.split("\n"))
+    lines = (_CONTROL.sub(_picture, line.replace("\t", "    ")) for line in text.split("\n"))
+    return _SURROGATE.sub("\ufffd", "\n".join(lines))
 
 
 def escape_markdown(text: str) -> str:

@@ -78,8 +78,16 @@ class Journal:
 
     @staticmethod
     def _append(path: Path, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        try:
+            with open(path, "rb") as fh:  # after a crash mid-line, start on a fresh line
+                fh.seek(-1, os.SEEK_END)
+                if fh.read(1) != b"\n":
+                    line = "\n" + line
+        except OSError:
+            pass  # a new or empty file
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())
 

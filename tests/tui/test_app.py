@@ -156,6 +156,7 @@ HOSTILE = [
     "list[int] and [x] [$accent]v [B]up[/B] \\[",
     "\x1b[31mred\x1b[0m and \x07 bell \x00 nul \x9b csi",
     "*not bold* `code` # heading <b>html</b> [1](cite:1)",
+    "lone surrogate \ud800 and emoji 🦴 and RTL \u202e",
 ]
 
 
