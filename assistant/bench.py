@@ -236,15 +236,17 @@ def tui_start() -> float | None:
 
 
 def length_growth(qs: list[str]) -> dict[int, float]:
+    """Median pipeline time per message at 1x, 10x and 100x its length (rounds interleaved)."""
     sample = qs[: min(len(qs), 12)]
-    out: dict[int, float] = {}
-    for k in (1, 10, 100):
-        texts = [" ".join([q] * k) for q in sample]
-        for t in texts:  # warm-up
+    texts = {k: [" ".join([q] * k) for q in sample] for k in (1, 10, 100)}
+    samples: dict[int, list[float]] = {k: [] for k in texts}
+    for ts in texts.values():  # warm-up
+        for t in ts:
             pipeline(t)
-        reps = max(2, REPS // (4 if k == 100 else 2))
-        out[k] = statistics.median(_timed(lambda t=t: pipeline(t)) for _ in range(reps) for t in texts)
-    return out
+    for _ in range(max(2, REPS // 4)):
+        for k, ts in texts.items():
+            samples[k].extend(_timed(lambda t=t: pipeline(t)) for t in ts)
+    return {k: statistics.median(v) for k, v in samples.items()}
 
 
 # -- a 10x lexicon --------------------------------------------------------------------------------------
@@ -295,17 +297,32 @@ def lexicon_scaled(factor: int) -> Iterator[int]:
 
 
 def lexicon_growth(qs: list[str]) -> tuple[dict[int, float], dict[int, int]]:
-    times: dict[int, float] = {}
+    """Median pipeline time per question with the real and a 10x lexicon, rounds interleaved.
+
+    Both lexicons are built once; each round swaps the module's `lexicon` accessor to one of them
+    (every caller in parse/lexicon.py looks it up at call time), so machine load hits both alike.
+    """
+    from assistant.parse import lexicon as lex_mod
+
+    built: dict[int, object] = {}
     sizes: dict[int, int] = {}
     for factor in (1, 10):
         with lexicon_scaled(factor) as size:
+            built[factor] = lex_mod.lexicon()
             sizes[factor] = size
-            for q in qs:
-                pipeline(q)
-            times[factor] = statistics.median(
-                _timed(lambda q=q: pipeline(q)) for _ in range(max(2, REPS // 2)) for q in qs
-            )
-    return times, sizes
+    accessor = lex_mod.lexicon
+    samples: dict[int, list[float]] = {1: [], 10: []}
+    try:
+        for round_no in range(max(3, REPS // 2) + 1):
+            for factor in (1, 10):
+                lex_mod.lexicon = lambda lex=built[factor]: lex  # type: ignore[assignment, misc]
+                times = [_timed(lambda q=q: pipeline(q)) for q in qs]
+                if round_no:  # round 0 is the warm-up
+                    samples[factor].extend(times)
+    finally:
+        lex_mod.lexicon = accessor
+        _clear_typo_cache()
+    return {f: statistics.median(v) for f, v in samples.items()}, sizes
 
 
 # -- profiling what misses ------------------------------------------------------------------------------
