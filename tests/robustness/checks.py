@@ -19,7 +19,7 @@ import json
 import math
 import re
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
@@ -110,7 +110,7 @@ def fact_numbers(facts: Facts) -> set[Decimal]:
 
 # FRAX adjustments the engine may apply (each shown beside the passage it cites): one tenth per
 # rounded T-score unit of spine-hip offset (Leslie 2011), glucocorticoid dose factors (Kanis 2011).
-FRAX_FACTORS = tuple(1 + k / 10 for k in range(-5, 6)) + (1.15, 1.2, 0.8, 0.65)
+FRAX_FACTORS = tuple(1 + k / 10 for k in range(-10, 11)) + (1.15, 1.2, 0.8, 0.65)
 
 
 def derived_numbers(facts: Facts) -> set[Decimal]:
@@ -121,8 +121,10 @@ def derived_numbers(facts: Facts) -> set[Decimal]:
             if x is None or not math.isfinite(x):
                 continue
             for factor in FRAX_FACTORS:
-                for digits in (1, 2):
-                    out.add(abs(Decimal(str(round(x * factor, digits)))).normalize())
+                exact = Decimal(str(x)) * Decimal(str(factor))
+                for places in (Decimal(1), Decimal("0.1"), Decimal("0.01")):  # however it was rounded
+                    for how in (ROUND_FLOOR, ROUND_CEILING):
+                        out.add(abs(exact.quantize(places, rounding=how)).normalize())
     scores = [v for v in facts.t_scores.values() if math.isfinite(v)]
     for a in scores:
         for b in scores:
