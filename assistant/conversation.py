@@ -586,6 +586,9 @@ class Conversation:
         """Take one user message and answer it. Never raises on any text (unless strict)."""
         turn = self.turn + 1
         raw = text if isinstance(text, str) else str(text)
+        if not raw.isascii():
+            # Lone surrogates (from broken terminals or files) cannot be written as UTF-8: show U+FFFD.
+            raw = raw.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
         pending: list[Event] = [Event(EventKind.SAID, turn, text=raw)]
         saved = (self._facts, self._intent, self._shown, self._real, self._decided, self.profile)
         try:
