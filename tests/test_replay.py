@@ -206,3 +206,22 @@ def test_the_transcript_suite_gives_the_same_answers_in_another_hash_seed() -> N
         assert proc.returncode == 0, proc.stderr
         outs.append(proc.stdout)
     assert outs[0] == outs[1] and len(outs[0].splitlines()) >= 100
+
+
+# -- the pytest plugin, in a test suite of its own -------------------------------------------------
+def test_the_plugin_collects_transcripts_in_any_suite(tmp_path: Path) -> None:
+    _write(tmp_path, GOOD, "good.transcript.yaml")
+    stale = "name: stale\nturns:\n  - user: new patient\n    answer: |\n      Old words.\n"
+    _write(tmp_path, stale, "stale.transcript.yaml")
+    _write(tmp_path, "name: bad\nturns:\n  - user: hi\n    expect: {decison: no}\n", "bad.transcript.yaml")
+    _write(tmp_path, "name: x\nturns:\n  - user: hi\n", "ignored.yaml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--continue-on-collection-errors",
+         str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )
+    out = proc.stdout
+    assert proc.returncode == 1, out
+    assert "1 failed, 1 passed, 1 error" in out
+    assert "-Old words." in out and "+Starting over" in out  # the failing snapshot's diff
+    assert "bad.transcript.yaml:4: unknown key 'decison'" in out
