@@ -21,6 +21,7 @@ from assistant.parse.found import Found, Reading
 from assistant.parse.lexicon import find_concepts
 from assistant.parse.mentions import read_mentions
 from assistant.parse.normalise import normalise, tokenize
+from assistant.parse.table import read_tables
 
 SEGMENT_CHARS = 1000  # longer messages are read in pieces of about this size (keeps every step linear)
 MAX_MENTIONS = 500  # mentions kept for display; a longer list says nothing more
@@ -78,6 +79,7 @@ def _parse(text: str) -> Parsed:
         r.extend(demographics.read_age(seg))
         r.extend(demographics.read_sex(tokens, seg, whatif))
         r.extend(demographics.read_menopause(seg))
+        r.extend(read_tables(seg, norm.original[a:b], matches))
         nums = numbers.scan(seg, r.consumed)
         r.extend(numbers.read_labs(seg, nums))
         r.extend(numbers.read_glucocorticoid_dose(seg, nums))
@@ -164,10 +166,11 @@ class _Intervals:
         return k >= 0 and pos < self.ends[k]
 
 
-def _has_facts(f: Facts, diagnosis: bool = True) -> bool:
+def _has_facts(f: Facts, diagnosis: bool = True, who: bool = True) -> bool:
     conditions = f.conditions if diagnosis else {k for k in f.conditions if k not in DIAGNOSIS_CONDITIONS}
+    person = who and (f.age is not None or f.sex is not None or f.menopause is not None)
     return bool(
-        f.age is not None or f.sex is not None or f.menopause is not None or f.t_scores or f.z_scores
+        person or f.t_scores or f.z_scores
         or f.t_score_unsited is not None or f.z_score_unsited is not None or f.frax is not None
         or f.prior_fragility_fracture is not None or f.glucocorticoids is not None or f.egfr is not None
         or f.vitamin_d is not None or f.medications or conditions or f.questions or f.contradictions
@@ -204,6 +207,9 @@ def _finish(
             and not facts.has("osteoporosis_stated") and intent.GENERIC_TREATMENT.search(low):
         intents = [Intent.TREAT_OR_NOT] + [i for i in intents if i != Intent.TREAT_OR_NOT]
     special = bool(p.show_citation or p.profile or p.is_correction or p.retract)
+    bone_facts = _has_facts(facts, diagnosis=False, who=False)
+    if out_of_scope_word and not domain and not bone_facts and not special:
+        intents = [Intent.OUT_OF_SCOPE]  # "55-year-old man with chest pain": the patient, not our topic
     if not domain and not has_facts and not special:
         if out_of_scope_word or (intent.is_question(low) and not intents):
             intents = [Intent.OUT_OF_SCOPE]

@@ -55,6 +55,14 @@ def build(norm: Norm, found: list[Found], doubts: list[Doubt], notes: list[tuple
         for x in items:
             if not any(_same(x.value, d) for d in distinct):
                 distinct.append(x.value)
+        if policy == "fracture":
+            has_true = any(x.value is True for x in items)
+            denies_all = [x for x in items if x.value is False and x.detail == "any"]
+            if has_true and denies_all:
+                f.contradictions.append(Contradiction(
+                    field=path, values=["true", "false"], spans=[norm.span(x.start, x.end) for x in items]))
+                continue
+            policy = "any_true"
         if policy == "any_true":
             want = True if True in distinct else distinct[0]
             chosen = next(x for x in items if x.value == want)
@@ -77,12 +85,39 @@ def build(norm: Norm, found: list[Found], doubts: list[Doubt], notes: list[tuple
             continue
         values[path] = chosen.value
         f.sources[path] = norm.span(chosen.start, chosen.end)
+    _doubt_what_cannot_be(f, norm, values, groups)
     for kind, field, vals in notes:
         f.notes.append(Note(kind=kind, field=field, values=vals))
     for d in doubts:
         f.questions.append(Question(field=d.path, value=d.value, reason=d.reason, span=norm.span(d.start, d.end)))
     _apply(f, values)
     return f
+
+
+def _doubt_what_cannot_be(f: Facts, norm: Norm, values: dict[str, object], groups: dict[str, list[Found]]) -> None:
+    """Values that are each plausible but cannot be true together are asked back, not used."""
+    major, hip = values.get("frax.major"), values.get("frax.hip")
+    if isinstance(major, float) and isinstance(hip, float) and hip > major:
+        span = f.sources.get("frax.hip")
+        f.questions.append(Question(
+            field="frax", value=f"major {major:g}%, hip {hip:g}%",
+            reason="the hip fracture probability cannot be higher than the major osteoporotic one", span=span))
+        for key in ("frax.major", "frax.hip"):
+            values.pop(key, None)
+            f.sources.pop(key, None)
+    low_mass = any(values.get(f"conditions.{c}") is True for c in ("osteopenia_stated", "osteoporosis_stated"))
+    if not low_mass:
+        return
+    for path in [p for p in values if p.startswith("t_scores.") or p == "t_score_unsited"]:
+        v = values[path]
+        chosen = next((x for x in groups.get(path, []) if x.value == v), None)
+        if isinstance(v, float) and v > 0 and chosen is not None and chosen.unsigned:
+            f.questions.append(Question(
+                field=path, value=f"{v:g}",
+                reason="a positive T-score does not fit low bone mass: is a minus sign missing?",
+                span=f.sources.get(path)))
+            values.pop(path)
+            f.sources.pop(path, None)
 
 
 def _apply(f: Facts, values: dict[str, object]) -> None:

@@ -19,6 +19,7 @@ class Found:
     end: int
     policy: str = "single"
     detail: str | None = None
+    unsigned: bool = False  # a positive score written without "+" (the minus may have been lost)
 
 
 @dataclass(slots=True)

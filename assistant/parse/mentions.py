@@ -159,6 +159,8 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             s_status, s_neg, s_whatif, s_parent = ctx.status(near_sites[0].i, near_sites[0].j)
             if s_status != Status.AFFIRMED:
                 status, negated, whatif, parent = s_status, s_neg, s_whatif or whatif, s_parent or parent
+        if _frax_label(tokens, h.j):
+            continue  # "major osteoporotic fracture 12%": a FRAX label, not an event
         hypo = "?" if whatif else ""
         kinds = {
             t.concept.kind for t in trauma
@@ -175,12 +177,16 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             continue
         if status == Status.NEGATED:
             if not traumatic:
-                r.found.append(Found(hypo + "prior_fragility_fracture", False, h.start, h.end, policy="any_true"))
+                # a denial naming no site ("no prior fracture") conflicts with any fracture; a denial
+                # of one site ("no hip fracture") does not conflict with a wrist fracture
+                detail = "site" if near_sites else "any"
+                r.found.append(Found(hypo + "prior_fragility_fracture", False, h.start, h.end, policy="fracture",
+                                     detail=detail))
             continue
         if traumatic:
             r.extra_mentions.append(("fracture", "fracture", h.start, h.end, "traumatic"))
             continue
-        r.found.append(Found(hypo + "prior_fragility_fracture", True, h.start, h.end, policy="any_true"))
+        r.found.append(Found(hypo + "prior_fragility_fracture", True, h.start, h.end, policy="fracture"))
         for s in near_sites:
             r.found.append(Found(hypo + "fracture_sites", s.concept.fracture, s.start, s.end, policy="collect"))
         prev = {tokens[k].text for k in range(max(0, h.i - 2), h.i)}
@@ -190,6 +196,15 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             r.found.append(Found(hypo + "conditions.recent_fracture", True, h.start, h.end, policy="any_true"))
         if prev & MULTIPLE or len({s.concept.fracture for s in near_sites}) > 1:
             r.found.append(Found(hypo + "conditions.multiple_fractures", True, h.start, h.end, policy="any_true"))
+
+
+def _frax_label(tokens: list[Token], j: int) -> bool:
+    for k in range(j, min(len(tokens), j + 3)):
+        t = tokens[k].text
+        if t[0].isdigit():
+            percent = k + 1 < len(tokens) and tokens[k + 1].text == "%"
+            return percent or "." in t
+    return False
 
 
 def _no_break(tokens: list[Token], a: int, b: int) -> bool:

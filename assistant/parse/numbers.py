@@ -487,6 +487,8 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
                     site = a[0]
                 if site is None and k == 0 and before and len(before) == 1:
                     site = before[0]
+                if site is None and len(run) == 1:
+                    site = _site_right_after(text, sites, n.unit_end)  # terse "T -1.8 femoral neck"
                 if site is None and len(run) > 1 and k > 0 and pairs and pairs[0][1] is not None and after is None:
                     site = pairs[0][1]  # "-2.6 and -2.9 at the femoral neck" handled below; here a list after one site
                 pairs.append((n, site))
@@ -514,7 +516,9 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
             s, e = (min(n.start, site.start), max(n.unit_end, site.end)) if site else (n.start, n.unit_end)
             if site and max(n.unit_end, site.end) - min(n.start, site.start) > 80:
                 s, e = n.start, n.unit_end
-            r.found.append(Found(path, n.value, s, e, policy="lowest", detail=site.side if site else None))
+            unsigned = n.value > 0 and not n.raw.lstrip().startswith("+")
+            r.found.append(Found(path, n.value, s, e, policy="lowest", detail=site.side if site else None,
+                                 unsigned=unsigned))
     return r
 
 
@@ -546,9 +550,15 @@ def _site_run_after(text: str, runs: list[list[SiteAtom]], pos: int) -> list[Sit
             if words and len(words) <= 4 and all(w in AFTER_SITE_GAP for w in words) \
                     and AFTER_SITE_NEEDS.intersection(words):
                 return run
-            if not words and text[pos : run[0].start].strip() == "" and False:
-                return run
             return None
+    return None
+
+
+def _site_right_after(text: str, sites: list[SiteAtom], pos: int) -> SiteAtom | None:
+    for s in sites:
+        if s.start >= pos:
+            fracture = re.match(r"\s*(?:fx|fract|broke)", text[s.end : s.end + 12])
+            return s if s.start - pos <= 3 and not text[pos : s.start].strip() and not fracture else None
     return None
 
 

@@ -101,3 +101,12 @@ def test_every_fact_has_its_source_span() -> None:
     assert p.facts.sources["t_scores.femoral_neck"].text.startswith("FN")
     assert all(text[m.span.start : m.span.end] == m.span.text for m in p.facts.mentions)
     assert p.facts.medications[0].span is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["60-year-old man with chest pain and ST elevation, what now?", "Write me a poem about bones.",
+     "What is the capital of France?"],
+)
+def test_other_topics_are_out_of_scope_even_with_a_patient(text: str) -> None:
+    check(text, {"intent": "out_of_scope"})

@@ -137,3 +137,32 @@ def test_labs(text: str, expect: dict) -> None:
 @pytest.mark.parametrize(("text", "expect"), DOSES, ids=[c[0][:50] for c in DOSES])
 def test_doses_and_durations(text: str, expect: dict) -> None:
     check(text, expect)
+
+
+DOUBTS = [
+    ("FRAX major 4%, hip 6%", {"frax": None, "questions": ["frax"]}),
+    ("osteopenia, T-score 1.6 at the femoral neck", {"t": {}, "questions": ["t_scores.femoral_neck"]}),
+    ("osteopenia, T-score +0.2 at the spine and -1.6 at the femoral neck",
+     {"t": {"lumbar_spine": 0.2, "femoral_neck": -1.6}, "questions": []}),
+    ("No prior fracture. She broke her wrist last year.",
+     {"fracture": None, "contradictions": ["prior_fragility_fracture"]}),
+    ("no hip fracture, but a wrist fracture in 2019", {"fracture": True, "sites": ["wrist"], "contradictions": []}),
+    ("T -1.8 femoral neck", {"t": {"femoral_neck": -1.8}}),
+    ("FRAX: major osteoporotic fracture 12%, hip fracture 2.1%. No prior fracture.",
+     {"frax": {"major": 12.0, "hip": 2.1}, "fracture": False}),
+]
+
+TABLE = (
+    "Region            BMD (g/cm2)   T-score   Z-score\n"
+    "L1-L4             0.912         -1.9      -0.6\n"
+    "Left femoral neck 0.701         -2.1      -0.8\n"
+)
+
+
+@pytest.mark.parametrize(("text", "expect"), DOUBTS, ids=[c[0][:50] for c in DOUBTS])
+def test_values_that_cannot_be_true_are_asked_back(text: str, expect: dict) -> None:
+    check(text, expect)
+
+
+def test_report_table_columns_are_read_in_order() -> None:
+    check(TABLE, {"t": {"lumbar_spine": -1.9, "femoral_neck": -2.1}, "z": {"lumbar_spine": -0.6, "femoral_neck": -0.8}})
