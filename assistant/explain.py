@@ -139,7 +139,7 @@ def explain(a: Assessment, answer: Answer, hypothetical: bool = False) -> str:
     """Why the answer is what it is: the deciding rules with facts, thresholds and passages."""
     corpus = answer.corpus or default_corpus()
     topics = _topics()
-    because = answer.headline.rendered() if answer.headline and a.because else None
+    because = (answer.headline.rendered() if answer.headline else answer.because) if a.because else None
     decision = None
     if a.decision != Decision.NA:
         decision = f"pharmacologic treatment {label('decisions', a.decision.value)}"

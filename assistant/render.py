@@ -100,6 +100,7 @@ class Answer:
     disclaimer: str = ""
     title: str | None = None
     corpus: Corpus | None = None
+    because: str | None = None  # the decision's reason in one sentence (shown or not)
     rec_texts: dict[int, str] = field(default_factory=dict)  # id(recommendation) -> its words
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -165,7 +166,7 @@ class Answer:
             },
             "decision": {
                 "pharmacologic_treatment": a.decision.value,
-                "because": self.headline.text if self.headline and a.because else None,
+                "because": self.because,
             },
             "very_high_risk": a.very_high_risk,
             "recommendations": [
@@ -283,11 +284,14 @@ def build_answer(
         rec_texts[id(rec)] = text = render_statement(rec.statement, rec.params)
         return text
 
+    wanted = sections if sections is not None else _shown_sections(a.intent)
+    because_text: str | None = None
     headline: Item | None = None
     if a.because is not None and a.decision != Decision.NA:
-        headline = Item(render_statement(a.because.statement, a.because.params), cite(a.because.citations))
-
-    wanted = sections if sections is not None else _shown_sections(a.intent)
+        because_text = render_statement(a.because.statement, a.because.params)
+        # A focused follow-up ("what labs?") answers only what it asks: no bottom line unless wanted.
+        if wanted is None or Section.BOTTOM_LINE.value in wanted:
+            headline = Item(because_text, cite(a.because.citations))
     by_section: dict[Section, list[Recommendation]] = {}
     for r in a.recommendations:
         by_section.setdefault(r.section, []).append(r)
@@ -302,7 +306,7 @@ def build_answer(
                 out_sections.append(AnswerSection(section.value, [Item(t) for t in notes]))
             continue
         recs = by_section.get(section, [])
-        if section == Section.BOTTOM_LINE and headline is None and recs:
+        if section == Section.BOTTOM_LINE and headline is None and recs and a.because is None:
             first, recs = recs[0], recs[1:]
             headline = Item(words(first), cite(first.citations), first)
         if not recs:
@@ -336,5 +340,6 @@ def build_answer(
         disclaimer=prompts().disclaimer,
         title=title,
         corpus=corpus,
+        because=because_text,
         rec_texts=rec_texts,
     )
