@@ -97,5 +97,19 @@ def stem(word: str) -> str:
     return word
 
 
+_STEMS: dict[str, str] = {}
+_STEMS_MAX = 50_000  # bounded memo of word -> key
+
+
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(), stem(m.group())) for m in TOKEN.finditer(text)]
+    out = []
+    stems = _STEMS
+    for m in TOKEN.finditer(text):
+        w = m.group()
+        k = stems.get(w)
+        if k is None:
+            k = stem(w)
+            if len(stems) < _STEMS_MAX:
+                stems[w] = k
+        out.append(Token(m.start(), m.end(), w, k))
+    return out
