@@ -213,6 +213,15 @@ class Answer:
 
 def reference_label(corpus: Corpus, pid: str) -> str:
     """'LeBoff MS et al. The clinician's guide ... Osteoporos Int 2022;33:2049-2102. Who should be treated.'"""
+    memo = corpus.memo()
+    key = "label:" + pid
+    label_text = memo.get(key)
+    if label_text is None:
+        label_text = memo[key] = _reference_label(corpus, pid)
+    return label_text
+
+
+def _reference_label(corpus: Corpus, pid: str) -> str:
     p = corpus.passages[pid]
     ref = corpus.references[p.ref]
     parts: list[str] = []

@@ -121,13 +121,42 @@ def _static(key: str) -> str | None:
     return source
 
 
+def _freeze(value: Any) -> Any:
+    """A hashable stand-in for statement parameters (dicts, lists and sets nest)."""
+    if isinstance(value, dict):
+        return ("d", tuple((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("l", tuple(_freeze(v) for v in value))
+    if isinstance(value, set | frozenset):
+        return ("s", tuple(sorted(repr(v) for v in value)))
+    if isinstance(value, str | int | float | bool) or value is None:
+        return (type(value).__name__, value)
+    return ("r", repr(value))
+
+
+_RENDERED: dict[tuple[str, Any], str] = {}
+_RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation repeats most of them
+
+
 def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
-    """Fill statement `key` with `params`. Raises StatementError for an unknown key or missing value."""
+    """Fill statement `key` with `params`. Raises StatementError for an unknown key or missing value.
+
+    Rendering is pure, so the words for the same statement and values are kept and reused: a
+    conversation re-renders mostly the same statements turn after turn.
+    """
     static = _static(key)
     if static is not None:
         return static
+    memo_key = (key, _freeze(params or {}))
+    text = _RENDERED.get(memo_key)
+    if text is not None:
+        return text
     template = _template(key)
     try:
-        return template.render(**(params or {}))
+        text = template.render(**(params or {}))
     except Exception as exc:  # jinja2 UndefinedError and friends
         raise StatementError(f"statement {key!r}: {exc}") from None
+    if len(_RENDERED) >= _RENDERED_MAX:
+        _RENDERED.clear()
+    _RENDERED[memo_key] = text
+    return text
