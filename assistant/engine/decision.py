@@ -29,8 +29,9 @@ from assistant.engine.model import (
     Urgency,
     rule,
 )
+from assistant.engine.profiles import profile_of, women_only_outside
 from assistant.engine.risk import FraxView, adjusted_frax, frax_inputs
-from assistant.facts import Facts, Intent
+from assistant.facts import Facts, FractureSite, Intent, Menopause, Sex
 
 # BHOF 2022 treatment thresholds for low bone mass (bhof-2022#who-to-treat).
 FRAX_MAJOR_THRESHOLD = 20.0  # % 10-year major osteoporotic fracture, treat at or above
@@ -39,6 +40,9 @@ FRAX_HIP_THRESHOLD = 3.0  # % 10-year hip fracture, treat at or above
 VERY_HIGH_T_BELOW = -3.0  # T-score strictly below
 VERY_HIGH_FRAX_MAJOR_ABOVE = 30.0  # % strictly above
 VERY_HIGH_FRAX_HIP_ABOVE = 4.5  # % strictly above
+# Endocrine Society 2020 very high risk (endo-2020#romosozumab): T-score below -2.5 with fractures, or
+# multiple vertebral fractures.
+ENDO_VERY_HIGH_T_BELOW = -2.5  # T-score strictly below, with a fragility fracture
 
 # Intents whose answer includes the treatment decision; the others get "n/a" unless the facts
 # carry patient-specific bone density, FRAX or fracture data.
@@ -56,6 +60,10 @@ DECISION_INTENTS = frozenset(
 )
 
 WHO_TO_TREAT = "bhof-2022#who-to-treat"
+ACP_OSTEOPENIA = "acp-2023#osteopenia-over-65"
+ACP_FIRST_LINE = "acp-2023#bisphosphonate-first-line"
+ACP_ANABOLIC = "acp-2023#anabolic-very-high-risk"
+ENDO_VERY_HIGH_CITES = ["endo-2020#anabolic-sequence", "endo-2020#romosozumab"]
 AACE_TREAT = ["aace-2020#treat-osteoporosis", "aace-2020#clinical-diagnosis"]
 BOTTOM_LINE_CITES = [WHO_TO_TREAT, "reid-mcclung-2024#risk-not-label"]
 VERY_HIGH_CITES = ["aace-2020#very-high-risk-list"]
@@ -184,6 +192,8 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
     """AACE/ACE: low bone mass with a fragility fracture is osteoporosis, and is treated."""
     if not _open(a) or not low_bone_mass(f, a) or not has_fragility_fracture(f):
         return None
+    if not profile_of(a).decision.low_mass_fracture:
+        return None  # ACP and Endocrine profiles: the densitometric label stands (sources.md §11.5)
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     return _decide(
         Decision.YES,
@@ -193,6 +203,29 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
         result="yes: low bone mass with a fragility fracture (AACE)",
         used=["t_scores", "conditions.osteopenia_stated", "prior_fragility_fracture", "fracture_sites"],
         threshold="T-score between -1.0 and -2.5 plus a fragility fracture",
+    )
+
+
+@rule("treat-fragility-fracture-any-bmd-aace", topic="decision", cites=AACE_TREAT)
+def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
+    """AACE/ACE profile: a fragility fracture (no other metabolic bone disease) is osteoporosis even with
+    normal bone density, and osteoporosis is treated (aace-2020#clinical-diagnosis)."""
+    p = profile_of(a)
+    if not _open(a) or not p.decision.any_fracture or women_only_outside(p, f) or not has_fragility_fracture(f):
+        return None
+    if a.classification.category not in (None, Category.NORMAL) or uses_z_scores(f):
+        return None
+    sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
+    low = f.lowest_t()
+    return _decide(
+        Decision.YES,
+        "decision-yes-fracture-any-bmd-aace",
+        {"sites": fracture_label(sites), "t": low[0] if low else None},
+        AACE_TREAT,
+        result="yes: fragility fracture is osteoporosis whatever the bone density (AACE profile)",
+        used=["prior_fragility_fracture", "fracture_sites", "t_scores"],
+        threshold="fragility fracture without other metabolic bone disease",
+        missing=[] if low else ["t_scores"],
     )
 
 
@@ -235,6 +268,65 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
         missing=(["t_scores"] if cat is None else [])
         + ([] if view else ["frax"])
         + ([] if f.fracture_sites else ["fracture_sites"]),
+    )
+
+
+def _acp_woman(f: Facts) -> bool | None:
+    """A woman (the ACP low-bone-mass recommendation is for females); None when sex is not known."""
+    if f.sex is not None:
+        return f.sex == Sex.FEMALE
+    return True if f.menopause in (Menopause.POST, Menopause.PERI) else None
+
+
+@rule("acp-low-bone-mass-individualised", topic="decision", cites=[ACP_OSTEOPENIA, ACP_FIRST_LINE])
+def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
+    """ACP profile: no FRAX threshold; for women over 65 with low bone mass an individualised decision
+    (rec 4); ACP makes no recommendation seen for other people with low bone mass."""
+    p = profile_of(a)
+    if not _open(a) or p.decision.osteopenia != "individualised":
+        return None
+    no_bmd = a.classification.category is None and f.lowest_t() is None
+    if not (low_bone_mass(f, a) or no_bmd):
+        return None
+    view = adjusted_frax(f)
+    over = p.decision.individualised_over_age
+    woman = _acp_woman(f)
+    low = f.lowest_t()
+    params = {
+        "age_limit": over,
+        "t": low[0] if low else None,
+        "major": view.major if view else None,
+        "hip": view.hip if view else None,
+        "woman": woman,
+        "age": f.age,
+    }
+    cites = [ACP_OSTEOPENIA, ACP_FIRST_LINE]
+    if no_bmd:
+        return _decide(
+            Decision.CONDITIONAL,
+            "decision-acp-no-bmd",
+            params,
+            cites,
+            result="conditional: ACP profile, no bone density given (no FRAX threshold)",
+            used=["t_scores", "frax"],
+            missing=["t_scores", "prior_fragility_fracture"],
+        )
+    missing = (["age"] if f.age is None else []) + (["sex"] if woman is None else [])
+    if woman is not False and (f.age is None or f.age > over):  # type: ignore[operator]
+        statement = "decision-acp-individualised"
+        result = "conditional: ACP rec 4, individualised decision for women over 65 with low bone mass"
+    else:
+        statement = "decision-acp-no-recommendation"
+        result = "conditional: ACP gives no recommendation on low bone mass outside women over 65"
+    return _decide(
+        Decision.CONDITIONAL,
+        statement,
+        params,
+        cites,
+        result=result,
+        used=["t_scores", "age", "sex", "frax"],
+        threshold="female, age over 65, low bone mass (no FRAX threshold)",
+        missing=missing,
     )
 
 
@@ -379,7 +471,7 @@ def very_high_risk_reasons(f: Facts, view: FraxView | None) -> dict[str, object]
 @rule("very-high-risk-aace", topic="decision", cites=[*VERY_HIGH_CITES, *SEQUENCE_CITES])
 def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     """Treatment indicated and an AACE very-high-risk criterion met: anabolic first, then antiresorptive."""
-    if a.decision != Decision.YES:
+    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "aace":
         return None
     reasons = very_high_risk_reasons(f, adjusted_frax(f))
     if not reasons:
@@ -410,11 +502,90 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
+def endocrine_very_high_reasons(f: Facts) -> dict[str, object]:
+    """Endocrine Society 2020 very-high-risk examples met by the facts: a T-score below -2.5 with a fragility
+    fracture (severe osteoporosis), or multiple vertebral fractures."""
+    reasons: dict[str, object] = {}
+    low = f.lowest_t()
+    if low is not None and low[0] < ENDO_VERY_HIGH_T_BELOW and has_fragility_fracture(f) and not uses_z_scores(f):
+        reasons["severe"] = low[0]
+    if FractureSite.VERTEBRAL in fracture_sites(f) and f.has("multiple_fractures"):
+        reasons["multiple_vertebral"] = True
+    return reasons
+
+
+@rule("very-high-risk-endocrine", topic="decision", cites=ENDO_VERY_HIGH_CITES)
+def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
+    """Endocrine profile: treatment indicated and the 2020 very-high-risk description met."""
+    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "endocrine-2020":
+        return None
+    reasons = endocrine_very_high_reasons(f)
+    if not reasons:
+        return None
+    return Finding(
+        result="very high risk (Endocrine 2020): " + ", ".join(reasons),
+        used=["t_scores", "prior_fragility_fracture", "fracture_sites", "conditions.multiple_fractures"],
+        threshold="Endocrine 2020: T-score below -2.5 with fractures, or multiple vertebral fractures",
+        very_high_risk=True,
+        recommendations=[
+            Recommendation(
+                id="very-high-risk",
+                section=Section.RISK,
+                statement="risk-very-high-endocrine",
+                params={"r": reasons},
+                citations=ENDO_VERY_HIGH_CITES,
+                urgency=Urgency.WARNING,
+            )
+        ],
+    )
+
+
+@rule("very-high-risk-undefined-acp", topic="decision", cites=[ACP_ANABOLIC])
+def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
+    """ACP profile: anabolic drugs only for women at very high risk, which ACP does not define."""
+    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "none" or f.sex == Sex.MALE:
+        return None
+    return Finding(
+        result="very high risk: not defined by ACP (clinician judgement)",
+        used=["decision", "sex"],
+        recommendations=[
+            Recommendation(
+                id="very-high-risk-undefined",
+                section=Section.RISK,
+                statement="risk-very-high-undefined-acp",
+                params={"aace_would": bool(very_high_risk_reasons(f, adjusted_frax(f)))},
+                citations=[ACP_ANABOLIC],
+            )
+        ],
+    )
+
+
+@rule("risk-frax-no-threshold-acp", topic="decision", cites=[ACP_OSTEOPENIA])
+def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
+    """ACP profile: FRAX was given, but ACP sets no FRAX treatment threshold."""
+    view = adjusted_frax(f)
+    if view is None or not a.in_scope or uses_z_scores(f) or profile_of(a).decision.frax is not None:
+        return None
+    return Finding(
+        result="FRAX given; ACP sets no FRAX threshold",
+        used=["frax"],
+        recommendations=[
+            Recommendation(
+                id="risk-frax-no-threshold",
+                section=Section.RISK,
+                statement="risk-frax-no-threshold-acp",
+                params={"major": view.major, "hip": view.hip, "adjusted": view.adjusted},
+                citations=[ACP_OSTEOPENIA],
+            )
+        ],
+    )
+
+
 @rule("risk-frax-vs-thresholds", topic="decision", cites=[WHO_TO_TREAT])
 def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
     """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
     view = adjusted_frax(f)
-    if view is None or not a.in_scope or uses_z_scores(f):
+    if view is None or not a.in_scope or uses_z_scores(f) or profile_of(a).decision.frax is None:
         return None
     return Finding(
         result=f"FRAX major {view.major} vs 20%, hip {view.hip} vs 3%",
@@ -436,4 +607,4 @@ def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-__all__ = ["DECISION_INTENTS", "patient_specific", "very_high_risk_reasons"]
+__all__ = ["DECISION_INTENTS", "endocrine_very_high_reasons", "patient_specific", "very_high_risk_reasons"]

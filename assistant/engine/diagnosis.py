@@ -5,6 +5,7 @@ fracture-based (clinical) diagnosis of osteoporosis. Also the shared predicates 
 from __future__ import annotations
 
 from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
+from assistant.engine.profiles import get_profile
 from assistant.facts import SITE_LABELS, Facts, FractureSite, Menopause, Sex, Site
 
 # WHO 1994 / ISCD 2019 categories: -1.0 is still normal, -2.5 is already osteoporosis.
@@ -297,6 +298,8 @@ def aace_low_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
     """AACE: low bone mass plus a pelvis, proximal humerus or distal forearm fragility fracture."""
     if a.classification.category != Category.OSTEOPENIA:
         return None
+    if not get_profile(a.profile).decision.low_mass_fracture:
+        return None  # profiles that keep the densitometric label (ACP, Endocrine; sources.md §11.5)
     sites = AACE_LOW_MASS_SITES.intersection(fracture_sites(f))
     if not sites:
         return None

@@ -183,6 +183,7 @@ TOPICS: tuple[str, ...] = (
     "duration",
     "special",
     "pitfalls",
+    "profiles",  # statements of the guideline profile in use (assistant/engine/profiles.py)
 )
 
 REGISTRY = Registry()
