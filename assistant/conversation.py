@@ -24,11 +24,13 @@ import yaml
 
 from assistant.corpus import Corpus, default_corpus
 from assistant.engine import all_rules, assess
+from assistant.engine.compare import compare
 from assistant.engine.model import Assessment, Decision
+from assistant.engine.profiles import get_profile
 from assistant.facts import Facts, Intent, Mention, Parsed, Site, Span
 from assistant.parse import parse
 from assistant.render import Answer, build_answer, label, message
-from assistant.statements import PROMPTS_DIR, num
+from assistant.statements import PROMPTS_DIR, num, render_statement
 
 PROFILES: tuple[str, ...] = ("us", "aace", "acp", "endocrine")
 MAX_INPUT_CHARS = 20_000  # longer pastes are cut (and the user told) so a turn stays instant
@@ -146,6 +148,12 @@ def _fmt(value: Any) -> str:
     if hasattr(value, "value"):
         return str(value.value)
     return num(value)
+
+
+def _profile_words(key: str, switched: tuple[str, str], **params: Any) -> str:
+    """A profile-change message (prompts/statements/profiles.yaml), naming the profiles in full."""
+    before, after = (get_profile(p).name for p in switched)
+    return render_statement(key, {"before": before, "after": after, **params})
 
 
 def _decision_name(d: Decision) -> str:
@@ -619,9 +627,12 @@ class Conversation:
 
     def _answer(self, turn: int, user: str, parsed: Parsed, pending: list[Event]) -> Reply:
         intent = parsed.intent
+        switched: tuple[str, str] | None = None  # (before, after) when this turn changes the guideline profile
         if parsed.profile and parsed.profile in PROFILES and parsed.profile != self.profile:
+            switched = (self.profile, parsed.profile)
             self.profile = parsed.profile
             pending.append(Event(EventKind.PROFILE, turn, value=parsed.profile))
+        only_switch = switched is not None and not parsed.intents  # "use the AACE profile": same question again
 
         if intent == Intent.RESET:
             pending.append(Event(EventKind.RESET, turn))
@@ -679,11 +690,13 @@ class Conversation:
                 return self._why(turn, user)
             if intent == Intent.MISSING_FACTS:
                 return self._missing(turn, user)
+            if switched is not None and only_switch and not _has_content(state):
+                return self._plain(turn, user, "message", _profile_words("profile-set", switched))
             if parsed.unrecognised or (intent == Intent.FACTS_ONLY and not has_facts):
                 return self._plain(turn, user, "message", message("unreadable"))
 
         # Which question the answer is for: a new question, or the last one again for new facts.
-        if intent in _META or intent == Intent.FACTS_ONLY:
+        if intent in _META or intent == Intent.FACTS_ONLY or only_switch:
             engine_intent = self._intent if self._intent in _WHOLE else Intent.MANAGEMENT_OVERALL
             if hypo is not None and intent == Intent.FACTS_ONLY:
                 engine_intent = self._intent
@@ -691,6 +704,8 @@ class Conversation:
             engine_intent = intent
 
         preface: list[str] = []
+        if switched is not None:
+            preface.append(_profile_words("profile-changed", switched))
         if updates:
             preface.append(message("updated", changes=updates))
         if removed:
@@ -725,7 +740,16 @@ class Conversation:
             if real is not None and real.decision == a.decision:
                 preface.append(message("decision_would_stay", decision=_decision_name(a.decision)))
         if hypo is None and a.decision != Decision.NA:
-            if self._decided is not None and self._decided[0] != a.decision:
+            if switched is not None and self._decided is not None and self._decided[0] != a.decision:
+                preface.append(
+                    _profile_words(
+                        "profile-changed-decision",
+                        switched,
+                        decision_before=_decision_name(self._decided[0]),
+                        decision_after=_decision_name(a.decision),
+                    )
+                )
+            elif self._decided is not None and self._decided[0] != a.decision:
                 old_decision, old_facts = self._decided
                 cause = self._cause(old_facts, state, old_decision, engine_intent, a)
                 change = (old_decision.value, a.decision.value, cause)
@@ -739,14 +763,17 @@ class Conversation:
                 )
             self._decided = (a.decision, state)
 
-        ans = build_answer(user, a, preface=preface, corpus=self.corpus)
+        comparison = None
+        if intent == Intent.COMPARE:  # "compare guidelines": the same facts under every profile, side by side
+            comparison = compare(facts_for_engine, engine_intent, {self.profile: a})
+        ans = build_answer(user, a, preface=preface, corpus=self.corpus, comparison=comparison)
         text = ans.text()
         if not ans.sections and ans.headline is None and engine_intent not in _WHOLE and a.in_scope:
             text = "\n".join([*preface, "", message("focused_empty")]).lstrip("\n")
         self._shown = _Shown(a, ans, hypo is not None)
         if hypo is None:
             self._real = a
-            if intent not in _META and intent != Intent.FACTS_ONLY:
+            if intent not in _META and intent != Intent.FACTS_ONLY and not only_switch:
                 self._intent = intent
         reply = self._plain(turn, user, "answer", text, ans)
         reply.changes = updates + [f"{r} removed" for r in removed]
@@ -757,7 +784,7 @@ class Conversation:
 
     def _real_assessment(self, intent: Intent) -> Assessment | None:
         """The assessment of the recorded facts (reused when nothing changed since)."""
-        if self._real is not None and self._real.facts is self._facts:
+        if self._real is not None and self._real.facts is self._facts and self._real.profile == self.profile:
             return self._real
         if not _has_content(self._facts):
             return None

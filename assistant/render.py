@@ -102,6 +102,7 @@ class Answer:
     corpus: Corpus | None = None
     because: str | None = None  # the decision's reason in one sentence (shown or not)
     rec_texts: dict[int, str] = field(default_factory=dict)  # id(recommendation) -> its words
+    comparison: Any = None  # render_compare.ShownComparison when the guidelines were compared
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def statement_text(self, rec: Recommendation) -> str:
@@ -131,6 +132,10 @@ class Answer:
             "sources": self._source_lines(),
             "follow_up": self.follow_up,
             "disclaimer": self.disclaimer,
+            # Side-by-side comparison of guideline profiles (render_compare.py), when asked for.
+            "comparison": None
+            if self.comparison is None
+            else (self.comparison.markdown() if style == "markdown" else self.comparison.text()),
         }
 
     def text(self) -> str:
@@ -147,7 +152,9 @@ class Answer:
         a = self.assessment
         corpus = self.corpus or default_corpus()
         cls = a.classification
-        all_passages = a.cited_passages()
+        all_passages = a.cited_passages() + [
+            pid for pid in self.citations if self.comparison is not None and pid not in a.cited_passages()
+        ]
         refs: dict[str, None] = {}
         for pid in all_passages:
             refs.setdefault(corpus.passages[pid].ref, None)
@@ -198,6 +205,7 @@ class Answer:
             "text": self.text(),
             "disclaimer": self.disclaimer,
             "trace": [t.model_dump(mode="json") for t in a.trace],
+            **({} if self.comparison is None else {"comparison": self.comparison.as_dict()}),
         }
 
     def json(self) -> str:
@@ -274,8 +282,10 @@ def build_answer(
     preface: list[str] | None = None,
     corpus: Corpus | None = None,
     sections: list[str] | None = None,
+    comparison: Any = None,
 ) -> Answer:
-    """Select the sections the question asks for, word every statement and number the citations."""
+    """Select the sections the question asks for, word every statement and number the citations.
+    `comparison` (engine.compare.Comparison) adds the side-by-side table, numbered after the sections."""
     numbers: dict[str, int] = {}
 
     def cite(ids: list[str]) -> list[int]:
@@ -338,6 +348,12 @@ def build_answer(
             site=label("sites", cls.site.value) if cls.site else None,
         )
 
+    shown_comparison = None
+    if comparison is not None:
+        from assistant.render_compare import show_comparison
+
+        shown_comparison = show_comparison(comparison, a.profile, cite)
+
     return Answer(
         question=question,
         assessment=a,
@@ -351,4 +367,5 @@ def build_answer(
         corpus=corpus,
         because=because_text,
         rec_texts=rec_texts,
+        comparison=shown_comparison,
     )
