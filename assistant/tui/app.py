@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from assistant.tui.chat_screen import ChatScreen
+from assistant.tui.compare_screen import PROFILE_TITLES
 
 
 class AssistantApp(App[int]):
@@ -46,6 +47,10 @@ class AssistantApp(App[int]):
                             lambda: chat.action_panel("picture"))
         yield SystemCommand("Toggle light / dark theme", "Switch between light and dark", chat.action_toggle_theme)
         yield SystemCommand("Help and disclaimer", "Key bindings, what to type, the disclaimer", chat.action_help)
+        yield SystemCommand("Compare guidelines", "The profiles side by side for these facts (F7)", chat.action_compare)
+        for pid, title in PROFILE_TITLES.items():  # guideline profiles (compare_screen.py)
+            yield SystemCommand(f"Profile: {title}", "Answer under this guideline profile (F8 cycles)",
+                                lambda pid=pid: chat.action_use_profile(pid))
         yield SystemCommand("Save screenshot (SVG)", "Save an SVG screenshot in the current folder",
                             chat.action_screenshot)
         yield SystemCommand("Quit", "Leave the app (the conversation is journaled)", self.action_quit)

@@ -65,6 +65,8 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+y", "copy_answer", "Copy", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("f9", "screenshot", "Screenshot", show=False),
+        Binding("f7", "compare", "Compare"),  # guideline profiles side by side (compare_screen.py)
+        Binding("f8", "next_profile", "Profile"),
     ]
 
     def __init__(self, profile: str = "us", transcript: str | None = None, offer_resume: bool = True) -> None:
@@ -298,6 +300,26 @@ class ChatScreen(Screen[None]):
     # -- commands --------------------------------------------------------------------------------
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen())
+
+    # Guideline profiles (compare_screen.py): both are ordinary turns, so transcripts record them.
+    def action_use_profile(self, profile: str) -> None:
+        from assistant.tui.compare_screen import SWITCH_PHRASES
+
+        if profile != self.conv.profile and profile in SWITCH_PHRASES:
+            self.ask(SWITCH_PHRASES[profile])
+
+    def action_next_profile(self) -> None:
+        from assistant.tui.compare_screen import next_profile
+
+        self.action_use_profile(next_profile(self.conv.profile))
+
+    def action_compare(self) -> None:
+        from assistant.tui.compare_screen import COMPARE_PHRASE, CompareScreen
+
+        reply = self.ask(COMPARE_PHRASE)
+        shown = getattr(reply.answer, "comparison", None) if reply is not None else None
+        if shown is not None:
+            self.app.push_screen(CompareScreen(shown))
 
     def action_toggle_panel(self) -> None:
         self.side_open = not self.side_open

@@ -23,6 +23,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+O", "export the conversation (Markdown and JSON)"),
     ("Ctrl+Y", "copy the last answer to the clipboard"),
     ("Ctrl+T", "light / dark theme"),
+    ("F7", "compare guidelines: the profiles side by side"),
+    ("F8", "next guideline profile (US, AACE, ACP, Endocrine)"),
     ("F9", "save a screenshot (SVG)"),
     ("Ctrl+P", "command palette (every command by name)"),
     ("Ctrl+Q", "quit"),
