@@ -278,6 +278,29 @@ def test_frax_adjustment_shows_raw_and_adjusted_against_every_profile() -> None:
     assert "very-high-risk FRAX (major above 30% or hip above 4.5%) not crossed" in texts["aace"]
 
 
+@pytest.mark.parametrize(
+    ("pid", "needle"),
+    [
+        ("us", "FRAX as given (major 18%, hip 2.6%) is below the 20% major / 3% hip threshold; adjusted"
+               " (major 20.7%, hip 3.1%) it is at or over it"),
+        ("aace", "very-high-risk FRAX (major above 30% or hip above 4.5%) is not reached after adjustment"),
+        ("acp", "and adjusted (major 20.7%, hip 3.1%) meet no threshold, because this guideline sets none"),
+        ("endocrine", "Under Endocrine Society 2019/2020: FRAX as given (major 18%, hip 2.6%) is below"),
+    ],
+)
+def test_answers_show_raw_and_adjusted_frax_against_each_profile(pid: str, needle: str) -> None:
+    a = run(woman(70, t_scores={FN: -2.0}, **gc(10.0, 18.0, 2.6)), pid)
+    rec = next(r for r in a.recommendations if r.id == "risk-frax-raw-and-adjusted")
+    assert needle in render_statement(rec.statement, rec.params)
+    assert "kanis-gc-2011#dose-adjustment" in rec.citations
+    check_grounded(a)
+
+
+def test_no_raw_and_adjusted_line_without_an_adjustment() -> None:
+    a = run(woman(70, t_scores={FN: -2.0}, frax=Frax(major=18.0, hip=2.6)), "us")
+    assert not any(r.id == "risk-frax-raw-and-adjusted" for r in a.recommendations)
+
+
 def test_spine_offset_shown_in_the_comparison() -> None:
     f = woman(70, t_scores={FN: -1.2, LS: -2.4}, frax=Frax(major=18.5, hip=1.0))
     cell = compare(f).row("frax").cells["us"]
