@@ -20,9 +20,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from assistant.corpus import Corpus, default_corpus
+from assistant.datafiles import read_yaml
 from assistant.engine import all_rules, assess
 from assistant.engine.compare import compare
 from assistant.engine.model import Assessment, Decision
@@ -127,7 +126,7 @@ class Reply:
 # -- wording -----------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _wording() -> dict[str, dict[str, str]]:
-    raw = yaml.safe_load((PROMPTS_DIR / "conversation.yaml").read_text(encoding="utf-8"))
+    raw = read_yaml(PROMPTS_DIR / "conversation.yaml")
     return {k: {str(kk): str(vv) for kk, vv in v.items()} for k, v in raw.items()}
 
 

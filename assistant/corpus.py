@@ -12,10 +12,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator
 
+from assistant.datafiles import parse_yaml_file
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = ROOT / "corpus"
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 _PASSAGE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*#[a-z0-9][a-z0-9.-]*$")
 
@@ -104,11 +105,9 @@ class Corpus(BaseModel):
 
 def _read_yaml(path: Path) -> object:
     try:
-        text = path.read_text(encoding="utf-8")
+        return parse_yaml_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(path, None, f"cannot be read: {exc}") from None
-    try:
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -16,7 +16,7 @@ from assistant.engine import all_rules
 from assistant.engine.model import Assessment, Decision, TraceStep
 from assistant.facts import Facts, Site
 from assistant.render import Answer, label
-from assistant.statements import PROMPTS_DIR, make_environment, num
+from assistant.statements import file_template, num
 
 # Rule topics whose steps explain the classification and the treatment decision.
 DECIDING_TOPICS = ("scope", "diagnosis", "risk", "decision")
@@ -24,7 +24,7 @@ DECIDING_TOPICS = ("scope", "diagnosis", "risk", "decision")
 
 @lru_cache(maxsize=8)
 def _template(name: str) -> Template:
-    return make_environment().from_string((PROMPTS_DIR / name).read_text(encoding="utf-8"))
+    return file_template(name)
 
 
 @lru_cache(maxsize=1)

@@ -12,42 +12,68 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from jinja2 import Template
 
 from assistant.corpus import Corpus, default_corpus
+from assistant.datafiles import read_yaml
 from assistant.engine.model import Assessment, Decision, Recommendation, Section
 from assistant.facts import Intent
-from assistant.statements import PROMPTS_DIR, make_environment, render_statement
+from assistant.statements import PROMPTS_DIR, compile_template, file_template, render_statement
 
 SCHEMA = "assistant.answer/1"
 
 
+class LazyTemplates:
+    """Short templates by key, compiled on first use (most answers need only a few of them)."""
+
+    def __init__(self, prefix: str, sources: dict[str, str]) -> None:
+        self._prefix = prefix
+        self._sources = sources
+        self._compiled: dict[str, Template] = {}
+
+    def get(self, key: str) -> Template | None:
+        if key not in self._sources:
+            return None
+        return self[key]
+
+    def __getitem__(self, key: str) -> Template:
+        template = self._compiled.get(key)
+        if template is None:
+            template = self._compiled[key] = compile_template(f"{self._prefix}:{key}", self._sources[key])
+        return template
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._sources
+
+
 @dataclass(frozen=True)
 class Prompts:
-    text: Template
-    markdown: Template
     disclaimer: str
     labels: dict[str, dict[str, str]]
     sections: dict[str, list[str] | str]
-    messages: dict[str, Template]
-    notes: dict[str, Template]
+    messages: LazyTemplates
+    notes: LazyTemplates
+
+    @property
+    def text(self) -> Template:
+        return file_template("answer.txt.j2")
+
+    @property
+    def markdown(self) -> Template:
+        return file_template("answer.md.j2")
 
 
 @lru_cache(maxsize=1)
 def prompts() -> Prompts:
-    """Load and compile every template in prompts/ once per process."""
-    env = make_environment()
-    messages_raw = yaml.safe_load((PROMPTS_DIR / "messages.yaml").read_text(encoding="utf-8"))
+    """Load the prompts/ data once per process; templates compile on first use."""
+    messages_raw = dict(read_yaml(PROMPTS_DIR / "messages.yaml"))
     notes_raw = messages_raw.pop("notes", {})
     return Prompts(
-        text=env.from_string((PROMPTS_DIR / "answer.txt.j2").read_text(encoding="utf-8")),
-        markdown=env.from_string((PROMPTS_DIR / "answer.md.j2").read_text(encoding="utf-8")),
         disclaimer=" ".join((PROMPTS_DIR / "disclaimer.txt").read_text(encoding="utf-8").split()),
-        labels=yaml.safe_load((PROMPTS_DIR / "labels.yaml").read_text(encoding="utf-8")),
-        sections=yaml.safe_load((PROMPTS_DIR / "sections.yaml").read_text(encoding="utf-8")),
-        messages={k: env.from_string(v) for k, v in messages_raw.items()},
-        notes={k: env.from_string(v) for k, v in notes_raw.items()},
+        labels=read_yaml(PROMPTS_DIR / "labels.yaml"),
+        sections=read_yaml(PROMPTS_DIR / "sections.yaml"),
+        messages=LazyTemplates("message", messages_raw),
+        notes=LazyTemplates("note", notes_raw),
     )
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, StrictUndefined, Template
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template
+
+from assistant.datafiles import cache_dir, parse_yaml_file
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 STATEMENTS_DIR = PROMPTS_DIR / "statements"  # one YAML file per topic: key -> template
@@ -39,29 +41,66 @@ def join_and(items: Any) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def make_environment() -> Environment:
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept between runs (keyed by each template's source checksum), so a
+    one-shot `assistant ask` does not pay Jinja's compiler again. None when no cache dir is usable."""
+    base = cache_dir()
+    if base is None:
+        return None
+    directory = base / "jinja"
+    try:
+        directory.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(directory))
+
+
+# Template sources by name ("statement:<key>", "file:<name>", "<prefix>:<key>"), for the loader.
+_REGISTERED: dict[str, str] = {}
+
+
+def _load_source(name: str) -> str | None:
+    return _REGISTERED.get(name)
+
+
+def make_environment(loader: FunctionLoader | None = None, bytecode_cache: BytecodeCache | None = None) -> Environment:
     env = Environment(
+        loader=loader,
+        bytecode_cache=bytecode_cache,
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,
+        cache_size=-1,
     )
     env.filters["num"] = num
     env.filters["join_and"] = join_and
     return env
 
 
+@lru_cache(maxsize=1)
+def _shared_environment() -> Environment:
+    return make_environment(FunctionLoader(_load_source), _bytecode_cache())
+
+
+def compile_template(name: str, source: str) -> Template:
+    """Compile `source` under a unique `name`, through the shared environment and its bytecode cache."""
+    _REGISTERED[name] = source
+    return _shared_environment().get_template(name)
+
+
+def file_template(filename: str) -> Template:
+    """A template file of prompts/, compiled once."""
+    name = "file:" + filename
+    if name not in _REGISTERED:
+        _REGISTERED[name] = (PROMPTS_DIR / filename).read_text(encoding="utf-8")
+    return _shared_environment().get_template(name)
+
+
 class StatementError(Exception):
     pass
-
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_yaml(text: str) -> object:
-    """YAML with the C loader when available (several times faster than the pure-Python one)."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +109,7 @@ def _sources() -> dict[str, str]:
     out: dict[str, str] = {}
     for path in sorted(STATEMENTS_DIR.glob("*.yaml")):
         try:
-            raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+            raw = parse_yaml_file(path) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise StatementError(f"{path}: cannot be read: {exc}") from None
         if not isinstance(raw, dict):
@@ -84,11 +123,6 @@ def _sources() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return make_environment()
-
-
 @cache
 def _template(key: str) -> Template:
     try:
@@ -96,7 +130,7 @@ def _template(key: str) -> Template:
     except KeyError:
         raise StatementError(f"unknown statement {key!r} (not in {STATEMENTS_DIR})") from None
     try:
-        return _environment().from_string(source)
+        return compile_template("statement:" + key, source)
     except Exception as exc:  # jinja2 TemplateSyntaxError
         raise StatementError(f"statement {key!r} does not compile: {exc}") from None
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from assistant.datafiles import read_yaml
 from assistant.facts import Status
 from assistant.parse.normalise import Token, tokenize
 
@@ -58,7 +57,7 @@ class Rules:
 
 @lru_cache(maxsize=1)
 def rules() -> Rules:
-    data = yaml.safe_load(CONTEXT_PATH.read_text(encoding="utf-8"))
+    data = read_yaml(CONTEXT_PATH)
     index: dict[tuple[str, ...], Rule] = {}
     lengths: dict[str, set[int]] = {}
     for entry in data["rules"]:

@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
+from assistant.datafiles import read_yaml
 from assistant.facts import Intent
 from assistant.parse.lexicon import LEXICON_PATH
 
@@ -64,7 +63,7 @@ class Cues:
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
-    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    data = read_yaml(LEXICON_PATH)
     # one alternation per entry: a single search tells whether any of its cues is there
     intents = tuple(
         (Intent(e["intent"]), tuple(str(g) for g in e.get("gate") or ()),

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process
 
+from assistant.datafiles import read_yaml
 from assistant.parse.normalise import Token, stem, tokenize
 
 LEXICON_PATH = Path(__file__).resolve().parent.parent.parent / "corpus" / "lexicon.yaml"
@@ -84,7 +84,7 @@ def _cutoff(n: int) -> float:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    data = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    data = read_yaml(LEXICON_PATH)
     lex = Lexicon()
     lengths: dict[str, set[int]] = {}
     words: set[str] = set()
