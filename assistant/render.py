@@ -230,7 +230,7 @@ class Answer:
             "preface": self.preface,
             "text": self.text(),
             "disclaimer": self.disclaimer,
-            "trace": [t.model_dump(mode="json") for t in a.trace],
+            "trace": [t.as_dict() for t in a.trace],
             **({} if self.comparison is None else {"comparison": self.comparison.as_dict()}),
         }
 

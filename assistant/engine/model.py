@@ -60,38 +60,51 @@ class Section(StrEnum):
 SECTION_ORDER: tuple[Section, ...] = tuple(Section)
 
 
-class Recommendation(BaseModel):
+@dataclass(slots=True)
+class Recommendation:
     """One statement of the answer: which template, with what values, citing which passages."""
 
     id: str
     section: Section
     statement: str  # key in prompts/statements.yaml
-    params: dict[str, Any] = Field(default_factory=dict)
-    citations: list[str]  # passage ids
+    params: dict[str, Any] = field(default_factory=dict)
+    citations: list[str] = field(default_factory=list)  # passage ids (at least one: checked by the tests)
     urgency: Urgency = Urgency.INFO
 
 
-class TraceStep(BaseModel):
+@dataclass(slots=True)
+class TraceStep:
     """What one rule saw and concluded."""
 
     rule: str
     used: list[str]  # fact paths the rule read
     result: str
     threshold: str | None = None
-    cites: list[str] = Field(default_factory=list)
+    cites: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "used": list(self.used),
+            "result": self.result,
+            "threshold": self.threshold,
+            "cites": list(self.cites),
+        }
 
 
-class Classification(BaseModel):
+@dataclass(slots=True)
+class Classification:
     category: Category | None = None
     lowest_t_score: float | None = None
     site: Site | None = None
     basis: str | None = None  # "bmd", "fracture", "z-score", "stated"
 
 
-class Because(BaseModel):
+@dataclass(slots=True)
+class Because:
     statement: str
-    params: dict[str, Any] = Field(default_factory=dict)
-    citations: list[str] = Field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+    citations: list[str] = field(default_factory=list)
 
 
 class Assessment(BaseModel):
@@ -123,20 +136,21 @@ class Assessment(BaseModel):
         return [r for r in self.recommendations if r.section == section]
 
 
-class Finding(BaseModel):
+@dataclass(slots=True)
+class Finding:
     """What one rule concluded. The engine applies it to the assessment and records the trace."""
 
     result: str  # short conclusion for the trace, e.g. "osteopenia (lowest T -1.7 at femoral neck)"
-    used: list[str] = Field(default_factory=list)  # fact paths read, e.g. ["t_scores", "frax.major"]
+    used: list[str] = field(default_factory=list)  # fact paths read, e.g. ["t_scores", "frax.major"]
     threshold: str | None = None  # e.g. "FRAX major >= 20% or hip >= 3%"
-    recommendations: list[Recommendation] = Field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
     category: Category | None = None  # set the classification (diagnosis rules)
     lowest_t_score: float | None = None
     site: Site | None = None
     basis: str | None = None
     decision: Decision | None = None  # set the treatment decision (decision rules; last one wins)
     because: Because | None = None
-    missing: list[str] = Field(default_factory=list)  # facts that would change the answer
+    missing: list[str] = field(default_factory=list)  # facts that would change the answer
     very_high_risk: bool | None = None
     out_of_scope: bool = False
 
