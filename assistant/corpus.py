@@ -115,12 +115,21 @@ def _read_yaml(path: Path) -> object:
         raise CorpusError(path, None, f"is not valid YAML: {problem}", line=line) from None
 
 
+def _entry_line(path: Path, index: int) -> int | None:
+    """The line where entry `index` of a YAML list starts (worked out only to report an error)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return node.value[index].start_mark.line + 1  # type: ignore[union-attr]
+    except Exception:  # the line is a courtesy: never let it hide the real error
+        return None
+
+
 def _entries(path: Path, data: object) -> list[dict]:
     if not isinstance(data, list):
-        raise CorpusError(path, None, "must be a YAML list of entries")
+        raise CorpusError(path, None, "must be a YAML list of entries", line=1)
     for i, item in enumerate(data):
         if not isinstance(item, dict):
-            raise CorpusError(path, f"#{i + 1}", "each entry must be a mapping")
+            raise CorpusError(path, f"#{i + 1}", "each entry must be a mapping", line=_entry_line(path, i))
     return data  # type: ignore[return-value]
 
 
@@ -137,14 +146,14 @@ def load_corpus(directory: Path | str | None = None) -> Corpus:
     if not ref_file.exists():
         raise CorpusError(ref_file, None, "is missing")
     references: dict[str, Reference] = {}
-    for item in _entries(ref_file, _read_yaml(ref_file)):
+    for i, item in enumerate(_entries(ref_file, _read_yaml(ref_file))):
         name = str(item.get("id", "?"))
         try:
             ref = Reference.model_validate(item)
         except ValidationError as exc:
-            raise CorpusError(ref_file, name, _first_error(exc)) from None
+            raise CorpusError(ref_file, name, _first_error(exc), line=_entry_line(ref_file, i)) from None
         if ref.id in references:
-            raise CorpusError(ref_file, ref.id, "duplicate reference id")
+            raise CorpusError(ref_file, ref.id, "duplicate reference id", line=_entry_line(ref_file, i))
         references[ref.id] = ref
 
     passage_dir = base / "passages"
@@ -153,18 +162,22 @@ def load_corpus(directory: Path | str | None = None) -> Corpus:
         raise CorpusError(passage_dir, None, "has no passage files (*.yaml)")
     passages: dict[str, Passage] = {}
     for path in files:
-        for item in _entries(path, _read_yaml(path)):
+        for i, item in enumerate(_entries(path, _read_yaml(path))):
             name = str(item.get("id", "?"))
+            problem: str | None = None
             try:
                 p = Passage.model_validate(item)
             except ValidationError as exc:
-                raise CorpusError(path, name, _first_error(exc)) from None
-            if p.id in passages:
-                raise CorpusError(path, p.id, "duplicate passage id")
-            if p.ref not in references:
-                raise CorpusError(path, p.id, f"cites unknown reference {p.ref!r}")
-            if p.id.split("#", 1)[0] != p.ref:
-                raise CorpusError(path, p.id, f"id must start with its reference id {p.ref!r}")
+                problem = _first_error(exc)
+            else:
+                if p.id in passages:
+                    problem = "duplicate passage id"
+                elif p.ref not in references:
+                    problem = f"cites unknown reference {p.ref!r}"
+                elif p.id.split("#", 1)[0] != p.ref:
+                    problem = f"id must start with its reference id {p.ref!r}"
+            if problem is not None:
+                raise CorpusError(path, name, problem, line=_entry_line(path, i))
             passages[p.id] = p
     return Corpus(references=references, passages=passages)
 
