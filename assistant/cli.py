@@ -48,7 +48,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     corpus = sub.add_parser("corpus", help="corpus tools")
     corpus_sub = corpus.add_subparsers(dest="corpus_command", parser_class=_Parser)
-    corpus_sub.add_parser("check", help="validate corpus/, statements and rule citations; print a summary")
+    check = corpus_sub.add_parser("check", help="validate corpus/, statements and rule citations; print a summary")
+    check.add_argument("directory", nargs="?", help="a corpus directory to check instead of the bundled one")
 
     sub.add_parser("bench", help="print the benchmark figures")
     return p
@@ -112,13 +113,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_corpus_check() -> int:
+def cmd_corpus_check(directory: str | None = None) -> int:
     from assistant.corpus import CorpusError, load_corpus
     from assistant.engine import all_rules
     from assistant.statements import StatementError, check_statements
 
     try:
-        corpus = load_corpus()
+        corpus = load_corpus(directory)
         keys = check_statements()
     except (CorpusError, StatementError) as exc:
         print(f"assistant corpus check: {exc}", file=sys.stderr)
@@ -179,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "corpus":
             if args.corpus_command != "check":
                 raise UsageError("assistant corpus: the only subcommand is 'check'")
-            return cmd_corpus_check()
+            return cmd_corpus_check(args.directory)
         if args.command == "bench":
             from assistant.bench import main_bench
 

@@ -148,3 +148,21 @@ def test_python_dash_m_works() -> None:
     )
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["schema"] == "assistant.answer/1"
+
+
+def test_corpus_check_refuses_a_broken_corpus_naming_file_line_and_entry(
+    assistant_cmd: list[str], tmp_path: Path
+) -> None:
+    from assistant.corpus import CORPUS_DIR
+
+    (tmp_path / "passages").mkdir()
+    (tmp_path / "references.yaml").write_text((CORPUS_DIR / "references.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "passages" / "broken.yaml").write_text(
+        "- id: bhof-2022#fine\n  ref: bhof-2022\n  where: somewhere\n  text: words\n"
+        "- id: bhof-2022#no-text\n  ref: bhof-2022\n  where: somewhere\n",
+        encoding="utf-8",
+    )
+    res = run(assistant_cmd, "corpus", "check", str(tmp_path))
+    assert res.returncode == 2
+    assert "broken.yaml:5" in res.stderr and "bhof-2022#no-text" in res.stderr and "text" in res.stderr
+    assert "Traceback" not in res.stderr
