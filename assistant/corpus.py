@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from assistant.datafiles import parse_yaml_file
 
@@ -90,11 +90,6 @@ class Passage(BaseModel):
 class Corpus(BaseModel):
     references: dict[str, Reference]
     passages: dict[str, Passage]
-    # Derived strings (e.g. reference labels) worked out once per corpus by the layers above.
-    _memo: dict[str, str] = PrivateAttr(default_factory=dict)
-
-    def memo(self) -> dict[str, str]:
-        return self._memo
 
     def passage(self, pid: str) -> Passage:
         return self.passages[pid]

@@ -245,13 +245,16 @@ class Answer:
         return self.text()
 
 
+_DEFAULT_LABELS: dict[str, str] = {}  # reference labels of the bundled corpus, by passage id
+
+
 def reference_label(corpus: Corpus, pid: str) -> str:
     """'LeBoff MS et al. The clinician's guide ... Osteoporos Int 2022;33:2049-2102. Who should be treated.'"""
-    memo = corpus.memo()
-    key = "label:" + pid
-    label_text = memo.get(key)
+    if corpus is not default_corpus():
+        return _reference_label(corpus, pid)
+    label_text = _DEFAULT_LABELS.get(pid)
     if label_text is None:
-        label_text = memo[key] = _reference_label(corpus, pid)
+        label_text = _DEFAULT_LABELS[pid] = _reference_label(corpus, pid)
     return label_text
 
 

@@ -155,20 +155,7 @@ def _static(key: str) -> str | None:
     return source
 
 
-def _freeze(value: Any) -> Any:
-    """A hashable stand-in for statement parameters (dicts, lists and sets nest)."""
-    if isinstance(value, dict):
-        return ("d", tuple((k, _freeze(v)) for k, v in value.items()))
-    if isinstance(value, list | tuple):
-        return ("l", tuple(_freeze(v) for v in value))
-    if isinstance(value, set | frozenset):
-        return ("s", tuple(sorted(repr(v) for v in value)))
-    if isinstance(value, str | int | float | bool) or value is None:
-        return (type(value).__name__, value)
-    return ("r", repr(value))
-
-
-_RENDERED: dict[tuple[str, Any], str] = {}
+_RENDERED: dict[tuple[str, str], str] = {}
 _RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation repeats most of them
 
 
@@ -181,7 +168,8 @@ def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
     static = _static(key)
     if static is not None:
         return static
-    memo_key = (key, _freeze(params or {}))
+    # The values' repr is a cheap, exact key for plain data (numbers, strings, lists, dicts).
+    memo_key = (key, repr(params) if params else "")
     text = _RENDERED.get(memo_key)
     if text is not None:
         return text
