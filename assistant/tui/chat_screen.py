@@ -65,8 +65,8 @@ class ChatScreen(Screen[None]):
         Binding("ctrl+y", "copy_answer", "Copy", show=False),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
         Binding("f9", "screenshot", "Screenshot", show=False),
-        Binding("f7", "compare", "Compare"),  # guideline profiles side by side (compare_screen.py)
-        Binding("f8", "next_profile", "Profile"),
+        Binding("f7", "compare", "Compare", show=False),  # guideline profiles side by side (compare_screen.py)
+        Binding("f8", "next_profile", "Profile", show=False),
     ]
 
     def __init__(self, profile: str = "us", transcript: str | None = None, offer_resume: bool = True) -> None:
