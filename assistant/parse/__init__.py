@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from assistant.facts import Facts, Intent, Mention, Parsed, Site, Status
-from assistant.parse import demographics, intent, numbers
+from assistant.parse import demographics, doses, frax, intent, labs, numbers, scores
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
 from assistant.parse.found import Found, Reading
@@ -81,11 +81,11 @@ def _parse(text: str) -> Parsed:
         r.extend(demographics.read_menopause(seg))
         r.extend(read_tables(seg, norm.original[a:b], matches))
         nums = numbers.scan(seg, r.consumed)
-        r.extend(numbers.read_labs(seg, nums))
-        r.extend(numbers.read_glucocorticoid_dose(seg, nums))
-        r.extend(numbers.read_bmd(seg, nums))
-        r.extend(numbers.read_frax(seg, nums))
-        r.extend(numbers.read_scores(seg, nums, matches))
+        r.extend(labs.read_labs(seg, nums))
+        r.extend(doses.read_glucocorticoid_dose(seg, nums))
+        r.extend(scores.read_bmd(seg, nums))
+        r.extend(frax.read_frax(seg, nums))
+        r.extend(scores.read_scores(seg, nums, matches))
         mr, seg_meds, statuses = read_mentions(seg, tokens, matches, ctx)
         r.extend(mr)
         for m in seg_meds:

@@ -15,7 +15,7 @@ import re
 
 from assistant.parse.found import Found, Reading
 from assistant.parse.lexicon import Match
-from assistant.parse.numbers import T_SCORE_RANGE, Z_SCORE_RANGE
+from assistant.parse.scores import T_SCORE_RANGE, Z_SCORE_RANGE
 
 COLUMN = re.compile(
     r"\b(?:(?P<t>t[\s-]?scores?)|(?P<z>z[\s-]?scores?)|(?P<bmd>bmd|g/cm2?)|(?P<pct>%\s*(?:young|ya|peak|age)\w*))"

@@ -1,0 +1,124 @@
+"""FRAX 10-year probabilities (major osteoporotic, hip) in every common wording, as given."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.parse.found import Doubt, Found, Reading
+from assistant.parse.numbers import RUN_GAP, YEAR, Num, fmt, gap_ok, gap_words
+
+FRAX_RANGE = (0.0, 100.0)  # percent
+FRAX_WORD = re.compile(
+    r"\bfrax\b|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|\bprobabilit(?:y|ies)\b"
+)
+MAJOR = re.compile(
+    r"\b(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)\b"
+)
+HIP = re.compile(r"\b(?:hip(?:\s+fractures?|\s+fx)?|hf)\b")
+FRAX_BEFORE_GAP = frozenset(
+    "fracture fractures fx risk probability probabilities score frax of is was = : at ( ) - 10 ten year yr chance "
+    "estimated calculated".split()
+)
+FRAX_AFTER_GAP = frozenset("for of probability risk chance ( the a an 10 - year yr ten".split())
+FRAX_AFTER_NEEDS = frozenset({"for", "of", "probability", "risk", "chance", "("})
+FRAX_BARE_GAP = frozenset("score scores of is was = : ( ) - 10 ten year yr risk probability calculated".split())
+FRAX_BARE_REACH = 40  # characters after "FRAX" in which a bare number is a FRAX value
+ZONE_STOP = re.compile(r"[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin|bmd)\b")
+
+
+def read_frax(text: str, nums: list[Num]) -> Reading:
+    r = Reading()
+    zones = _frax_zones(text)
+    labelled: list[tuple[Num, str | None]] = []
+    for n in nums:
+        if n.used or n.unit_end <= n.start:
+            continue
+        in_zone = any(a <= n.start < b for a, b in zones)
+        if not (n.percent or (in_zone and n.bare and not YEAR.match(n.raw))):
+            continue
+        kind = _label_before(text, n) or _label_after(text, n)
+        if kind is None and not n.percent and not _bare_after_frax(text, n, zones):
+            continue
+        labelled.append((n, kind))
+    # a run "7.6% and 6.4% probability of major ..." shares the label of its last member
+    for k in range(len(labelled) - 2, -1, -1):
+        n, kind = labelled[k]
+        nxt, nkind = labelled[k + 1]
+        if kind is None and nkind is not None and RUN_GAP.fullmatch(text[n.unit_end : nxt.start]):
+            if _label_after(text, nxt) is not None:
+                labelled[k] = (n, nkind)
+    labelled = [(n, k) for n, k in labelled if k is not None or any(a <= n.start < b for a, b in zones)]
+    kinds = {k for _, k in labelled if k}
+    unlabelled = [n for n, k in labelled if k is None]
+    assigned: list[tuple[Num, str]] = [(n, k) for n, k in labelled if k]
+    if len(unlabelled) == 2 and not kinds:
+        assigned += [(unlabelled[0], "major"), (unlabelled[1], "hip")]
+    elif len(unlabelled) == 1:
+        free = [k for k in ("major", "hip") if k not in kinds]
+        if len(free) == 1:
+            assigned.append((unlabelled[0], free[0]))
+        elif len(free) == 2:
+            assigned.append((unlabelled[0], "major"))
+            r.notes.append(("frax_unlabelled_read_as_major", "frax.major", [fmt(unlabelled[0].value)]))
+    for n, kind in assigned:
+        n.used = True
+        if n.threshold:
+            continue
+        lo, hi = FRAX_RANGE
+        if not lo <= n.value <= hi:
+            reason = f"a FRAX probability should be {lo:g} to {hi:g}%"
+            r.doubts.append(Doubt(f"frax.{kind}", n.raw.strip(), reason, n.start, n.unit_end))
+            continue
+        r.found.append(Found(f"frax.{kind}", n.value, n.start, n.unit_end, policy="highest"))
+    return r
+
+
+def _frax_zones(text: str) -> list[tuple[int, int]]:
+    zones = []
+    for m in FRAX_WORD.finditer(text):
+        stop = ZONE_STOP.search(text, m.end())
+        zones.append((m.start(), stop.start() if stop else len(text)))
+    for m in MAJOR.finditer(text):
+        stop = ZONE_STOP.search(text, m.end())
+        zones.append((m.start(), stop.start() if stop else len(text)))
+    return zones
+
+
+def _bare_after_frax(text: str, n: Num, zones: list[tuple[int, int]]) -> bool:
+    """A bare number shortly after "FRAX" (or after another FRAX number: "FRAX 11/1.4")."""
+    k = text.rfind("frax", max(0, n.start - FRAX_BARE_REACH), n.start)
+    if k < 0:
+        return False
+    gap = _strip_tenyear(text[k + 4 : n.start])
+    if gap_ok(gap, FRAX_BARE_GAP | {"/", ","}, 8):
+        return True
+    return re.fullmatch(r"[^.;?!a-z]*", gap.replace("score", "")) is not None
+
+
+def _strip_tenyear(s: str) -> str:
+    return re.sub(r"\b(?:10|ten)[\s-]*(?:year|yr)s?\b", " ", s)
+
+
+def _label_before(text: str, n: Num) -> str | None:
+    window = text[max(0, n.start - 60) : n.start]
+    best: tuple[int, str] | None = None
+    for kind, pat in (("major", MAJOR), ("hip", HIP)):
+        for m in pat.finditer(window):
+            if gap_ok(_strip_tenyear(window[m.end() :]), FRAX_BEFORE_GAP, 5) and (best is None or m.end() > best[0]):
+                best = (m.end(), kind)
+    return best[1] if best else None
+
+
+def _label_after(text: str, n: Num) -> str | None:
+    window = text[n.unit_end : n.unit_end + 60]
+    for kind, pat in (("major", MAJOR), ("hip", HIP)):
+        m = pat.search(window)
+        if m is None:
+            continue
+        words = gap_words(_strip_tenyear(window[: m.start()]))
+        if len(words) <= 5 and all(w in FRAX_AFTER_GAP for w in words) and (
+            FRAX_AFTER_NEEDS.intersection(words) or "(" in window[: m.start()]
+        ):
+            return kind
+    return None
+

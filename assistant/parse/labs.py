@@ -1,0 +1,96 @@
+"""Lab values after their name: eGFR / CrCl, 25-OH vitamin D (nmol/L converted), calcium, PTH, TSH."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.parse.found import Doubt, Found, Reading
+from assistant.parse.numbers import Num, next_num
+
+# Plausible ranges: a value outside is asked back, never used.
+EGFR_RANGE = (0.0, 200.0)  # mL/min(/1.73 m2)
+VITAMIN_D_RANGE = (0.0, 200.0)  # ng/mL
+CALCIUM_RANGE = (4.0, 20.0)  # mg/dL
+PTH_RANGE = (0.0, 3000.0)  # pg/mL
+TSH_RANGE = (0.0, 200.0)  # mIU/L
+NMOL_PER_NG = 2.5  # 25-OH vitamin D: nmol/L = ng/mL x 2.5
+MG_DL_PER_MMOL_CALCIUM = 4.008  # calcium: mg/dL = mmol/L x 4.008
+
+LAB_GAP = frozenset(
+    "of is was were at = : ~ around about approximately approx level levels value result results measured now "
+    "today currently recently the her his a an be been has had dropped fell down to reading estimated serum "
+    "total - , ( ) which and calculated".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Lab:
+    path: str
+    keyword: re.Pattern[str]
+    plausible: tuple[float, float]
+    label: str
+
+
+LABS: tuple[Lab, ...] = (
+    Lab(
+        "egfr",
+        re.compile(
+            r"\b(?:e?gfr|crcl|cr\s*cl|creatinine\s+clearance|(?:estimated\s+)?glomerular\s+filtration\s+rate|"
+            r"clcr|kidney\s+function|renal\s+function)\b"
+        ),
+        EGFR_RANGE,
+        "eGFR",
+    ),
+    Lab(
+        "vitamin_d",
+        re.compile(
+            r"(?<![\w.])(?:25\s*-?\s*(?:\(oh\)|oh|hydroxy)\s*-?\s*(?:vitamin\s*|vit\.?\s*)?d[23]?|25\s*\(oh\)\s*d|"
+            r"25ohd|(?:vitamin|vit\.?)\s*d[23]?|calcidiol)\b"
+        ),
+        VITAMIN_D_RANGE,
+        "25-OH vitamin D",
+    ),
+    Lab("calcium", re.compile(r"\b(?:(?:albumin-?\s*)?corrected\s+)?(?:calcium|ca)\b"), CALCIUM_RANGE, "calcium"),
+    Lab("pth", re.compile(r"\b(?:intact\s+)?(?:pth|parathyroid\s+hormone)\b"), PTH_RANGE, "PTH"),
+    Lab("tsh", re.compile(r"\btsh\b"), TSH_RANGE, "TSH"),
+)
+CRCL = re.compile(r"crcl|cr\s*cl|creatinine\s+clearance|clcr")
+LAB_UNITS_OK = {
+    "egfr": frozenset({None, "ml/min", "ml"}),
+    "vitamin_d": frozenset({None, "ng/ml", "ng", "nmol/l", "nmol"}),
+    "calcium": frozenset({None, "mg/dl", "mmol/l", "mmol"}),
+    "pth": frozenset({None, "pg/ml", "pg", "pmol/l"}),
+    "tsh": frozenset({None, "miu/l", "uiu/ml", "miu"}),
+}
+
+
+def read_labs(text: str, nums: list[Num]) -> Reading:
+    r = Reading()
+    for lab in LABS:
+        for m in lab.keyword.finditer(text):
+            n = next_num(text, nums, m.end(), LAB_GAP)
+            if n is None or n.unit not in LAB_UNITS_OK[lab.path]:
+                continue
+            n.used = True
+            if n.threshold:
+                continue
+            value = n.value
+            if lab.path == "vitamin_d" and n.unit in ("nmol/l", "nmol"):
+                value = round(value / NMOL_PER_NG, 1)
+            if lab.path == "calcium":
+                if n.unit in ("mmol/l", "mmol") or (n.unit is None and 1.0 <= value < 4.0):
+                    value = round(value * MG_DL_PER_MMOL_CALCIUM, 1)
+                elif n.unit is None and not CALCIUM_RANGE[0] <= value <= CALCIUM_RANGE[1]:
+                    continue  # a bare number after "calcium" outside serum values is a dose, not a level
+            lo, hi = lab.plausible
+            if not lo <= value <= hi or (value == 0 and lab.path in ("egfr", "vitamin_d")):
+                r.doubts.append(
+                    Doubt(lab.path, n.raw.strip(), f"{lab.label} should be {lo:g} to {hi:g}", m.start(), n.unit_end)
+                )
+                continue
+            r.found.append(Found(lab.path, value, m.start(), n.unit_end))
+            if lab.path == "egfr" and CRCL.search(m.group()):
+                r.found.append(Found("egfr_is_crcl", True, m.start(), n.unit_end))
+    return r
+

@@ -1,0 +1,204 @@
+"""T- and Z-scores by DXA site (paired lists, several values per site, left/right), and raw BMD."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.parse.found import Doubt, Found, Reading
+from assistant.parse.lexicon import Match
+from assistant.parse.numbers import RUN_GAP, YEAR, Num, fmt, gap_words
+
+# Plausible ranges: a value outside is asked back, never used.
+T_SCORE_RANGE = (-7.0, 5.0)
+Z_SCORE_RANGE = (-7.0, 5.0)
+
+
+def read_bmd(text: str, nums: list[Num]) -> Reading:
+    r = Reading()
+    for n in nums:
+        if not n.used and n.unit in ("g/cm2", "g/cm^2", "g/cm", "gm/cm2", "g/sq"):
+            n.used = True
+            r.extra_mentions.append(("bmd_raw", "measurement", n.start, n.unit_end, f"{n.value:g} g/cm2"))
+    return r
+
+
+
+ANCHOR = re.compile(
+    r"\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|\b(?P<k4>[tz])\s+(?=[-+]?\d|minus)"
+)
+ANCHOR_REACH = 160  # characters after "T-score" within which its numbers are read
+ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calcium|pth|tsh)\b")
+BEFORE_SITE_GAP = frozenset(
+    "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd".split()
+)
+AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
+AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
+SIDES = {"left": "left", "right": "right", "l": "left", "r": "right", "lt": "left", "rt": "right", "bilateral": "both"}
+
+
+@dataclass(slots=True)
+class SiteAtom:
+    site: str
+    start: int
+    end: int
+    count: int  # "right and left femoral neck" counts 2
+    side: str | None
+
+
+def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
+    atoms = []
+    for m in matches:
+        if m.concept.category != "site" or not m.concept.dxa:
+            continue
+        before = text[max(0, m.start - 24) : m.start]
+        sides = re.search(r"\b(left|right|lt|rt|l|r|bilateral)\s+(?:and\s+(left|right)\s+)?$", before)
+        side, count, start = None, 1, m.start
+        if sides:
+            side = SIDES[sides.group(1)]
+            start = m.start - (len(before) - sides.start())
+            if sides.group(2):
+                count, side = 2, "both"
+        inside = re.search(r"\b(left|right)\b", text[m.start : m.end])
+        if inside and side is None:
+            side = inside.group(1)
+        atoms.append(SiteAtom(m.concept.dxa, start, m.end, count, side))
+    return atoms
+
+
+def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
+    r = Reading()
+    sites = site_atoms(text, matches)
+    anchors = [
+        (m.start(), m.end(), m.group("k") or m.group("k2") or m.group("k3") or m.group("k4"))
+        for m in ANCHOR.finditer(text)
+    ]
+    cands = [n for n in nums if not n.used and n.bare and not YEAR.match(n.raw) and abs(n.value) < 100]
+    # runs of numbers joined by "and" / "," / "/"
+    runs: list[list[Num]] = []
+    for n in cands:
+        prev_end = runs[-1][-1].unit_end if runs else 0
+        if runs and RUN_GAP.fullmatch(text[prev_end : n.start]) and not _site_between(sites, prev_end, n.start):
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    site_runs = _site_runs(text, sites)
+    for run in runs:
+        kind = _kind(text, anchors, run[0])
+        first, last = run[0], run[-1]
+        after = _site_run_after(text, site_runs, last.unit_end)
+        before = _site_run_before(text, site_runs, first.start)
+        pairs: list[tuple[Num, SiteAtom | None]] = []
+        if len(run) > 1 and after and sum(a.count for a in after) == len(run):
+            pairs = list(zip(run, _expand(after), strict=False))
+        elif len(run) > 1 and before and sum(a.count for a in before) == len(run):
+            pairs = list(zip(run, _expand(before), strict=False))
+        else:
+            for k, n in enumerate(run):
+                site = None
+                a = _site_run_after(text, site_runs, n.unit_end)
+                if a and len(a) == 1 and (k == len(run) - 1 or len(run) == 1 or True):
+                    site = a[0]
+                if site is None and k == 0 and before and len(before) == 1:
+                    site = before[0]
+                if site is None and len(run) == 1:
+                    site = _site_right_after(text, sites, n.unit_end)  # terse "T -1.8 femoral neck"
+                if site is None and len(run) > 1 and k > 0 and pairs and pairs[0][1] is not None and after is None:
+                    site = pairs[0][1]  # "-2.6 and -2.9 at the femoral neck" handled below; here a list after one site
+                pairs.append((n, site))
+            if after and len(after) == 1 and len(run) > 1:
+                pairs = [(n, after[0]) for n in run]  # several values at one site
+        for n, site in pairs:
+            if kind is None and site is None:
+                continue  # a number with no score context
+            if kind is None and not (n.raw.lstrip().startswith(("-", "+", "minus", "negative")) or "." in n.raw):
+                continue  # terse "FN 2": too weak without a sign or decimal
+            n.used = True
+            if n.threshold:
+                continue
+            k = kind or "t"
+            if site:
+                field = "t_scores" if k == "t" else "z_scores"
+            else:
+                field = "t_score_unsited" if k == "t" else "z_score_unsited"
+            path = f"{field}.{site.site}" if site else field
+            lo, hi = T_SCORE_RANGE if k == "t" else Z_SCORE_RANGE
+            if not lo <= n.value <= hi:
+                reason = f"a {k.upper()}-score should be {lo:g} to {hi:g}"
+                r.doubts.append(Doubt(path, fmt(n.value), reason, n.start, n.unit_end))
+                continue
+            s, e = (min(n.start, site.start), max(n.unit_end, site.end)) if site else (n.start, n.unit_end)
+            if site and max(n.unit_end, site.end) - min(n.start, site.start) > 80:
+                s, e = n.start, n.unit_end
+            unsigned = n.value > 0 and not n.raw.lstrip().startswith("+")
+            r.found.append(Found(path, n.value, s, e, policy="lowest", detail=site.side if site else None,
+                                 unsigned=unsigned))
+    return r
+
+
+def _expand(atoms: list[SiteAtom]) -> list[SiteAtom]:
+    out = []
+    for a in atoms:
+        out.extend([a] * a.count)
+    return out
+
+
+def _site_between(sites: list[SiteAtom], a: int, b: int) -> bool:
+    return any(a <= s.start < b for s in sites)
+
+
+def _site_runs(text: str, sites: list[SiteAtom]) -> list[list[SiteAtom]]:
+    runs: list[list[SiteAtom]] = []
+    for s in sites:
+        if runs and RUN_GAP.fullmatch(text[runs[-1][-1].end : s.start]):
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    return runs
+
+
+def _site_run_after(text: str, runs: list[list[SiteAtom]], pos: int) -> list[SiteAtom] | None:
+    for run in runs:
+        if run[0].start >= pos:
+            words = gap_words(text[pos : run[0].start])
+            if words and len(words) <= 4 and all(w in AFTER_SITE_GAP for w in words) \
+                    and AFTER_SITE_NEEDS.intersection(words):
+                return run
+            return None
+    return None
+
+
+def _site_right_after(text: str, sites: list[SiteAtom], pos: int) -> SiteAtom | None:
+    for s in sites:
+        if s.start >= pos:
+            fracture = re.match(r"\s*(?:fx|fract|broke)", text[s.end : s.end + 12])
+            return s if s.start - pos <= 3 and not text[pos : s.start].strip() and not fracture else None
+    return None
+
+
+def _site_run_before(text: str, runs: list[list[SiteAtom]], pos: int) -> list[SiteAtom] | None:
+    best = None
+    for run in runs:
+        if run[-1].end <= pos:
+            best = run
+    if best is None:
+        return None
+    gap = text[best[-1].end : pos]
+    words = gap_words(gap)
+    if len(words) <= 6 and all(w in BEFORE_SITE_GAP for w in words):
+        return best
+    return None
+
+
+def _kind(text: str, anchors: list[tuple[int, int, str]], n: Num) -> str | None:
+    """ "t" or "z" from the nearest anchor before the number in the same stretch, or just after it."""
+    for s, _e, k in anchors:
+        if s >= n.unit_end and re.fullmatch(r"\s*", text[n.unit_end : s]):
+            return k
+    best = None
+    for _s, e, k in anchors:
+        if n.start - ANCHOR_REACH <= e <= n.start:
+            best = (e, k)
+    if best is not None and not ANCHOR_STOP.search(text, best[0], n.start):
+        return best[1]
+    return None
