@@ -155,7 +155,7 @@ def test_vitamin_d_30_meets_both_targets() -> None:
     assert set(cites(a, "vitamin-d-target")) == {
         "iom-2011#vitamin-d-rda",
         "bhof-2022#vitamin-d",
-        "aace-2020#vitamin-d-target",
+        "aace-2010#vitamin-d-target",
     }
 
 
