@@ -411,20 +411,11 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
         Decision.CONDITIONAL,
         "decision-conditional-osteopenia",
         {"t": low[0] if low else None, "major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
-        [WHO_TO_TREAT],
+        BOTTOM_LINE_CITES,
         result="conditional: low bone mass, FRAX not given",
         used=["t_scores", "frax"],
         threshold="FRAX major >= 20% or hip >= 3%",
         missing=["frax", *names],
-        recommendations=[
-            Recommendation(
-                id="bottom-line-osteopenia",
-                section=Section.BOTTOM_LINE,
-                statement="decision-bottom-line-osteopenia",
-                params={"major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
-                citations=BOTTOM_LINE_CITES,
-            )
-        ],
     )
 
 
