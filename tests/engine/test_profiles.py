@@ -7,7 +7,6 @@ Facts are built directly; the engine is run once per profile (us, aace, acp, end
 from __future__ import annotations
 
 import pytest
-from test_grounding import check_grounded, derived_numbers, numbers
 
 from assistant.corpus import default_corpus
 from assistant.engine import Assessment, Decision, assess
@@ -16,6 +15,7 @@ from assistant.engine.decision import FRAX_HIP_THRESHOLD, FRAX_MAJOR_THRESHOLD
 from assistant.engine.profiles import PROFILE_ORDER, get_profile, profiles
 from assistant.facts import Facts, FractureSite, Frax, Intent, Menopause, Sex, Site
 from assistant.statements import render_statement
+from tests.engine.test_grounding import check_grounded, derived_numbers, numbers
 
 FN, TH, LS = Site.FEMORAL_NECK, Site.TOTAL_HIP, Site.LUMBAR_SPINE
 Y, N, C = Decision.YES, Decision.NO, Decision.CONDITIONAL
