@@ -34,9 +34,7 @@ exit 1 on any failure, 2 for a file that cannot be read or is malformed (file:li
 from __future__ import annotations
 
 import difflib
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +42,7 @@ from typing import Any
 
 import yaml
 
+from assistant.atomic import atomic_write
 from assistant.conversation import PROFILES, Conversation, Reply
 
 SUFFIX = ".transcript.yaml"
@@ -424,25 +423,6 @@ def run_transcript(t: Transcript, conv: Conversation | None = None) -> Transcrip
 
 
 # -- writing -------------------------------------------------------------------------------------
-def atomic_write(path: str | Path, text: str) -> None:
-    """Write a file so that a crash leaves either the old file or the new one, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _block(text: str, indent: int) -> str | None:
     """`text` as a YAML literal block scalar ("|" and indented lines), or None if it cannot be one."""
     if not text or any(ch in text for ch in "\r\t\ufeff") or not _printable_lines(text):

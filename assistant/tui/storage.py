@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.atomic import atomic_write
 from assistant.tui.safe_text import clean_block, escape_markdown
 
 if TYPE_CHECKING:
@@ -24,26 +24,6 @@ if TYPE_CHECKING:
 JOURNAL_SCHEMA = "assistant.journal/1"
 EXPORT_SCHEMA = "assistant.conversation/1"
 KEEP_JOURNALS = 50
-
-
-def atomic_write(path: str | Path, text: str) -> Path:
-    """Write `text` to `path` atomically; create the folder if needed. Returns the resolved path."""
-    target = Path(path).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return target.resolve()
 
 
 def journal_dir() -> Path:
