@@ -18,7 +18,7 @@ from assistant.parse import demographics, doses, frax, intent, labs, numbers, sc
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
 from assistant.parse.found import Found, Reading
-from assistant.parse.lexicon import find_concepts
+from assistant.parse.lexicon import Match, find_concepts
 from assistant.parse.mentions import read_mentions
 from assistant.parse.normalise import normalise, tokenize
 from assistant.parse.table import read_tables
@@ -84,7 +84,10 @@ def _parse(text: str) -> Parsed:
         r.extend(labs.read_labs(seg, nums))
         r.extend(doses.read_glucocorticoid_dose(seg, nums))
         r.extend(scores.read_bmd(seg, nums))
-        r.extend(frax.read_frax(seg, nums))
+        fr = frax.read_frax(seg, nums)
+        r.extend(fr)
+        if fr.labels:
+            matches = _outside_labels(matches, fr.labels)
         r.extend(scores.read_scores(seg, nums, matches))
         mr, seg_meds, statuses = read_mentions(seg, tokens, matches, ctx)
         r.extend(mr)
@@ -139,6 +142,15 @@ def _parse(text: str) -> Parsed:
         hyp_doubts = [d for d in reading.doubts if inside(d.start)]
         hypothetical = build(norm, hypo, hyp_doubts, [])
     return _finish(text, low, facts, hypothetical, domain, out_of_scope_word, sites_seen, negated_fracture)
+
+
+def _outside_labels(matches: list[Match], labels: list[tuple[int, int]]) -> list[Match]:
+    """Matches without the site and fracture words that label a FRAX value ("1.4% hip", "hip fracture
+    risk 2.8%"): those name a probability, not a DXA site, a fracture or the patient's history."""
+    return [
+        m for m in matches
+        if m.concept.category not in ("site", "fracture") or not any(m.start < b and a < m.end for a, b in labels)
+    ]
 
 
 # Intents whose cue words also state facts ("eGFR 32", "on prednisone"): in a note that asks
@@ -209,7 +221,11 @@ def _finish(
     special = bool(p.show_citation or p.profile or p.is_correction or p.retract)
     bone_facts = _has_facts(facts, diagnosis=False, who=False)
     if out_of_scope_word and not domain and not bone_facts and not special:
-        intents = [Intent.OUT_OF_SCOPE]  # "55-year-old man with chest pain": the patient, not our topic
+        # "55-year-old man with chest pain": another topic. Who the patient is (age, sex) is not kept
+        # for a bone-health conversation: the message states nothing this assistant can use.
+        intents = [Intent.OUT_OF_SCOPE]
+        p.facts = Facts(mentions=facts.mentions)
+        p.hypothetical = None
     if not domain and not has_facts and not special:
         if out_of_scope_word or (intent.is_question(low) and not intents):
             intents = [Intent.OUT_OF_SCOPE]

@@ -2,8 +2,10 @@
 
 Triggers are data (corpus/context.yaml). A trigger modifies the concepts inside its scope: the
 tokens after it (forward), before it (backward) or both, up to a number of tokens, the clause end
-or the sentence end. Scopes stop at the end of a sentence and at TERMINATE words; PSEUDO phrases
-hide the trigger words inside them. Everything is precomputed once per message in linear time.
+or the sentence end. Scopes stop at the end of a sentence and at TERMINATE words, and a scope of
+a number of tokens also at a comma that opens a new clause (followed by another trigger or by a
+new subject: "no prior fracture, her mother broke her hip"); PSEUDO phrases hide the trigger
+words inside them. Everything is precomputed once per message in linear time.
 """
 
 from __future__ import annotations
@@ -47,12 +49,14 @@ class Region:
     rule: Rule
     start: int
     end: int
+    trigger: int = -1  # token where the trigger starts
 
 
 @dataclass
 class Rules:
     index: dict[tuple[str, ...], Rule]
     lengths: dict[str, tuple[int, ...]]
+    openers: frozenset[str] = frozenset()  # words that, after a comma, open a new clause
 
 
 @lru_cache(maxsize=1)
@@ -74,7 +78,8 @@ def rules() -> Rules:
         key = tuple(t.key for t in tokenize(rule.literal.lower()))
         index[key] = rule
         lengths.setdefault(key[0], set()).add(len(key))
-    return Rules(index, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
+    openers = frozenset(str(w).lower() for w in data.get("clause_openers") or ())
+    return Rules(index, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}, openers)
 
 
 def find_triggers(tokens: list[Token]) -> list[Trigger]:
@@ -113,8 +118,8 @@ class Context:
         """Rules whose scope covers the mention of tokens [i, j)."""
         out = []
         for reg in self.regions:
-            if reg.start <= i < reg.end or reg.start < j <= reg.end:
-                out.append(reg.rule)
+            if (reg.start <= i < reg.end or reg.start < j <= reg.end) and not i <= reg.trigger < j:
+                out.append(reg.rule)  # (a trigger inside the mention is part of its name: "parental hip fracture")
         return out
 
     def status(self, i: int, j: int) -> tuple[Status, bool, bool, bool]:
@@ -149,18 +154,32 @@ class Context:
         return out
 
 
+def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
+    """Commas that open a new clause: followed by a trigger ("no fracture, mother broke her hip") or
+    by a new subject ("no fracture, she smokes"). A list after a trigger ("denies smoking, alcohol
+    or falls") has no such comma, so the trigger still reaches all of it."""
+    starts = {t.i for t in triggers}
+    openers = rules().openers
+    return {
+        k for k in range(len(tokens) - 1)
+        if tokens[k].text == "," and (k + 1 in starts or tokens[k + 1].text in openers)
+    }
+
+
 def analyse(tokens: list[Token]) -> Context:
     triggers = find_triggers(tokens)
     n = len(tokens)
-    # next sentence / clause end at or after k, and next TERMINATE trigger start at or after k
+    # next sentence / clause end at or after k, and next TERMINATE trigger start (or clause-opening
+    # comma) at or after k
     next_sent = [n] * (n + 1)
     next_clause = [n] * (n + 1)
     next_term = [n] * (n + 1)
     prev_sent = [-1] * (n + 1)
     prev_clause = [-1] * (n + 1)
     prev_term = [-1] * (n + 1)
-    term_at = {t.i for t in triggers if t.rule.category == "TERMINATE"}
-    term_end = {t.j - 1 for t in triggers if t.rule.category == "TERMINATE"}
+    breaks = _clause_breaks(tokens, triggers)
+    term_at = {t.i for t in triggers if t.rule.category == "TERMINATE"} | breaks
+    term_end = {t.j - 1 for t in triggers if t.rule.category == "TERMINATE"} | breaks
     for k in range(n - 1, -1, -1):
         tok = tokens[k].text
         next_sent[k] = k if tok in SENTENCE_END else next_sent[k + 1]
@@ -193,7 +212,7 @@ def analyse(tokens: list[Token]) -> Context:
             else:
                 e = min(s + int(scope), next_sent[s], next_term[s])
             if e > s:
-                regions.append(Region(rule, s, e))
+                regions.append(Region(rule, s, e, t.i))
         if rule.direction in ("backward", "bidirectional") and t.i > 0:
             e = t.i
             k = e - 1
@@ -204,5 +223,5 @@ def analyse(tokens: list[Token]) -> Context:
             else:
                 s = max(e - int(scope), prev_sent[k] + 1, prev_term[k] + 1)
             if e > s:
-                regions.append(Region(rule, s, e))
+                regions.append(Region(rule, s, e, t.i))
     return Context(tokens, triggers, regions)

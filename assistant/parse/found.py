@@ -42,6 +42,7 @@ class Reading:
     consumed: list[tuple[int, int]] = field(default_factory=list)  # char ranges other readers skip
     notes: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (kind, field, values)
     extra_mentions: list[tuple[str, str, int, int, str | None]] = field(default_factory=list)
+    labels: list[tuple[int, int]] = field(default_factory=list)  # FRAX labels: their site words are no sites
 
     def extend(self, other: Reading) -> None:
         self.found.extend(other.found)
@@ -49,3 +50,4 @@ class Reading:
         self.consumed.extend(other.consumed)
         self.notes.extend(other.notes)
         self.extra_mentions.extend(other.extra_mentions)
+        self.labels.extend(other.labels)

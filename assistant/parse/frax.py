@@ -18,10 +18,19 @@ HIP = re.compile(r"\b(?:hip(?:\s+fractures?|\s+fx)?|hf)\b")
 FRAX_BEFORE_GAP = frozenset(
     "fracture fractures fx risk probability probabilities score frax of is was = : at ( ) - 10 ten year yr chance "
     "estimated calculated".split()
+    # "FRAX hip is actually 3.5%", "what if his hip FRAX were 2%", "the hip FRAX is now 3.2%"
+    + "are were be would now actually really in fact rather instead".split()
 )
 FRAX_AFTER_GAP = frozenset("for of probability risk chance ( the a an 10 - year yr ten".split())
 FRAX_AFTER_NEEDS = frozenset({"for", "of", "probability", "risk", "chance", "("})
 FRAX_BARE_GAP = frozenset("score scores of is was = : ( ) - 10 ten year yr risk probability calculated".split())
+# A label right after the value ("1.4% hip", "11% major", "3% (hip)"), unless it names an effect
+# ("a 40% hip fracture reduction").
+ADJACENT_LABEL = re.compile(
+    r"\s*\(?\s*(?:(?P<major>" + MAJOR.pattern + r")|(?P<hip>" + HIP.pattern + r"))"
+    r"(?!\s*(?:fractures?\s+|fx\s+)?(?:risk\s+)?(?:reduction|decrease|lower|fewer|drop|benefit))"
+)
+NUMBER_IN_GAP = re.compile(r"[-+]?\d+(?:\.\d+)?\s*%?")
 FRAX_BARE_REACH = 40  # characters after "FRAX" in which a bare number is a FRAX value
 ZONE_STOP = re.compile(r"[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin|bmd)\b")
 
@@ -30,15 +39,19 @@ def read_frax(text: str, nums: list[Num]) -> Reading:
     r = Reading()
     zones = _frax_zones(text)
     labelled: list[tuple[Num, str | None]] = []
+    label_spans: list[tuple[int, int]] = []  # "hip" in "1.4% hip": a FRAX label, not a DXA site
     for n in nums:
         if n.used or n.unit_end <= n.start:
             continue
         in_zone = any(a <= n.start < b for a, b in zones)
-        if not (n.percent or (in_zone and n.bare and not YEAR.match(n.raw))):
-            continue
-        kind = _label_before(text, n) or _label_after(text, n)
+        if not (n.percent or (in_zone and n.bare and not YEAR.match(n.raw) and n.value >= 0)):
+            continue  # (a bare negative number is a score, never a probability)
+        label = _label_before(text, n) or _label_after(text, n)
+        kind = label[0] if label else None
         if kind is None and not n.percent and not _bare_after_frax(text, n, zones):
             continue
+        if label is not None:
+            label_spans.append(label[1:])
         labelled.append((n, kind))
     # a run "7.6% and 6.4% probability of major ..." shares the label of its last member
     for k in range(len(labelled) - 2, -1, -1):
@@ -60,6 +73,7 @@ def read_frax(text: str, nums: list[Num]) -> Reading:
         elif len(free) == 2:
             assigned.append((unlabelled[0], "major"))
             r.notes.append(("frax_unlabelled_read_as_major", "frax.major", [fmt(unlabelled[0].value)]))
+    r.labels.extend(label_spans)
     for n, kind in assigned:
         n.used = True
         if n.threshold:
@@ -89,7 +103,7 @@ def _bare_after_frax(text: str, n: Num, zones: list[tuple[int, int]]) -> bool:
     k = text.rfind("frax", max(0, n.start - FRAX_BARE_REACH), n.start)
     if k < 0:
         return False
-    gap = _strip_tenyear(text[k + 4 : n.start])
+    gap = NUMBER_IN_GAP.sub(" ", _strip_tenyear(text[k + 4 : n.start]))  # "FRAX 9.8/1.2": the first value
     if gap_ok(gap, FRAX_BARE_GAP | {"/", ","}, 8):
         return True
     return re.fullmatch(r"[^.;?!a-z]*", gap.replace("score", "")) is not None
@@ -99,18 +113,27 @@ def _strip_tenyear(s: str) -> str:
     return re.sub(r"\b(?:10|ten)[\s-]*(?:year|yr)s?\b", " ", s)
 
 
-def _label_before(text: str, n: Num) -> str | None:
-    window = text[max(0, n.start - 60) : n.start]
-    best: tuple[int, str] | None = None
+def _label_before(text: str, n: Num) -> tuple[str, int, int] | None:
+    """(kind, start, end) of a FRAX label before the number ("hip FRAX is actually 3.5%")."""
+    base = max(0, n.start - 60)
+    window = text[base : n.start]
+    best: tuple[str, int, int] | None = None
     for kind, pat in (("major", MAJOR), ("hip", HIP)):
         for m in pat.finditer(window):
-            if gap_ok(_strip_tenyear(window[m.end() :]), FRAX_BEFORE_GAP, 5) and (best is None or m.end() > best[0]):
-                best = (m.end(), kind)
-    return best[1] if best else None
+            near = best is None or base + m.end() > best[2]
+            if near and gap_ok(_strip_tenyear(window[m.end() :]), FRAX_BEFORE_GAP, 5):
+                best = (kind, base + m.start(), base + m.end())
+    return best
 
 
-def _label_after(text: str, n: Num) -> str | None:
-    window = text[n.unit_end : n.unit_end + 60]
+def _label_after(text: str, n: Num) -> tuple[str, int, int] | None:
+    """(kind, start, end) of a FRAX label after the number ("1.4% hip", "12% for a major fracture")."""
+    base = n.unit_end
+    window = text[base : base + 60]
+    adjacent = ADJACENT_LABEL.match(window)  # "1.4% hip", "11% (MOF)"
+    if adjacent is not None:
+        kind = "major" if adjacent.group("major") else "hip"
+        return kind, base + adjacent.start(kind), base + adjacent.end(kind)
     for kind, pat in (("major", MAJOR), ("hip", HIP)):
         m = pat.search(window)
         if m is None:
@@ -119,6 +142,6 @@ def _label_after(text: str, n: Num) -> str | None:
         if len(words) <= 5 and all(w in FRAX_AFTER_GAP for w in words) and (
             FRAX_AFTER_NEEDS.intersection(words) or "(" in window[: m.start()]
         ):
-            return kind
+            return kind, base + m.start(), base + m.end()
     return None
 

@@ -17,7 +17,8 @@ from assistant.parse.lexicon import LEXICON_PATH
 TAIL_START = re.compile(r"\b(?:including|such as|using|taking into account|e\.g\.|for example|especially)\b")
 CORRECTION = re.compile(
     r"^\W*(?:actually|sorry|correction|oops|my (?:mistake|bad)|i meant|i mean|no\s*,|nope|wait|make (?:that|it)|"
-    r"scratch that|typo|rather|i misspoke|not\s+[-\d.]+\s*,?\s*but)\b"
+    r"scratch that|typo|rather|i misspoke|not\s+[-\d.]+\s*,?\s*but)\b|"
+    r"\b(?:is|was|are|were|'s)\s+(?:actually|in fact)\b"  # "FRAX hip is actually 3.5%"
 )
 RELABEL = re.compile(
     r"\b(?:that|it|this|the (?:score|value|t-?score|number))\s*(?:was|is|'s|were|should be)\s+"

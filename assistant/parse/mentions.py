@@ -25,7 +25,9 @@ PATIENT_USE = re.compile(
     r"(?:\w+\s+){0,3}$"
 )
 DRUG_YEARS_AFTER = re.compile(
-    r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:therapy|treatment|injections?|infusions?|use)?\s*(?:for|x|×|over)\s+"
+    r"\W{0,3}(?:\([^()]{0,40}\)\s*)?"
+    r"(?:\d+(?:\.\d+)?\s*mg\s*(?:/\s*(?:week|wk|day|d)\s*|once\s+)?(?:weekly|daily|monthly|qw|qwk|qd|od|po|orally)?\s*)?"
+    r"(?:therapy|treatment|injections?|infusions?|use)?\s*(?:for|x|×|over)\s*"
     r"(?:about|almost|nearly|approximately|approx\.?|around|over|more than|the\s+(?:past|last))?\s*"
     r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|y|months?|mos?)\b"
 )
@@ -72,8 +74,9 @@ def read_mentions(
             if c.id == "hrt" and status in (Status.AFFIRMED, Status.HISTORICAL):
                 r.found.append(Found(hypo + "menopause", "post", m.start, m.end, detail="hrt"))
             value = _truth(status, negated)
+            if c.negative:  # "non-smoker": the term itself denies it; negated ("not a non-smoker") says nothing sure
+                value = False if value is True else None
             if value is not None:
-                value = value != c.negative  # "non-smoker": the term denies it
                 r.found.append(Found(hypo + f"conditions.{c.condition}", value, m.start, m.end, policy="any_true"))
         elif c.category == "glucocorticoid":
             value = _truth(status, negated)
@@ -152,7 +155,7 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         near_sites = [
             s for s in sites
             if (h.i - FRACTURE_WINDOW_BEFORE <= s.i < h.i and not any(s.i < k < h.i for k in head_starts)
-                and _no_break(tokens, s.j, h.i))
+                and _no_break(tokens, s.j, h.i) and not _number_between(tokens, s.j, h.i))
             or (h.j <= s.i <= h.j + FRACTURE_WINDOW_AFTER and all(t.text in AFTER_GAP for t in tokens[h.j : s.i]))
         ]
         if near_sites and status == Status.AFFIRMED:
@@ -205,6 +208,11 @@ def _frax_label(tokens: list[Token], j: int) -> bool:
             percent = k + 1 < len(tokens) and tokens[k + 1].text == "%"
             return percent or "." in t
     return False
+
+
+def _number_between(tokens: list[Token], a: int, b: int) -> bool:
+    """ "FN -2.3 prior wrist fx": a site with a value after it is a measurement, not the fracture's site."""
+    return any(tokens[k].text[0].isdigit() for k in range(a, b))
 
 
 def _no_break(tokens: list[Token], a: int, b: int) -> bool:

@@ -79,6 +79,8 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         u = UNIT.match(text, e)
         unit = u.group("u") if u else None
         unit_end = u.end() if u else e
+        if unit is None and e < len(text) and text[e].isalpha():
+            continue  # part of a word or code ("25OHD", "3rd"), not a value
         nums.append(Num(value, m.group(), s, e, unit, unit_end, False))
     # ranges and inequalities
     for k, n in enumerate(nums):

@@ -34,6 +34,7 @@ BEFORE_SITE_GAP = frozenset(
 )
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
+VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+)?\d")  # "hip -1.0", "FN: T -2.1"
 SIDES = {"left": "left", "right": "right", "l": "left", "r": "right", "lt": "left", "rt": "right", "bilateral": "both"}
 
 
@@ -83,6 +84,7 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
         else:
             runs.append([n])
     site_runs = _site_runs(text, sites)
+    claimed: set[int] = set()  # sites (by start) that already have a value
     for run in runs:
         kind = _kind(text, anchors, run[0])
         first, last = run[0], run[-1]
@@ -97,10 +99,15 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
             for k, n in enumerate(run):
                 site = None
                 a = _site_run_after(text, site_runs, n.unit_end)
-                if a and len(a) == 1 and (k == len(run) - 1 or len(run) == 1 or True):
+                if a and len(a) == 1:
                     site = a[0]
                 if site is None and k == 0 and before and len(before) == 1:
                     site = before[0]
+                    if site.start in claimed and len(run) == 1:
+                        # "T -2.4 LS, -1.1 TH": the site before already has its value, the one after is free
+                        right = _site_right_after(text, sites, n.unit_end)
+                        if right is not None and right.start not in claimed:
+                            site = right
                 if site is None and len(run) == 1:
                     site = _site_right_after(text, sites, n.unit_end)  # terse "T -1.8 femoral neck"
                 if site is None and len(run) > 1 and k > 0 and pairs and pairs[0][1] is not None and after is None:
@@ -114,6 +121,8 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
             if kind is None and not (n.raw.lstrip().startswith(("-", "+", "minus", "negative")) or "." in n.raw):
                 continue  # terse "FN 2": too weak without a sign or decimal
             n.used = True
+            if site is not None:
+                claimed.add(site.start)
             if n.threshold:
                 continue
             k = kind or "t"
@@ -148,9 +157,11 @@ def _site_between(sites: list[SiteAtom], a: int, b: int) -> bool:
 
 
 def _site_runs(text: str, sites: list[SiteAtom]) -> list[list[SiteAtom]]:
+    """Lists of sites ("spine, total hip and femoral neck"). A site with its own value right after it
+    starts a new list ("T-score -15 at the spine, hip -1.0": the hip is not listed with the spine)."""
     runs: list[list[SiteAtom]] = []
     for s in sites:
-        if runs and RUN_GAP.fullmatch(text[runs[-1][-1].end : s.start]):
+        if runs and RUN_GAP.fullmatch(text[runs[-1][-1].end : s.start]) and not VALUE_NEXT.match(text, s.end):
             runs[-1].append(s)
         else:
             runs.append([s])

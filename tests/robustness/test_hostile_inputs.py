@@ -110,7 +110,6 @@ EXTRA_CHECKS = {"contradictory-same-site": _same_site_conflict}
 # Rows whose right expectation the current code does not meet yet: the owning layer and the gap.
 # Not strict: when a fix lands the row simply passes (XPASS); then delete its line here.
 KNOWN_GAPS: dict[str, str] = {
-    "oos-chest-pain": "parser intent / engine scope: a chest-pain question gets a bone-health answer",
 }
 
 
