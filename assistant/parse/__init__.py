@@ -80,7 +80,7 @@ def _parse(text: str) -> Parsed:
         r.extend(demographics.read_sex(tokens, seg, whatif))
         r.extend(demographics.read_menopause(seg))
         r.extend(read_tables(seg, norm.original[a:b], matches))
-        nums = numbers.scan(seg, r.consumed)
+        nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches))
         r.extend(labs.read_labs(seg, nums))
         r.extend(doses.read_glucocorticoid_dose(seg, nums))
         r.extend(scores.read_bmd(seg, nums))
@@ -144,6 +144,11 @@ def _parse(text: str) -> Parsed:
     return _finish(text, low, facts, hypothetical, domain, out_of_scope_word, sites_seen, negated_fracture)
 
 
+def _numbered_names(text: str, matches: list[Match]) -> list[tuple[int, int]]:
+    """Lexicon terms with digits in them ("L1-4", "1/3 radius", "type 2 diabetes"): not values."""
+    return [(m.start, m.end) for m in matches if any(ch.isdigit() for ch in text[m.start : m.end])]
+
+
 def _outside_labels(matches: list[Match], labels: list[tuple[int, int]]) -> list[Match]:
     """Matches without the site and fracture words that label a FRAX value ("1.4% hip", "hip fracture
     risk 2.8%"): those name a probability, not a DXA site, a fracture or the patient's history."""
@@ -186,6 +191,8 @@ def _has_facts(f: Facts, diagnosis: bool = True, who: bool = True) -> bool:
         or f.t_score_unsited is not None or f.z_score_unsited is not None or f.frax is not None
         or f.prior_fragility_fracture is not None or f.glucocorticoids is not None or f.egfr is not None
         or f.vitamin_d is not None or f.medications or conditions or f.questions or f.contradictions
+        or f.calcium is not None or f.pth is not None or f.tsh is not None
+        or f.glucocorticoid_dose_mg is not None
     )
 
 

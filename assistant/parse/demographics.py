@@ -22,8 +22,12 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         + r"(?![\d.%])(?!\s*(?:%|mg|kg|cm|lb|iu|ng|nmol|ml|units?|months?|weeks?|days?|times|"
         r"(?:years?|yrs?)\s+(?:post|since|after|ago|on|out|from|past|into|with|of\s+(?!age))))" + _POPULATION,
         r"(?<![\w.\-/])(?P<n>\d{2,3})\s?(?P<sex>[fm])(?![\w/'])",  # 67F, 67 M
+        # "F 67", "M72" at the start of a note or of a comma-separated item
+        r"(?:^\W*|[,;(]\s*|\bpt\s+)(?P<sex>[fm])\s?(?P<n>\d{2,3})(?![\w.%/:-])(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
     )
 )
+AGE_SEX = AGE_PATTERNS[-2]
+SEX_AGE = AGE_PATTERNS[-1]
 SEX_AFTER_AGE = re.compile(r"\s*,?\s*(?P<sex>[fm])(?![\w/'])")
 
 FEMALE_WORDS = frozenset({"woman", "women", "lady", "ladies", "female", "females", "girl", "mrs", "ms", "wife"})
@@ -61,9 +65,11 @@ def read_age(text: str) -> Reading:
     for pat in AGE_PATTERNS:
         for m in pat.finditer(text):
             s, e = m.span()
+            if pat is SEX_AGE:
+                s = m.start("sex")
             if any(s < b and a < e for a, b in taken):
                 continue
-            if pat is AGE_PATTERNS[-1] and not _age_sex_ok(text, m):
+            if pat is AGE_SEX and not _age_sex_ok(text, m):
                 continue
             taken.append((s, e))
             n = int(m.group("n"))

@@ -12,7 +12,7 @@ FRAX_WORD = re.compile(
     r"\bfrax\b|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|\bprobabilit(?:y|ies)\b"
 )
 MAJOR = re.compile(
-    r"\b(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)\b"
+    r"\b(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)\b"
 )
 HIP = re.compile(r"\b(?:hip(?:\s+fractures?|\s+fx)?|hf)\b")
 FRAX_BEFORE_GAP = frozenset(
@@ -29,6 +29,7 @@ FRAX_BARE_GAP = frozenset("score scores of is was = : ( ) - 10 ten year yr risk 
 ADJACENT_LABEL = re.compile(
     r"\s*\(?\s*(?:(?P<major>" + MAJOR.pattern + r")|(?P<hip>" + HIP.pattern + r"))"
     r"(?!\s*(?:fractures?\s+|fx\s+)?(?:risk\s+)?(?:reduction|decrease|lower|fewer|drop|benefit))"
+    r"(?!\s*\)?\s*[:=]?\s*\d)"  # "FRAX maj 14 hip 1.9": that "hip" labels the next value
 )
 NUMBER_IN_GAP = re.compile(r"[-+]?\d+(?:\.\d+)?\s*%?")
 FRAX_BARE_REACH = 40  # characters after "FRAX" in which a bare number is a FRAX value

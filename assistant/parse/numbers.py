@@ -25,6 +25,7 @@ UNIT = re.compile(
     r"days?|d\b|hours?|hrs?|times|x\b|oh\b|hydroxy|year|month|week|day|dose|doses|tablets?|puffs?|°)"
 )
 SCORE_UNITS = frozenset({"sd"})
+NAME_UNITS = frozenset({"oh", "hydroxy"})
 PERCENT = frozenset({"%", "percent", "pct"})
 INEQUALITY_BEFORE = re.compile(
     r"(?:[<>≤≥]=?|=[<>]|less\s+than(?:\s+or\s+equal\s+to)?|more\s+than|greater\s+than(?:\s+or\s+equal\s+to)?|"
@@ -81,6 +82,8 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         unit_end = u.end() if u else e
         if unit is None and e < len(text) and text[e].isalpha():
             continue  # part of a word or code ("25OHD", "3rd"), not a value
+        if unit in NAME_UNITS:
+            continue  # "25-OH vitamin D": part of a name
         nums.append(Num(value, m.group(), s, e, unit, unit_end, False))
     # ranges and inequalities
     for k, n in enumerate(nums):

@@ -35,6 +35,7 @@ BEFORE_SITE_GAP = frozenset(
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
 VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+)?\d")  # "hip -1.0", "FN: T -2.1"
+OTHER_KIND_GAP = re.compile(r"\s*,?\s*(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*[:=]?\s*")
 SIDES = {"left": "left", "right": "right", "l": "left", "r": "right", "lt": "left", "rt": "right", "bilateral": "both"}
 
 
@@ -85,6 +86,7 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
             runs.append([n])
     site_runs = _site_runs(text, sites)
     claimed: set[int] = set()  # sites (by start) that already have a value
+    last_sited: tuple[Num, SiteAtom] | None = None  # the last value given a site
     for run in runs:
         kind = _kind(text, anchors, run[0])
         first, last = run[0], run[-1]
@@ -110,6 +112,9 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
                             site = right
                 if site is None and len(run) == 1:
                     site = _site_right_after(text, sites, n.unit_end)  # terse "T -1.8 femoral neck"
+                if site is None and len(run) == 1 and last_sited is not None \
+                        and OTHER_KIND_GAP.fullmatch(text, last_sited[0].unit_end, n.start):
+                    site = last_sited[1]  # "FN T -1.7 Z -0.3": the Z-score of the same site
                 if site is None and len(run) > 1 and k > 0 and pairs and pairs[0][1] is not None and after is None:
                     site = pairs[0][1]  # "-2.6 and -2.9 at the femoral neck" handled below; here a list after one site
                 pairs.append((n, site))
@@ -123,6 +128,7 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
             n.used = True
             if site is not None:
                 claimed.add(site.start)
+                last_sited = (n, site)
             if n.threshold:
                 continue
             k = kind or "t"
@@ -203,8 +209,10 @@ def _site_run_before(text: str, runs: list[list[SiteAtom]], pos: int) -> list[Si
 
 def _kind(text: str, anchors: list[tuple[int, int, str]], n: Num) -> str | None:
     """ "t" or "z" from the nearest anchor before the number in the same stretch, or just after it."""
-    for s, _e, k in anchors:
+    for s, e, k in anchors:
         if s >= n.unit_end and re.fullmatch(r"\s*", text[n.unit_end : s]):
+            if VALUE_NEXT.match(text, e):
+                break  # "FN T -1.7 Z -0.3": that "Z" is the next value's
             return k
     best = None
     for _s, e, k in anchors:

@@ -93,6 +93,21 @@ TERSE = [
     ("79M FN -3.1, CrCl 29 ml/min", {"age": 79, "sex": "male", "t": {"femoral_neck": -3.1}, "egfr": 29.0}),
     ("DXA: FN -2.0, TH -1.6, LS -2.6; 68F",
      {"age": 68, "t": {"femoral_neck": -2.0, "total_hip": -1.6, "lumbar_spine": -2.6}}),
+    ("F 67, FN -1.7", {"age": 67, "sex": "female", "t": {"femoral_neck": -1.7}}),
+    ("M72, LS -2.5", {"age": 72, "sex": "male", "t": {"lumbar_spine": -2.5}}),
+    ("67 yo postmenopausal F, L1-4 -2.9, FN -2.1",
+     {"age": 67, "sex": "female", "menopause": "post", "t": {"lumbar_spine": -2.9, "femoral_neck": -2.1}}),
+    ("FN T -1.7 Z -0.3", {"t": {"femoral_neck": -1.7}, "z": {"femoral_neck": -0.3}, "z_unsited": None}),
+    ("FRAX maj 14 hip 1.9", {"frax": {"major": 14.0, "hip": 1.9}, "notes": []}),
+    ("Vit D 25-OH 12 ng/ml, 64F", {"age": 64, "vitd": 12.0}),
+    ("ALP 140, Ca 10.8, PTH 95", {"calcium": 10.8, "pth": 95.0, "intent": "facts_only"}),
+    ("66F T-scores: LS -2.1, FN -1.8, TH -1.2",
+     {"age": 66, "t": {"lumbar_spine": -2.1, "femoral_neck": -1.8, "total_hip": -1.2}}),
+    ("R FN -2.2, L FN -2.5", {"t": {"femoral_neck": -2.5}, "notes": ["several_values_lowest_used"]}),
+    ("pt 72F on prednisone 7.5mg/d x 2y",
+     {"age": 72, "sex": "female", "gc": True, "gc_dose": 7.5, "gc_months": 24.0}),
+    # a threshold is not the patient's value
+    ("eGFR <30, FN -2.6, 80F", {"age": 80, "egfr": None, "t": {"femoral_neck": -2.6}}),
 ]
 
 
