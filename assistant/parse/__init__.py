@@ -63,7 +63,9 @@ def _parse(text: str) -> Parsed:
     reading = Reading()
     meds = []
     mentions: list[Mention] = []
-    domain = False
+    domain = False  # a bone-health concept was named
+    bone_topic = False  # ... one that makes bone health the topic (not only a risk factor or a body part)
+    risk_factor = False  # a bone-health input named (smoking, prednisone)
     out_of_scope_word = False
     whatif_regions: list[tuple[int, int]] = []
     sites_seen: list[str] = []
@@ -101,6 +103,10 @@ def _parse(text: str) -> Parsed:
                 out_of_scope_word = True
                 continue
             domain = True
+            if c.category in RISK_FACTOR_CATEGORIES:
+                risk_factor = True
+            elif not (c.category == "site" and not c.dxa):
+                bone_topic = True
             if len(mentions) >= MAX_MENTIONS:
                 continue
             detail = c.dxa or c.fracture or c.kind
@@ -141,7 +147,11 @@ def _parse(text: str) -> Parsed:
     if hypo or whatif_regions:
         hyp_doubts = [d for d in reading.doubts if inside(d.start)]
         hypothetical = build(norm, hypo, hyp_doubts, [])
-    return _finish(text, low, facts, hypothetical, domain, out_of_scope_word, sites_seen, negated_fracture)
+    # a risk factor stated in a note ("on long-term steroids for asthma") is the patient's, for us; in a
+    # question about another topic ("dose of prednisone for asthma?") it is that topic's
+    bone_topic = bone_topic or (risk_factor and not intent.is_question(low))
+    return _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
+                   negated_fracture)
 
 
 def _numbered_names(text: str, matches: list[Match]) -> list[tuple[int, int]]:
@@ -162,6 +172,11 @@ def _outside_labels(matches: list[Match], labels: list[tuple[int, int]]) -> list
 # nothing, the message only gives facts.
 TOPIC_INTENTS = frozenset({Intent.RENAL_DOSING, Intent.GLUCOCORTICOID, Intent.DRUG_HOLIDAY_OR_DURATION,
                            Intent.DENOSUMAB_STOP, Intent.SUPPLEMENTS})
+# Concepts that are bone-health inputs but not a bone-health topic by themselves: in a question
+# with another topic's words ("a smoker with pneumonia: which antibiotic?") the message is about
+# that topic. Sites that only name a fracture place ("chest pain radiating to the shoulder") never
+# make the topic.
+RISK_FACTOR_CATEGORIES = frozenset({"condition", "glucocorticoid"})
 DIAGNOSIS_CONDITIONS = frozenset({"osteopenia_stated", "osteoporosis_stated"})
 
 
@@ -183,6 +198,15 @@ class _Intervals:
         return k >= 0 and pos < self.ends[k]
 
 
+def _has_bone_measures(f: Facts) -> bool:
+    """Facts that only a bone-health question gives: scores, FRAX, fractures, bone drugs, vitamin D."""
+    return bool(
+        f.t_scores or f.z_scores or f.t_score_unsited is not None or f.z_score_unsited is not None
+        or f.frax is not None or f.prior_fragility_fracture is not None or f.medications
+        or f.vitamin_d is not None or any(q.field.startswith(("t_score", "z_score", "frax")) for q in f.questions)
+    )
+
+
 def _has_facts(f: Facts, diagnosis: bool = True, who: bool = True) -> bool:
     conditions = f.conditions if diagnosis else {k for k in f.conditions if k not in DIAGNOSIS_CONDITIONS}
     person = who and (f.age is not None or f.sex is not None or f.menopause is not None)
@@ -202,6 +226,7 @@ def _finish(
     facts: Facts,
     hypothetical: Facts | None,
     domain: bool,
+    bone_topic: bool,
     out_of_scope_word: bool,
     sites_seen: list[str],
     negated_fracture: bool,
@@ -226,8 +251,8 @@ def _finish(
             and not facts.has("osteoporosis_stated") and intent.GENERIC_TREATMENT.search(low):
         intents = [Intent.TREAT_OR_NOT] + [i for i in intents if i != Intent.TREAT_OR_NOT]
     special = bool(p.show_citation or p.profile or p.is_correction or p.retract)
-    bone_facts = _has_facts(facts, diagnosis=False, who=False)
-    if out_of_scope_word and not domain and not bone_facts and not special:
+    bone_facts = _has_bone_measures(facts)
+    if out_of_scope_word and not bone_topic and not bone_facts and not special:
         # "55-year-old man with chest pain": another topic. Who the patient is (age, sex) is not kept
         # for a bone-health conversation: the message states nothing this assistant can use.
         intents = [Intent.OUT_OF_SCOPE]

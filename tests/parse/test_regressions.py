@@ -80,6 +80,11 @@ def test_what_if_frax_keeps_its_label(text: str, expect: dict) -> None:
         "55-year-old man with crushing chest pain and ST elevation",
         "55-year-old man with crushing chest pain and ST elevation, what should I do?",
         "70 year old woman with pneumonia, which antibiotic?",
+        # risk factors and body parts alone do not make bone health the topic
+        "55-year-old man with STEMI and chest pain, what now?",
+        "67F smoker with pneumonia, which antibiotic?",
+        "chest pain radiating to the left shoulder in a 60 year old man",
+        "what's the dose of prednisone for asthma?",
     ],
 )
 def test_other_topic_with_a_patient_is_out_of_scope_and_states_no_patient(text: str) -> None:
@@ -92,6 +97,10 @@ def test_other_topic_with_a_patient_is_out_of_scope_and_states_no_patient(text: 
     [
         ("55-year-old man with osteopenia and chest pain", {"age": 55, "cond.osteopenia_stated": True}),
         ("55-year-old man with chest pain, FN T-score -2.6", {"age": 55, "t": {"femoral_neck": -2.6}}),
+        ("72F on alendronate with pneumonia", {"age": 72, "meds": [{"name": "alendronate", "status": "affirmed"}]}),
+        ("bone protection for a patient on prednisone for asthma", {"gc": True}),
+        ("hip pain in a 70 year old with hypertension", {"age": 70}),
+        ("67F smoker with COPD", {"age": 67, "cond.smoking": True}),  # a note: the risk factor is hers
     ],
 )
 def test_other_topic_beside_a_bone_concept_stays_in_scope(text: str, expect: dict) -> None:
