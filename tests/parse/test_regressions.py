@@ -23,7 +23,19 @@ FOCUSED = [
     ("when to repeat DXA?", "monitoring_interval"),
     ("what about her kidneys?", "renal_dosing"),
     ("what about alendronate?", "drug_choice"),
+    ("next DXA?", "monitoring_interval"),
+    ("first line?", "drug_choice"),
+    ("second line?", "drug_choice"),
+    ("vit D dose?", "supplements"),
+    ("what about exercise?", "management_overall"),
+    ("what about steroids?", "glucocorticoid"),
 ]
+
+
+def test_what_about_a_drug_or_condition_does_not_say_the_patient_has_it() -> None:
+    check("what about steroids?", {"gc": None})
+    check("what about alendronate?", {"meds": []})
+    check("what about smoking?", {"conditions": {}})
 
 
 @pytest.mark.parametrize(("text", "want"), FOCUSED, ids=[c[0] for c in FOCUSED])
