@@ -77,6 +77,13 @@ WHAT_IF_FRAX = [
     ("what if his hip FRAX were 2%?", {"frax": None, "hypo": {"frax": {"major": None, "hip": 2.0}}}),
     ("and if her hip FRAX was 4%?", {"frax": None, "hypo": {"frax": {"major": None, "hip": 4.0}}}),
     ("what if the major FRAX were 25%?", {"frax": None, "hypo": {"frax": {"major": 25.0, "hip": None}}}),
+    ("what if the hip fracture risk were 4%?", {"frax": None, "hypo": {"frax": {"major": None, "hip": 4.0}}}),
+    # a condition on the patient, without "what": still a what-if, not a fact
+    ("if her FRAX hip were 3.5% would you treat?",
+     {"frax": None, "hypo": {"frax": {"major": None, "hip": 3.5}}, "intent": "treat_or_not"}),
+    ("if her eGFR were 30, which drug?", {"egfr": None, "hypo": {"egfr": 30.0}}),
+    ("she is 67. if she had a vertebral fracture, would you treat?",
+     {"age": 67, "fracture": None, "hypo": {"fracture": True, "sites": ["vertebral"]}}),
 ]
 
 
