@@ -2,10 +2,11 @@
 
 Triggers are data (corpus/context.yaml). A trigger modifies the concepts inside its scope: the
 tokens after it (forward), before it (backward) or both, up to a number of tokens, the clause end
-or the sentence end. Scopes stop at the end of a sentence and at TERMINATE words, and a scope of
-a number of tokens also at a comma that opens a new clause (followed by another trigger or by a
-new subject: "no prior fracture, her mother broke her hip"); PSEUDO phrases hide the trigger
-words inside them. Everything is precomputed once per message in linear time.
+or the sentence end. Scopes stop at the end of a sentence and at TERMINATE words (unless the
+word spares the trigger's category: "mother with hip fx"), and a scope of a number of tokens
+also at a comma or "and" that opens a new clause (followed by another trigger or by a new
+subject: "no prior fracture, her mother broke her hip"); PSEUDO phrases hide the trigger words
+inside them. Everything is precomputed once per message in linear time.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ CONTEXT_PATH = Path(__file__).resolve().parent.parent.parent / "corpus" / "conte
 CATEGORIES = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL", "PSEUDO", "TERMINATE")
 SENTENCE_END = frozenset({".", "?", "!", ";"})
 CLAUSE_END = SENTENCE_END | {",", ":"}
+BREAK_WORDS = frozenset({",", "and", "&"})  # may open a new clause (see _clause_breaks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class Rule:
     scope: int | str  # tokens, "clause" or "sentence"
     whatif: bool = False
     parent: bool = False
+    spares: frozenset[str] = frozenset()  # TERMINATE only: categories whose scopes go on through it
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,7 @@ def rules() -> Rules:
             scope=entry.get("scope", 5),
             whatif=bool(entry.get("whatif", False)),
             parent=bool(entry.get("parent", False)),
+            spares=frozenset(entry.get("spares") or ()),
         )
         key = tuple(t.key for t in tokenize(rule.literal.lower()))
         index[key] = rule
@@ -162,7 +166,7 @@ def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
     openers = rules().openers
     return {
         k for k in range(len(tokens) - 1)
-        if tokens[k].text == "," and (k + 1 in starts or tokens[k + 1].text in openers)
+        if tokens[k].text in BREAK_WORDS and (k + 1 in starts or tokens[k + 1].text in openers)
     }
 
 
@@ -180,6 +184,9 @@ def analyse(tokens: list[Token]) -> Context:
     breaks = _clause_breaks(tokens, triggers)
     term_at = {t.i for t in triggers if t.rule.category == "TERMINATE"} | breaks
     term_end = {t.j - 1 for t in triggers if t.rule.category == "TERMINATE"} | breaks
+    # terminations some categories go through ("mother with hip fx": "with" does not end FAMILY)
+    spared_at = {t.i: t.rule.spares for t in triggers if t.rule.spares}
+    spared_end = {t.j - 1: t.rule.spares for t in triggers if t.rule.spares}
     for k in range(n - 1, -1, -1):
         tok = tokens[k].text
         next_sent[k] = k if tok in SENTENCE_END else next_sent[k + 1]
@@ -210,7 +217,11 @@ def analyse(tokens: list[Token]) -> Context:
             elif scope == "clause":
                 e = min(next_clause[s], next_term[s])
             else:
-                e = min(s + int(scope), next_sent[s], next_term[s])
+                limit = min(s + int(scope), next_sent[s])
+                e = next_term[s]
+                while e < limit and rule.category in spared_at.get(e, ()):
+                    e = next_term[e + 1]
+                e = min(limit, e)
             if e > s:
                 regions.append(Region(rule, s, e, t.i))
         if rule.direction in ("backward", "bidirectional") and t.i > 0:
@@ -221,7 +232,11 @@ def analyse(tokens: list[Token]) -> Context:
             elif scope == "clause":
                 s = max(prev_clause[k], prev_term[k]) + 1
             else:
-                s = max(e - int(scope), prev_sent[k] + 1, prev_term[k] + 1)
+                low = max(e - int(scope), prev_sent[k] + 1)
+                p = prev_term[k]
+                while p >= low and rule.category in spared_end.get(p, ()):
+                    p = prev_term[p - 1] if p > 0 else -1
+                s = max(low, p + 1)
             if e > s:
                 regions.append(Region(rule, s, e, t.i))
     return Context(tokens, triggers, regions)

@@ -139,6 +139,12 @@ NEGATION_SCOPE = [
     ("denies smoking, alcohol or falls",
      {"cond.smoking": False, "cond.alcohol_excess": False, "cond.falls": False}),
     ("no prior fx, no GC, nonsmoker", {"fracture": False, "gc": False, "cond.smoking": False}),
+    ("no prior fracture and her mother broke her hip", {"fracture": False, "cond.parental_hip_fracture": True}),
+    ("denies prior fracture; mother with hip fx", {"fracture": False, "cond.parental_hip_fracture": True,
+                                                   "contradictions": []}),
+    ("no fracture and she smokes", {"fracture": False, "cond.smoking": True}),
+    ("denies smoking and alcohol", {"cond.smoking": False, "cond.alcohol_excess": False}),
+    ("sister had a wrist fracture, no prior fracture", {"fracture": False, "sites": []}),
     ("osteoporosis, mother had a hip fracture",
      {"cond.osteoporosis_stated": True, "cond.parental_hip_fracture": True}),
 ]
