@@ -35,7 +35,7 @@ BEFORE_SITE_GAP = frozenset(
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
 VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+)?\d")  # "hip -1.0", "FN: T -2.1"
-OTHER_KIND_GAP = re.compile(r"\s*,?\s*(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*[:=]?\s*")
+OTHER_KIND_GAP = re.compile(r"\s*[,(]?\s*(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*[:=]?\s*")
 SIDES = {"left": "left", "right": "right", "l": "left", "r": "right", "lt": "left", "rt": "right", "bilateral": "both"}
 
 
@@ -101,8 +101,12 @@ def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
             for k, n in enumerate(run):
                 site = None
                 a = _site_run_after(text, site_runs, n.unit_end)
-                if a and len(a) == 1:
-                    site = a[0]
+                if a and (len(a) == 1 or (len(run) == 1 and any(VALUE_NEXT.match(text, x.end) for x in a[1:]))):
+                    site = a[0]  # "T-score -15 at the spine, hip -1.0": the hip has its own value
+                if site is None and k == 0 and before and len(before) > 1 and len(run) == 1:
+                    v = VALUE_NEXT.match(text, before[-1].end)
+                    if v is not None and v.end() > n.start:
+                        site = before[-1]  # "... at the spine, hip -1.0": the site right before
                 if site is None and k == 0 and before and len(before) == 1:
                     site = before[0]
                     if site.start in claimed and len(run) == 1:
@@ -163,11 +167,10 @@ def _site_between(sites: list[SiteAtom], a: int, b: int) -> bool:
 
 
 def _site_runs(text: str, sites: list[SiteAtom]) -> list[list[SiteAtom]]:
-    """Lists of sites ("spine, total hip and femoral neck"). A site with its own value right after it
-    starts a new list ("T-score -15 at the spine, hip -1.0": the hip is not listed with the spine)."""
+    """Lists of sites ("spine, total hip and femoral neck")."""
     runs: list[list[SiteAtom]] = []
     for s in sites:
-        if runs and RUN_GAP.fullmatch(text[runs[-1][-1].end : s.start]) and not VALUE_NEXT.match(text, s.end):
+        if runs and RUN_GAP.fullmatch(text[runs[-1][-1].end : s.start]):
             runs[-1].append(s)
         else:
             runs.append([s])

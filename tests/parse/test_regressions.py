@@ -179,6 +179,11 @@ SITE_THEN_VALUE = [
     ("FN -2.7, no fracture", {"t": {"femoral_neck": -2.7}, "fracture": False}),
     ("58F T -2.4 LS, -1.1 TH", {"t": {"lumbar_spine": -2.4, "total_hip": -1.1}, "notes": []}),
     ("FN Z -2.1", {"z": {"femoral_neck": -2.1}, "t": {}}),
+    ("DXA: femoral neck -2.7 (Z -1.0)", {"t": {"femoral_neck": -2.7}, "z": {"femoral_neck": -1.0}}),
+    ("FN and TH -2.1 and -1.8", {"t": {"femoral_neck": -2.1, "total_hip": -1.8}, "notes": []}),
+    ("her femoral neck was -2.7", {"t": {"femoral_neck": -2.7}}),
+    ("left femoral neck -2.7, right -2.4", {"t": {"femoral_neck": -2.7}}),
+    ("T-score -2.6 at the spine and hip", {"t": {}, "t_unsited": -2.6}),  # one value, two sites: no guess
 ]
 
 
