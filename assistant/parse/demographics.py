@@ -30,8 +30,10 @@ AGE_SEX = AGE_PATTERNS[-2]
 SEX_AGE = AGE_PATTERNS[-1]
 SEX_AFTER_AGE = re.compile(r"\s*,?\s*(?P<sex>[fm])(?![\w/'])")
 
-FEMALE_WORDS = frozenset({"woman", "women", "lady", "ladies", "female", "females", "girl", "mrs", "ms", "wife"})
-MALE_WORDS = frozenset({"man", "men", "male", "males", "gentleman", "gentlemen", "boy", "mr", "husband"})
+FEMALE_WORDS = frozenset(
+    {"woman", "women", "lady", "ladies", "female", "females", "girl", "mrs", "ms", "wife", "\u2640"}  # female sign
+)
+MALE_WORDS = frozenset({"man", "men", "male", "males", "gentleman", "gentlemen", "boy", "mr", "husband", "\u2642"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 PLURALS = frozenset({"women", "ladies", "females", "men", "males", "gentlemen"})

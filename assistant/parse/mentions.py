@@ -20,7 +20,7 @@ AFTER_GAP = frozenset({"of", "the", "her", "his", "left", "right", "l", "r", "a"
 RECENT = frozenset({"recent", "current", "acute", "new", "fresh"})
 MULTIPLE = frozenset({"multiple", "several", "two", "three", "recurrent", "many"})
 PATIENT_USE = re.compile(
-    r"\b(?:on|taking|takes|took|received|receiving|receives|using|uses|started|starting|been on|treated with|"
+    r"\b(?:on|taking|takes|took|received|receiving|receives|using|uses|started|starting|been on|treated with|tx|rx|"
     r"after|had|given|prescribed|currently|continue|continuing|stay on|remain on|injections? of|infusions? of)\s+"
     r"(?:\w+\s+){0,3}$"
 )
@@ -42,6 +42,9 @@ DRUG_LAST_AFTER = re.compile(
     r"(?:was\s+)?(?:in\s+)?(?:\w+\s+)?(?P<y>(?:19|20)\d\d)\b"
 )
 DRUG_LAST_BEFORE = re.compile(r"\blast\s+(?:dose\s+of\s+|infusion\s+of\s+|injection\s+of\s+)?$")
+DRUG_YEARS_SPAN = re.compile(
+    r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:from\s+|in\s+)?(?P<a>(?:19|20)\d\d)\s*(?:-|to|until|till)\s*(?P<b>(?:19|20)\d\d)\b"
+)
 YEAR_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:was\s+|given\s+|in\s+)*(?P<y>(?:19|20)\d\d)\b")
 
 
@@ -124,6 +127,13 @@ def _medication(text: str, m: Match, status: Status) -> Med | None:
     s = DRUG_SINCE.match(after)
     if s is not None:
         med.since = int(s.group("y"))
+    span = DRUG_YEARS_SPAN.match(after)
+    if span is not None and int(span.group("a")) <= int(span.group("b")):
+        med.since, med.last = int(span.group("a")), int(span.group("b"))
+        if med.years is None:
+            med.years = float(med.last - med.since)
+        if status == Status.AFFIRMED:
+            med.status = Status.HISTORICAL  # "alendronate 2015-2020": taken then, stopped since
     last = DRUG_LAST_AFTER.match(after)
     if last is not None:
         med.last = int(last.group("y"))
