@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from assistant.datafiles import read_yaml
 from assistant.facts import Status
@@ -38,15 +39,13 @@ class Rule:
     spares: frozenset[str] = frozenset()  # TERMINATE only: categories whose scopes go on through it
 
 
-@dataclass(frozen=True, slots=True)
-class Trigger:
+class Trigger(NamedTuple):
     rule: Rule
     i: int
     j: int
 
 
-@dataclass(frozen=True, slots=True)
-class Region:
+class Region(NamedTuple):
     """Tokens [start, end) modified by a trigger."""
 
     rule: Rule
@@ -165,8 +164,8 @@ def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
     starts = {t.i for t in triggers}
     openers = rules().openers
     return {
-        k for k in range(len(tokens) - 1)
-        if tokens[k].text in BREAK_WORDS and (k + 1 in starts or tokens[k + 1].text in openers)
+        k for k, (tok, nxt) in enumerate(zip(tokens, tokens[1:]))  # noqa: B905 - one shorter on purpose
+        if tok.text in BREAK_WORDS and (k + 1 in starts or nxt.text in openers)
     }
 
 

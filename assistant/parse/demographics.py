@@ -22,10 +22,11 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         + r"(?![\d%]|\.\d)(?!\s*(?:%|mg|kg|cm|lb|iu|ng|nmol|ml|units?|months?|weeks?|days?|times|"
         r"(?:years?|yrs?)\s+(?:post|since|after|ago|on|out|from|past|into|with|of\s+(?!age))))" + _POPULATION,
         r"(?<![\w.\-/])(?P<n>\d{2,3})\s?(?P<sex>[fm])(?![\w/'])",  # 67F, 67 M
-        # "F 67", "M72" at the start of a note or of a comma-separated item
-        r"(?:^\W*|[,;(]\s*|\bpt\s+)(?P<sex>[fm])\s?(?P<n>\d{2,3})(?![\w.%/:-])(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
+        # "F 67", "M72" at the start of a note or of a comma-separated item (checked in _sex_age_ok)
+        r"(?<![\w/'.-])(?P<sex>[fm])\s?(?P<n>\d{2,3})(?![\w.%/:-])(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
     )
 )
+SEX_AGE_BEFORE = re.compile(r"(?:^\W*|[,;(]\s*|\bpt\s+)$")  # what may come before "F 67"
 AGE_SEX = AGE_PATTERNS[-2]
 SEX_AGE = AGE_PATTERNS[-1]
 SEX_AFTER_AGE = re.compile(r"\s*,?\s*(?P<sex>[fm])(?![\w/'])")
@@ -72,6 +73,8 @@ def read_age(text: str) -> Reading:
             if any(s < b and a < e for a, b in taken):
                 continue
             if pat is AGE_SEX and not _age_sex_ok(text, m):
+                continue
+            if pat is SEX_AGE and not SEX_AGE_BEFORE.search(text, 0, s):
                 continue
             taken.append((s, e))
             n = int(m.group("n"))

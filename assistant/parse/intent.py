@@ -78,8 +78,14 @@ def cues() -> Cues:
 def _matching(text: str) -> list[Intent]:
     out = []
     for intent, gate, pat in cues().intents:
-        if intent in out or (gate and not any(g in text for g in gate)):
+        if intent in out:
             continue
+        if gate:  # (a plain loop: this runs for every entry of every message)
+            for g in gate:
+                if g in text:
+                    break
+            else:
+                continue
         if pat.search(text):
             out.append(intent)
     return out
