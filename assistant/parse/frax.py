@@ -23,7 +23,16 @@ FRAX_BEFORE_GAP = frozenset(
 )
 FRAX_AFTER_GAP = frozenset("for of probability risk chance ( the a an 10 - year yr ten".split())
 FRAX_AFTER_NEEDS = frozenset({"for", "of", "probability", "risk", "chance", "("})
-FRAX_BARE_GAP = frozenset("score scores of is was = : ( ) - 10 ten year yr risk probability calculated".split())
+FRAX_BARE_GAP = frozenset(
+    "score scores of is was = : ( ) - 10 ten year yr risk probability calculated and &".split()
+    + "with without w o bmd using".split()  # "FRAX w/ BMD: 11 / 1.4"
+)
+# Paired labels, then paired values: "FRAX (MOF/hip) 11/1.4", "FRAX hip/major 1.4/11"
+LABEL_PAIR = re.compile(
+    r"\b(?P<l1>" + MAJOR.pattern[2:-2] + "|" + HIP.pattern[2:-2] + r")\s*(?:/|,|&|and)\s*(?P<l2>"
+    + MAJOR.pattern[2:-2] + "|" + HIP.pattern[2:-2] + r")\b\s*\)?\s*(?:[:=]|scores?|of|were|are|is|was|\s)*"
+    r"(?P<v1>\d+(?:\.\d+)?)\s*%?\s*(?:/|,|and|&)\s*(?P<v2>\d+(?:\.\d+)?)"
+)
 # A label right after the value ("1.4% hip", "11% major", "3% (hip)"), unless it names an effect
 # ("a 40% hip fracture reduction").
 ADJACENT_LABEL = re.compile(
@@ -33,7 +42,10 @@ ADJACENT_LABEL = re.compile(
 )
 NUMBER_IN_GAP = re.compile(r"[-+]?\d+(?:\.\d+)?\s*%?")
 FRAX_BARE_REACH = 40  # characters after "FRAX" in which a bare number is a FRAX value
-ZONE_STOP = re.compile(r"[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin|bmd)\b")
+ZONE_STOP = re.compile(
+    r"[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin)\b"
+    r"|(?<!with )(?<!w/ )(?<!w/o )(?<!without )(?<!using )\bbmd\b"  # ("FRAX with BMD 11/1.4" goes on)
+)
 
 
 def read_frax(text: str, nums: list[Num]) -> Reading:
@@ -41,13 +53,14 @@ def read_frax(text: str, nums: list[Num]) -> Reading:
     zones = _frax_zones(text)
     labelled: list[tuple[Num, str | None]] = []
     label_spans: list[tuple[int, int]] = []  # "hip" in "1.4% hip": a FRAX label, not a DXA site
+    paired = _paired_labels(text)
     for n in nums:
         if n.used or n.unit_end <= n.start:
             continue
         in_zone = any(a <= n.start < b for a, b in zones)
         if not (n.percent or (in_zone and n.bare and not YEAR.match(n.raw) and n.value >= 0)):
             continue  # (a bare negative number is a score, never a probability)
-        label = _label_before(text, n) or _label_after(text, n)
+        label = paired.get(n.start) or _label_before(text, n) or _label_after(text, n)
         kind = label[0] if label else None
         if kind is None and not n.percent and not _bare_after_frax(text, n, zones):
             continue
@@ -86,6 +99,21 @@ def read_frax(text: str, nums: list[Num]) -> Reading:
             continue
         r.found.append(Found(f"frax.{kind}", n.value, n.start, n.unit_end, policy="highest"))
     return r
+
+
+def _kind_of(label: str) -> str:
+    return "hip" if HIP.fullmatch(label) else "major"
+
+
+def _paired_labels(text: str) -> dict[int, tuple[str, int, int]]:
+    """Value start -> (kind, label start, label end) for "MOF/hip 11/1.4"."""
+    out: dict[int, tuple[str, int, int]] = {}
+    for m in LABEL_PAIR.finditer(text):
+        k1, k2 = _kind_of(m.group("l1")), _kind_of(m.group("l2"))
+        if k1 != k2:
+            out[m.start("v1")] = (k1, m.start("l1"), m.end("l1"))
+            out[m.start("v2")] = (k2, m.start("l2"), m.end("l2"))
+    return out
 
 
 def _frax_zones(text: str) -> list[tuple[int, int]]:

@@ -12,12 +12,19 @@ from assistant.parse.numbers import RUN_GAP, YEAR, Num, fmt, gap_words
 # Plausible ranges: a value outside is asked back, never used.
 T_SCORE_RANGE = (-7.0, 5.0)
 Z_SCORE_RANGE = (-7.0, 5.0)
+BMD_RANGE = (0.2, 2.0)  # g/cm2: a decimal right after "BMD" in this range is a raw BMD, not a score
+BMD_BEFORE = re.compile(r"\bbmd\s*(?:[:=]|is|was|of)?\s*$")
 
 
 def read_bmd(text: str, nums: list[Num]) -> Reading:
+    """Raw BMD in g/cm2, kept apart from the scores (with its unit, or a decimal right after "BMD")."""
     r = Reading()
     for n in nums:
-        if not n.used and n.unit in ("g/cm2", "g/cm^2", "g/cm", "gm/cm2", "g/sq"):
+        if n.used:
+            continue
+        unitless = n.bare and "." in n.raw and BMD_RANGE[0] <= n.value <= BMD_RANGE[1] \
+            and BMD_BEFORE.search(text, max(0, n.start - 16), n.start) is not None
+        if unitless or n.unit in ("g/cm2", "g/cm^2", "g/cm", "gm/cm2", "g/sq"):
             n.used = True
             r.extra_mentions.append(("bmd_raw", "measurement", n.start, n.unit_end, f"{n.value:g} g/cm2"))
     return r

@@ -64,7 +64,18 @@ FRAX_LABELS = [
     ("FRAX 12% (MOF) and 2% (hip)", {"frax": {"major": 12.0, "hip": 2.0}}),
     ("a 40% hip fracture reduction", {"frax": None}),
     ("FRAX 15/2.1, hip -1.6", {"frax": {"major": 15.0, "hip": 2.1}, "t": {"total_hip": -1.6}}),
+    # paired labels, then paired values
+    ("FRAX (MOF/hip) 11/1.4", {"frax": {"major": 11.0, "hip": 1.4}, "questions": []}),
+    ("FRAX MOF/HF 11/1.4", {"frax": {"major": 11.0, "hip": 1.4}}),
+    ("FRAX hip/major 1.4/11", {"frax": {"major": 11.0, "hip": 1.4}, "notes": []}),
+    ("FRAX w/ BMD: 11 / 1.4", {"frax": {"major": 11.0, "hip": 1.4}}),
+    ("FRAX score 11 and 1.4", {"frax": {"major": 11.0, "hip": 1.4}}),
 ]
+
+
+def test_raw_bmd_after_bmd_is_not_a_t_score() -> None:
+    check("femoral neck BMD 0.612, FRAX 11/1.4",
+          {"t": {}, "t_unsited": None, "frax": {"major": 11.0, "hip": 1.4}})
 
 
 @pytest.mark.parametrize(("text", "expect"), FRAX_LABELS, ids=[c[0] for c in FRAX_LABELS])
