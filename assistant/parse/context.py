@@ -11,7 +11,7 @@ inside them. Everything is precomputed once per message in linear time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -37,6 +37,7 @@ class Rule:
     whatif: bool = False
     parent: bool = False
     spares: frozenset[str] = frozenset()  # TERMINATE only: categories whose scopes go on through it
+    whatif_when: frozenset[str] = frozenset()  # a what-if only when one of these words is in its scope
 
 
 class Trigger(NamedTuple):
@@ -77,6 +78,7 @@ def rules() -> Rules:
             whatif=bool(entry.get("whatif", False)),
             parent=bool(entry.get("parent", False)),
             spares=frozenset(entry.get("spares") or ()),
+            whatif_when=frozenset(str(w).lower() for w in entry.get("whatif_when") or ()),
         )
         key = tuple(t.key for t in tokenize(rule.literal.lower()))
         index[key] = rule
@@ -157,6 +159,11 @@ class Context:
         return out
 
 
+@lru_cache(maxsize=64)
+def _not_whatif(rule: Rule) -> Rule:
+    return replace(rule, whatif=False, whatif_when=frozenset())
+
+
 def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
     """Commas that open a new clause: followed by a trigger ("no fracture, mother broke her hip") or
     by a new subject ("no fracture, she smokes"). A list after a trigger ("denies smoking, alcohol
@@ -222,6 +229,8 @@ def analyse(tokens: list[Token]) -> Context:
                     e = next_term[e + 1]
                 e = min(limit, e)
             if e > s:
+                if rule.whatif_when and not any(tokens[k].text in rule.whatif_when for k in range(s, e)):
+                    rule = _not_whatif(rule)  # "if she has CKD": a condition, not a what-if ("if she had ...")
                 regions.append(Region(rule, s, e, t.i))
         if rule.direction in ("backward", "bidirectional") and t.i > 0:
             e = t.i

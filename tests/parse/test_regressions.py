@@ -95,6 +95,10 @@ WHAT_IF_FRAX = [
     ("if her eGFR were 30, which drug?", {"egfr": None, "hypo": {"egfr": 30.0}}),
     ("she is 67. if she had a vertebral fracture, would you treat?",
      {"age": 67, "fracture": None, "hypo": {"fracture": True, "sites": ["vertebral"]}}),
+    # an ordinary condition ("if she has", "if her eGFR is") describes the patient asked about
+    ("if her eGFR is 25, which drug?", {"egfr": 25.0, "no_hypo": True}),
+    ("management of a 70-year-old woman with osteoporosis if she has CKD stage 4 (eGFR 25)?",
+     {"age": 70, "egfr": 25.0, "no_hypo": True}),
 ]
 
 
