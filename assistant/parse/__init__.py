@@ -11,6 +11,7 @@ reported) -> intent. Facts said inside a what-if ("what if her eGFR were 30?") g
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from assistant.facts import Facts, Intent, Mention, Parsed, Site, Status
@@ -23,6 +24,7 @@ from assistant.parse.mentions import read_mentions
 from assistant.parse.normalise import normalise, tokenize
 from assistant.parse.table import read_tables
 
+_DIGIT = re.compile(r"\d")
 SEGMENT_CHARS = 1000  # longer messages are read in pieces of about this size (keeps every step linear)
 MAX_MENTIONS = 500  # mentions kept for display; a longer list says nothing more
 
@@ -156,7 +158,7 @@ def _parse(text: str) -> Parsed:
 
 def _numbered_names(text: str, matches: list[Match]) -> list[tuple[int, int]]:
     """Lexicon terms with digits in them ("L1-4", "1/3 radius", "type 2 diabetes"): not values."""
-    return [(m.start, m.end) for m in matches if any(ch.isdigit() for ch in text[m.start : m.end])]
+    return [(m.start, m.end) for m in matches if _DIGIT.search(text, m.start, m.end)]
 
 
 def _outside_labels(matches: list[Match], labels: list[tuple[int, int]]) -> list[Match]:

@@ -102,7 +102,8 @@ _STEMS_MAX = 50_000  # bounded memo of word -> key
 
 
 def tokenize(text: str) -> list[Token]:
-    out = []
+    out: list[Token] = []
+    append = out.append
     stems = _STEMS
     for m in TOKEN.finditer(text):
         w = m.group()
@@ -111,5 +112,6 @@ def tokenize(text: str) -> list[Token]:
             k = stem(w)
             if len(stems) < _STEMS_MAX:
                 stems[w] = k
-        out.append(Token(m.start(), m.end(), w, k))
+        s, e = m.span()
+        append(Token(s, e, w, k))
     return out
