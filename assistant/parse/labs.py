@@ -56,6 +56,10 @@ LABS: tuple[Lab, ...] = (
     Lab("pth", re.compile(r"\b(?:intact\s+)?(?:pth|parathyroid\s+hormone)\b"), PTH_RANGE, "PTH"),
     Lab("tsh", re.compile(r"\btsh\b"), TSH_RANGE, "TSH"),
 )
+DOSING_AFTER = re.compile(
+    r"\s*(?:daily|weekly|monthly|a\s+(?:day|week|month)|per\s+(?:day|week)|/\s*(?:day|d|week|wk)\b|"
+    r"(?:bid|tid|qd|od|qw|qwk|qod|po)\b|once|twice|x\s*\d+\s*/)"
+)
 CRCL = re.compile(r"crcl|cr\s*cl|creatinine\s+clearance|clcr")
 LAB_UNITS_OK = {
     "egfr": frozenset({None, "ml/min", "ml"}),
@@ -74,8 +78,8 @@ def read_labs(text: str, nums: list[Num]) -> Reading:
             if n is None or n.unit not in LAB_UNITS_OK[lab.path]:
                 continue
             n.used = True
-            if n.threshold:
-                continue
+            if n.threshold or DOSING_AFTER.match(text, n.unit_end):
+                continue  # a threshold, or a dose ("vit D3 2000 daily"), not a level
             value = n.value
             if lab.path == "vitamin_d" and n.unit in ("nmol/l", "nmol"):
                 value = round(value / NMOL_PER_NG, 1)

@@ -125,6 +125,9 @@ TERSE = [
      {"age": 74, "t": {"femoral_neck": -2.8}, "fracture": True, "sites": ["vertebral"]}),
     ("67F FN -1.7 TH -1.1 FRAX 11 1.4",
      {"age": 67, "t": {"femoral_neck": -1.7, "total_hip": -1.1}, "frax": {"major": 11.0, "hip": 1.4}}),
+    # a dose is not a level
+    ("vit D3 2000 daily, 25-OH D 18", {"vitd": 18.0, "questions": []}),
+    ("on vit D 1000 IU daily", {"vitd": None, "questions": []}),
     # a threshold is not the patient's value
     ("eGFR <30, FN -2.6, 80F", {"age": 80, "egfr": None, "t": {"femoral_neck": -2.6}}),
 ]
