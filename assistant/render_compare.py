@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from jinja2 import Template
 
+from assistant.datafiles import read_yaml
 from assistant.engine.compare import Comparison
-from assistant.statements import PROMPTS_DIR, make_environment, render_statement
+from assistant.statements import PROMPTS_DIR, compile_template, render_statement
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,15 @@ class _Prompts:
 
 @lru_cache(maxsize=1)
 def _prompts() -> _Prompts:
-    raw = yaml.safe_load((PROMPTS_DIR / "compare.yaml").read_text(encoding="utf-8"))
-    env = make_environment()
+    raw = read_yaml(PROMPTS_DIR / "compare.yaml")
     return _Prompts(
         title=raw["title"],
         rows=dict(raw["rows"]),
         summary_rows=dict(raw["summary_rows"]),
         differs=raw["differs"],
-        current=env.from_string(raw["current"]),
-        text=env.from_string(raw["text"]),
-        markdown=env.from_string(raw["markdown"]),
+        current=compile_template("compare:current", raw["current"]),
+        text=compile_template("compare:text", raw["text"]),
+        markdown=compile_template("compare:markdown", raw["markdown"]),
     )
 
 

@@ -12,9 +12,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, Field
 
+from assistant.datafiles import parse_yaml_file
 from assistant.engine.model import Assessment, Finding, Recommendation, Section, rule
 from assistant.facts import Facts, Sex
 
@@ -102,7 +102,7 @@ class ProfileError(Exception):
 @lru_cache(maxsize=1)
 def profiles() -> dict[str, Profile]:
     """All profiles from corpus/profiles.yaml, in the order of PROFILE_ORDER (read once)."""
-    raw = yaml.safe_load(PROFILES_FILE.read_text(encoding="utf-8"))
+    raw = parse_yaml_file(PROFILES_FILE)  # a fresh copy: the defaults below are filled in place
     if not isinstance(raw, dict):
         raise ProfileError(f"{PROFILES_FILE}: must map profile ids to definitions")
     for pid, data in raw.items():
