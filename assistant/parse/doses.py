@@ -24,6 +24,8 @@ MONTHS_PER = {"y": 12.0, "m": 1.0, "w": 12.0 / 52.0}
 
 def read_glucocorticoid_dose(text: str, nums: list[Num]) -> Reading:
     r = Reading()
+    if not nums:
+        return r  # a dose is read only with its number
     for m in GC_WORD.finditer(text):
         n = next_num(text, nums, m.end(), GC_GAP, 4)
         if n is None or n.unit not in ("mg", "mg/day", "mg/d"):

@@ -31,6 +31,7 @@ class Lab:
     keyword: re.Pattern[str]
     plausible: tuple[float, float]
     label: str
+    gate: tuple[str, ...]  # every keyword match contains one of these: without them the search is skipped
 
 
 LABS: tuple[Lab, ...] = (
@@ -42,6 +43,7 @@ LABS: tuple[Lab, ...] = (
         ),
         EGFR_RANGE,
         "eGFR",
+        ("gfr", "cr", "filtration", "function"),
     ),
     Lab(
         "vitamin_d",
@@ -51,10 +53,13 @@ LABS: tuple[Lab, ...] = (
         ),
         VITAMIN_D_RANGE,
         "25-OH vitamin D",
+        ("25", "vit", "calcidiol"),
     ),
-    Lab("calcium", re.compile(r"\b(?:(?:albumin-?\s*)?corrected\s+)?(?:calcium|ca)\b"), CALCIUM_RANGE, "calcium"),
-    Lab("pth", re.compile(r"\b(?:intact\s+)?(?:pth|parathyroid\s+hormone)\b"), PTH_RANGE, "PTH"),
-    Lab("tsh", re.compile(r"\btsh\b"), TSH_RANGE, "TSH"),
+    Lab("calcium", re.compile(r"\b(?:(?:albumin-?\s*)?corrected\s+)?(?:calcium|ca)\b"), CALCIUM_RANGE, "calcium",
+        ("ca",)),
+    Lab("pth", re.compile(r"\b(?:intact\s+)?(?:pth|parathyroid\s+hormone)\b"), PTH_RANGE, "PTH",
+        ("pth", "parathyroid")),
+    Lab("tsh", re.compile(r"\btsh\b"), TSH_RANGE, "TSH", ("tsh",)),
 )
 DOSING_AFTER = re.compile(
     r"\s*(?:daily|weekly|monthly|a\s+(?:day|week|month)|per\s+(?:day|week)|/\s*(?:day|d|week|wk)\b|"
@@ -72,7 +77,14 @@ LAB_UNITS_OK = {
 
 def read_labs(text: str, nums: list[Num]) -> Reading:
     r = Reading()
+    if not nums:
+        return r  # a lab is read only with its value
     for lab in LABS:
+        for g in lab.gate:
+            if g in text:
+                break
+        else:
+            continue
         for m in lab.keyword.finditer(text):
             n = next_num(text, nums, m.end(), LAB_GAP)
             if n is None or n.unit not in LAB_UNITS_OK[lab.path]:

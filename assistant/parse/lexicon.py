@@ -72,6 +72,8 @@ class Lexicon:
     lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first key -> term lengths (desc)
     vocab: frozenset[str] = frozenset()
     by_length: dict[int, list[str]] = field(default_factory=dict)
+    # word length -> the candidate words of lengths n-1, n, n+1, n-2, n+2, in that order (one fuzzy search)
+    near_length: dict[int, list[str]] = field(default_factory=dict)
     concepts: dict[str, Concept] = field(default_factory=dict)
 
 
@@ -111,6 +113,9 @@ def lexicon() -> Lexicon:
     for w in sorted(words):
         if len(w) >= FUZZY_MIN_LEN:
             lex.by_length.setdefault(len(w), []).append(w)
+    longest = max(lex.by_length, default=0) + 2
+    for n in range(FUZZY_MIN_LEN, longest + 1):
+        lex.near_length[n] = [w for m in (n - 1, n, n + 1, n - 2, n + 2) for w in lex.by_length.get(m, ())]
     return lex
 
 
@@ -119,16 +124,12 @@ def correct(word: str) -> str | None:
     """The lexicon word a (longer, unknown) word is a typo of, or None."""
     lex = lexicon()
     n = len(word)
-    cutoff = _cutoff(n)
-    best: tuple[str, float] | None = None
-    for m in (n - 1, n, n + 1, n - 2, n + 2):
-        choices = lex.by_length.get(m)
-        if not choices:
-            continue
-        hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-        if hit is not None and (best is None or hit[1] > best[1]):
-            best = (hit[0], hit[1])
-    return best[0] if best else None
+    choices = lex.near_length.get(n)
+    if not choices:
+        return None
+    # one search over the nearby lengths in order: the first best wins ties, as length by length did
+    hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=_cutoff(n))
+    return hit[0] if hit is not None else None
 
 
 def keys_for(tokens: list[Token]) -> tuple[list[str], list[bool]]:
