@@ -282,6 +282,13 @@ def _shown_sections(intent: Intent) -> list[str] | None:
     return None if wanted == "all" else list(wanted)
 
 
+def _section_named(title: str) -> Section | None:
+    try:
+        return Section(title)
+    except ValueError:
+        return None
+
+
 def clarifications(a: Assessment) -> list[str]:
     """Questions set aside, contradictions and parser notes, worded for the user."""
     p = prompts()
@@ -345,9 +352,9 @@ def build_answer(
         by_section.setdefault(r.section, []).append(r)
 
     out_sections: list[AnswerSection] = []
-    for section in Section:
-        if wanted is not None and section.value not in wanted:
-            continue
+    # A focused question shows its sections in the order prompts/sections.yaml gives (most relevant first).
+    order = list(Section) if wanted is None else [s for s in map(_section_named, wanted) if s is not None]
+    for section in order:
         if section == Section.CLARIFY:
             notes = clarifications(a)
             if notes:
