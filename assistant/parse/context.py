@@ -176,8 +176,16 @@ def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
     }
 
 
+_NO_SCOPE = frozenset({"PSEUDO", "TERMINATE"})
+
+
 def analyse(tokens: list[Token]) -> Context:
     triggers = find_triggers(tokens)
+    for t in triggers:
+        if t.rule.category not in _NO_SCOPE:
+            break
+    else:
+        return Context(tokens, triggers, [])  # no trigger with a scope: nothing is modified
     n = len(tokens)
     # next sentence / clause end at or after k, and next TERMINATE trigger start (or clause-opening
     # comma) at or after k

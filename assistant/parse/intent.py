@@ -103,7 +103,17 @@ def find_intents(text: str) -> list[Intent]:
     return found
 
 
+# SHOW needs "show", a "[" or one of these nouns; without any of them the search is skipped.
+SHOW_GATE = ("show", "[", "source", "reference", "citation", "passage")
+PROFILE_GATE = ("profile", "use", "switch", "apply", "change", "go", "according", "per")
+
+
 def show_citation(text: str) -> int | None:
+    for g in SHOW_GATE:
+        if g in text:
+            break
+    else:
+        return None
     m = SHOW.search(text)
     if m is None:
         return None
@@ -111,6 +121,11 @@ def show_citation(text: str) -> int | None:
 
 
 def profile(text: str) -> str | None:
+    for g in PROFILE_GATE:
+        if g in text:
+            break
+    else:
+        return None
     if not PROFILE_ASK.search(text):
         return None
     for name, pats in cues().profiles:
@@ -122,11 +137,22 @@ def profile(text: str) -> str | None:
 
 
 def is_correction(text: str) -> bool:
-    return CORRECTION.search(text) is not None
+    # the first branch is anchored at the start; the second needs "actually" or "in fact"
+    if CORRECTION.match(text) is not None:
+        return True
+    return ("actually" in text or "in fact" in text) and CORRECTION.search(text) is not None
+
+
+RETRACT_GATE = ("forget", "ignore", "remove", "drop", "disregard", "delete", "discard", "scratch")
 
 
 def retractions(text: str) -> list[str]:
     out: list[str] = []
+    for g in RETRACT_GATE:
+        if g in text:
+            break
+    else:
+        return out
     for m in RETRACT.finditer(text):
         w = m.group("what")
         key = next((k for k in RETRACT_PATHS if w.startswith(k)), None)
