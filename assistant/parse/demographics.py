@@ -26,6 +26,11 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"(?<![\w/'.-])(?P<sex>[fm])\s?(?P<n>\d{2,3})(?![\w.%/:-])(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
     )
 )
+# Words one of which every match of the pattern at the same place in AGE_PATTERNS contains: a pattern
+# whose words are all absent from the text is not searched.
+AGE_GATES: tuple[tuple[str, ...], ...] = (
+    ("old",), ("y",), ("age",), ("age",), ("he", "pt", "patient"), ("f", "m"), ("f", "m"),
+)
 SEX_AGE_BEFORE = re.compile(r"(?:^\W*|[,;(]\s*|\bpt\s+)$")  # what may come before "F 67"
 AGE_SEX = AGE_PATTERNS[-2]
 SEX_AGE = AGE_PATTERNS[-1]
@@ -38,6 +43,7 @@ MALE_WORDS = frozenset({"man", "men", "male", "males", "gentleman", "gentlemen",
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 PLURALS = frozenset({"women", "ladies", "females", "men", "males", "gentlemen"})
+SEX_WORDS = FEMALE_WORDS | MALE_WORDS | FEMALE_PRONOUNS | MALE_PRONOUNS  # one look-up per token
 
 _PEOPLE = (
     r"(?:(?:post|pre|peri)[\s-]?menopausal\s+)?(?:women|woman|females?|men|man|males?|adults?|patients?|people|"
@@ -62,10 +68,20 @@ MENOPAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def read_age(text: str) -> Reading:
     r = Reading()
+    if not _DIGIT.search(text):
+        return r  # every age pattern has a number
     taken: list[tuple[int, int]] = []
-    for pat in AGE_PATTERNS:
+    for pat, gate in zip(AGE_PATTERNS, AGE_GATES, strict=True):
+        for g in gate:
+            if g in text:
+                break
+        else:
+            continue
         for m in pat.finditer(text):
             s, e = m.span()
             if pat is SEX_AGE:
@@ -109,7 +125,7 @@ def read_sex(tokens: list[Token], text: str, skip: list[tuple[int, int]]) -> Rea
     plural = False
     for t in tokens:
         w = t.text
-        if w in FEMALE_WORDS or w in MALE_WORDS or w in FEMALE_PRONOUNS or w in MALE_PRONOUNS:
+        if w in SEX_WORDS:
             if (w in FEMALE_PRONOUNS or w in MALE_PRONOUNS) and any(a <= t.start < b for a, b in skip):
                 continue  # pronouns inside a what-if name the patient, not the what-if
             (female if w in FEMALE_WORDS or w in FEMALE_PRONOUNS else male).append(t)
@@ -144,6 +160,8 @@ def _mixed_coordination(text: str) -> bool:
 
 def read_menopause(text: str) -> Reading:
     r = Reading()
+    if "menopaus" not in text and "menstruating" not in text:
+        return r  # every menopause pattern has one of these words
     taken: list[tuple[int, int]] = []
     for value, pat in MENOPAUSE_PATTERNS:
         for m in pat.finditer(text):

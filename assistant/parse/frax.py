@@ -50,6 +50,8 @@ ZONE_STOP = re.compile(
 
 def read_frax(text: str, nums: list[Num]) -> Reading:
     r = Reading()
+    if not any(not n.used and n.unit_end > n.start for n in nums):
+        return r  # no number left to read
     zones = _frax_zones(text)
     labelled: list[tuple[Num, str | None]] = []
     label_spans: list[tuple[int, int]] = []  # "hip" in "1.4% hip": a FRAX label, not a DXA site

@@ -71,6 +71,7 @@ class Lexicon:
     index: dict[tuple[str, ...], Concept] = field(default_factory=dict)
     lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)  # first key -> term lengths (desc)
     vocab: frozenset[str] = frozenset()
+    known: frozenset[str] = frozenset()  # vocab | NOT_TYPOS: keys never corrected (one look-up)
     by_length: dict[int, list[str]] = field(default_factory=dict)
     # word length -> the candidate words of lengths n-1, n, n+1, n-2, n+2, in that order (one fuzzy search)
     near_length: dict[int, list[str]] = field(default_factory=dict)
@@ -110,6 +111,7 @@ def lexicon() -> Lexicon:
             words.update(k for k in key if k.isalpha())
     lex.lengths = {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()}
     lex.vocab = frozenset(words)
+    lex.known = lex.vocab | NOT_TYPOS
     for w in sorted(words):
         if len(w) >= FUZZY_MIN_LEN:
             lex.by_length.setdefault(len(w), []).append(w)
@@ -135,12 +137,12 @@ def correct(word: str) -> str | None:
 def keys_for(tokens: list[Token]) -> tuple[list[str], list[bool]]:
     """Lexicon keys of the tokens, typos corrected; and which were corrected."""
     lex = lexicon()
-    vocab = lex.vocab
+    known = lex.known
     keys: list[str] = []
     fixed: list[bool] = []
     for t in tokens:
         k = t.key
-        if k in vocab or len(k) < FUZZY_MIN_LEN or not k.isalpha() or k in NOT_TYPOS or t.text in NOT_TYPOS:
+        if k in known or len(k) < FUZZY_MIN_LEN or not k.isalpha() or t.text in NOT_TYPOS:
             keys.append(k)
             fixed.append(False)
             continue

@@ -77,12 +77,14 @@ def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
 
 def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
     r = Reading()
+    cands = [n for n in nums if not n.used and n.bare and not YEAR.match(n.raw) and abs(n.value) < 100]
+    if not cands:
+        return r  # no number that can be a score
     sites = site_atoms(text, matches)
     anchors = [
         (m.start(), m.end(), m.group("k") or m.group("k2") or m.group("k3") or m.group("k4"))
         for m in ANCHOR.finditer(text)
     ]
-    cands = [n for n in nums if not n.used and n.bare and not YEAR.match(n.raw) and abs(n.value) < 100]
     # runs of numbers joined by "and" / "," / "/"
     runs: list[list[Num]] = []
     for n in cands:
