@@ -9,7 +9,7 @@ about drug choice, dose or kidney dosing; a drug is never offered below its kidn
 from __future__ import annotations
 
 from assistant.engine.model import Assessment, Decision, Finding, Recommendation, Section, Urgency, rule
-from assistant.facts import Facts, Intent, Sex
+from assistant.facts import Facts, Intent, Sex, Status
 
 ACP_FIRST = "acp-2023#bisphosphonate-first-line"
 ACP_ANABOLIC = "acp-2023#anabolic-very-high-risk"
@@ -26,6 +26,7 @@ DEN = "label-denosumab#dosing"
 TPTD = "label-teriparatide#dosing"
 ABL = "label-abaloparatide#dosing"
 ROMO = "label-romosozumab#dosing"
+ISCD_YOUNG = "iscd-2019#z-scores-younger-adults"
 RLX = "label-raloxifene#dosing"
 
 # Doses (labels).
@@ -64,6 +65,7 @@ _ALIASES = {
     "zoledronic-acid": "zoledronic_acid",
 }
 
+YOUNG_ADULT_AGE = 50  # ISCD: premenopausal women and men under 50 are judged on Z-scores (iscd-2019)
 DRUG_INTENTS = (Intent.DRUG_CHOICE, Intent.DOSE, Intent.RENAL_DOSING, Intent.COMPARE)
 
 
@@ -185,6 +187,76 @@ def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
         used=["very_high_risk", "conditions.recent_mi_or_stroke", "conditions.mi_or_stroke_history", "sex"],
         recommendations=recs,
         missing=missing,
+    )
+
+
+def asked_about(f: Facts) -> list[str]:
+    """Drugs the message names without saying the patient takes them ("Is Evenity appropriate ...?")."""
+    taking = {canonical(m.name) for m in f.medications}
+    out: list[str] = []
+    for m in f.mentions:
+        if m.category == "drug" and m.status == Status.AFFIRMED:
+            name = canonical(m.concept)
+            if name not in taking and name not in out:
+                out.append(name)
+    return out
+
+
+@rule(
+    "drug-anabolic-asked", topic="drugs", cites=[ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO, ROMO, TPTD, ABL, ISCD_YOUNG]
+)
+def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
+    """An anabolic drug asked about by name: where the guidelines place it, whatever the risk level."""
+    asked = [d for d in asked_about(f) if d in ANABOLICS]
+    if not asked or any(r.id.startswith(("drug-romosozumab", "drug-teriparatide")) for r in a.recommendations):
+        return None
+    premenopausal_or_young = (f.menopause is not None and f.menopause.value == "pre") or (
+        f.age is not None and f.age < YOUNG_ADULT_AGE
+    )
+    recs = [
+        _rec(
+            "drug-anabolic-place",
+            "drug_anabolic_place",
+            [ACP_ANABOLIC, ENDO_ROMO, ENDO_ANABOLIC, *([ISCD_YOUNG] if premenopausal_or_young else [])],
+            Urgency.WARNING if premenopausal_or_young or not a.very_high_risk else Urgency.INFO,
+            drugs=asked,
+            very_high=bool(a.very_high_risk),
+            young=premenopausal_or_young,
+        )
+    ]
+    if "romosozumab" in asked:
+        block = _romosozumab_block(f)
+        if block is None:
+            recs.append(
+                _rec(
+                    "drug-romosozumab",
+                    "drug_romosozumab",
+                    [ROMO, ENDO_ROMO],
+                    mg=ROMOSOZUMAB_MONTHLY_MG,
+                    doses=ROMOSOZUMAB_DOSES,
+                    ask_cv=f.condition("recent_mi_or_stroke") is None,
+                )
+            )
+        else:
+            recs.append(
+                _rec(
+                    "drug-romosozumab-excluded",
+                    "drug_romosozumab_excluded",
+                    [ROMO, ENDO_ROMO],
+                    Urgency.CRITICAL if block == "recent" else Urgency.WARNING,
+                    reason=block,
+                )
+            )
+    if "teriparatide" in asked:
+        recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG))
+    if "abaloparatide" in asked:
+        recs.append(
+            _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG)
+        )
+    return Finding(
+        result="asked about " + ", ".join(asked) + ": reserved for very high risk, then an antiresorptive",
+        used=["mentions", "very_high_risk", "menopause", "age", "sex", "conditions.recent_mi_or_stroke"],
+        recommendations=recs,
     )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from assistant.engine.model import Assessment, Decision, Section, Urgency
 from assistant.facts import Facts, Intent, Medication, Sex, Site
-from tests.engine.topic_helpers import cites, rec, run_b, texts
+from tests.engine.topic_helpers import cites, ids, rec, run_b, texts
 
 OP = {Site.FEMORAL_NECK: -2.7}
 
@@ -155,3 +155,30 @@ def test_raloxifene_excluded_after_vte_and_never_for_men() -> None:
     assert "drug-raloxifene" not in drugs(a) and "drug-raloxifene-excluded" in drugs(a)
     man = run_b(Facts(sex=Sex.MALE, t_scores=OP), Decision.YES, Intent.DRUG_CHOICE)
     assert not {"drug-raloxifene", "drug-raloxifene-excluded"} & drugs(man)
+
+
+def test_anabolic_asked_by_name_in_a_premenopausal_woman_is_placed_and_cautioned() -> None:
+    from assistant.engine import assess
+    from assistant.facts import Menopause, Mention, Span
+
+    f = Facts(
+        age=33,
+        sex=Sex.FEMALE,
+        menopause=Menopause.PRE,
+        conditions={"osteoporosis_stated": True},
+        mentions=[Mention(concept="romosozumab", category="drug", span=Span(start=0, end=7, text="Evenity"))],
+    )
+    a = assess(f, Intent.DRUG_CHOICE)
+    words = texts(a)
+    assert "drug-anabolic-place" in words
+    assert "very high fracture risk" in words["drug-anabolic-place"]
+    assert "Z-scores" in words["drug-anabolic-place"]
+    assert "iscd-2019#z-scores-younger-adults" in cites(a, "drug-anabolic-place")
+    assert "heart attack or stroke" in words["drug-romosozumab"]
+
+
+def test_anabolic_not_named_and_not_very_high_risk_is_not_brought_up() -> None:
+    from assistant.engine import assess
+
+    a = assess(Facts(age=70, sex=Sex.FEMALE, t_scores={Site.FEMORAL_NECK: -2.6}), Intent.DRUG_CHOICE)
+    assert "drug-anabolic-place" not in ids(a) and "drug-romosozumab" not in ids(a)
