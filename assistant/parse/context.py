@@ -133,6 +133,8 @@ class Context:
         A what-if is reported apart (the facts go to the hypothetical); the status is then the
         status inside the what-if ("what if she had no fracture" -> negated, whatif).
         """
+        if not self.regions:
+            return Status.AFFIRMED, False, False, False  # nothing modifies any mention
         mods = self.modifiers(i, j)
         whatif = any(m.whatif for m in mods)
         cats = {m.category for m in mods if not m.whatif}

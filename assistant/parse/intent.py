@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from re import _constants as _sre  # type: ignore[attr-defined]
+from re import _parser as _sre_parse  # type: ignore[attr-defined]
 
 from assistant.datafiles import read_yaml
 from assistant.facts import Intent
@@ -56,28 +58,89 @@ QUESTION = re.compile(
 )
 
 
+# One cue: the literal strings one of which each of its matches contains (None: no such strings
+# known), and its pattern. The search of a cue is skipped when none of its strings is in the text.
+CuePart = tuple[tuple[str, ...] | None, re.Pattern[str]]
+
+
 @dataclass(frozen=True)
 class Cues:
-    intents: tuple[tuple[Intent, tuple[str, ...], re.Pattern[str]], ...]
+    # (intent, gate words, all cues in one pattern, the cues one by one or None when they must stay together)
+    intents: tuple[tuple[Intent, tuple[str, ...], re.Pattern[str], tuple[CuePart, ...] | None], ...]
     profiles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+
+
+def _leading_literal(items: list[tuple[object, object]]) -> str:
+    chars = []
+    for op, av in items:
+        if op is not _sre.LITERAL:
+            break
+        chars.append(chr(av))  # type: ignore[arg-type]
+    return "".join(chars)
+
+
+def required_strings(cue: str) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of `cue` contains, read from its first element
+    (after any \\b or ^): "\\b(?:which|what|best)\\b.{0,40}drug" -> ("which", "what", "best"). None when
+    the first element is not plain text in every alternative."""
+    try:
+        parsed = _sre_parse.parse(cue)
+    except re.error:  # pragma: no cover - the cue compiled already
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    items = list(parsed)
+    k = 0
+    while k < len(items) and items[k][0] is _sre.AT:
+        k += 1  # zero-width: the next element starts the match
+    if k == len(items):
+        return None
+    op, av = items[k]
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av  # type: ignore[misc]
+        if add_flags or del_flags:
+            return None
+        sub_items = list(sub)
+        if len(sub_items) == 1:
+            op, av = sub_items[0]
+        else:
+            lit = _leading_literal(sub_items)
+            return (lit,) if lit else None
+    if op is _sre.BRANCH:  # (a non-capturing group is parsed in place: its alternatives)
+        alts = list(av[1])  # type: ignore[index]
+        out = []
+        for alt in alts:
+            lit = _leading_literal(list(alt))
+            if not lit:
+                return None
+            out.append(lit)
+        return tuple(out)
+    lit = _leading_literal(items[k:])
+    return (lit,) if lit else None
+
+
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
 
 @lru_cache(maxsize=1)
 def cues() -> Cues:
     data = read_yaml(LEXICON_PATH)
-    # one alternation per entry: a single search tells whether any of its cues is there
-    intents = tuple(
-        (Intent(e["intent"]), tuple(str(g) for g in e.get("gate") or ()),
-         re.compile("|".join(f"(?:{p})" for p in e["cues"])))
-        for e in data["intents"]
-    )
+    intents = []
+    for e in data["intents"]:
+        patterns = [str(p) for p in e["cues"]]
+        # one alternation per entry: a single search tells whether any of its cues is there
+        whole = re.compile("|".join(f"(?:{p})" for p in patterns))
+        parts: tuple[CuePart, ...] | None = tuple((required_strings(p), re.compile(p)) for p in patterns)
+        if any(_BACKREF.search(p) for p in patterns) or all(req is None for req, _ in parts):  # type: ignore[union-attr]
+            parts = None  # (nothing to skip: the one search is cheaper)
+        intents.append((Intent(e["intent"]), tuple(str(g) for g in e.get("gate") or ()), whole, parts))
     profiles = tuple((k, tuple(re.compile(p) for p in v)) for k, v in data["profiles"].items())
-    return Cues(intents, profiles)
+    return Cues(tuple(intents), profiles)
 
 
 def _matching(text: str) -> list[Intent]:
     out = []
-    for intent, gate, pat in cues().intents:
+    for intent, gate, pat, parts in cues().intents:
         if intent in out:
             continue
         if gate:  # (a plain loop: this runs for every entry of every message)
@@ -86,8 +149,20 @@ def _matching(text: str) -> list[Intent]:
                     break
             else:
                 continue
-        if pat.search(text):
-            out.append(intent)
+        if parts is None:
+            if pat.search(text):
+                out.append(intent)
+            continue
+        for req, cue in parts:
+            if req is not None:
+                for g in req:
+                    if g in text:
+                        break
+                else:
+                    continue  # none of the words this cue starts with: it cannot match
+            if cue.search(text):
+                out.append(intent)
+                break
     return out
 
 
