@@ -58,9 +58,10 @@ QUESTION = re.compile(
 )
 
 
-# One cue: the literal strings one of which each of its matches contains (None: no such strings
-# known), and its pattern. The search of a cue is skipped when none of its strings is in the text.
-CuePart = tuple[tuple[str, ...] | None, re.Pattern[str]]
+# One cue: groups of literal strings such that each of its matches contains a string of every group
+# (None: no such strings known), and its pattern. The search of a cue is skipped when some group has
+# none of its strings in the text.
+CuePart = tuple[tuple[tuple[str, ...], ...] | None, re.Pattern[str]]
 
 
 @dataclass(frozen=True)
@@ -79,44 +80,50 @@ def _leading_literal(items: list[tuple[object, object]]) -> str:
     return "".join(chars)
 
 
-def required_strings(cue: str) -> tuple[str, ...] | None:
-    """Literal strings one of which every match of `cue` contains, read from its first element
-    (after any \\b or ^): "\\b(?:which|what|best)\\b.{0,40}drug" -> ("which", "what", "best"). None when
-    the first element is not plain text in every alternative."""
+def _branch_strings(op: object, av: object) -> tuple[str, ...] | None:
+    """The texts one of which an alternation starts with, or None."""
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av  # type: ignore[misc]
+        sub_items = list(sub)
+        if add_flags or del_flags or len(sub_items) != 1:
+            return None
+        op, av = sub_items[0]
+    if op is not _sre.BRANCH:  # (a non-capturing group is parsed in place: its alternatives)
+        return None
+    out = []
+    for alt in av[1]:  # type: ignore[index]
+        lit = _leading_literal(list(alt))
+        if not lit:
+            return None
+        out.append(lit)
+    return tuple(out)
+
+
+def required_strings(cue: str) -> tuple[tuple[str, ...], ...] | None:
+    """Groups of literal strings such that every match of `cue` contains one string of each group: its
+    runs of plain text and its alternations of plain-text starts, at the top level of the pattern.
+    "\\b(?:which|what)\\b.{0,40}\\bdrugs?" -> (("which", "what"), ("drug",)). None when there are none."""
     try:
         parsed = _sre_parse.parse(cue)
     except re.error:  # pragma: no cover - the cue compiled already
         return None
     if parsed.state.flags & re.IGNORECASE:
         return None
-    items = list(parsed)
-    k = 0
-    while k < len(items) and items[k][0] is _sre.AT:
-        k += 1  # zero-width: the next element starts the match
-    if k == len(items):
-        return None
-    op, av = items[k]
-    if op is _sre.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av  # type: ignore[misc]
-        if add_flags or del_flags:
-            return None
-        sub_items = list(sub)
-        if len(sub_items) == 1:
-            op, av = sub_items[0]
-        else:
-            lit = _leading_literal(sub_items)
-            return (lit,) if lit else None
-    if op is _sre.BRANCH:  # (a non-capturing group is parsed in place: its alternatives)
-        alts = list(av[1])  # type: ignore[index]
-        out = []
-        for alt in alts:
-            lit = _leading_literal(list(alt))
-            if not lit:
-                return None
-            out.append(lit)
-        return tuple(out)
-    lit = _leading_literal(items[k:])
-    return (lit,) if lit else None
+    groups: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, av in parsed:
+        if op is _sre.LITERAL:
+            run.append(chr(av))  # type: ignore[arg-type]
+            continue
+        if run:
+            groups.append(("".join(run),))
+            run = []
+        strings = _branch_strings(op, av)
+        if strings is not None:
+            groups.append(strings)
+    if run:
+        groups.append(("".join(run),))
+    return tuple(groups) or None
 
 
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
@@ -138,6 +145,17 @@ def cues() -> Cues:
     return Cues(tuple(intents), profiles)
 
 
+def _all_present(groups: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Is a string of every group in the text?"""
+    for group in groups:
+        for g in group:
+            if g in text:
+                break
+        else:
+            return False
+    return True
+
+
 def _matching(text: str) -> list[Intent]:
     out = []
     for intent, gate, pat, parts in cues().intents:
@@ -154,12 +172,8 @@ def _matching(text: str) -> list[Intent]:
                 out.append(intent)
             continue
         for req, cue in parts:
-            if req is not None:
-                for g in req:
-                    if g in text:
-                        break
-                else:
-                    continue  # none of the words this cue starts with: it cannot match
+            if req is not None and not _all_present(req, text):
+                continue  # a word every match of this cue has is absent: it cannot match
             if cue.search(text):
                 out.append(intent)
                 break
