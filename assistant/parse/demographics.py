@@ -26,10 +26,16 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"(?<![\w/'.-])(?P<sex>[fm])\s?(?P<n>\d{2,3})(?![\w.%/:-])(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
     )
 )
-# Words one of which every match of the pattern at the same place in AGE_PATTERNS contains: a pattern
-# whose words are all absent from the text is not searched.
-AGE_GATES: tuple[tuple[str, ...], ...] = (
-    ("old",), ("y",), ("age",), ("age",), ("he", "pt", "patient"), ("f", "m"), ("f", "m"),
+# What every match of the pattern at the same place in AGE_PATTERNS contains: a string of each group of
+# words, and a match of the short pattern (when there is one); a pattern whose gate fails is not searched.
+AGE_GATES: tuple[tuple[tuple[tuple[str, ...], ...], re.Pattern[str] | None], ...] = (
+    ((("old",),), None),
+    ((("y/o", "y.o", "yo", "y-o"),), None),
+    ((("age",),), None),
+    ((("age",),), None),
+    ((("he", "pt", "patient"), ("is", "'s", "was", "turn")), None),
+    ((), re.compile(r"\d\s?[fm]")),
+    ((), re.compile(r"[fm]\s?\d")),
 )
 SEX_AGE_BEFORE = re.compile(r"(?:^\W*|[,;(]\s*|\bpt\s+)$")  # what may come before "F 67"
 AGE_SEX = AGE_PATTERNS[-2]
@@ -76,11 +82,10 @@ def read_age(text: str) -> Reading:
     if not _DIGIT.search(text):
         return r  # every age pattern has a number
     taken: list[tuple[int, int]] = []
-    for pat, gate in zip(AGE_PATTERNS, AGE_GATES, strict=True):
-        for g in gate:
-            if g in text:
-                break
-        else:
+    for pat, (groups, quick) in zip(AGE_PATTERNS, AGE_GATES, strict=True):
+        if not all(any(g in text for g in group) for group in groups):
+            continue
+        if quick is not None and quick.search(text) is None:
             continue
         for m in pat.finditer(text):
             s, e = m.span()
