@@ -17,6 +17,7 @@ from assistant.parse.lexicon import LEXICON_PATH
 
 # The head of a question is what it asks; what follows these words lists details.
 TAIL_START = re.compile(r"\b(?:including|such as|using|taking into account|e\.g\.|for example|especially)\b")
+TAIL_WORDS = ("including", "such as", "using", "taking into account", "e.g.", "for example", "especially")
 CORRECTION = re.compile(
     r"^\W*(?:actually|sorry|correction|oops|my (?:mistake|bad)|i meant|i mean|no\s*,|nope|wait|make (?:that|it)|"
     r"scratch that|typo|rather|i misspoke|not\s+[-\d.]+\s*,?\s*but)\b|"
@@ -126,6 +127,14 @@ def required_strings(cue: str) -> tuple[tuple[str, ...], ...] | None:
     return tuple(groups) or None
 
 
+def _cheap_first(groups: tuple[tuple[str, ...], ...] | None) -> tuple[tuple[str, ...], ...] | None:
+    """The same groups in the order that decides soonest: small groups first (a failing group is
+    checked in full), short (common) strings first in each (a present one ends its group's check)."""
+    if groups is None:
+        return None
+    return tuple(sorted((tuple(sorted(g, key=len)) for g in groups), key=len))
+
+
 _BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
 
@@ -137,10 +146,11 @@ def cues() -> Cues:
         patterns = [str(p) for p in e["cues"]]
         # one alternation per entry: a single search tells whether any of its cues is there
         whole = re.compile("|".join(f"(?:{p})" for p in patterns))
-        parts: tuple[CuePart, ...] | None = tuple((required_strings(p), re.compile(p)) for p in patterns)
+        parts: tuple[CuePart, ...] | None = tuple((_cheap_first(required_strings(p)), re.compile(p)) for p in patterns)
         if any(_BACKREF.search(p) for p in patterns) or all(req is None for req, _ in parts):  # type: ignore[union-attr]
             parts = None  # (nothing to skip: the one search is cheaper)
-        intents.append((Intent(e["intent"]), tuple(str(g) for g in e.get("gate") or ()), whole, parts))
+        gate = tuple(sorted((str(g) for g in e.get("gate") or ()), key=len))  # short (common) words first
+        intents.append((Intent(e["intent"]), gate, whole, parts))
     profiles = tuple((k, tuple(re.compile(p) for p in v)) for k, v in data["profiles"].items())
     return Cues(tuple(intents), profiles)
 
@@ -182,7 +192,7 @@ def _matching(text: str) -> list[Intent]:
 
 def find_intents(text: str) -> list[Intent]:
     """Intents in priority order, those of the question's head first."""
-    m = TAIL_START.search(text)
+    m = TAIL_START.search(text) if any(w in text for w in TAIL_WORDS) else None
     head, tail = (text[: m.start()], text[m.start() :]) if m else (text, "")
     found = _matching(head)
     if tail:
