@@ -61,8 +61,13 @@ class Num:
         return self.unit is None or self.unit in SCORE_UNITS
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
     nums: list[Num] = []
+    if not _DIGIT.search(text):
+        return nums  # every number has a digit (the same \d as NUMBER)
     for m in NUMBER.finditer(text):
         s, e = m.span()
         if text[s] == " ":
