@@ -107,9 +107,17 @@ def _kind_of(label: str) -> str:
     return "hip" if HIP.fullmatch(label) else "major"
 
 
+# Strings one of which every match contains: without them the search is skipped.
+FRAX_WORD_GATE = ("frax", "yr", "year", "fracture", "probabilit")
+MAJOR_GATE = ("maj", "mof")
+LABEL_GATE = ("maj", "mof", "hip", "hf")
+
+
 def _paired_labels(text: str) -> dict[int, tuple[str, int, int]]:
     """Value start -> (kind, label start, label end) for "MOF/hip 11/1.4"."""
     out: dict[int, tuple[str, int, int]] = {}
+    if not any(g in text for g in LABEL_GATE):
+        return out
     for m in LABEL_PAIR.finditer(text):
         k1, k2 = _kind_of(m.group("l1")), _kind_of(m.group("l2"))
         if k1 != k2:
@@ -119,10 +127,13 @@ def _paired_labels(text: str) -> dict[int, tuple[str, int, int]]:
 
 
 def _frax_zones(text: str) -> list[tuple[int, int]]:
-    zones = []
-    for m in FRAX_WORD.finditer(text):
-        stop = ZONE_STOP.search(text, m.end())
-        zones.append((m.start(), stop.start() if stop else len(text)))
+    zones: list[tuple[int, int]] = []
+    if any(g in text for g in FRAX_WORD_GATE):
+        for m in FRAX_WORD.finditer(text):
+            stop = ZONE_STOP.search(text, m.end())
+            zones.append((m.start(), stop.start() if stop else len(text)))
+    if not any(g in text for g in MAJOR_GATE):
+        return zones
     for m in MAJOR.finditer(text):
         stop = ZONE_STOP.search(text, m.end())
         zones.append((m.start(), stop.start() if stop else len(text)))
