@@ -89,22 +89,25 @@ def rules() -> Rules:
 
 def find_triggers(tokens: list[Token]) -> list[Trigger]:
     r = rules()
+    lengths, index = r.lengths, r.index
     out: list[Trigger] = []
     i, n = 0, len(tokens)
     while i < n:
-        options = r.lengths.get(tokens[i].key)
+        options = lengths.get(tokens[i].key)
+        if not options:
+            i += 1
+            continue
         hits: list[Trigger] = []
-        if options:
-            for length in options:  # longest first
-                if i + length <= n:
-                    rule = r.index.get(tuple(t.key for t in tokens[i : i + length]))
-                    if rule is None:
-                        continue
-                    # a shorter trigger at the same place counts only if it looks the other way
-                    # ("risk of" forward and "risk" backward in "fracture risk of 4.8%")
-                    if not hits or (hits[0].rule.category != "PSEUDO"
-                                    and all(h.rule.direction != rule.direction for h in hits)):
-                        hits.append(Trigger(rule, i, i + length))
+        for length in options:  # longest first
+            if i + length <= n:
+                rule = index.get(tuple(t.key for t in tokens[i : i + length]))
+                if rule is None:
+                    continue
+                # a shorter trigger at the same place counts only if it looks the other way
+                # ("risk of" forward and "risk" backward in "fracture risk of 4.8%")
+                if not hits or (hits[0].rule.category != "PSEUDO"
+                                and all(h.rule.direction != rule.direction for h in hits)):
+                    hits.append(Trigger(rule, i, i + length))
         if not hits:
             i += 1
             continue
