@@ -321,9 +321,13 @@ class ChatScreen(Screen[None]):
         if shown is not None:
             self.app.push_screen(CompareScreen(shown))
 
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self.query_one(ReasoningPanel).flush_if_visible()
+
     def action_toggle_panel(self) -> None:
         self.side_open = not self.side_open
         self.set_class(self.side_open, "side-open")
+        self.call_after_refresh(self.query_one(ReasoningPanel).flush_if_visible)
 
     def action_panel(self, name: str) -> None:
         side = self.query_one(TabbedContent)
@@ -333,6 +337,7 @@ class ChatScreen(Screen[None]):
             self.side_open = True
             side.active = name
         self.set_class(self.side_open, "side-open")
+        self.call_after_refresh(self.query_one(ReasoningPanel).flush_if_visible)
 
     def action_new_patient(self) -> None:
         from assistant.conversation import Conversation

@@ -81,8 +81,30 @@ class ReasoningPanel(VerticalScroll):
         yield self.body
 
     def show(self, a: Assessment | None, answer: Answer | None) -> None:
+        """Take the new trace; lay it out now only if the panel is on screen (a long trace costs a
+        full layout pass), otherwise when the panel is next shown."""
         self.text = reasoning_text(a, answer)
-        self.body.update(self.text)
+        self._stale = True
+        if self._visible():
+            self._flush()
+
+    def _visible(self) -> bool:
+        node = self
+        while node is not None:
+            if not getattr(node, "display", True):
+                return False
+            node = node.parent  # type: ignore[assignment]
+        return True
+
+    def _flush(self) -> None:
+        if getattr(self, "_stale", False):
+            self._stale = False
+            self.body.update(self.text)
+
+    def flush_if_visible(self) -> None:
+        """Called when the side panel's tab changes: lay out a trace that arrived while hidden."""
+        if self._visible():
+            self._flush()
 
     def plain(self) -> str:
         return self.text.plain

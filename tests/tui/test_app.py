@@ -393,3 +393,28 @@ def test_run_app_saves_the_transcript_on_exit(monkeypatch: pytest.MonkeyPatch, t
     assert app_module.run_app(transcript=str(path)) == 0
     text = path.read_text(encoding="utf-8")
     assert "femoral neck" in text and "turns:" in text
+
+
+def test_reasoning_trace_arriving_while_hidden_shows_when_the_panel_opens() -> None:
+    import asyncio as _asyncio
+
+    from textual.widgets import Input as _Input
+
+    from assistant.tui.app import AssistantApp as _App
+    from assistant.tui.screen_text import screen_text as _screen_text
+
+    async def scenario() -> None:
+        app = _App(offer_resume=False)
+        async with app.run_test(size=(100, 34)) as pilot:
+            await _asyncio.get_running_loop().run_in_executor(None, app.chat._ready.wait)
+            box = app.chat.query_one("#prompt", _Input)
+            box.value = "67F, FN T -1.7, FRAX 11% / 1.4%"
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.press("f4")
+            await pilot.pause()
+            text = _screen_text(app)
+            assert "No answer yet" not in text
+            assert "no-treat-frax-below-threshold" in text or "FRAX" in text
+
+    _asyncio.run(scenario())
