@@ -137,6 +137,26 @@ def _romosozumab_block(f: Facts) -> str | None:
     return None
 
 
+def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
+    """Romosozumab with its dose and cardiovascular bar, or why it is not an option."""
+    if block is None:
+        return _rec(
+            "drug-romosozumab",
+            "drug_romosozumab",
+            [ROMO, ENDO_ROMO],
+            mg=ROMOSOZUMAB_MONTHLY_MG,
+            doses=ROMOSOZUMAB_DOSES,
+            ask_cv=f.condition("recent_mi_or_stroke") is None,
+        )
+    return _rec(
+        "drug-romosozumab-excluded",
+        "drug_romosozumab_excluded",
+        [ROMO, ENDO_ROMO],
+        Urgency.CRITICAL if block == "recent" else Urgency.WARNING,
+        reason=block,
+    )
+
+
 @rule("drug-anabolic-first", topic="drugs", cites=[AACE_VHR, ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO])
 def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
     if not a.very_high_risk or not drugs_relevant(f, a):
@@ -158,30 +178,9 @@ def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
     recs.append(_rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG))
     missing: list[str] = []
     block = _romosozumab_block(f)
-    if block is None:
-        unknown_cv = f.condition("recent_mi_or_stroke") is None
-        recs.append(
-            _rec(
-                "drug-romosozumab",
-                "drug_romosozumab",
-                [ROMO, ENDO_ROMO],
-                mg=ROMOSOZUMAB_MONTHLY_MG,
-                doses=ROMOSOZUMAB_DOSES,
-                ask_cv=unknown_cv,
-            )
-        )
-        if unknown_cv:
-            missing.append("recent_mi_or_stroke")
-    else:
-        recs.append(
-            _rec(
-                "drug-romosozumab-excluded",
-                "drug_romosozumab_excluded",
-                [ROMO, ENDO_ROMO],
-                Urgency.CRITICAL if block == "recent" else Urgency.WARNING,
-                reason=block,
-            )
-        )
+    recs.append(_romosozumab_rec(f, block))
+    if block is None and f.condition("recent_mi_or_stroke") is None:
+        missing.append("recent_mi_or_stroke")
     return Finding(
         result="very high risk: anabolic first, then antiresorptive" + (f" (no romosozumab: {block})" if block else ""),
         used=["very_high_risk", "conditions.recent_mi_or_stroke", "conditions.mi_or_stroke_history", "sex"],
@@ -225,28 +224,7 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
         )
     ]
     if "romosozumab" in asked:
-        block = _romosozumab_block(f)
-        if block is None:
-            recs.append(
-                _rec(
-                    "drug-romosozumab",
-                    "drug_romosozumab",
-                    [ROMO, ENDO_ROMO],
-                    mg=ROMOSOZUMAB_MONTHLY_MG,
-                    doses=ROMOSOZUMAB_DOSES,
-                    ask_cv=f.condition("recent_mi_or_stroke") is None,
-                )
-            )
-        else:
-            recs.append(
-                _rec(
-                    "drug-romosozumab-excluded",
-                    "drug_romosozumab_excluded",
-                    [ROMO, ENDO_ROMO],
-                    Urgency.CRITICAL if block == "recent" else Urgency.WARNING,
-                    reason=block,
-                )
-            )
+        recs.append(_romosozumab_rec(f, _romosozumab_block(f)))
     if "teriparatide" in asked:
         recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG))
     if "abaloparatide" in asked:
