@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/replay_bench.py              # throughput + turn 1 vs turn 200
     .venv/bin/python benchmarks/replay_bench.py --profile    # plus where the time goes, by layer
+    .venv/bin/python benchmarks/replay_bench.py --layers     # plus ms per turn in each layer (no profiler)
 
 Throughput: every turn of every tests/transcripts/*.transcript.yaml, replayed through a fresh
 Conversation per transcript (expectations checked), best of several rounds after one warm-up round.
@@ -85,6 +86,50 @@ def long_conversation(length: int = 200, repeats: int = 7) -> list[list[float]]:
     return times
 
 
+def layer_split(rounds: int = 10) -> tuple[float, dict[str, float]]:
+    """Milliseconds per replayed turn, in all and in each layer, timed by wrapping the layers' entry points
+    (parse, assess, build_answer, Answer.text) with perf_counter: no profiler overhead. The wrappers cost
+    a little; the rest (conversation fold, explain, replay checks) is what remains of the whole."""
+    import assistant.conversation as conv_mod
+    import assistant.render as render_mod
+
+    spent: dict[str, float] = {}
+    originals: list[tuple[object, str, object]] = []
+
+    def wrap(owner: object, name: str, key: str) -> None:
+        fn = getattr(owner, name)
+        originals.append((owner, name, fn))
+
+        def timed(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[key] = spent.get(key, 0.0) + time.perf_counter() - start
+
+        setattr(owner, name, timed)
+
+    transcripts = [load_transcript(p) for p in sorted(TRANSCRIPTS.glob("*.transcript.yaml"))]
+    for t in transcripts:
+        run_transcript(t)
+    wrap(conv_mod, "parse", "parse")
+    wrap(conv_mod, "assess", "engine (assess)")
+    wrap(conv_mod, "build_answer", "render (build_answer)")
+    wrap(render_mod.Answer, "text", "render (Answer.text)")
+    try:
+        turns = 0
+        start = time.perf_counter()
+        for _ in range(rounds):
+            turns += sum(len(run_transcript(t).turns) for t in transcripts)
+        total = time.perf_counter() - start
+    finally:
+        for owner, name, fn in originals:
+            setattr(owner, name, fn)
+    per_turn = {k: v / turns * 1e3 for k, v in spent.items()}
+    per_turn["rest (conversation, explain, replay)"] = total / turns * 1e3 - sum(per_turn.values())
+    return total / turns * 1e3, per_turn
+
+
 RENDER_FILES = ("/assistant/render.py", "/assistant/statements.py")
 
 
@@ -112,6 +157,7 @@ def by_layer(stats: pstats.Stats) -> dict[str, float]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--profile", action="store_true", help="print where the replay time goes")
+    ap.add_argument("--layers", action="store_true", help="print ms per turn in each layer")
     ap.add_argument("--length", type=int, default=200)
     args = ap.parse_args()
 
@@ -129,6 +175,12 @@ def main() -> int:
     cycle_b = statistics.median(t for row in times[-20:] for t in row)
     print(f"same 20-turn cycle early vs late: turns 2-21 median {cycle_a * 1e3:.2f} ms, last 20 turns median "
           f"{cycle_b * 1e3:.2f} ms (ratio {cycle_b / cycle_a:.2f})")
+
+    if args.layers:
+        whole, layers = layer_split()
+        print(f"\nms per replayed turn by layer (wrapped entry points, {whole:.3f} ms/turn in all):")
+        for name, ms in layers.items():
+            print(f"  {name:45s} {ms:6.3f} ms")
 
     if args.profile:
         transcripts = [load_transcript(p) for p in sorted(TRANSCRIPTS.glob("*.transcript.yaml"))]
