@@ -85,10 +85,20 @@ def _shared_environment() -> Environment:
     return make_environment(FunctionLoader(_load_source), _bytecode_cache())
 
 
+def _loaded(name: str) -> Template:
+    template = _shared_environment().get_template(name)
+    if not isinstance(template.globals, dict):
+        # Jinja gives each template a ChainMap of its globals over the environment's, and copies it into
+        # every render's context: flattened once into a plain dict, a short render costs a third as much.
+        # Nothing changes the globals after the environment is made, so the snapshot stays true.
+        template.globals = dict(template.globals)
+    return template
+
+
 def compile_template(name: str, source: str) -> Template:
     """Compile `source` under a unique `name`, through the shared environment and its bytecode cache."""
     _REGISTERED[name] = source
-    return _shared_environment().get_template(name)
+    return _loaded(name)
 
 
 def file_template(filename: str) -> Template:
@@ -96,7 +106,7 @@ def file_template(filename: str) -> Template:
     name = "file:" + filename
     if name not in _REGISTERED:
         _REGISTERED[name] = (PROMPTS_DIR / filename).read_text(encoding="utf-8")
-    return _shared_environment().get_template(name)
+    return _loaded(name)
 
 
 class StatementError(Exception):
