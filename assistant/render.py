@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Template
 
 from assistant.corpus import Corpus, default_corpus
 from assistant.datafiles import read_yaml
-from assistant.engine.model import Assessment, Decision, Recommendation, Section
+from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Recommendation, Section
 from assistant.facts import Intent
 from assistant.statements import PROMPTS_DIR, compile_template, file_template, render_statement
 
@@ -86,7 +86,7 @@ def label(kind: str, key: str) -> str:
     return prompts().labels.get(kind, {}).get(key, key.replace("_", " "))
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     text: str
     citations: list[int] = field(default_factory=list)
@@ -95,8 +95,7 @@ class Item:
     def rendered(self, style: str = "text") -> str:
         if not self.citations:
             return self.text
-        marks = ", ".join(str(n) for n in self.citations)
-        return f"{self.text} [{marks}]"
+        return f"{self.text} [{', '.join(map(str, self.citations))}]"
 
 
 @dataclass
@@ -105,8 +104,9 @@ class AnswerSection:
     items: list[Item]
 
 
-@dataclass
-class SourceLine:
+class SourceLine(NamedTuple):
+    """One numbered source; a tuple, so the answer templates unpack it (no attribute look-ups)."""
+
     number: int
     passage_id: str
     label: str
@@ -152,9 +152,8 @@ class Answer:
             "preface": self.preface,
             "title": self.title,
             "headline": self.headline.rendered(style) if self.headline else None,
-            "sections": [
-                {"title": s.title, "entries": [i.rendered(style) for i in s.items]} for s in self.sections
-            ],
+            # (title, entries) pairs: the templates unpack them, which is cheaper than attribute look-ups.
+            "sections": [(s.title, [i.rendered(style) for i in s.items]) for s in self.sections],
             "sources": self._source_lines(),
             "follow_up": self.follow_up,
             "disclaimer": self.disclaimer,
@@ -325,12 +324,13 @@ def build_answer(
     numbers: dict[str, int] = {}
 
     def cite(ids: list[str]) -> list[int]:
-        out = []
+        out: list[int] = []
         for pid in ids:
-            if pid not in numbers:
-                numbers[pid] = len(numbers) + 1
-            if numbers[pid] not in out:
-                out.append(numbers[pid])
+            n = numbers.get(pid)
+            if n is None:
+                n = numbers[pid] = len(numbers) + 1
+            if n not in out:
+                out.append(n)
         return out
 
     rec_texts: dict[int, str] = {}
@@ -353,7 +353,7 @@ def build_answer(
 
     out_sections: list[AnswerSection] = []
     # A focused question shows its sections in the order prompts/sections.yaml gives (most relevant first).
-    order = list(Section) if wanted is None else [s for s in map(_section_named, wanted) if s is not None]
+    order = SECTION_ORDER if wanted is None else [s for s in map(_section_named, wanted) if s is not None]
     for section in order:
         if section == Section.CLARIFY:
             notes = clarifications(a)
