@@ -56,9 +56,13 @@ def all_rules() -> list[Rule]:
 
 def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
     cites: list[str] = list(rule.cites)
-    for rec in f.recommendations:
-        a.recommendations.append(rec)
-        cites.extend(c for c in rec.citations if c not in cites)
+    # Citations the trace adds to the rule's own: the recommendations', then the reason's, each once, in
+    # order of first appearance (dict.fromkeys keeps that order).
+    extra: list[str] = []
+    if f.recommendations:
+        a.recommendations.extend(f.recommendations)
+        for rec in f.recommendations:
+            extra += rec.citations
     if f.category is not None:
         a.classification.category = f.category
         a.classification.lowest_t_score = f.lowest_t_score
@@ -68,15 +72,21 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
         a.decision = f.decision
         a.because = f.because
         if f.because:
-            cites.extend(c for c in f.because.citations if c not in cites)
-    for m in f.missing:
-        if m not in a.missing_facts:
-            a.missing_facts.append(m)
+            extra += f.because.citations
+    if extra:
+        added = dict.fromkeys(extra)
+        for c in cites:
+            added.pop(c, None)
+        cites += added
+    if f.missing:
+        for m in f.missing:
+            if m not in a.missing_facts:
+                a.missing_facts.append(m)
     if f.very_high_risk is not None:
         a.very_high_risk = f.very_high_risk
     if f.out_of_scope:
         a.in_scope = False
-    a.trace.append(TraceStep(rule=rule.id, used=f.used, result=f.result, threshold=f.threshold, cites=cites))
+    a.trace.append(TraceStep(rule.id, f.used, f.result, f.threshold, cites))
 
 
 def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: str = "us") -> Assessment:
@@ -86,6 +96,6 @@ def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: st
         finding = rule.fn(facts, a)
         if finding is not None:
             _apply(a, rule, finding)
-        if not a.in_scope:
-            break
+            if not a.in_scope:  # only a finding takes the question out of scope
+                break
     return a

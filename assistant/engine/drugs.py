@@ -114,8 +114,8 @@ def mode(a: Assessment) -> str:
     return "yes" if a.decision == Decision.YES else "if"
 
 
-def on_antiresorptive(f: Facts) -> bool:
-    return any(d in ANTIRESORPTIVES for d in current(f))
+def on_antiresorptive(f: Facts, a: Assessment) -> bool:
+    return any(d in ANTIRESORPTIVES for d in a.memo(f).current)
 
 
 def _rec(
@@ -161,10 +161,10 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
 def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
     if not a.very_high_risk or not drugs_relevant(f, a):
         return None
-    if any(d in ANABOLICS for d in current(f)):
+    if any(d in ANABOLICS for d in a.memo(f).current):
         return None  # drug-current-therapy speaks to the course already under way
     recs: list[Recommendation] = []
-    if not any(r.id == "very-high-risk-sequence" for r in a.recommendations):  # engine A may have said it
+    if "very-high-risk-sequence" not in a.recs_index().rec_ids:  # engine A may have said it
         recs.append(
             _rec(
                 "drug-anabolic-sequence",
@@ -242,7 +242,7 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
 def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
     if not drugs_relevant(f, a):
         return None
-    if on_antiresorptive(f):
+    if on_antiresorptive(f, a):
         return None  # drug-current-therapy covers the drug already taken
     unsuitable = oral_unsuitable_reasons(f)
     if unsuitable:
@@ -308,7 +308,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-parenteral-alternatives", topic="drugs", cites=[ACP_FIRST, ZOL, DEN])
 def parenteral(f: Facts, a: Assessment) -> Finding | None:
-    if not drugs_relevant(f, a) or on_antiresorptive(f):
+    if not drugs_relevant(f, a) or on_antiresorptive(f, a):
         return None
     unsuitable = oral_unsuitable_reasons(f)
     e = f.egfr
@@ -361,7 +361,7 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-raloxifene", topic="drugs", cites=[RLX, ENDO_RALOXIFENE])
 def raloxifene(f: Facts, a: Assessment) -> Finding | None:
-    if not drugs_relevant(f, a) or f.sex == Sex.MALE or on_antiresorptive(f):
+    if not drugs_relevant(f, a) or f.sex == Sex.MALE or on_antiresorptive(f, a):
         return None
     asked = a.intent in (Intent.DRUG_CHOICE, Intent.COMPARE)
     if not (asked or f.has("breast_cancer_risk")):
@@ -383,7 +383,7 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-current-therapy", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN, TPTD, ABL, ROMO, RLX])
 def current_therapy(f: Facts, a: Assessment) -> Finding | None:
-    drugs = current(f)
+    drugs = a.memo(f).current
     if not drugs:
         return None
     cites = {
@@ -425,7 +425,7 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-renal-limits", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN])
 def renal_limits(f: Facts, a: Assessment) -> Finding | None:
-    if not (drugs_relevant(f, a) or current(f)):
+    if not (drugs_relevant(f, a) or a.memo(f).current):
         return None
     e = f.egfr
     cites = [ALN, RIS, IBN, ZOL, DEN]

@@ -76,7 +76,7 @@ def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
 def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     meds = [m for m in _current_meds(f) if canonical(m.name) in BISPHOSPHONATES]
     asked = a.intent == Intent.DRUG_HOLIDAY_OR_DURATION
-    offered = any(r.id in ("drug-alendronate", "drug-risedronate", "drug-zoledronic-acid") for r in a.recommendations)
+    offered = not a.recs_index().rec_ids.isdisjoint(("drug-alendronate", "drug-risedronate", "drug-zoledronic-acid"))
     if not meds:
         if not (asked or offered):
             return None

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from assistant.engine.decision import DECISION_INTENTS
-from assistant.engine.diagnosis import uses_z_scores
 from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
 from assistant.facts import Facts
 
@@ -22,7 +21,7 @@ def _applies(f: Facts, a: Assessment) -> bool:
         a.in_scope
         and a.intent in DECISION_INTENTS
         and a.classification.category == Category.OSTEOPENIA
-        and not uses_z_scores(f)
+        and not a.memo(f).uses_z_scores
     )
 
 

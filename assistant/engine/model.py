@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from assistant.facts import Facts, Intent, Site
+
+if TYPE_CHECKING:
+    from assistant.engine.derived import Derived
 
 
 class Category(StrEnum):
@@ -134,6 +138,22 @@ class Assessment(BaseModel):
 
     def section(self, section: Section) -> list[Recommendation]:
         return [r for r in self.recommendations if r.section == section]
+
+    @cached_property
+    def derived(self) -> Derived:
+        """What the rules derive from the facts, computed once (assistant/engine/derived.py; never output)."""
+        from assistant.engine.derived import Derived  # imports the topic modules, which import this one
+
+        return Derived(self.facts)
+
+    def memo(self, f: Facts) -> Derived:
+        """What the rules derive from `f` (this assessment's facts: the memo; other facts: a fresh one)."""
+        d = self.derived
+        return d if d.facts is f else type(d)(f)
+
+    def recs_index(self) -> Derived:
+        """The memo, with its index of the recommendations so far (ids, sections, drugs offered) up to date."""
+        return self.derived.index(self.recommendations)
 
 
 @dataclass(slots=True)

@@ -7,7 +7,6 @@ interval on glucocorticoids; ISCD per-site minimum precision figures.
 
 from __future__ import annotations
 
-from assistant.engine.drugs import current
 from assistant.engine.model import Assessment, Category, Decision, Finding, Recommendation, Section, Urgency, rule
 from assistant.facts import Facts, FractureSite, Intent, Sex, Site
 
@@ -63,12 +62,12 @@ def _lowest_hip(f: Facts) -> tuple[float, Site] | None:
 
 
 def _treated_or_to_be(f: Facts, a: Assessment) -> bool:
-    return bool(current(f)) or a.decision == Decision.YES
+    return bool(a.memo(f).current) or a.decision == Decision.YES
 
 
 @rule("monitor-on-treatment", topic="monitoring", cites=[ENDO, ACP])
 def on_treatment(f: Facts, a: Assessment) -> Finding | None:
-    on_drug = bool(current(f))
+    on_drug = bool(a.memo(f).current)
     if not (on_drug or a.decision in (Decision.YES, Decision.CONDITIONAL) or a.intent == Intent.MONITORING_INTERVAL):
         return None
     if (
@@ -155,7 +154,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("monitor-least-significant-change", topic="monitoring", cites=[LSC])
 def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
-    if not any(r.section == Section.MONITORING for r in a.recommendations):
+    if Section.MONITORING not in a.recs_index().sections:
         return None
     rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR)
     return Finding(result="compare with the centre's least significant change", used=[], recommendations=[rec])

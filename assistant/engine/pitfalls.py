@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from assistant.engine.diagnosis import uses_z_scores
 from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
 from assistant.facts import Facts, Intent
 
@@ -47,7 +46,7 @@ def universal_now(f: Facts, a: Assessment) -> Finding | None:
 @rule("pitfall-frax-with-osteoporosis", topic="pitfalls", cites=FRAX_CITES)
 def frax_with_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """The seed's 'no FRAX when T <= -2.5' corrected: not needed to decide, still grades risk."""
-    if not _shown(a) or uses_z_scores(f):
+    if not _shown(a) or a.memo(f).uses_z_scores:
         return None
     return _pitfall("pitfall-frax-with-osteoporosis", FRAX_CITES, "FRAX not needed at T <= -2.5, but not forbidden")
 
@@ -65,6 +64,6 @@ def denosumab_stop(f: Facts, a: Assessment) -> Finding | None:
     """Denosumab must not simply stop (shown here unless the safety section already says it)."""
     if not _shown(a):
         return None
-    if any(c.startswith("tsourdi-2021#") for r in a.recommendations for c in r.citations):
+    if any(c.startswith("tsourdi-2021#") for c in a.recs_index().citations):
         return None
     return _pitfall("pitfall-denosumab-stop", DENOSUMAB_CITES, "denosumab: never stop without a follow-on")

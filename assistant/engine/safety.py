@@ -9,14 +9,14 @@ Plus the jaw (dental check before antiresorptives) and the femur (thigh or groin
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from assistant.engine.drugs import (
     ANTIRESORPTIVES,
     BISPHOSPHONATES,
     ORAL_BISPHOSPHONATES,
     RENAL_CUTOFF,
-    current,
     drugs_relevant,
-    ever_took,
 )
 from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, rule
 from assistant.facts import Facts, Intent, Status
@@ -63,17 +63,13 @@ def _rec(
     )
 
 
-def offered(a: Assessment) -> set[str]:
-    """Drugs the drugs topic offered as a start (recommendation ids 'drug-<name>')."""
-    out: set[str] = set()
-    for r in a.recommendations:
-        if r.section == Section.DRUGS and r.id.startswith("drug-") and not r.id.startswith("drug-current-"):
-            out.add(r.id.removeprefix("drug-").replace("-", "_"))
-    return out
+def offered(a: Assessment) -> AbstractSet[str]:
+    """Drugs the drugs topic offered as a start (recommendation ids 'drug-<name>'); read-only."""
+    return a.recs_index().offered
 
 
 def drug_on_table(f: Facts, a: Assessment) -> bool:
-    return drugs_relevant(f, a) or bool(current(f))
+    return drugs_relevant(f, a) or bool(a.memo(f).current)
 
 
 @rule("safety-renal-cutoffs", topic="safety", cites=[ALN, RIS, IBN, ZOL, DEN, KDIGO])
@@ -82,7 +78,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
         return None
     e = f.egfr
     if e is None:
-        if any(r.id == "drug-renal-limits" for r in a.recommendations):
+        if "drug-renal-limits" in a.recs_index().rec_ids:
             return Finding(
                 result="kidney function unknown: the drug section lists the cut-offs", used=["egfr"], missing=["egfr"]
             )
@@ -129,7 +125,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                 cutoff=RENAL_CUTOFF["risedronate"],
             )
         )
-    for d in current(f):
+    for d in a.memo(f).current:
         if d in below:
             recs.append(
                 _rec(
@@ -151,7 +147,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
 
 
 def _denosumab_relevant(f: Facts, a: Assessment) -> bool:
-    return ever_took(f, "denosumab") or a.intent == Intent.DENOSUMAB_STOP or "denosumab" in offered(a)
+    return "denosumab" in a.memo(f).taken or a.intent == Intent.DENOSUMAB_STOP or "denosumab" in offered(a)
 
 
 @rule("safety-denosumab-follow-on", topic="safety", cites=[ECTS, REBOUND, ENDO_DEN])
@@ -164,7 +160,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     # The usual follow-ons are zoledronic acid or alendronate; below their kidney cut-off neither may be offered.
     renal_blocks = e is not None and e < RENAL_CUTOFF["zoledronic_acid"]
     risedronate_ok = e is not None and e >= RENAL_CUTOFF["risedronate"]
-    on_bp = any(d in ORAL_BISPHOSPHONATES or d == "zoledronic_acid" for d in current(f))
+    on_bp = any(d in ORAL_BISPHOSPHONATES or d == "zoledronic_acid" for d in a.memo(f).current)
     urgency = Urgency.CRITICAL if stopping else Urgency.WARNING
     recs = [
         _rec(
@@ -199,7 +195,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
 def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
     recent = f.condition("recent_mi_or_stroke")
     history = f.has("mi_or_stroke_history")
-    on_romo = "romosozumab" in current(f)
+    on_romo = "romosozumab" in a.memo(f).current
     considered = on_romo or bool(a.very_high_risk) or "romosozumab" in offered(a)
     if not (considered or (drug_on_table(f, a) and (recent or history))):
         return None
@@ -266,7 +262,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-dental-onj", topic="safety", cites=[ONJ_AFF, ZOL_ONJ, ONJ_RATE])
 def dental(f: Facts, a: Assessment) -> Finding | None:
-    antiresorptive = any(d in ANTIRESORPTIVES for d in current(f)) or bool(
+    antiresorptive = any(d in ANTIRESORPTIVES for d in a.memo(f).current) or bool(
         offered(a) & {"alendronate", "risedronate", "zoledronic_acid", "denosumab"}
     )
     if not antiresorptive:
@@ -289,7 +285,7 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-atypical-femur-fracture", topic="safety", cites=[ONJ_AFF, AFF_DURATION])
 def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
-    on_drug = any(d in ANTIRESORPTIVES for d in current(f)) or any(ever_took(f, d) for d in BISPHOSPHONATES)
+    on_drug = any(d in ANTIRESORPTIVES for d in a.memo(f).current) or not a.memo(f).taken.isdisjoint(BISPHOSPHONATES)
     pain = f.has("thigh_pain")
     if not (on_drug or (pain and drug_on_table(f, a))):
         return None

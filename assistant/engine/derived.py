@@ -1,0 +1,66 @@
+"""What many rules read, computed once per assessment instead of once per rule.
+
+The facts do not change while the rules run, so the values derived from them alone (lowest T-score,
+Z-score rule, current drugs, adjusted FRAX) are computed once, when a rule first asks. The recommendations
+grow as findings are applied (and tests may append to them by hand), so their index catches up with the
+list each time it is read. The memo lives on the assessment (`Assessment.memo`, `Assessment.recs_index`)
+and is never output.
+"""
+
+from __future__ import annotations
+
+from assistant.engine.diagnosis import uses_z_scores
+from assistant.engine.drugs import canonical, current
+from assistant.engine.model import Recommendation, Section
+from assistant.engine.risk import FraxView, adjusted_frax
+from assistant.facts import Facts, Status
+
+_TAKEN = (Status.AFFIRMED, Status.HISTORICAL)
+
+
+class Derived:
+    """Values derived from one assessment's facts, and an index of its recommendations so far."""
+
+    __slots__ = (
+        "facts",
+        "lowest_t",
+        "uses_z_scores",
+        "current",
+        "taken",
+        "frax",
+        "_recs",
+        "_indexed",
+        "rec_ids",
+        "sections",
+        "offered",
+        "citations",
+    )
+
+    def __init__(self, f: Facts) -> None:
+        self.facts = f
+        self.lowest_t: tuple[float, object] | None = f.lowest_t()
+        self.uses_z_scores: bool = uses_z_scores(f)
+        self.current: tuple[str, ...] = tuple(current(f))  # osteoporosis drugs taken now, canonical names
+        self.taken: frozenset[str] = frozenset(canonical(m.name) for m in f.medications if m.status in _TAKEN)
+        self.frax: FraxView | None = adjusted_frax(f)  # shared by the rules that read it: never changed
+        self._recs: list[Recommendation] | None = None
+        self._indexed = 0
+        self.rec_ids: set[str] = set()
+        self.sections: set[Section] = set()
+        self.offered: set[str] = set()  # drugs offered as a new start ('drug-<name>' in the drugs section)
+        self.citations: set[str] = set()
+
+    def index(self, recs: list[Recommendation]) -> Derived:
+        """Bring the recommendation index up to date with `recs` (appended to, never edited in place)."""
+        if recs is not self._recs or len(recs) < self._indexed:
+            self._recs, self._indexed = recs, 0
+            self.rec_ids, self.sections, self.offered, self.citations = set(), set(), set(), set()
+        if len(recs) > self._indexed:
+            for r in recs[self._indexed :]:
+                self.rec_ids.add(r.id)
+                self.sections.add(r.section)
+                self.citations.update(r.citations)
+                if r.section == Section.DRUGS and r.id.startswith("drug-") and not r.id.startswith("drug-current-"):
+                    self.offered.add(r.id.removeprefix("drug-").replace("-", "_"))
+            self._indexed = len(recs)
+        return self
