@@ -77,8 +77,9 @@ MENOPAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _DIGIT = re.compile(r"\d")
 
 
-def read_age(text: str) -> Reading:
-    r = Reading()
+def read_age(text: str, r: Reading | None = None) -> Reading:
+    if r is None:
+        r = Reading()
     if not _DIGIT.search(text):
         return r  # every age pattern has a number
     taken: list[tuple[int, int]] = []
@@ -122,9 +123,10 @@ def _age_sex_ok(text: str, m: re.Match[str]) -> bool:
     return not re.search(r"(?:\bx|\bfor|\bover|\*|×)\s*$", before)
 
 
-def read_sex(tokens: list[Token], text: str, skip: list[tuple[int, int]]) -> Reading:
+def read_sex(tokens: list[Token], text: str, skip: list[tuple[int, int]], r: Reading | None = None) -> Reading:
     """Sex from nouns and pronouns; None when the text names both sexes as alternatives or groups."""
-    r = Reading()
+    if r is None:
+        r = Reading()
     female: list[Token] = []
     male: list[Token] = []
     plural = False
@@ -163,8 +165,9 @@ def _mixed_coordination(text: str) -> bool:
     return False
 
 
-def read_menopause(text: str) -> Reading:
-    r = Reading()
+def read_menopause(text: str, r: Reading | None = None) -> Reading:
+    if r is None:
+        r = Reading()
     if "menopaus" not in text and "menstruating" not in text:
         return r  # every menopause pattern has one of these words
     taken: list[tuple[int, int]] = []

@@ -22,8 +22,9 @@ DURATION = re.compile(
 MONTHS_PER = {"y": 12.0, "m": 1.0, "w": 12.0 / 52.0}
 
 
-def read_glucocorticoid_dose(text: str, nums: list[Num]) -> Reading:
-    r = Reading()
+def read_glucocorticoid_dose(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
+    if r is None:
+        r = Reading()
     if not nums:
         return r  # a dose is read only with its number
     for m in GC_WORD.finditer(text):

@@ -35,7 +35,7 @@ class Doubt:
 
 @dataclass
 class Reading:
-    """Everything one reader found."""
+    """Everything the readers found (each reader adds to the Reading it is given, or to a new one)."""
 
     found: list[Found] = field(default_factory=list)
     doubts: list[Doubt] = field(default_factory=list)

@@ -48,8 +48,9 @@ ZONE_STOP = re.compile(
 )
 
 
-def read_frax(text: str, nums: list[Num]) -> Reading:
-    r = Reading()
+def read_frax(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
+    if r is None:
+        r = Reading()
     if not any(not n.used and n.unit_end > n.start for n in nums):
         return r  # no number left to read
     zones = _frax_zones(text)

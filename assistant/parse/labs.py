@@ -75,8 +75,9 @@ LAB_UNITS_OK = {
 }
 
 
-def read_labs(text: str, nums: list[Num]) -> Reading:
-    r = Reading()
+def read_labs(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
+    if r is None:
+        r = Reading()
     if not nums:
         return r  # a lab is read only with its value
     for lab in LABS:

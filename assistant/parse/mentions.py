@@ -60,10 +60,11 @@ class Med:
 
 
 def read_mentions(
-    text: str, tokens: list[Token], matches: list[Match], ctx: Context
+    text: str, tokens: list[Token], matches: list[Match], ctx: Context, r: Reading | None = None
 ) -> tuple[Reading, list[Med], list[tuple[Match, Status, bool, bool]]]:
     """Facts from concept mentions. Returns the reading, medications, and (match, status) pairs."""
-    r = Reading()
+    if r is None:
+        r = Reading()
     meds: list[Med] = []
     statuses: list[tuple[Match, Status, bool, bool]] = []
     for m in matches:

@@ -16,9 +16,10 @@ BMD_RANGE = (0.2, 2.0)  # g/cm2: a decimal right after "BMD" in this range is a 
 BMD_BEFORE = re.compile(r"\bbmd\s*(?:[:=]|is|was|of)?\s*$")
 
 
-def read_bmd(text: str, nums: list[Num]) -> Reading:
+def read_bmd(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
     """Raw BMD in g/cm2, kept apart from the scores (with its unit, or a decimal right after "BMD")."""
-    r = Reading()
+    if r is None:
+        r = Reading()
     for n in nums:
         if n.used:
             continue
@@ -75,8 +76,9 @@ def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
     return atoms
 
 
-def read_scores(text: str, nums: list[Num], matches: list[Match]) -> Reading:
-    r = Reading()
+def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | None = None) -> Reading:
+    if r is None:
+        r = Reading()
     cands = [n for n in nums if not n.used and n.bare and not YEAR.match(n.raw) and abs(n.value) < 100]
     if not cands:
         return r  # no number that can be a score

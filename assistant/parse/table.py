@@ -23,8 +23,9 @@ COLUMN = re.compile(
 CELL = re.compile(r"(?<![\w.])[-+]?\d+(?:\.\d+)?(?![\w.])")
 
 
-def read_tables(text: str, original: str, matches: list[Match]) -> Reading:
-    r = Reading()
+def read_tables(text: str, original: str, matches: list[Match], r: Reading | None = None) -> Reading:
+    if r is None:
+        r = Reading()
     if "\n" not in original:
         return r
     lines: list[tuple[int, int]] = []
