@@ -320,7 +320,10 @@ def _copy(f: Facts) -> Facts:
 
 
 def _at_turn(span: Span, turn: int | None) -> Span:
-    return span if turn is None else span.model_copy(update={"turn": turn})
+    if turn is None or span.turn == turn:
+        return span
+    # The constructor is about twice as fast as model_copy for this small frozen model.
+    return Span(start=span.start, end=span.end, text=span.text, turn=turn)
 
 
 def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, list[str]]:
@@ -400,7 +403,8 @@ def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, l
         for m in delta.mentions:
             key = (m.concept, m.category, m.detail)
             latest.pop(key, None)  # re-inserted last: the list stays in order of latest statement
-            latest[key] = m.model_copy(update={"span": _at_turn(m.span, turn)}) if turn is not None else m
+            span = _at_turn(m.span, turn)
+            latest[key] = m if span is m.span else m.model_copy(update={"span": span})
         new.mentions = list(latest.values())
     # Doubts belong to the message that raised them.
     new.questions = list(delta.questions)
@@ -537,9 +541,12 @@ def _without_doubts(f: Facts) -> Facts:
 
 
 def _has_content(f: Facts | None) -> bool:
+    """Whether `f` holds any group of facts (the same test as `bool(_groups(f))`, without building them)."""
     if f is None:
         return False
-    return bool(_groups(f))
+    if f.frax is not None or f.fracture_sites or f.t_scores or f.z_scores or f.conditions or f.medications:
+        return True
+    return any(getattr(f, n) is not None for n in _SCALARS)
 
 
 # -- the conversation --------------------------------------------------------------------------
@@ -642,8 +649,9 @@ class Conversation:
             return self._plain(turn, user, "reset", message("reset"))
 
         delta = parsed.facts
+        delta_has_content = _has_content(delta)
         hypo = parsed.hypothetical if _has_content(parsed.hypothetical) else None
-        if intent == Intent.OUT_OF_SCOPE and not _has_content(delta) and hypo is None:
+        if intent == Intent.OUT_OF_SCOPE and not delta_has_content and hypo is None:
             a = assess(Facts(), Intent.OUT_OF_SCOPE, self.profile)
             ans = build_answer(user, a, corpus=self.corpus)
             return self._plain(turn, user, "out_of_scope", ans.text(), ans)
@@ -663,7 +671,7 @@ class Conversation:
                 if moved:
                     pending.append(event)
                     updates.extend(moved)
-            if not moved and not _has_content(delta) and hypo is None:
+            if not moved and not delta_has_content and hypo is None:
                 site = label("sites", parsed.relabel_site.value)
                 return self._plain(turn, user, "message", message("relabel_nothing", site=site))
         if parsed.retract:
@@ -671,7 +679,7 @@ class Conversation:
             if gone:
                 pending.append(Event(EventKind.RETRACTED, turn, fields=tuple(parsed.retract)))
                 removed.extend(gone)
-        has_facts = _has_content(delta) or bool(delta.questions or delta.contradictions)
+        has_facts = delta_has_content or bool(delta.questions or delta.contradictions)
         if has_facts:
             state, merged = merge(state, delta, turn)
             updates.extend(merged)
@@ -680,7 +688,7 @@ class Conversation:
         else:
             state = _without_doubts(state)
         self._facts = state
-        changed_state = bool(updates or removed or _has_content(delta))
+        changed_state = bool(updates or removed or delta_has_content)
 
         if not changed_state and hypo is None:
             if intent == Intent.SOURCES:
