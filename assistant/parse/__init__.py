@@ -232,17 +232,20 @@ def _finish(
     negated_fracture: bool,
 ) -> Parsed:
     intents = intent.find_intents(low)
-    p = Parsed(text=text, facts=facts, hypothetical=hypothetical)
-    p.is_correction = intent.is_correction(low)
-    p.show_citation = intent.show_citation(low)
-    p.profile = intent.profile(low)
-    p.retract = intent.retractions(low)
-    if negated_fracture and facts.prior_fragility_fracture is False and "fracture_sites" not in p.retract:
-        p.retract.append("fracture_sites")
+    # (the Parsed is made once at the end, given only the values that are not its defaults: cheaper than
+    # setting its fields one by one)
+    is_correction = intent.is_correction(low)
+    show_citation = intent.show_citation(low)
+    profile = intent.profile(low)
+    retract = intent.retractions(low)
+    relabel_site: Site | None = None
+    kept_facts, kept_hypothetical = facts, hypothetical  # what the Parsed keeps
+    if negated_fracture and facts.prior_fragility_fracture is False and "fracture_sites" not in retract:
+        retract.append("fracture_sites")
     has_facts = _has_facts(facts) or (hypothetical is not None and _has_facts(hypothetical))
-    if p.is_correction and sites_seen and not facts.t_scores and facts.t_score_unsited is None \
+    if is_correction and sites_seen and not facts.t_scores and facts.t_score_unsited is None \
             and not facts.z_scores and intent.RELABEL.search(low):
-        p.relabel_site = Site(sites_seen[-1])
+        relabel_site = Site(sites_seen[-1])
     # Generic "treatment" questions: with osteoporosis stated the question is which drug.
     if intents and intents[0] == Intent.TREAT_OR_NOT and facts.has("osteoporosis_stated") \
             and not facts.has("osteopenia_stated") and not intent.EXPLICIT_TREAT.search(low):
@@ -250,14 +253,13 @@ def _finish(
     if intents and intents[0] == Intent.DRUG_CHOICE and facts.has("osteopenia_stated") \
             and not facts.has("osteoporosis_stated") and intent.GENERIC_TREATMENT.search(low):
         intents = [Intent.TREAT_OR_NOT] + [i for i in intents if i != Intent.TREAT_OR_NOT]
-    special = bool(p.show_citation or p.profile or p.is_correction or p.retract)
+    special = bool(show_citation or profile or is_correction or retract)
     bone_facts = _has_bone_measures(facts)
     if out_of_scope_word and not bone_topic and not bone_facts and not special:
         # "55-year-old man with chest pain": another topic. Who the patient is (age, sex) is not kept
         # for a bone-health conversation: the message states nothing this assistant can use.
         intents = [Intent.OUT_OF_SCOPE]
-        p.facts = Facts(mentions=facts.mentions)
-        p.hypothetical = None
+        kept_facts, kept_hypothetical = Facts(mentions=facts.mentions), None
     if not domain and not has_facts and not special:
         if out_of_scope_word or (intent.is_question(low) and not intents):
             intents = [Intent.OUT_OF_SCOPE]
@@ -272,9 +274,25 @@ def _finish(
         intents = [Intent.FACTS_ONLY]
     elif not intents and domain and not special and hypothetical is None:
         intents = [Intent.MANAGEMENT_OVERALL]
-    if p.show_citation is not None and Intent.SOURCES not in intents:
+    if show_citation is not None and Intent.SOURCES not in intents:
         intents.insert(0, Intent.SOURCES)
-    p.intents = intents
-    p.unrecognised = not intents and not has_facts and not special and hypothetical is None and not domain
+    fields: dict[str, object] = {"text": text, "facts": kept_facts}
+    if kept_hypothetical is not None:
+        fields["hypothetical"] = kept_hypothetical
+    if intents:
+        fields["intents"] = intents
+    if is_correction:
+        fields["is_correction"] = True
+    if retract:
+        fields["retract"] = retract
+    if show_citation is not None:
+        fields["show_citation"] = show_citation
+    if relabel_site is not None:
+        fields["relabel_site"] = relabel_site
+    if profile is not None:
+        fields["profile"] = profile
+    if not intents and not has_facts and not special and hypothetical is None and not domain:
+        fields["unrecognised"] = True
+    p = Parsed(**fields)  # type: ignore[arg-type]
     _ = Status  # re-exported names stay importable
     return p
