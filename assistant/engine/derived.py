@@ -33,7 +33,6 @@ class Derived:
         "rec_ids",
         "sections",
         "offered",
-        "citations",
     )
 
     def __init__(self, f: Facts) -> None:
@@ -48,18 +47,17 @@ class Derived:
         self.rec_ids: set[str] = set()
         self.sections: set[Section] = set()
         self.offered: set[str] = set()  # drugs offered as a new start ('drug-<name>' in the drugs section)
-        self.citations: set[str] = set()
 
     def index(self, recs: list[Recommendation]) -> Derived:
         """Bring the recommendation index up to date with `recs` (appended to, never edited in place)."""
         if recs is not self._recs or len(recs) < self._indexed:
             self._recs, self._indexed = recs, 0
-            self.rec_ids, self.sections, self.offered, self.citations = set(), set(), set(), set()
+            self.rec_ids, self.sections, self.offered = set(), set(), set()
         if len(recs) > self._indexed:
-            for r in recs[self._indexed :]:
-                self.rec_ids.add(r.id)
-                self.sections.add(r.section)
-                self.citations.update(r.citations)
+            new = recs[self._indexed :]
+            self.rec_ids.update([r.id for r in new])
+            self.sections.update([r.section for r in new])
+            for r in new:
                 if r.section == Section.DRUGS and r.id.startswith("drug-") and not r.id.startswith("drug-current-"):
                     self.offered.add(r.id.removeprefix("drug-").replace("-", "_"))
             self._indexed = len(recs)

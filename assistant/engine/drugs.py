@@ -121,9 +121,7 @@ def on_antiresorptive(f: Facts, a: Assessment) -> bool:
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(
-        id=rid, section=Section.DRUGS, statement=statement, params=dict(params), citations=cites, urgency=urgency
-    )
+    return Recommendation(rid, Section.DRUGS, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def _romosozumab_block(f: Facts) -> str | None:

@@ -44,9 +44,7 @@ ROMOSOZUMAB_DOSES = 12
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(
-        id=rid, section=Section.DURATION, statement=statement, params=dict(params), citations=cites, urgency=urgency
-    )
+    return Recommendation(rid, Section.DURATION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def _current_meds(f: Facts) -> list[Medication]:

@@ -38,9 +38,7 @@ LSC_FACTOR = 2.77  # least significant change = 2.77 x precision error (ISCD)
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(
-        id=rid, section=Section.MONITORING, statement=statement, params=dict(params), citations=cites, urgency=urgency
-    )
+    return Recommendation(rid, Section.MONITORING, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def gourlay_band(t: float) -> tuple[str, float, int] | None:

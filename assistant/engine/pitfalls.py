@@ -64,6 +64,6 @@ def denosumab_stop(f: Facts, a: Assessment) -> Finding | None:
     """Denosumab must not simply stop (shown here unless the safety section already says it)."""
     if not _shown(a):
         return None
-    if any(c.startswith("tsourdi-2021#") for c in a.recs_index().citations):
+    if any(c.startswith("tsourdi-2021#") for r in a.recommendations for c in r.citations):
         return None
     return _pitfall("pitfall-denosumab-stop", DENOSUMAB_CITES, "denosumab: never stop without a follow-on")

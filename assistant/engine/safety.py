@@ -58,9 +58,7 @@ ONJ_PCT = 0.02
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(
-        id=rid, section=Section.SAFETY, statement=statement, params=dict(params), citations=cites, urgency=urgency
-    )
+    return Recommendation(rid, Section.SAFETY, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def offered(a: Assessment) -> AbstractSet[str]:

@@ -50,14 +50,7 @@ ALCOHOL_FRAX_UNITS = 3
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(
-        id=rid,
-        section=Section.UNIVERSAL,
-        statement=statement,
-        params=dict(params),
-        citations=cites,
-        urgency=urgency,
-    )
+    return Recommendation(rid, Section.UNIVERSAL, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def calcium_target_mg(age: int, sex: Sex | None) -> int | None:

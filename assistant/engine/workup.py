@@ -58,9 +58,7 @@ def workup_relevant(f: Facts, a: Assessment) -> bool:
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(
-        id=rid, section=Section.WORKUP, statement=statement, params=dict(params), citations=cites, urgency=urgency
-    )
+    return Recommendation(rid, Section.WORKUP, statement, params, cites, urgency)  # params: a fresh dict
 
 
 @rule("workup-core-panel", topic="workup", cites=[CORE, EVALUATE])
