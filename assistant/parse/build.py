@@ -35,6 +35,8 @@ def _fmt(v: object) -> str:
 
 def build(norm: Norm, found: list[Found], doubts: list[Doubt], notes: list[tuple[str, str, list[str]]]) -> Facts:
     f = Facts()
+    if not found and not doubts and not notes:
+        return f  # nothing read: every field keeps its default
     groups: dict[str, list[Found]] = {}
     for x in found:
         groups.setdefault(x.path, []).append(x)
@@ -105,9 +107,9 @@ def _doubt_what_cannot_be(f: Facts, norm: Norm, values: dict[str, object], group
         for key in ("frax.major", "frax.hip"):
             values.pop(key, None)
             f.sources.pop(key, None)
-    low_mass = any(values.get(f"conditions.{c}") is True for c in ("osteopenia_stated", "osteoporosis_stated"))
-    if not low_mass:
-        return
+    if values.get("conditions.osteopenia_stated") is not True \
+            and values.get("conditions.osteoporosis_stated") is not True:
+        return  # no low bone mass stated
     for path in [p for p in values if p.startswith("t_scores.") or p == "t_score_unsited"]:
         v = values[path]
         chosen = next((x for x in groups.get(path, []) if x.value == v), None)
@@ -128,7 +130,8 @@ def _apply(f: Facts, values: dict[str, object]) -> None:
             values["sex"] = "female"
             if "menopause" in f.sources:
                 f.sources["sex"] = f.sources["menopause"]
-    frax = Frax()
+    major: float | None = None
+    hip: float | None = None
     for path, v in values.items():
         if path.startswith("_"):
             continue
@@ -143,9 +146,9 @@ def _apply(f: Facts, values: dict[str, object]) -> None:
         elif path.startswith("z_scores."):
             f.z_scores[Site(path.split(".", 1)[1])] = float(v)  # type: ignore[arg-type]
         elif path == "frax.major":
-            frax.major = float(v)  # type: ignore[arg-type]
+            major = float(v)  # type: ignore[arg-type]
         elif path == "frax.hip":
-            frax.hip = float(v)  # type: ignore[arg-type]
+            hip = float(v)  # type: ignore[arg-type]
         elif path == "prior_fragility_fracture":
             f.prior_fragility_fracture = bool(v)
         elif path == "fracture_sites":
@@ -158,11 +161,11 @@ def _apply(f: Facts, values: dict[str, object]) -> None:
             f.conditions[path.split(".", 1)[1]] = bool(v)
         elif path in FLOAT_FIELDS:
             setattr(f, path, float(v))  # type: ignore[arg-type]
-    if frax.major is not None or frax.hip is not None:
-        f.frax = frax
+    if major is not None or hip is not None:
+        f.frax = Frax(major=major, hip=hip)
     if f.glucocorticoid_dose_mg is not None and f.glucocorticoids is None:
         f.glucocorticoids = True
-    if f.prior_fragility_fracture is not True:
+    if f.prior_fragility_fracture is not True and f.fracture_sites:
         f.fracture_sites = []
 
 

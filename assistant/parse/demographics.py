@@ -84,7 +84,7 @@ def read_age(text: str, r: Reading | None = None) -> Reading:
         return r  # every age pattern has a number
     taken: list[tuple[int, int]] = []
     for pat, (groups, quick) in zip(AGE_PATTERNS, AGE_GATES, strict=True):
-        if not all(any(g in text for g in group) for group in groups):
+        if not _all_present(groups, text):
             continue
         if quick is not None and quick.search(text) is None:
             continue
@@ -115,6 +115,17 @@ def read_age(text: str, r: Reading | None = None) -> Reading:
             if sex:
                 r.found.append(Found("sex", "female" if sex == "f" else "male", s, e, detail="age-sex"))
     return r
+
+
+def _all_present(groups: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Is a string of every group in the text? (plain loops: this runs for every pattern of every message)"""
+    for group in groups:
+        for g in group:
+            if g in text:
+                break
+        else:
+            return False
+    return True
 
 
 def _age_sex_ok(text: str, m: re.Match[str]) -> bool:

@@ -36,6 +36,13 @@ INEQUALITY_AFTER = re.compile(r"\s*(?:%\s*)?(?:\+|or\s+(?:less|lower|below|more|
 RANGE_AFTER = re.compile(r"\s*%?\s*(?:-|to|through)\s*[-+]?\s?(?:minus\s+)?[\d.]")
 RANGE_BEFORE = re.compile(r"[\d%]\s*(?:-|to|through)\s*$")
 BETWEEN = re.compile(r"\b(?:between|from)\s*$")
+# How the text before a number must end (trailing spaces aside) for the pattern above to match there: the
+# last characters of each of its alternatives. A search is skipped when the text does not end so.
+# (Keep these in step with the patterns.)
+INEQUALITY_ENDS = ("<", ">", "\u2264", "\u2265", "=", "than", "to", "under", "over", "below", "above", "least", "most",
+                   "exceeding", "of", "cutoff")
+RANGE_ENDS = ("-", "to", "through")
+BETWEEN_ENDS = ("between", "from")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 # numbers (or sites) in a list: "-1.1 and -1.7", "11/1.4", "spine, hip and femoral neck"
 RUN_GAP = re.compile(r"\s*(?:,|/|and|&|or|,\s*and)\s*(?:an?\s+)?")
@@ -93,14 +100,15 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
     # ranges and inequalities
     for k, n in enumerate(nums):
         before = text[max(0, n.start - 40) : n.start]
-        if INEQUALITY_BEFORE.search(before) or INEQUALITY_AFTER.match(text, n.end):
+        tail = before.rstrip()  # (the patterns before a number end in spaces: `\s*$`)
+        if (tail.endswith(INEQUALITY_ENDS) and INEQUALITY_BEFORE.search(before)) or INEQUALITY_AFTER.match(text, n.end):
             n.threshold = True
         if RANGE_AFTER.match(text, n.end) and k + 1 < len(nums) and nums[k + 1].start - n.end < 8:
             n.threshold = True
             nums[k + 1].threshold = True
-        if RANGE_BEFORE.search(before):
+        if tail.endswith(RANGE_ENDS) and RANGE_BEFORE.search(before):
             n.threshold = True
-        if BETWEEN.search(before) and k + 1 < len(nums):
+        if k + 1 < len(nums) and tail.endswith(BETWEEN_ENDS) and BETWEEN.search(before):
             gap = text[n.unit_end : nums[k + 1].start]
             if re.fullmatch(r"\s*(?:and|to|-)\s*", gap):
                 n.threshold = True
