@@ -42,23 +42,23 @@ class Derived:
         self.current: tuple[str, ...] = tuple(current(f))  # osteoporosis drugs taken now, canonical names
         self.taken: frozenset[str] = frozenset(canonical(m.name) for m in f.medications if m.status in _TAKEN)
         self.frax: FraxView | None = adjusted_frax(f)  # shared by the rules that read it: never changed
-        self._recs: list[Recommendation] | None = None
+        self._recs: list[Recommendation] | None = None  # the index (below) is made by the first `index` call
         self._indexed = 0
-        self.rec_ids: set[str] = set()
-        self.sections: set[Section] = set()
-        self.offered: set[str] = set()  # drugs offered as a new start ('drug-<name>' in the drugs section)
 
     def index(self, recs: list[Recommendation]) -> Derived:
         """Bring the recommendation index up to date with `recs` (appended to, never edited in place)."""
         if recs is not self._recs or len(recs) < self._indexed:
             self._recs, self._indexed = recs, 0
-            self.rec_ids, self.sections, self.offered = set(), set(), set()
+            self.rec_ids: set[str] = set()
+            self.sections: set[Section] = set()
+            self.offered: set[str] = set()  # drugs offered as a new start ('drug-<name>' in the drugs section)
         if len(recs) > self._indexed:
             new = recs[self._indexed :]
             self.rec_ids.update([r.id for r in new])
             self.sections.update([r.section for r in new])
+            drugs = Section.DRUGS
             for r in new:
-                if r.section == Section.DRUGS and r.id.startswith("drug-") and not r.id.startswith("drug-current-"):
+                if r.section == drugs and r.id.startswith("drug-") and not r.id.startswith("drug-current-"):
                     self.offered.add(r.id.removeprefix("drug-").replace("-", "_"))
             self._indexed = len(recs)
         return self

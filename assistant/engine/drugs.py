@@ -67,6 +67,7 @@ _ALIASES = {
 
 YOUNG_ADULT_AGE = 50  # ISCD: premenopausal women and men under 50 are judged on Z-scores (iscd-2019)
 DRUG_INTENTS = (Intent.DRUG_CHOICE, Intent.DOSE, Intent.RENAL_DOSING, Intent.COMPARE)
+TREATMENT_DECISIONS = (Decision.YES, Decision.CONDITIONAL)  # treatment indicated, or if indicated
 
 
 def canonical(name: str) -> str:
@@ -106,7 +107,7 @@ def oral_unsuitable_reasons(f: Facts) -> list[str]:
 
 def drugs_relevant(f: Facts, a: Assessment) -> bool:
     """New drug starts are discussed when treatment is indicated or conditional, or the question asks."""
-    return a.decision in (Decision.YES, Decision.CONDITIONAL) or a.intent in DRUG_INTENTS
+    return a.decision in TREATMENT_DECISIONS or a.intent in DRUG_INTENTS
 
 
 def mode(a: Assessment) -> str:
@@ -118,10 +119,13 @@ def on_antiresorptive(f: Facts, a: Assessment) -> bool:
     return any(d in ANTIRESORPTIVES for d in a.memo(f).current)
 
 
+SECTION = Section.DRUGS  # this topic's answer section (read once: enum look-ups are slow)
+
+
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, Section.DRUGS, statement, params, cites, urgency)  # params: a fresh dict
+    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def _romosozumab_block(f: Facts) -> str | None:

@@ -41,10 +41,13 @@ PTH_ANALOGUE_MAX_YEARS = 2
 ROMOSOZUMAB_DOSES = 12
 
 
+SECTION = Section.DURATION  # this topic's answer section (read once: enum look-ups are slow)
+
+
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, Section.DURATION, statement, params, cites, urgency)  # params: a fresh dict
+    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def _current_meds(f: Facts) -> list[Medication]:

@@ -7,6 +7,7 @@ interval on glucocorticoids; ISCD per-site minimum precision figures.
 
 from __future__ import annotations
 
+from assistant.engine.drugs import TREATMENT_DECISIONS
 from assistant.engine.model import Assessment, Category, Decision, Finding, Recommendation, Section, Urgency, rule
 from assistant.facts import Facts, FractureSite, Intent, Sex, Site
 
@@ -35,10 +36,13 @@ GOURLAY_MIN_AGE = 67  # women 67 and over, untreated, without hip or clinical ve
 LSC_FACTOR = 2.77  # least significant change = 2.77 x precision error (ISCD)
 
 
+SECTION = Section.MONITORING  # this topic's answer section (read once: enum look-ups are slow)
+
+
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, Section.MONITORING, statement, params, cites, urgency)  # params: a fresh dict
+    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def gourlay_band(t: float) -> tuple[str, float, int] | None:
@@ -66,12 +70,12 @@ def _treated_or_to_be(f: Facts, a: Assessment) -> bool:
 @rule("monitor-on-treatment", topic="monitoring", cites=[ENDO, ACP])
 def on_treatment(f: Facts, a: Assessment) -> Finding | None:
     on_drug = bool(a.memo(f).current)
-    if not (on_drug or a.decision in (Decision.YES, Decision.CONDITIONAL) or a.intent == Intent.MONITORING_INTERVAL):
+    if not (on_drug or a.decision in TREATMENT_DECISIONS or a.intent == Intent.MONITORING_INTERVAL):
         return None
     if (
         a.intent == Intent.MONITORING_INTERVAL
         and not on_drug
-        and a.decision not in (Decision.YES, Decision.CONDITIONAL)
+        and a.decision not in TREATMENT_DECISIONS
     ):
         return None  # an untreated patient asking about the interval gets the Gourlay rule
     rec = _rec(

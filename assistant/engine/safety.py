@@ -55,10 +55,13 @@ VITD_BHOF_TARGET = 30.0
 ONJ_PCT = 0.02
 
 
+SECTION = Section.SAFETY  # this topic's answer section (read once: enum look-ups are slow)
+
+
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, Section.SAFETY, statement, params, cites, urgency)  # params: a fresh dict
+    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def offered(a: Assessment) -> AbstractSet[str]:

@@ -47,10 +47,13 @@ VITD_BHOF_UPPER = 50.0
 ALCOHOL_FRAX_UNITS = 3
 
 
+SECTION = Section.UNIVERSAL  # this topic's answer section (read once: enum look-ups are slow)
+
+
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, Section.UNIVERSAL, statement, params, cites, urgency)  # params: a fresh dict
+    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def calcium_target_mg(age: int, sex: Sex | None) -> int | None:

@@ -55,10 +55,13 @@ def workup_relevant(f: Facts, a: Assessment) -> bool:
     return cat is None or cat in _LOW_BMD
 
 
+SECTION = Section.WORKUP  # this topic's answer section (read once: enum look-ups are slow)
+
+
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, Section.WORKUP, statement, params, cites, urgency)  # params: a fresh dict
+    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 @rule("workup-core-panel", topic="workup", cites=[CORE, EVALUATE])
@@ -71,8 +74,10 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
         "workup-calcium-phosphate": f.calcium,
     }
     recs = [_rec("workup-intro", "workup_intro", [CORE, EVALUATE])]
-    for rid, key in CORE_TESTS:
-        recs.append(_rec(rid, key, [CORE], known=known.get(rid), crcl=f.egfr_is_crcl))
+    crcl = f.egfr_is_crcl
+    recs += [
+        Recommendation(rid, SECTION, key, {"known": known.get(rid), "crcl": crcl}, [CORE]) for rid, key in CORE_TESTS
+    ]
     return Finding(
         result="core secondary-cause panel",
         used=["classification.category", "prior_fragility_fracture", "egfr", "vitamin_d", "calcium"],
