@@ -195,8 +195,9 @@ def asked_about(f: Facts) -> list[str]:
     """Drugs the message names without saying the patient takes them ("Is Evenity appropriate ...?")."""
     taking = {canonical(m.name) for m in f.medications}
     out: list[str] = []
+    affirmed = Status.AFFIRMED  # read once, not per mention (enum look-ups are slow)
     for m in f.mentions:
-        if m.category == "drug" and m.status == Status.AFFIRMED:
+        if m.category == "drug" and m.status == affirmed:
             name = canonical(m.concept)
             if name not in taking and name not in out:
                 out.append(name)

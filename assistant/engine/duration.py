@@ -51,7 +51,8 @@ def _rec(
 
 
 def _current_meds(f: Facts) -> list[Medication]:
-    return [m for m in f.medications if m.status == Status.AFFIRMED]
+    affirmed = Status.AFFIRMED  # read once, not per medication (enum look-ups are slow)
+    return [m for m in f.medications if m.status == affirmed]
 
 
 def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:

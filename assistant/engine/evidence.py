@@ -15,6 +15,9 @@ AGE_SEVERITY_CITES = ["reid-2018#zoledronate-osteopenia", "gourlay-2012#progress
 THRESHOLD_DEBATE_CITES = ["bhof-2022#who-to-treat", "reid-mcclung-2024#risk-not-label", "acp-2023#osteopenia-over-65"]
 
 
+SECTION = Section.EVIDENCE  # this topic's answer section (read once: enum look-ups are slow)
+
+
 def _applies(f: Facts, a: Assessment) -> bool:
     """Evidence in low bone mass matters when the question is about treating low bone mass."""
     return (
@@ -30,7 +33,7 @@ def _evidence(rec_id: str, cites: list[str], result: str, params: dict | None = 
         result=result,
         used=["t_scores"],
         recommendations=[
-            Recommendation(id=rec_id, section=Section.EVIDENCE, statement=rec_id, params=params or {}, citations=cites)
+            Recommendation(rec_id, SECTION, rec_id, params or {}, cites)  # id, section, statement, params, citations
         ],
     )
 

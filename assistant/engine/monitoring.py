@@ -32,6 +32,7 @@ GOURLAY_BANDS: tuple[tuple[str, float, float, int], ...] = (
     ("moderate", -1.995, 4.7, 5),  # -1.50 to -1.99
     ("advanced", -2.495, 1.1, 1),  # -2.00 to -2.49
 )
+HIP_SITES = (Site.FEMORAL_NECK, Site.TOTAL_HIP)  # Gourlay: the lowest of the two hip T-scores
 GOURLAY_MIN_AGE = 67  # women 67 and over, untreated, without hip or clinical vertebral fracture
 LSC_FACTOR = 2.77  # least significant change = 2.77 x precision error (ISCD)
 
@@ -56,7 +57,7 @@ def gourlay_band(t: float) -> tuple[str, float, int] | None:
 
 def _lowest_hip(f: Facts) -> tuple[float, Site] | None:
     best: tuple[float, Site] | None = None
-    for site in (Site.FEMORAL_NECK, Site.TOTAL_HIP):
+    for site in HIP_SITES:
         v = f.t_scores.get(site)
         if v is not None and (best is None or v < best[0]):
             best = (v, site)

@@ -19,11 +19,14 @@ def _shown(a: Assessment) -> bool:
     return a.in_scope and a.intent in PITFALL_INTENTS
 
 
+SECTION = Section.PITFALLS  # this topic's answer section (read once: enum look-ups are slow)
+
+
 def _pitfall(statement: str, cites: list[str], result: str, used: list[str] | None = None) -> Finding:
     return Finding(
         result=result,
         used=used or [],
-        recommendations=[Recommendation(id=statement, section=Section.PITFALLS, statement=statement, citations=cites)],
+        recommendations=[Recommendation(statement, SECTION, statement, {}, cites)],  # id, section, statement, ...
     )
 
 

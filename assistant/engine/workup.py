@@ -47,12 +47,12 @@ _LOW_BMD = {
 
 def workup_relevant(f: Facts, a: Assessment) -> bool:
     """Low bone mass, osteoporosis, a fragility fracture, an unknown category, or a question about labs."""
-    if a.intent == Intent.LABS_WORKUP:
+    cat = a.classification.category  # the commonest reason first (every test here is free of side effects)
+    if cat is None or cat in _LOW_BMD:
         return True
     if f.prior_fragility_fracture or f.fracture_sites or f.has("osteoporosis_stated") or f.has("osteopenia_stated"):
         return True
-    cat = a.classification.category
-    return cat is None or cat in _LOW_BMD
+    return a.intent == Intent.LABS_WORKUP
 
 
 SECTION = Section.WORKUP  # this topic's answer section (read once: enum look-ups are slow)
