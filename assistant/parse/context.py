@@ -6,7 +6,7 @@ or the sentence end. Scopes stop at the end of a sentence and at TERMINATE words
 word spares the trigger's category: "mother with hip fx"), and a scope of a number of tokens
 also at a comma or "and" that opens a new clause (followed by another trigger or by a new
 subject: "no prior fracture, her mother broke her hip"); PSEUDO phrases hide the trigger words
-inside them. Everything is precomputed once per message in linear time.
+inside them. Each scope is found by walking from its trigger, never past its own limit.
 """
 
 from __future__ import annotations
@@ -175,13 +175,15 @@ def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
     or falls") has no such comma, so the trigger still reaches all of it."""
     starts = {t.i for t in triggers}
     openers = rules().openers
+    last = len(tokens) - 1
     return {
-        k for k, (tok, nxt) in enumerate(zip(tokens, tokens[1:]))  # noqa: B905 - one shorter on purpose
-        if tok.text in BREAK_WORDS and (k + 1 in starts or nxt.text in openers)
+        k for k, tok in enumerate(tokens)
+        if tok.text in BREAK_WORDS and k < last and (k + 1 in starts or tokens[k + 1].text in openers)
     }
 
 
 _NO_SCOPE = frozenset({"PSEUDO", "TERMINATE"})
+_NOTHING: frozenset[str] = frozenset()
 
 
 def analyse(tokens: list[Token]) -> Context:
@@ -192,37 +194,35 @@ def analyse(tokens: list[Token]) -> Context:
     else:
         return Context(tokens, triggers, [])  # no trigger with a scope: nothing is modified
     n = len(tokens)
-    # next sentence / clause end at or after k, and next TERMINATE trigger start (or clause-opening
-    # comma) at or after k
-    next_sent = [n] * (n + 1)
-    next_clause = [n] * (n + 1)
-    next_term = [n] * (n + 1)
-    prev_sent = [-1] * (n + 1)
-    prev_clause = [-1] * (n + 1)
-    prev_term = [-1] * (n + 1)
+    texts = [t.text for t in tokens]
     breaks = _clause_breaks(tokens, triggers)
+    # where scopes end: TERMINATE triggers (their first token looking forward, their last looking back)
+    # and clause-opening commas
     term_at = {t.i for t in triggers if t.rule.category == "TERMINATE"} | breaks
     term_end = {t.j - 1 for t in triggers if t.rule.category == "TERMINATE"} | breaks
     # terminations some categories go through ("mother with hip fx": "with" does not end FAMILY)
     spared_at = {t.i: t.rule.spares for t in triggers if t.rule.spares}
     spared_end = {t.j - 1: t.rule.spares for t in triggers if t.rule.spares}
-    for k in range(n - 1, -1, -1):
-        tok = tokens[k].text
-        next_sent[k] = k if tok in SENTENCE_END else next_sent[k + 1]
-        next_clause[k] = k if tok in CLAUSE_END else next_clause[k + 1]
-        next_term[k] = k if k in term_at else next_term[k + 1]
-    last_s = last_c = last_t = -1
-    for k in range(n):
-        tok = tokens[k].text
-        if tok in SENTENCE_END:
-            last_s = k
-        if tok in CLAUSE_END:
-            last_c = k
-        if k in term_end:
-            last_t = k
-        prev_sent[k] = last_s
-        prev_clause[k] = last_c
-        prev_term[k] = last_t
+
+    # Each scope's end is found by walking from the trigger, never past the scope's own limit (no table
+    # over the whole message: a message has few triggers and their scopes are short).
+    def next_in(k: int, stop: int, ends: frozenset[str] | set[str], marks: set[int]) -> int:
+        """First position in [k, stop) whose token is in `ends` or which is in `marks`; else stop."""
+        while k < stop:
+            if texts[k] in ends or k in marks:
+                return k
+            k += 1
+        return stop
+
+    def prev_in(k: int, stop: int, ends: frozenset[str] | set[str], marks: set[int]) -> int:
+        """Last position in [stop, k] whose token is in `ends` or which is in `marks`; else stop - 1."""
+        while k >= stop:
+            if texts[k] in ends or k in marks:
+                return k
+            k -= 1
+        return stop - 1
+
+    none: set[int] = set()
     regions: list[Region] = []
     for t in triggers:
         rule = t.rule
@@ -232,15 +232,14 @@ def analyse(tokens: list[Token]) -> Context:
         if rule.direction in ("forward", "bidirectional"):
             s = t.j
             if scope == "sentence":
-                e = next_sent[s]
+                e = next_in(s, n, SENTENCE_END, none)
             elif scope == "clause":
-                e = min(next_clause[s], next_term[s])
+                e = next_in(s, n, CLAUSE_END, term_at)
             else:
-                limit = min(s + int(scope), next_sent[s])
-                e = next_term[s]
+                limit = next_in(s, min(s + int(scope), n), SENTENCE_END, none)
+                e = next_in(s, limit, _NOTHING, term_at)
                 while e < limit and rule.category in spared_at.get(e, ()):
-                    e = next_term[e + 1]
-                e = min(limit, e)
+                    e = next_in(e + 1, limit, _NOTHING, term_at)
             if e > s:
                 if rule.whatif_when and not any(tokens[k].text in rule.whatif_when for k in range(s, e)):
                     rule = _not_whatif(rule)  # "if she has CKD": a condition, not a what-if ("if she had ...")
@@ -249,14 +248,15 @@ def analyse(tokens: list[Token]) -> Context:
             e = t.i
             k = e - 1
             if scope == "sentence":
-                s = prev_sent[k] + 1
+                s = prev_in(k, 0, SENTENCE_END, none) + 1
             elif scope == "clause":
-                s = max(prev_clause[k], prev_term[k]) + 1
+                s = prev_in(k, 0, CLAUSE_END, term_end) + 1
             else:
-                low = max(e - int(scope), prev_sent[k] + 1)
-                p = prev_term[k]
+                low = max(e - int(scope), 0)
+                low = prev_in(k, low, SENTENCE_END, none) + 1
+                p = prev_in(k, low, _NOTHING, term_end)
                 while p >= low and rule.category in spared_end.get(p, ()):
-                    p = prev_term[p - 1] if p > 0 else -1
+                    p = prev_in(p - 1, low, _NOTHING, term_end)
                 s = max(low, p + 1)
             if e > s:
                 regions.append(Region(rule, s, e, t.i))
