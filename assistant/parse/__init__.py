@@ -78,7 +78,8 @@ def _parse(text: str) -> Parsed:
         matches = find_concepts(tokens)
         ctx = analyse(tokens)
         whatif = ctx.whatif_chars()
-        whatif_regions.extend((s + a, e + a) for s, e in whatif)
+        if whatif:
+            whatif_regions.extend((s + a, e + a) for s, e in whatif)
         r = Reading()  # every reader adds to it, in this order
         demographics.read_age(seg, r)
         demographics.read_sex(tokens, seg, whatif, r)
@@ -93,9 +94,10 @@ def _parse(text: str) -> Parsed:
             matches = _outside_labels(matches, r.labels)
         scores.read_scores(seg, nums, matches, r)
         _, seg_meds, statuses = read_mentions(seg, tokens, matches, ctx, r)
-        for m in seg_meds:
-            m.start += a
-            m.end += a
+        if a:
+            for m in seg_meds:
+                m.start += a
+                m.end += a
         meds.extend(seg_meds)
         for m, status, _whatif, _neg in statuses:
             c = m.concept
@@ -117,35 +119,42 @@ def _parse(text: str) -> Parsed:
         for kind, cat, s, e, detail in r.extra_mentions:
             mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))
         for x in r.found:
-            x.start += a
-            x.end += a
             if x.path == "prior_fragility_fracture" and x.value is False:
                 negated_fracture = True
-        for d in r.doubts:
-            d.start += a
-            d.end += a
+        if a:  # (a later segment: its offsets are into the whole text)
+            for x in r.found:
+                x.start += a
+                x.end += a
+            for d in r.doubts:
+                d.start += a
+                d.end += a
         reading.found.extend(r.found)
         reading.doubts.extend(r.doubts)
         reading.notes.extend(r.notes)
     # split what-if facts from the patient's
-    inside = _Intervals(whatif_regions)
+    inside = _Intervals(whatif_regions) if whatif_regions else None
     real: list[Found] = []
     hypo: list[Found] = []
     for x in reading.found:
         if x.path.startswith("?"):
             x.path = x.path[1:]
             hypo.append(x)
-        elif inside(x.start):
+        elif inside is not None and inside(x.start):
             hypo.append(x)
         else:
             real.append(x)
-    real_doubts = [d for d in reading.doubts if not inside(d.start)]
+    if inside is None:
+        real_doubts, hyp_doubts = reading.doubts, []
+    else:
+        real_doubts = [d for d in reading.doubts if not inside(d.start)]
+        hyp_doubts = [d for d in reading.doubts if inside(d.start)]
     facts = build(norm, real, real_doubts, reading.notes)
-    facts.mentions = mentions
-    facts.medications = medications(meds, norm)
+    if mentions:  # (else the default empty list stays)
+        facts.mentions = mentions
+    if meds:
+        facts.medications = medications(meds, norm)
     hypothetical: Facts | None = None
     if hypo or whatif_regions:
-        hyp_doubts = [d for d in reading.doubts if inside(d.start)]
         hypothetical = build(norm, hypo, hyp_doubts, [])
     # a risk factor stated in a note ("on long-term steroids for asthma") is the patient's, for us; in a
     # question about another topic ("dose of prednisone for asthma?") it is that topic's
