@@ -73,7 +73,7 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
         a.because = f.because
         if f.because:
             extra += f.because.citations
-    if extra:
+    if extra and not rule.cite_set.issuperset(extra):  # usually the rule already cites them all
         added = dict.fromkeys(extra)
         for c in cites:
             added.pop(c, None)

@@ -9,6 +9,8 @@ and is never output.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from assistant.engine.diagnosis import uses_z_scores
 from assistant.engine.drugs import canonical, current
 from assistant.engine.model import Recommendation, Section
@@ -16,6 +18,8 @@ from assistant.engine.risk import FraxView, adjusted_frax
 from assistant.facts import Facts, Status
 
 _TAKEN = (Status.AFFIRMED, Status.HISTORICAL)
+_ID = attrgetter("id")
+_SECTION = attrgetter("section")
 
 
 class Derived:
@@ -54,11 +58,13 @@ class Derived:
             self.offered: set[str] = set()  # drugs offered as a new start ('drug-<name>' in the drugs section)
         if len(recs) > self._indexed:
             new = recs[self._indexed :]
-            self.rec_ids.update([r.id for r in new])
-            self.sections.update([r.section for r in new])
+            self.rec_ids.update(map(_ID, new))
+            sections = set(map(_SECTION, new))
+            self.sections |= sections
             drugs = Section.DRUGS
-            for r in new:
-                if r.section == drugs and r.id.startswith("drug-") and not r.id.startswith("drug-current-"):
-                    self.offered.add(r.id.removeprefix("drug-").replace("-", "_"))
+            if drugs in sections:
+                for r in new:
+                    if r.section == drugs and r.id.startswith("drug-") and not r.id.startswith("drug-current-"):
+                        self.offered.add(r.id.removeprefix("drug-").replace("-", "_"))
             self._indexed = len(recs)
         return self

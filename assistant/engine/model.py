@@ -183,6 +183,10 @@ class Rule:
     topic: str
     cites: tuple[str, ...]
     fn: Callable[[Facts, Assessment], Finding | None]
+    cite_set: frozenset[str] = field(init=False, repr=False, compare=False)  # for the trace's citations
+
+    def __post_init__(self) -> None:
+        self.cite_set = frozenset(self.cites)
 
 
 @dataclass
