@@ -128,10 +128,13 @@ def _all_present(groups: tuple[tuple[str, ...], ...], text: str) -> bool:
     return True
 
 
+_DOSE_BEFORE = re.compile(r"(?:\bx|\bfor|\bover|\*|×)\s*$")
+
+
 def _age_sex_ok(text: str, m: re.Match[str]) -> bool:
     """ "67F" / "67 M": not a dose or duration ("x 10 m"), not inside a longer token."""
     before = text[max(0, m.start() - 6) : m.start()]
-    return not re.search(r"(?:\bx|\bfor|\bover|\*|×)\s*$", before)
+    return not _DOSE_BEFORE.search(before)
 
 
 def read_sex(tokens: list[Token], text: str, skip: list[tuple[int, int]], r: Reading | None = None) -> Reading:

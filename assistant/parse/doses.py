@@ -19,6 +19,8 @@ DURATION = re.compile(
     r"during)\s+(?:the\s+(?:past|last)\s+|about\s+|almost\s+|nearly\s+|over\s+|more\s+than\s+|around\s+)?"
     r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>months?|mos?|mo|m|years?|yrs?|yr|y|weeks?|wks?|wk|w)\b"
 )
+# between "7.5 mg" and "prednisone"
+DOSE_TO_WORD = re.compile(r"\s*(?:/\s*day|daily|a\s+day|per\s+day|qd|od)?\s*(?:of\s+)?(?:oral\s+)?")
 MONTHS_PER = {"y": 12.0, "m": 1.0, "w": 12.0 / 52.0}
 
 
@@ -59,7 +61,7 @@ def _prev_dose(text: str, nums: list[Num], pos: int) -> Num | None:
     if best is None:
         return None
     gap = text[best.unit_end : pos]
-    if re.fullmatch(r"\s*(?:/\s*day|daily|a\s+day|per\s+day|qd|od)?\s*(?:of\s+)?(?:oral\s+)?", gap):
+    if DOSE_TO_WORD.fullmatch(gap):
         return best
     return None
 

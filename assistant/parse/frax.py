@@ -41,6 +41,8 @@ ADJACENT_LABEL = re.compile(
     r"(?!\s*\)?\s*[:=]?\s*\d)"  # "FRAX maj 14 hip 1.9": that "hip" labels the next value
 )
 NUMBER_IN_GAP = re.compile(r"[-+]?\d+(?:\.\d+)?\s*%?")
+NO_WORDS = re.compile(r"[^.;?!a-z]*")
+TEN_YEAR = re.compile(r"\b(?:10|ten)[\s-]*(?:year|yr)s?\b")
 FRAX_BARE_REACH = 40  # characters after "FRAX" in which a bare number is a FRAX value
 ZONE_STOP = re.compile(
     r"[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin)\b"
@@ -149,11 +151,13 @@ def _bare_after_frax(text: str, n: Num, zones: list[tuple[int, int]]) -> bool:
     gap = NUMBER_IN_GAP.sub(" ", _strip_tenyear(text[k + 4 : n.start]))  # "FRAX 9.8/1.2": the first value
     if gap_ok(gap, FRAX_BARE_GAP | {"/", ","}, 8):
         return True
-    return re.fullmatch(r"[^.;?!a-z]*", gap.replace("score", "")) is not None
+    return NO_WORDS.fullmatch(gap.replace("score", "")) is not None
 
 
 def _strip_tenyear(s: str) -> str:
-    return re.sub(r"\b(?:10|ten)[\s-]*(?:year|yr)s?\b", " ", s)
+    if "yr" not in s and "year" not in s:
+        return s  # (every match has one of these)
+    return TEN_YEAR.sub(" ", s)
 
 
 def _label_before(text: str, n: Num) -> tuple[str, int, int] | None:

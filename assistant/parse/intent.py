@@ -204,6 +204,7 @@ def find_intents(text: str) -> list[Intent]:
 
 # SHOW needs "show", a "[" or one of these nouns; without any of them the search is skipped.
 SHOW_GATE = ("show", "[", "source", "reference", "citation", "passage")
+US_NAMED = re.compile(r"\bprofile\b|\bbhof\b|\bnof\b")
 PROFILE_GATE = ("profile", "use", "switch", "apply", "change", "go", "according", "per")
 
 
@@ -229,7 +230,7 @@ def profile(text: str) -> str | None:
         return None
     for name, pats in cues().profiles:
         if any(p.search(text) for p in pats):
-            if name == "us" and not re.search(r"\bprofile\b|\bbhof\b|\bnof\b", text):
+            if name == "us" and not US_NAMED.search(text):
                 continue  # "use us" is too thin to switch profiles on
             return name
     return None

@@ -43,6 +43,7 @@ INEQUALITY_ENDS = ("<", ">", "\u2264", "\u2265", "=", "than", "to", "under", "ov
                    "exceeding", "of", "cutoff")
 RANGE_ENDS = ("-", "to", "through")
 BETWEEN_ENDS = ("between", "from")
+BETWEEN_GAP = re.compile(r"\s*(?:and|to|-)\s*")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 # numbers (or sites) in a list: "-1.1 and -1.7", "11/1.4", "spine, hip and femoral neck"
 RUN_GAP = re.compile(r"\s*(?:,|/|and|&|or|,\s*and)\s*(?:an?\s+)?")
@@ -79,7 +80,7 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         s, e = m.span()
         if text[s] == " ":
             s += 1
-        if any(a <= s < b for a, b in skip):
+        if skip and any(a <= s < b for a, b in skip):
             continue
         raw = m.group("num").replace(",", "")
         try:
@@ -110,7 +111,7 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
             n.threshold = True
         if k + 1 < len(nums) and tail.endswith(BETWEEN_ENDS) and BETWEEN.search(before):
             gap = text[n.unit_end : nums[k + 1].start]
-            if re.fullmatch(r"\s*(?:and|to|-)\s*", gap):
+            if BETWEEN_GAP.fullmatch(gap):
                 n.threshold = True
                 nums[k + 1].threshold = True
     return nums

@@ -44,6 +44,9 @@ AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split()
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
 VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+)?\d")  # "hip -1.0", "FN: T -2.1"
 OTHER_KIND_GAP = re.compile(r"\s*[,(]?\s*(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*[:=]?\s*")
+SIDE_BEFORE = re.compile(r"\b(left|right|lt|rt|l|r|bilateral)\s+(?:and\s+(left|right)\s+)?$")
+SIDE_INSIDE = re.compile(r"\b(left|right)\b")
+FRACTURE_AFTER = re.compile(r"\s*(?:fx|fract|broke)")
 SIDES = {"left": "left", "right": "right", "l": "left", "r": "right", "lt": "left", "rt": "right", "bilateral": "both"}
 
 
@@ -62,14 +65,14 @@ def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
         if m.concept.category != "site" or not m.concept.dxa:
             continue
         before = text[max(0, m.start - 24) : m.start]
-        sides = re.search(r"\b(left|right|lt|rt|l|r|bilateral)\s+(?:and\s+(left|right)\s+)?$", before)
+        sides = SIDE_BEFORE.search(before)
         side, count, start = None, 1, m.start
         if sides:
             side = SIDES[sides.group(1)]
             start = m.start - (len(before) - sides.start())
             if sides.group(2):
                 count, side = 2, "both"
-        inside = re.search(r"\b(left|right)\b", text[m.start : m.end])
+        inside = SIDE_INSIDE.search(text[m.start : m.end])
         if inside and side is None:
             side = inside.group(1)
         atoms.append(SiteAtom(m.concept.dxa, start, m.end, count, side))
@@ -202,7 +205,7 @@ def _site_run_after(text: str, runs: list[list[SiteAtom]], pos: int) -> list[Sit
 def _site_right_after(text: str, sites: list[SiteAtom], pos: int) -> SiteAtom | None:
     for s in sites:
         if s.start >= pos:
-            fracture = re.match(r"\s*(?:fx|fract|broke)", text[s.end : s.end + 12])
+            fracture = FRACTURE_AFTER.match(text[s.end : s.end + 12])
             return s if s.start - pos <= 3 and not text[pos : s.start].strip() and not fracture else None
     return None
 
@@ -224,7 +227,7 @@ def _site_run_before(text: str, runs: list[list[SiteAtom]], pos: int) -> list[Si
 def _kind(text: str, anchors: list[tuple[int, int, str]], n: Num) -> str | None:
     """ "t" or "z" from the nearest anchor before the number in the same stretch, or just after it."""
     for s, e, k in anchors:
-        if s >= n.unit_end and re.fullmatch(r"\s*", text[n.unit_end : s]):
+        if s >= n.unit_end and not text[n.unit_end : s].strip():
             if VALUE_NEXT.match(text, e):
                 break  # "FN T -1.7 Z -0.3": that "Z" is the next value's
             return k
