@@ -11,6 +11,9 @@ from assistant.parse.found import Found, Reading
 from assistant.parse.lexicon import Match
 from assistant.parse.normalise import Token
 
+# Status members read once (an enum member look-up costs ~100 ns on Python 3.11)
+AFFIRMED, FAMILY, HISTORICAL = Status.AFFIRMED, Status.FAMILY, Status.HISTORICAL
+HYPOTHETICAL, NEGATED = Status.HYPOTHETICAL, Status.NEGATED
 # Condition concepts that also name a fracture event ("a current fracture").
 FRACTURE_EVENT_CONDITIONS = frozenset({"recent_fracture", "multiple_fractures", "fracture_on_therapy"})
 FRACTURE_WINDOW_BEFORE = 5  # tokens before a fracture word searched for its site ("hip and wrist fractures")
@@ -75,7 +78,7 @@ def read_mentions(
         if c.category in ("diagnosis", "condition") and c.condition:
             if c.id in FRACTURE_EVENT_CONDITIONS:
                 continue  # read with the fractures below
-            if c.id == "hrt" and status in (Status.AFFIRMED, Status.HISTORICAL):
+            if c.id == "hrt" and status in (AFFIRMED, HISTORICAL):
                 r.found.append(Found(hypo + "menopause", "post", m.start, m.end, detail="hrt"))
             value = _truth(status, negated)
             if c.negative:  # "non-smoker": the term itself denies it; negated ("not a non-smoker") says nothing sure
@@ -98,9 +101,9 @@ def read_mentions(
 
 
 def _truth(status: Status, negated: bool) -> bool | None:
-    if status in (Status.AFFIRMED, Status.HISTORICAL):
+    if status in (AFFIRMED, HISTORICAL):
         return True
-    if status == Status.NEGATED:
+    if status == NEGATED:
         return False
     return None
 
@@ -113,7 +116,7 @@ def _merge(a: Med, b: Med) -> None:
 
 
 def _medication(text: str, m: Match, status: Status) -> Med | None:
-    if status in (Status.FAMILY, Status.HYPOTHETICAL):
+    if status in (FAMILY, HYPOTHETICAL):
         return None
     med = Med(m.concept.id, status, m.start, m.end)
     after = text[m.end : m.end + 80]
@@ -133,8 +136,8 @@ def _medication(text: str, m: Match, status: Status) -> Med | None:
         med.since, med.last = int(span.group("a")), int(span.group("b"))
         if med.years is None:
             med.years = float(med.last - med.since)
-        if status == Status.AFFIRMED:
-            med.status = Status.HISTORICAL  # "alendronate 2015-2020": taken then, stopped since
+        if status == AFFIRMED:
+            med.status = HISTORICAL  # "alendronate 2015-2020": taken then, stopped since
     last = DRUG_LAST_AFTER.match(after)
     if last is not None:
         med.last = int(last.group("y"))
@@ -143,7 +146,7 @@ def _medication(text: str, m: Match, status: Status) -> Med | None:
         if ya is not None:
             med.last = int(ya.group("y"))
     used = med.years is not None or med.since is not None or med.last is not None
-    if status == Status.AFFIRMED and not used and not PATIENT_USE.search(before):
+    if status == AFFIRMED and not used and not PATIENT_USE.search(before):
         return None  # a drug named in the question, not one the patient takes
     return med
 
@@ -169,9 +172,9 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
                 and _no_break(tokens, s.j, h.i) and not _number_between(tokens, s.j, h.i))
             or (h.j <= s.i <= h.j + FRACTURE_WINDOW_AFTER and all(t.text in AFTER_GAP for t in tokens[h.j : s.i]))
         ]
-        if near_sites and status == Status.AFFIRMED:
+        if near_sites and status == AFFIRMED:
             s_status, s_neg, s_whatif, s_parent = ctx.status(near_sites[0].i, near_sites[0].j)
-            if s_status != Status.AFFIRMED:
+            if s_status != AFFIRMED:
                 status, negated, whatif, parent = s_status, s_neg, s_whatif or whatif, s_parent or parent
         if _frax_label(tokens, h.j):
             continue  # "major osteoporotic fracture 12%": a FRAX label, not an event
@@ -182,14 +185,14 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         }
         traumatic = "traumatic" in kinds and "fragility" not in kinds
         fsites = [s.concept.fracture for s in near_sites]
-        if status == Status.FAMILY:
+        if status == FAMILY:
             if parent and "hip" in fsites:
                 r.found.append(Found(hypo + "conditions.parental_hip_fracture", not negated, h.start, h.end,
                                      policy="any_true"))
             continue
-        if status == Status.HYPOTHETICAL:
+        if status == HYPOTHETICAL:
             continue
-        if status == Status.NEGATED:
+        if status == NEGATED:
             if not traumatic:
                 # a denial naming no site ("no prior fracture") conflicts with any fracture; a denial
                 # of one site ("no hip fracture") does not conflict with a wrist fracture
