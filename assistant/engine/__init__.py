@@ -86,7 +86,7 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
         a.very_high_risk = f.very_high_risk
     if f.out_of_scope:
         a.in_scope = False
-    a.trace.append(TraceStep(rule.id, list(f.used), f.result, f.threshold, cites))
+    a.trace.append(TraceStep(rule.id, f.used, f.result, f.threshold, cites))
 
 
 def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: str = "us") -> Assessment:

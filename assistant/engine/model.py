@@ -6,11 +6,11 @@ prompts/statements.yaml) and the parameters to fill it with; render.py turns it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -156,23 +156,21 @@ class Assessment(BaseModel):
         return self.derived.index(self.recommendations)
 
 
-class Finding(NamedTuple):
-    """What one rule concluded. The engine applies it to the assessment and records the trace.
-
-    A NamedTuple (read-only, cheap to make: rules make about thirty per question); the list fields default to
-    empty tuples, never shared lists."""
+@dataclass(slots=True)
+class Finding:
+    """What one rule concluded. The engine applies it to the assessment and records the trace."""
 
     result: str  # short conclusion for the trace, e.g. "osteopenia (lowest T -1.7 at femoral neck)"
-    used: Sequence[str] = ()  # fact paths read, e.g. ["t_scores", "frax.major"]
+    used: list[str] = field(default_factory=list)  # fact paths read, e.g. ["t_scores", "frax.major"]
     threshold: str | None = None  # e.g. "FRAX major >= 20% or hip >= 3%"
-    recommendations: Sequence[Recommendation] = ()
+    recommendations: list[Recommendation] = field(default_factory=list)
     category: Category | None = None  # set the classification (diagnosis rules)
     lowest_t_score: float | None = None
     site: Site | None = None
     basis: str | None = None
     decision: Decision | None = None  # set the treatment decision (decision rules; last one wins)
     because: Because | None = None
-    missing: Sequence[str] = ()  # facts that would change the answer
+    missing: list[str] = field(default_factory=list)  # facts that would change the answer
     very_high_risk: bool | None = None
     out_of_scope: bool = False
 
