@@ -53,8 +53,8 @@ def build(norm: Norm, found: list[Found], doubts: list[Doubt], notes: list[tuple
             f.sources[path] = norm.span(items[0].start, items[-1].end) if len(items) == 1 else norm.span(
                 items[0].start, items[0].end)
             continue
-        distinct: list[object] = []
-        for x in items:
+        distinct: list[object] = [items[0].value]
+        for x in items[1:]:
             if not any(_same(x.value, d) for d in distinct):
                 distinct.append(x.value)
         if policy == "fracture":
@@ -124,7 +124,7 @@ def _doubt_what_cannot_be(f: Facts, norm: Norm, values: dict[str, object], group
 
 def _apply(f: Facts, values: dict[str, object]) -> None:
     # postmenopausal implies female, unless the sex is in question
-    sex_in_doubt = any(c.field == "sex" for c in f.contradictions)
+    sex_in_doubt = bool(f.contradictions) and any(c.field == "sex" for c in f.contradictions)
     if values.get("menopause") is not None and "sex" not in values and not sex_in_doubt:
         if values.get("_sex_ambiguous") is None:
             values["sex"] = "female"

@@ -165,6 +165,8 @@ def _label_before(text: str, n: Num) -> tuple[str, int, int] | None:
     base = max(0, n.start - 60)
     window = text[base : n.start]
     best: tuple[str, int, int] | None = None
+    if not any(g in window for g in LABEL_GATE):
+        return best  # no label word
     for kind, pat in (("major", MAJOR), ("hip", HIP)):
         for m in pat.finditer(window):
             near = best is None or base + m.end() > best[2]
@@ -177,6 +179,8 @@ def _label_after(text: str, n: Num) -> tuple[str, int, int] | None:
     """(kind, start, end) of a FRAX label after the number ("1.4% hip", "12% for a major fracture")."""
     base = n.unit_end
     window = text[base : base + 60]
+    if not any(g in window for g in LABEL_GATE):
+        return None  # no label word (every pattern below needs one)
     adjacent = ADJACENT_LABEL.match(window)  # "1.4% hip", "11% (MOF)"
     if adjacent is not None:
         kind = "major" if adjacent.group("major") else "hip"

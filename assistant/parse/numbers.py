@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
 
 NUMBER = re.compile(
     r"(?<![\w.])(?P<sign>(?:minus|negative)\s+|[-+](?=\s?[\d.]))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
@@ -123,7 +124,9 @@ _PAREN = re.compile(r"\([^()]{0,40}\)")
 
 
 def gap_words(text: str) -> list[str]:
-    return _GAP_TOKEN.findall(_PAREN.sub(" ", text))
+    if "(" in text:
+        text = _PAREN.sub(" ", text)
+    return _GAP_TOKEN.findall(text)
 
 
 def gap_ok(text: str, allowed: frozenset[str], limit: int = 6) -> bool:
@@ -132,25 +135,17 @@ def gap_ok(text: str, allowed: frozenset[str], limit: int = 6) -> bool:
 
 
 
+_START = attrgetter("start")
+
+
 def next_num(text: str, nums: list[Num], pos: int, allowed: frozenset[str], limit: int = 6) -> Num | None:
-    k = bisect_left([n.start for n in nums], pos) if len(nums) < 64 else _bisect_nums(nums, pos)
+    k = bisect_left(nums, pos, key=_START)
     if k >= len(nums):
         return None
     n = nums[k]
     if n.used or n.start - pos > 80:
         return None
     return n if gap_ok(text[pos : n.start], allowed, limit) else None
-
-
-def _bisect_nums(nums: list[Num], pos: int) -> int:
-    lo, hi = 0, len(nums)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if nums[mid].start < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
 
 
 def fmt(v: float) -> str:
