@@ -6,6 +6,7 @@ The cues are data (the `intents` and `profiles` sections of corpus/lexicon.yaml)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from re import _constants as _sre  # type: ignore[attr-defined]
@@ -65,11 +66,15 @@ QUESTION = re.compile(
 CuePart = tuple[tuple[tuple[str, ...], ...] | None, re.Pattern[str]]
 
 
+CueEntry = tuple[Intent, tuple[str, ...], re.Pattern[str], tuple[CuePart, ...] | None]
+
+
 @dataclass(frozen=True)
 class Cues:
     # (intent, gate words, all cues in one pattern, the cues one by one or None when they must stay together)
-    intents: tuple[tuple[Intent, tuple[str, ...], re.Pattern[str], tuple[CuePart, ...] | None], ...]
+    intents: tuple[CueEntry, ...]
     profiles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    matcher: Callable[[str], list[Intent]]  # `_matching_plain` over `intents`, as straight-line code
 
 
 def _leading_literal(items: list[tuple[object, object]]) -> str:
@@ -152,7 +157,34 @@ def cues() -> Cues:
         gate = tuple(sorted((str(g) for g in e.get("gate") or ()), key=len))  # short (common) words first
         intents.append((Intent(e["intent"]), gate, whole, parts))
     profiles = tuple((k, tuple(re.compile(p) for p in v)) for k, v in data["profiles"].items())
-    return Cues(tuple(intents), profiles)
+    return Cues(tuple(intents), profiles, _compile_matcher(tuple(intents)))
+
+
+def _compile_matcher(entries: tuple[CueEntry, ...]) -> Callable[[str], list[Intent]]:
+    """`_matching_plain` for these entries written out as one function, compiled once: every entry is an
+    `if` whose gate words and cue words are `in` tests joined by `or` / `and`, so a message pays for
+    its (about 150) substring tests without a Python loop around each. Same tests, same order, same
+    result; tests/parse/test_intents.py compares the two."""
+
+    def any_in(words: tuple[str, ...]) -> str:
+        return "(" + " or ".join(f"{w!r} in t" for w in words) + ")"
+
+    env: dict[str, object] = {}
+    lines = ["def matching(t):", "    out = []"]
+    for k, (intent, gate, whole, parts) in enumerate(entries):
+        env[f"I{k}"] = intent
+        lines.append(f"    if I{k} not in out" + (f" and {any_in(gate)}" if gate else "") + ":")
+        if parts is None:
+            env[f"W{k}"] = whole
+            lines += [f"        if W{k}.search(t):", f"            out.append(I{k})"]
+            continue
+        for m, (req, cue) in enumerate(parts):
+            env[f"C{k}_{m}"] = cue
+            tests = [any_in(group) for group in req or ()] + [f"C{k}_{m}.search(t)"]
+            lines += [f"        {'elif' if m else 'if'} {' and '.join(tests)}:", f"            out.append(I{k})"]
+    lines.append("    return out")
+    exec(compile("\n".join(lines), "<intent cues>", "exec"), env)  # noqa: S102 - our own code, from our data
+    return env["matching"]  # type: ignore[return-value]
 
 
 def _all_present(groups: tuple[tuple[str, ...], ...], text: str) -> bool:
@@ -167,6 +199,11 @@ def _all_present(groups: tuple[tuple[str, ...], ...], text: str) -> bool:
 
 
 def _matching(text: str) -> list[Intent]:
+    return cues().matcher(text)
+
+
+def _matching_plain(text: str) -> list[Intent]:
+    """The intents whose cues match, entry by entry (what `cues().matcher` computes, as loops)."""
     out = []
     for intent, gate, pat, parts in cues().intents:
         if intent in out:

@@ -110,3 +110,21 @@ def test_every_fact_has_its_source_span() -> None:
 )
 def test_other_topics_are_out_of_scope_even_with_a_patient(text: str) -> None:
     check(text, {"intent": "out_of_scope"})
+
+
+def test_compiled_cue_matcher_finds_what_the_entry_loop_finds() -> None:
+    """The intent cues run as one compiled function; it must give the plain loop's intents, in order."""
+    from assistant.parse.intent import _matching, _matching_plain
+    from assistant.parse.normalise import normalise
+
+    texts = [t for t, _ in INTENTS] + [t for t, _ in FOLLOW_UPS] + [
+        "what if she stops denosumab, which drug after, and when do we repeat the dxa?",
+        "write a poem about the weather",
+        "compare the acp and aace guidelines",
+        "does she have osteoporosis? what would you need, what's missing",
+        "summarize everything: the full plan, why, and the next step",
+    ]
+    for text in texts:
+        low = normalise(text).text
+        assert _matching(low) == _matching_plain(low), text
+    assert _matching(normalise("Can she just stop her Prolia?").text)  # the matcher finds something
