@@ -229,7 +229,11 @@ def _matching_plain(text: str) -> list[Intent]:
 
 def find_intents(text: str) -> list[Intent]:
     """Intents in priority order, those of the question's head first."""
-    m = TAIL_START.search(text) if any(w in text for w in TAIL_WORDS) else None
+    m = None
+    for w in TAIL_WORDS:
+        if w in text:
+            m = TAIL_START.search(text)
+            break
     head, tail = (text[: m.start()], text[m.start() :]) if m else (text, "")
     found = _matching(head)
     if tail:
@@ -299,4 +303,4 @@ def retractions(text: str) -> list[str]:
 
 
 def is_question(text: str) -> bool:
-    return QUESTION.search(text) is not None
+    return "?" in text or QUESTION.search(text) is not None  # (a "?" anywhere is a match of QUESTION)
