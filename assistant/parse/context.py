@@ -94,16 +94,17 @@ def find_triggers(tokens: list[Token]) -> list[Trigger]:
     r = rules()
     lengths, index = r.lengths, r.index
     out: list[Trigger] = []
+    keys = [t.key for t in tokens]
     i, n = 0, len(tokens)
     while i < n:
-        options = lengths.get(tokens[i].key)
+        options = lengths.get(keys[i])
         if not options:
             i += 1
             continue
         hits: list[Trigger] = []
         for length in options:  # longest first
             if i + length <= n:
-                rule = index.get(tuple(t.key for t in tokens[i : i + length]))
+                rule = index.get(tuple(keys[i : i + length]))
                 if rule is None:
                     continue
                 # a shorter trigger at the same place counts only if it looks the other way

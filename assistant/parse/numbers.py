@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -73,11 +74,34 @@ class Num:
 _DIGIT = re.compile(r"\d")
 
 
+def _number_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of NUMBER.finditer(text), found without trying NUMBER at every character: each search
+    starts a little before the next digit. Between a match's start and its number there is no digit, only
+    a sign ("-", "+", "minus", "negative": at most 8 letters), spaces and a ".", so no match can start
+    before the spaces that precede that digit (or its ".") minus 8 characters. (The look-behind at the
+    start of NUMBER sees the text before the search position, so a match there is the same.)"""
+    pos, n = 0, len(text)
+    while pos < n:
+        digit = _DIGIT.search(text, pos)
+        if digit is None:
+            return
+        k = digit.start()
+        if k > 0 and text[k - 1] == ".":
+            k -= 1  # ".5"
+        while k > 0 and text[k - 1].isspace():  # (the same characters as \s)
+            k -= 1
+        m = NUMBER.search(text, max(pos, k - 8))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
     nums: list[Num] = []
     if not _DIGIT.search(text):
         return nums  # every number has a digit (the same \d as NUMBER)
-    for m in NUMBER.finditer(text):
+    for m in _number_matches(text):
         s, e = m.span()
         if text[s] == " ":
             s += 1
