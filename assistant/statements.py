@@ -169,6 +169,11 @@ _RENDERED: dict[tuple[str, str], str] = {}
 _RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation repeats most of them
 
 
+def forget_rendered() -> None:
+    """Empty the memo of worded statements (benchmarks time a first replay with it empty)."""
+    _RENDERED.clear()
+
+
 def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
     """Fill statement `key` with `params`. Raises StatementError for an unknown key or missing value.
 
