@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any
 
 from jinja2 import Template
 
@@ -93,9 +93,12 @@ class Item:
     rec: Recommendation | None = None
 
     def rendered(self, style: str = "text") -> str:
-        if not self.citations:
+        citations = self.citations
+        if not citations:
             return self.text
-        return f"{self.text} [{', '.join(map(str, self.citations))}]"
+        if len(citations) == 1:  # most statements cite one passage
+            return f"{self.text} [{citations[0]}]"
+        return f"{self.text} [{', '.join(map(str, citations))}]"
 
 
 @dataclass
@@ -104,12 +107,9 @@ class AnswerSection:
     items: list[Item]
 
 
-class SourceLine(NamedTuple):
-    """One numbered source; a tuple, so the answer templates unpack it (no attribute look-ups)."""
-
-    number: int
-    passage_id: str
-    label: str
+# One numbered source: (number, passage id, reference label). A plain tuple: the answer templates unpack
+# it, and an answer lists about thirty of them (a NamedTuple costs ten times as much to make).
+SourceLine = tuple[int, str, str]
 
 
 @dataclass
@@ -140,12 +140,12 @@ class Answer:
 
     # -- formats -----------------------------------------------------------------------------
     def _source_lines(self) -> list[SourceLine]:
-        if "sources" not in self._cache:
+        lines = self._cache.get("sources")
+        if lines is None:
             corpus = self.corpus or default_corpus()
-            self._cache["sources"] = [
-                SourceLine(n, pid, reference_label(corpus, pid)) for n, pid in enumerate(self.citations, start=1)
-            ]
-        return self._cache["sources"]
+            labels = [reference_label(corpus, pid) for pid in self.citations]
+            lines = self._cache["sources"] = list(zip(range(1, len(labels) + 1), self.citations, labels, strict=True))
+        return lines
 
     def _context(self, style: str) -> dict[str, Any]:
         return {
@@ -223,8 +223,8 @@ class Answer:
                 for rid in refs
             ],
             "citations": [
-                {"n": s.number, "passage": s.passage_id, "ref": corpus.passages[s.passage_id].ref}
-                for s in self._source_lines()
+                {"n": number, "passage": pid, "ref": corpus.passages[pid].ref}
+                for number, pid, _label in self._source_lines()
             ],
             "preface": self.preface,
             "text": self.text(),
@@ -349,7 +349,11 @@ def build_answer(
             headline = Item(because_text, cite(a.because.citations))
     by_section: dict[Section, list[Recommendation]] = {}
     for r in a.recommendations:
-        by_section.setdefault(r.section, []).append(r)
+        recs = by_section.get(r.section)
+        if recs is None:
+            by_section[r.section] = [r]
+        else:
+            recs.append(r)
 
     out_sections: list[AnswerSection] = []
     # A focused question shows its sections in the order prompts/sections.yaml gives (most relevant first).
@@ -366,7 +370,10 @@ def build_answer(
             headline = Item(words(first), cite(first.citations), first)
         if not recs:
             continue
-        items = [Item(words(r), cite(r.citations), r) for r in recs]
+        items = []
+        for r in recs:
+            text = rec_texts[id(r)] = render_statement(r.statement, r.params)
+            items.append(Item(text, cite(r.citations), r))
         title = "Also" if section == Section.BOTTOM_LINE else section.value
         out_sections.append(AnswerSection(title, items))
 

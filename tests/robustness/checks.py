@@ -136,8 +136,8 @@ def derived_numbers(facts: Facts) -> set[Decimal]:
 def answer_body(answer: Answer) -> str:
     """The rendered plain text without citation markers, the Sources list and the disclaimer."""
     text = answer.text()
-    for line in answer._source_lines():  # noqa: SLF001 - the exact lines the template prints
-        text = text.replace(f"[{line.number}] {line.label}", "")
+    for number, _passage, label in answer._source_lines():  # noqa: SLF001 - the exact lines the template prints
+        text = text.replace(f"[{number}] {label}", "")
     if answer.disclaimer:
         text = text.replace(answer.disclaimer, "")
     return CITATION_MARK.sub("", text)
