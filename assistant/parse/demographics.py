@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 from assistant.parse.found import Doubt, Found, Reading
 from assistant.parse.normalise import Token
@@ -50,6 +51,7 @@ FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 PLURALS = frozenset({"women", "ladies", "females", "men", "males", "gentlemen"})
 SEX_WORDS = FEMALE_WORDS | MALE_WORDS | FEMALE_PRONOUNS | MALE_PRONOUNS  # one look-up per token
+_TEXT = itemgetter(2)  # a token's text
 
 _PEOPLE = (
     r"(?:(?:post|pre|peri)[\s-]?menopausal\s+)?(?:women|woman|females?|men|man|males?|adults?|patients?|people|"
@@ -144,6 +146,8 @@ def read_sex(tokens: list[Token], text: str, skip: list[tuple[int, int]], r: Rea
     female: list[Token] = []
     male: list[Token] = []
     plural = False
+    if SEX_WORDS.isdisjoint(map(_TEXT, tokens)):
+        return r  # no word naming a sex
     for t in tokens:
         w = t.text
         if w in SEX_WORDS:
