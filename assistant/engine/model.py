@@ -6,7 +6,7 @@ prompts/statements.yaml) and the parameters to fill it with; render.py turns it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -81,7 +81,7 @@ class TraceStep:
     """What one rule saw and concluded."""
 
     rule: str
-    used: list[str]  # fact paths the rule read
+    used: Sequence[str]  # fact paths the rule read
     result: str
     threshold: str | None = None
     cites: list[str] = field(default_factory=list)
@@ -160,17 +160,19 @@ class Assessment(BaseModel):
 class Finding:
     """What one rule concluded. The engine applies it to the assessment and records the trace."""
 
+    # A finding is never changed once made, so the sequences default to an empty tuple: a dataclass
+    # with list factories costs about twice as much to make, and a turn makes some thirty findings.
     result: str  # short conclusion for the trace, e.g. "osteopenia (lowest T -1.7 at femoral neck)"
-    used: list[str] = field(default_factory=list)  # fact paths read, e.g. ["t_scores", "frax.major"]
+    used: Sequence[str] = ()  # fact paths read, e.g. ["t_scores", "frax.major"]
     threshold: str | None = None  # e.g. "FRAX major >= 20% or hip >= 3%"
-    recommendations: list[Recommendation] = field(default_factory=list)
+    recommendations: Sequence[Recommendation] = ()
     category: Category | None = None  # set the classification (diagnosis rules)
     lowest_t_score: float | None = None
     site: Site | None = None
     basis: str | None = None
     decision: Decision | None = None  # set the treatment decision (decision rules; last one wins)
     because: Because | None = None
-    missing: list[str] = field(default_factory=list)  # facts that would change the answer
+    missing: Sequence[str] = ()  # facts that would change the answer
     very_high_risk: bool | None = None
     out_of_scope: bool = False
 
