@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 
 from assistant.engine.model import (
     REGISTRY,
@@ -33,10 +34,11 @@ __all__ = [
 _RULE_MODULES = [f"assistant.engine.{topic}" for topic in TOPICS]
 _loaded = False
 _ordered: list[Rule] = []
+_steps: tuple[tuple[Callable[[Facts, Assessment], Finding | None], Rule], ...] = ()  # (rule.fn, rule), in order
 
 
 def _load_rules() -> list[Rule]:
-    global _loaded, _ordered
+    global _loaded, _ordered, _steps
     if not _loaded:
         for name in _RULE_MODULES:
             try:
@@ -46,6 +48,7 @@ def _load_rules() -> list[Rule]:
                     raise
         order = {t: i for i, t in enumerate(TOPICS)}
         _ordered = sorted(REGISTRY.rules, key=lambda r: order[r.topic])  # stable within a topic
+        _steps = tuple((r.fn, r) for r in _ordered)
         _loaded = True
     return _ordered
 
@@ -92,8 +95,10 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
 def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: str = "us") -> Assessment:
     """Run every rule in topic order over the facts. Pure: the same input gives the same output."""
     a = Assessment(facts=facts, intent=intent, profile=profile)
-    for rule in _load_rules():
-        finding = rule.fn(facts, a)
+    if not _loaded:
+        _load_rules()
+    for fn, rule in _steps:
+        finding = fn(facts, a)
         if finding is not None:
             _apply(a, rule, finding)
             if not a.in_scope:  # only a finding takes the question out of scope

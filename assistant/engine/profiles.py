@@ -192,12 +192,12 @@ def profile_left_out(f: Facts, a: Assessment) -> Finding | None:
 def frax_raw_and_adjusted(f: Facts, a: Assessment) -> Finding | None:
     """FRAX adjusted for glucocorticoid dose or spine-hip offset: which of the profile's thresholds the value as
     given and the adjusted value each reach (every profile; ACP has no FRAX threshold)."""
-    from assistant.engine.decision import VERY_HIGH_FRAX_HIP_ABOVE, VERY_HIGH_FRAX_MAJOR_ABOVE
-    from assistant.engine.risk import GC_ADJUST_CITES, SPINE_CITES
-
     view = a.memo(f).frax
     if view is None or not view.adjusted or not a.in_scope:
         return None
+    # Imported here (after the cheap test: most assessments have no adjusted FRAX): these modules import this one.
+    from assistant.engine.decision import VERY_HIGH_FRAX_HIP_ABOVE, VERY_HIGH_FRAX_MAJOR_ABOVE
+    from assistant.engine.risk import GC_ADJUST_CITES, SPINE_CITES
     p = profile_of(a)
     t = p.decision.frax
 
