@@ -246,16 +246,13 @@ class Facts(BaseModel):
             "menopause": self.menopause.value if self.menopause else None,
             "t_scores": {s.value: v for s, v in self.t_scores.items()},
             "z_scores": {s.value: v for s, v in self.z_scores.items()},
-            "frax": self.frax.model_dump() if self.frax else None,
+            "frax": {"major": self.frax.major, "hip": self.frax.hip} if self.frax else None,
             "prior_fragility_fracture": self.prior_fragility_fracture,
             "fracture_sites": [s.value for s in self.fracture_sites],
             "glucocorticoids": self.glucocorticoids,
             "egfr": self.egfr,
             "vitamin_d": self.vitamin_d,
-            "medications": [
-                {k: v for k, v in m.model_dump(mode="json", exclude={"span"}).items() if v is not None}
-                for m in self.medications
-            ],
+            "medications": [_medication_dict(m) for m in self.medications],
             # Extensions (not in assistant.answer/1's required keys).
             "t_score_unsited": self.t_score_unsited,
             "z_score_unsited": self.z_score_unsited,
@@ -266,6 +263,20 @@ class Facts(BaseModel):
             "contradictions": [c.model_dump(mode="json") for c in self.contradictions],
             "sources": {k: v.text for k, v in sorted(self.sources.items())},
         }
+
+
+def _medication_dict(m: Medication) -> dict:
+    """A medication's stated values, span left out (what `model_dump(mode="json")` gives, read directly:
+    every field is a plain value or a StrEnum, and the replay checks read this for most turns)."""
+    out: dict = {}
+    for name in _MEDICATION_FIELDS:
+        value = getattr(m, name)
+        if value is not None:
+            out[name] = value.value if isinstance(value, StrEnum) else value
+    return out
+
+
+_MEDICATION_FIELDS = tuple(name for name in Medication.model_fields if name != "span")
 
 
 class Intent(StrEnum):

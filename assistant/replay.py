@@ -379,13 +379,14 @@ def check_turn(conv: Conversation, reply: Reply, expect: Expect) -> list[str]:
         got = a.decision.value if a is not None else None
         if got != expect.decision:
             problems.append(f"decision: expected {_show(expect.decision)}, got {_show(got)}")
-    low = reply.text.lower()
-    for s in expect.says:
-        if s.lower() not in low:
-            problems.append(f"says: {s!r} is not in the answer")
-    for s in expect.not_says:
-        if s.lower() in low:
-            problems.append(f"not_says: {s!r} is in the answer")
+    if expect.says or expect.not_says:
+        low = reply.text.lower()
+        for s in expect.says:
+            if s.lower() not in low:
+                problems.append(f"says: {s!r} is not in the answer")
+        for s in expect.not_says:
+            if s.lower() in low:
+                problems.append(f"not_says: {s!r} is in the answer")
     if expect.cites:
         cited = _cited_refs(conv, reply)
         for ref in expect.cites:
