@@ -9,10 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel, Field
 
 from assistant.facts import Facts, Intent, Site
 
@@ -111,20 +108,31 @@ class Because:
     citations: list[str] = field(default_factory=list)
 
 
-class Assessment(BaseModel):
-    """The engine's whole output for one set of facts and one question."""
+@dataclass(slots=True)
+class Assessment:
+    """The engine's whole output for one set of facts and one question.
+
+    A slots dataclass, not a pydantic model: the rules read its fields some three hundred times per
+    assessment, and a pydantic model's attribute read goes through BaseModel.__getattr__'s slow path
+    (about twenty times the cost of a slot read). It is never validated or dumped as a model.
+    """
 
     facts: Facts
     intent: Intent
     profile: str = "us"
     in_scope: bool = True
-    classification: Classification = Field(default_factory=Classification)
+    classification: Classification = field(default_factory=Classification)
     decision: Decision = Decision.NA
     because: Because | None = None
-    recommendations: list[Recommendation] = Field(default_factory=list)
-    missing_facts: list[str] = Field(default_factory=list)  # most decisive first
-    trace: list[TraceStep] = Field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    missing_facts: list[str] = field(default_factory=list)  # most decisive first
+    trace: list[TraceStep] = field(default_factory=list)
     very_high_risk: bool | None = None
+    # What the rules derive from the facts, computed once (assistant/engine/derived.py; never output).
+    derived: Derived = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.derived = _derived_type()(self.facts)
 
     def cited_passages(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -139,13 +147,6 @@ class Assessment(BaseModel):
     def section(self, section: Section) -> list[Recommendation]:
         return [r for r in self.recommendations if r.section == section]
 
-    @cached_property
-    def derived(self) -> Derived:
-        """What the rules derive from the facts, computed once (assistant/engine/derived.py; never output)."""
-        from assistant.engine.derived import Derived  # imports the topic modules, which import this one
-
-        return Derived(self.facts)
-
     def memo(self, f: Facts) -> Derived:
         """What the rules derive from `f` (this assessment's facts: the memo; other facts: a fresh one)."""
         d = self.derived
@@ -154,6 +155,17 @@ class Assessment(BaseModel):
     def recs_index(self) -> Derived:
         """The memo, with its index of the recommendations so far (ids, sections, drugs offered) up to date."""
         return self.derived.index(self.recommendations)
+
+
+_DERIVED: list[type[Derived]] = []  # the Derived class, imported on first use
+
+
+def _derived_type() -> type[Derived]:
+    if not _DERIVED:
+        from assistant.engine.derived import Derived  # imports the topic modules, which import this one
+
+        _DERIVED.append(Derived)
+    return _DERIVED[0]
 
 
 @dataclass(slots=True)
