@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
+from assistant.engine.derived import FactsView
 from assistant.engine.model import (
     REGISTRY,
     TOPICS,
@@ -97,8 +98,9 @@ def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: st
     a = Assessment(facts=facts, intent=intent, profile=profile)
     if not _loaded:
         _load_rules()
+    view = FactsView(facts)  # the same fields and helpers, read as plain attributes (engine/derived.py)
     for fn, rule in _steps:
-        finding = fn(facts, a)
+        finding = fn(view, a)  # type: ignore[arg-type]
         if finding is not None:
             _apply(a, rule, finding)
             if not a.in_scope:  # only a finding takes the question out of scope

@@ -138,7 +138,7 @@ def not_asked(f: Facts, a: Assessment) -> Finding | None:
 @rule("decision-younger-adult", topic="decision", cites=["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT])
 def younger_adult(f: Facts, a: Assessment) -> Finding | None:
     """Premenopausal women and men under 50: the BHOF thresholds do not apply; decision is individual."""
-    if not _open(a) or not a.memo(f).uses_z_scores:
+    if not _open(a) or not a.derived.uses_z_scores:
         return None
     below = a.classification.category == Category.BELOW_EXPECTED_FOR_AGE
     return _decide(
@@ -172,7 +172,7 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
 @rule("treat-t-score-osteoporosis", topic="decision", cites=[WHO_TO_TREAT, "iscd-2019#diagnostic-sites"])
 def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 2: T-score <= -2.5 at femoral neck, total hip or lumbar spine."""
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     if not _open(a) or low is None or low[0] > OSTEOPOROSIS_T_MAX:
         return None
     t, site = low
@@ -213,10 +213,10 @@ def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
     p = profile_of(a)
     if not _open(a) or not p.decision.any_fracture or women_only_outside(p, f) or not has_fragility_fracture(f):
         return None
-    if a.classification.category not in (None, Category.NORMAL) or a.memo(f).uses_z_scores:
+    if a.classification.category not in (None, Category.NORMAL) or a.derived.uses_z_scores:
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     return _decide(
         Decision.YES,
         "decision-yes-fracture-any-bmd-aace",
@@ -255,7 +255,7 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
     if cat not in (None, Category.NORMAL):
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
-    view = a.memo(f).frax
+    view = a.derived.frax
     if view is not None and _frax_over(view) and cat is None:
         return None  # FRAX at threshold without BMD is handled below
     return _decide(
@@ -285,13 +285,13 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     p = profile_of(a)
     if not _open(a) or p.decision.osteopenia != "individualised":
         return None
-    no_bmd = a.classification.category is None and a.memo(f).lowest_t is None
+    no_bmd = a.classification.category is None and a.derived.lowest_t is None
     if not (low_bone_mass(f, a) or no_bmd):
         return None
-    view = a.memo(f).frax
+    view = a.derived.frax
     over = p.decision.individualised_over_age
     woman = _acp_woman(f)
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     params = {
         "age_limit": over,
         "t": low[0] if low else None,
@@ -333,7 +333,7 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
 @rule("treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 3: low bone mass and FRAX major >= 20% or hip >= 3%."""
-    view = a.memo(f).frax
+    view = a.derived.frax
     if not _open(a) or view is None or not _frax_over(view):
         return None
     if low_bone_mass(f, a):
@@ -346,7 +346,7 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
             used=["frax", "t_scores"],
             threshold="FRAX major >= 20% or hip >= 3%",
         )
-    if a.classification.category is None and a.memo(f).lowest_t is None:
+    if a.classification.category is None and a.derived.lowest_t is None:
         return _decide(
             Decision.CONDITIONAL,
             "decision-conditional-frax-no-bmd",
@@ -363,13 +363,13 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_below(f: Facts, a: Assessment) -> Finding | None:
     """FRAX given and below both thresholds (or the one given is below): not indicated on these facts."""
-    view = a.memo(f).frax
+    view = a.derived.frax
     if not _open(a) or view is None or _frax_over(view):
         return None
     if a.classification.category not in (None, Category.OSTEOPENIA):
         return None
     missing = (["frax.hip"] if view.hip is None else []) + (["frax.major"] if view.major is None else [])
-    if a.memo(f).lowest_t is None and a.classification.category is None:
+    if a.derived.lowest_t is None and a.classification.category is None:
         missing.append("t_scores")
     return _decide(
         Decision.NO,
@@ -386,7 +386,7 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
 @rule("no-treat-normal-bmd", topic="decision", cites=["who-1994#t-score-categories", WHO_TO_TREAT])
 def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
     """Normal bone density (T >= -1.0) and no fracture criterion: not indicated."""
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     if not _open(a) or a.classification.category != Category.NORMAL or low is None:
         return None
     return _decide(
@@ -406,7 +406,7 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a) or not low_bone_mass(f, a):
         return None
     _, _, names = frax_inputs(f)
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     return _decide(
         Decision.CONDITIONAL,
         "decision-conditional-osteopenia",
@@ -464,7 +464,7 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     """Treatment indicated and an AACE very-high-risk criterion met: anabolic first, then antiresorptive."""
     if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "aace":
         return None
-    reasons = very_high_risk_reasons(f, a.memo(f).frax)
+    reasons = very_high_risk_reasons(f, a.derived.frax)
     if not reasons:
         return None
     return Finding(
@@ -544,7 +544,7 @@ def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
                 id="very-high-risk-undefined",
                 section=Section.RISK,
                 statement="risk-very-high-undefined-acp",
-                params={"aace_would": bool(very_high_risk_reasons(f, a.memo(f).frax))},
+                params={"aace_would": bool(very_high_risk_reasons(f, a.derived.frax))},
                 citations=[ACP_ANABOLIC],
             )
         ],
@@ -554,8 +554,8 @@ def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
 @rule("risk-frax-no-threshold-acp", topic="decision", cites=[ACP_OSTEOPENIA])
 def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
     """ACP profile: FRAX was given, but ACP sets no FRAX treatment threshold."""
-    view = a.memo(f).frax
-    if view is None or not a.in_scope or a.memo(f).uses_z_scores or profile_of(a).decision.frax is not None:
+    view = a.derived.frax
+    if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is not None:
         return None
     return Finding(
         result="FRAX given; ACP sets no FRAX threshold",
@@ -575,8 +575,8 @@ def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("risk-frax-vs-thresholds", topic="decision", cites=[WHO_TO_TREAT])
 def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
     """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
-    view = a.memo(f).frax
-    if view is None or not a.in_scope or a.memo(f).uses_z_scores or profile_of(a).decision.frax is None:
+    view = a.derived.frax
+    if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
         return None
     return Finding(
         result=f"FRAX major {view.major} vs 20%, hip {view.hip} vs 3%",

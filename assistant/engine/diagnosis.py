@@ -102,8 +102,8 @@ def who_category(t: float) -> Category:
 
 def low_bone_mass(f: Facts, a: Assessment) -> bool:
     """Low bone mass by the numbers, or by a stated diagnosis when no numbers were given."""
-    low = a.memo(f).lowest_t
-    if low is not None and not a.memo(f).uses_z_scores:
+    low = a.derived.lowest_t
+    if low is not None and not a.derived.uses_z_scores:
         return who_category(low[0]) == Category.OSTEOPENIA
     return low is None and f.has("osteopenia_stated") and not f.has("osteoporosis_stated")
 
@@ -120,12 +120,12 @@ def _stated_category(f: Facts) -> Category | None:
 @rule("dx-z-score-younger-adult", topic="diagnosis", cites=Z_CITES)
 def z_score_category(f: Facts, a: Assessment) -> Finding | None:
     """Premenopausal women and men under 50: Z-score <= -2.0 is below the expected range for age."""
-    if not a.memo(f).uses_z_scores:
+    if not a.derived.uses_z_scores:
         return None
     low = f.lowest_z()
     who = who_younger(f)
     if low is None:
-        if a.memo(f).lowest_t is None:
+        if a.derived.lowest_t is None:
             return None
         return Finding(
             result="younger adult with T-scores only: Z-scores needed, no WHO category",
@@ -167,8 +167,8 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
 @rule("dx-who-t-score", topic="diagnosis", cites=WHO_CITES)
 def who_t_score(f: Facts, a: Assessment) -> Finding | None:
     """WHO category from the lowest T-score of femoral neck, total hip, lumbar spine (or 33% radius)."""
-    low = a.memo(f).lowest_t
-    if low is None or a.memo(f).uses_z_scores:
+    low = a.derived.lowest_t
+    if low is None or a.derived.uses_z_scores:
         return None
     t, site = low
     cat = who_category(t)
@@ -196,9 +196,9 @@ def who_t_score(f: Facts, a: Assessment) -> Finding | None:
 def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
     """No DXA numbers: the category the question states. With numbers, the numbers win."""
     stated = _stated_category(f)
-    if stated is None or a.memo(f).uses_z_scores:
+    if stated is None or a.derived.uses_z_scores:
         return None
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     if low is None:
         return Finding(
             result=f"{stated.value} as stated (no DXA values given)",
@@ -240,8 +240,8 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
 @rule("dx-severe-osteoporosis", topic="diagnosis", cites=["who-1994#t-score-categories"])
 def severe_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """T-score <= -2.5 with one or more fragility fractures: severe (established) osteoporosis."""
-    low = a.memo(f).lowest_t
-    if low is None or a.memo(f).uses_z_scores or low[0] > OSTEOPOROSIS_T_MAX or not has_fragility_fracture(f):
+    low = a.derived.lowest_t
+    if low is None or a.derived.uses_z_scores or low[0] > OSTEOPOROSIS_T_MAX or not has_fragility_fracture(f):
         return None
     t, site = low
     return Finding(
@@ -267,12 +267,12 @@ def severe_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
 @rule("dx-hip-vertebral-fracture", topic="diagnosis", cites=FRACTURE_CITES)
 def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     """A hip or vertebral fragility fracture is osteoporosis whatever the T-score (BHOF, AACE)."""
-    if a.memo(f).uses_z_scores:
+    if a.derived.uses_z_scores:
         return None
     sites = HIP_OR_VERTEBRAL.intersection(fracture_sites(f))
     if not sites or a.classification.category in (Category.OSTEOPOROSIS, Category.SEVERE_OSTEOPOROSIS):
         return None
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     return Finding(
         result=f"osteoporosis by a {'/'.join(fracture_label(sites))} fragility fracture",
         used=["fracture_sites", "prior_fragility_fracture", "t_scores"],

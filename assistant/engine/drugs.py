@@ -116,7 +116,7 @@ def mode(a: Assessment) -> str:
 
 
 def on_antiresorptive(f: Facts, a: Assessment) -> bool:
-    return any(d in ANTIRESORPTIVES for d in a.memo(f).current)
+    return any(d in ANTIRESORPTIVES for d in a.derived.current)
 
 
 SECTION = Section.DRUGS  # this topic's answer section (read once: enum look-ups are slow)
@@ -163,7 +163,7 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
 def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
     if not a.very_high_risk or not drugs_relevant(f, a):
         return None
-    if any(d in ANABOLICS for d in a.memo(f).current):
+    if any(d in ANABOLICS for d in a.derived.current):
         return None  # drug-current-therapy speaks to the course already under way
     recs: list[Recommendation] = []
     if "very-high-risk-sequence" not in a.recs_index().rec_ids:  # engine A may have said it
@@ -386,7 +386,7 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-current-therapy", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN, TPTD, ABL, ROMO, RLX])
 def current_therapy(f: Facts, a: Assessment) -> Finding | None:
-    drugs = a.memo(f).current
+    drugs = a.derived.current
     if not drugs:
         return None
     cites = {
@@ -428,7 +428,7 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-renal-limits", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN])
 def renal_limits(f: Facts, a: Assessment) -> Finding | None:
-    if not (drugs_relevant(f, a) or a.memo(f).current):
+    if not (drugs_relevant(f, a) or a.derived.current):
         return None
     e = f.egfr
     cites = [ALN, RIS, IBN, ZOL, DEN]

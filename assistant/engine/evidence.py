@@ -24,7 +24,7 @@ def _applies(f: Facts, a: Assessment) -> bool:
         a.in_scope
         and a.intent in DECISION_INTENTS
         and a.classification.category == Category.OSTEOPENIA
-        and not a.memo(f).uses_z_scores
+        and not a.derived.uses_z_scores
     )
 
 

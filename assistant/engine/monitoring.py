@@ -65,12 +65,12 @@ def _lowest_hip(f: Facts) -> tuple[float, Site] | None:
 
 
 def _treated_or_to_be(f: Facts, a: Assessment) -> bool:
-    return bool(a.memo(f).current) or a.decision == Decision.YES
+    return bool(a.derived.current) or a.decision == Decision.YES
 
 
 @rule("monitor-on-treatment", topic="monitoring", cites=[ENDO, ACP])
 def on_treatment(f: Facts, a: Assessment) -> Finding | None:
-    on_drug = bool(a.memo(f).current)
+    on_drug = bool(a.derived.current)
     if not (on_drug or a.decision in TREATMENT_DECISIONS or a.intent == Intent.MONITORING_INTERVAL):
         return None
     if (

@@ -49,7 +49,7 @@ def universal_now(f: Facts, a: Assessment) -> Finding | None:
 @rule("pitfall-frax-with-osteoporosis", topic="pitfalls", cites=FRAX_CITES)
 def frax_with_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """The seed's 'no FRAX when T <= -2.5' corrected: not needed to decide, still grades risk."""
-    if not _shown(a) or a.memo(f).uses_z_scores:
+    if not _shown(a) or a.derived.uses_z_scores:
         return None
     return _pitfall("pitfall-frax-with-osteoporosis", FRAX_CITES, "FRAX not needed at T <= -2.5, but not forbidden")
 

@@ -192,7 +192,7 @@ def profile_left_out(f: Facts, a: Assessment) -> Finding | None:
 def frax_raw_and_adjusted(f: Facts, a: Assessment) -> Finding | None:
     """FRAX adjusted for glucocorticoid dose or spine-hip offset: which of the profile's thresholds the value as
     given and the adjusted value each reach (every profile; ACP has no FRAX threshold)."""
-    view = a.memo(f).frax
+    view = a.derived.frax
     if view is None or not view.adjusted or not a.in_scope:
         return None
     # Imported here (after the cheap test: most assessments have no adjusted FRAX): these modules import this one.

@@ -147,10 +147,10 @@ def frax_inputs(f: Facts) -> tuple[dict[str, object], list[str], list[str]]:
 
 def frax_relevant(f: Facts, a: Assessment) -> bool:
     """FRAX decides treatment for low bone mass, or where no bone density has been given yet."""
-    if a.memo(f).uses_z_scores:
+    if a.derived.uses_z_scores:
         return False
     cat = a.classification.category
-    return cat == Category.OSTEOPENIA or (cat is None and a.memo(f).lowest_t is None)
+    return cat == Category.OSTEOPENIA or (cat is None and a.derived.lowest_t is None)
 
 
 @rule("risk-frax-inputs", topic="risk", cites=FRAX_CITES)
@@ -179,7 +179,7 @@ def frax_input_list(f: Facts, a: Assessment) -> Finding | None:
 @rule("risk-frax-glucocorticoid-dose", topic="risk", cites=GC_ADJUST_CITES)
 def frax_gc_dose(f: Facts, a: Assessment) -> Finding | None:
     """Kanis 2011: lower FRAX below 2.5 mg/day prednisolone, raise it above 7.5 mg/day."""
-    view = a.memo(f).frax
+    view = a.derived.frax
     if view is None or view.gc_band is None:
         return None
     high = view.gc_band == "high"
@@ -216,7 +216,7 @@ def _gc_only(value: float | None, change: int) -> float | None:
 @rule("risk-frax-spine-offset", topic="risk", cites=SPINE_CITES)
 def frax_spine_offset(f: Facts, a: Assessment) -> Finding | None:
     """Leslie 2011: spine much lower (or higher) than femoral neck moves the major FRAX by a tenth per unit."""
-    view = a.memo(f).frax
+    view = a.derived.frax
     if view is None or view.spine_units == 0 or view.major_raw is None:
         return None
     before = (
@@ -252,7 +252,7 @@ def frax_spine_offset(f: Facts, a: Assessment) -> Finding | None:
 @rule("risk-frax-type2-diabetes", topic="risk", cites=T2D_CITES)
 def frax_t2d(f: Facts, a: Assessment) -> Finding | None:
     """Type 2 diabetes: FRAX underestimates risk; describe the four published corrections (not computed)."""
-    if not f.has("type2_diabetes") or a.memo(f).uses_z_scores:
+    if not f.has("type2_diabetes") or a.derived.uses_z_scores:
         return None
     return Finding(
         result="type 2 diabetes: FRAX underestimates risk; corrections described, not applied",

@@ -70,7 +70,7 @@ def offered(a: Assessment) -> AbstractSet[str]:
 
 
 def drug_on_table(f: Facts, a: Assessment) -> bool:
-    return drugs_relevant(f, a) or bool(a.memo(f).current)
+    return drugs_relevant(f, a) or bool(a.derived.current)
 
 
 @rule("safety-renal-cutoffs", topic="safety", cites=[ALN, RIS, IBN, ZOL, DEN, KDIGO])
@@ -126,7 +126,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                 cutoff=RENAL_CUTOFF["risedronate"],
             )
         )
-    for d in a.memo(f).current:
+    for d in a.derived.current:
         if d in below:
             recs.append(
                 _rec(
@@ -148,7 +148,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
 
 
 def _denosumab_relevant(f: Facts, a: Assessment) -> bool:
-    return "denosumab" in a.memo(f).taken or a.intent == Intent.DENOSUMAB_STOP or "denosumab" in offered(a)
+    return "denosumab" in a.derived.taken or a.intent == Intent.DENOSUMAB_STOP or "denosumab" in offered(a)
 
 
 @rule("safety-denosumab-follow-on", topic="safety", cites=[ECTS, REBOUND, ENDO_DEN])
@@ -161,7 +161,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     # The usual follow-ons are zoledronic acid or alendronate; below their kidney cut-off neither may be offered.
     renal_blocks = e is not None and e < RENAL_CUTOFF["zoledronic_acid"]
     risedronate_ok = e is not None and e >= RENAL_CUTOFF["risedronate"]
-    on_bp = any(d in ORAL_BISPHOSPHONATES or d == "zoledronic_acid" for d in a.memo(f).current)
+    on_bp = any(d in ORAL_BISPHOSPHONATES or d == "zoledronic_acid" for d in a.derived.current)
     urgency = Urgency.CRITICAL if stopping else Urgency.WARNING
     recs = [
         _rec(
@@ -196,7 +196,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
 def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
     recent = f.condition("recent_mi_or_stroke")
     history = f.has("mi_or_stroke_history")
-    on_romo = "romosozumab" in a.memo(f).current
+    on_romo = "romosozumab" in a.derived.current
     considered = on_romo or bool(a.very_high_risk) or "romosozumab" in offered(a)
     if not (considered or (drug_on_table(f, a) and (recent or history))):
         return None
@@ -263,7 +263,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-dental-onj", topic="safety", cites=[ONJ_AFF, ZOL_ONJ, ONJ_RATE])
 def dental(f: Facts, a: Assessment) -> Finding | None:
-    antiresorptive = any(d in ANTIRESORPTIVES for d in a.memo(f).current) or bool(
+    antiresorptive = any(d in ANTIRESORPTIVES for d in a.derived.current) or bool(
         offered(a) & {"alendronate", "risedronate", "zoledronic_acid", "denosumab"}
     )
     if not antiresorptive:
@@ -286,7 +286,7 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-atypical-femur-fracture", topic="safety", cites=[ONJ_AFF, AFF_DURATION])
 def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
-    on_drug = any(d in ANTIRESORPTIVES for d in a.memo(f).current) or not a.memo(f).taken.isdisjoint(BISPHOSPHONATES)
+    on_drug = any(d in ANTIRESORPTIVES for d in a.derived.current) or not a.derived.taken.isdisjoint(BISPHOSPHONATES)
     pain = f.has("thigh_pain")
     if not (on_drug or (pain and drug_on_table(f, a))):
         return None

@@ -86,14 +86,14 @@ def under_50(f: Facts, a: Assessment) -> Finding | None:
     """Premenopausal women and men under 50: Z-scores; no osteoporosis on bone density alone."""
     if not _shown(a):
         return None
-    if not a.memo(f).uses_z_scores and f.age is not None:
+    if not a.derived.uses_z_scores and f.age is not None:
         return None
-    if f.age is None and f.menopause is not None and not a.memo(f).uses_z_scores:
+    if f.age is None and f.menopause is not None and not a.derived.uses_z_scores:
         return None
     return _one(
         "special-under-50",
         "special-under-50",
-        {"age": f.age, "applies": a.memo(f).uses_z_scores},
+        {"age": f.age, "applies": a.derived.uses_z_scores},
         YOUNG_CITES,
         "under 50 / premenopausal: Z-scores",
         ["age", "sex", "menopause"],
@@ -103,11 +103,11 @@ def under_50(f: Facts, a: Assessment) -> Finding | None:
 @rule("special-65-plus-advanced-osteopenia", topic="special", cites=OLDER_CITES)
 def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
     """65 and over with T < -2.0: the case for treatment is stronger than in younger, milder osteopenia."""
-    if not _shown(a) or f.sex == Sex.MALE or a.memo(f).uses_z_scores:
+    if not _shown(a) or f.sex == Sex.MALE or a.derived.uses_z_scores:
         return None
     if a.classification.category not in (Category.OSTEOPENIA, None):
         return None
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     t = low[0] if low else None
     if f.age is not None and (f.age < OLDER_AGE or (t is not None and t >= ADVANCED_OSTEOPENIA_T_BELOW)):
         return None

@@ -190,7 +190,7 @@ def _wider_reasons(f: Facts, a: Assessment) -> list[str]:
     z = f.lowest_z()
     if a.classification.category == Category.BELOW_EXPECTED_FOR_AGE or (z is not None and z[0] <= Z_BELOW_EXPECTED):
         out.append("a Z-score below the expected range for age")
-    low = a.memo(f).lowest_t
+    low = a.derived.lowest_t
     fractured = bool(f.prior_fragility_fracture or f.fracture_sites)
     if fractured and (a.classification.category == Category.NORMAL or (low is not None and low[0] >= NORMAL_T)):
         out.append("a fragility fracture with normal bone density")
