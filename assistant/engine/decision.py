@@ -27,6 +27,7 @@ from assistant.engine.model import (
     Recommendation,
     Section,
     Urgency,
+    finding,
     rule,
 )
 from assistant.engine.profiles import profile_of, women_only_outside
@@ -99,7 +100,7 @@ def _decide(
     missing: list[str] | None = None,
     recommendations: list[Recommendation] | None = None,
 ) -> Finding:
-    return Finding(
+    return finding(
         result=result,
         used=used,
         threshold=threshold,
@@ -467,7 +468,7 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     reasons = very_high_risk_reasons(f, a.derived.frax)
     if not reasons:
         return None
-    return Finding(
+    return finding(
         result="very high risk (AACE list): " + ", ".join(reasons),
         used=["conditions", "fracture_sites", "t_scores", "frax", "glucocorticoids"],
         threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; T < -3.0; falls; "
@@ -513,7 +514,7 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     reasons = endocrine_very_high_reasons(f)
     if not reasons:
         return None
-    return Finding(
+    return finding(
         result="very high risk (Endocrine 2020): " + ", ".join(reasons),
         used=["t_scores", "prior_fragility_fracture", "fracture_sites", "conditions.multiple_fractures"],
         threshold="Endocrine 2020: T-score below -2.5 with fractures, or multiple vertebral fractures",
@@ -536,7 +537,7 @@ def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
     """ACP profile: anabolic drugs only for women at very high risk, which ACP does not define."""
     if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "none" or f.sex == Sex.MALE:
         return None
-    return Finding(
+    return finding(
         result="very high risk: not defined by ACP (clinician judgement)",
         used=["decision", "sex"],
         recommendations=[
@@ -557,7 +558,7 @@ def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
     view = a.derived.frax
     if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is not None:
         return None
-    return Finding(
+    return finding(
         result="FRAX given; ACP sets no FRAX threshold",
         used=["frax"],
         recommendations=[
@@ -578,7 +579,7 @@ def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
     view = a.derived.frax
     if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
         return None
-    return Finding(
+    return finding(
         result=f"FRAX major {view.major} vs 20%, hip {view.hip} vs 3%",
         used=["frax"],
         threshold="FRAX major >= 20% or hip >= 3%",

@@ -4,7 +4,7 @@ fracture-based (clinical) diagnosis of osteoporosis. Also the shared predicates 
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, finding, rule
 from assistant.engine.profiles import get_profile
 from assistant.facts import SITE_LABELS, Facts, FractureSite, Menopause, Sex, Site
 
@@ -127,7 +127,7 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
     if low is None:
         if a.derived.lowest_t is None:
             return None
-        return Finding(
+        return finding(
             result="younger adult with T-scores only: Z-scores needed, no WHO category",
             used=["age", "sex", "menopause", "t_scores"],
             threshold="Z-score <= -2.0 below the expected range for age",
@@ -145,7 +145,7 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
     z, site = low
     below = z <= Z_BELOW_EXPECTED_MAX
     cat = Category.BELOW_EXPECTED_FOR_AGE if below else Category.WITHIN_EXPECTED_FOR_AGE
-    return Finding(
+    return finding(
         result=f"{cat.value} (lowest Z {z} at {site_label(site)})",
         used=["age", "sex", "menopause", "z_scores"],
         threshold="Z-score <= -2.0 below the expected range for age",
@@ -172,7 +172,7 @@ def who_t_score(f: Facts, a: Assessment) -> Finding | None:
         return None
     t, site = low
     cat = who_category(t)
-    return Finding(
+    return finding(
         result=f"{cat.value} (lowest T {t} at {site_label(site)})",
         used=["t_scores"],
         threshold="normal >= -1.0; osteoporosis <= -2.5",
@@ -200,7 +200,7 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
         return None
     low = a.derived.lowest_t
     if low is None:
-        return Finding(
+        return finding(
             result=f"{stated.value} as stated (no DXA values given)",
             used=[
                 "conditions.osteoporosis_stated" if stated == Category.OSTEOPOROSIS else "conditions.osteopenia_stated"
@@ -221,7 +221,7 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
     by_numbers = who_category(low[0])
     if by_numbers == stated:
         return None
-    return Finding(
+    return finding(
         result=f"stated {stated.value} but T {low[0]} is {by_numbers.value}: the numbers are used",
         used=["t_scores", "conditions"],
         threshold="normal >= -1.0; osteoporosis <= -2.5",
@@ -244,7 +244,7 @@ def severe_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     if low is None or a.derived.uses_z_scores or low[0] > OSTEOPOROSIS_T_MAX or not has_fragility_fracture(f):
         return None
     t, site = low
-    return Finding(
+    return finding(
         result=f"severe osteoporosis (T {t} with a fragility fracture)",
         used=["t_scores", "prior_fragility_fracture", "fracture_sites"],
         threshold="T-score <= -2.5 plus a fragility fracture",
@@ -273,7 +273,7 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     if not sites or a.classification.category in (Category.OSTEOPOROSIS, Category.SEVERE_OSTEOPOROSIS):
         return None
     low = a.derived.lowest_t
-    return Finding(
+    return finding(
         result=f"osteoporosis by a {'/'.join(fracture_label(sites))} fragility fracture",
         used=["fracture_sites", "prior_fragility_fracture", "t_scores"],
         threshold="hip or vertebral fragility fracture, whatever the T-score",
@@ -303,7 +303,7 @@ def aace_low_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
     sites = AACE_LOW_MASS_SITES.intersection(fracture_sites(f))
     if not sites:
         return None
-    return Finding(
+    return finding(
         result=f"osteoporosis (AACE): low bone mass with a {'/'.join(fracture_label(sites))} fragility fracture",
         used=["t_scores", "fracture_sites", "prior_fragility_fracture"],
         threshold="T-score between -1.0 and -2.5 plus pelvis, proximal humerus or distal forearm fragility fracture",

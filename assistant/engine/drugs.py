@@ -8,7 +8,7 @@ about drug choice, dose or kidney dosing; a drug is never offered below its kidn
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Decision, Finding, Recommendation, Section, Urgency, rule
+from assistant.engine.model import Assessment, Decision, Finding, Recommendation, Section, Urgency, finding, rule
 from assistant.facts import Facts, Intent, Sex, Status
 
 ACP_FIRST = "acp-2023#bisphosphonate-first-line"
@@ -183,7 +183,7 @@ def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
     recs.append(_romosozumab_rec(f, block))
     if block is None and f.condition("recent_mi_or_stroke") is None:
         missing.append("recent_mi_or_stroke")
-    return Finding(
+    return finding(
         result="very high risk: anabolic first, then antiresorptive" + (f" (no romosozumab: {block})" if block else ""),
         used=["very_high_risk", "conditions.recent_mi_or_stroke", "conditions.mi_or_stroke_history", "sex"],
         recommendations=recs,
@@ -234,7 +234,7 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
         recs.append(
             _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG)
         )
-    return Finding(
+    return finding(
         result="asked about " + ", ".join(asked) + ": reserved for very high risk, then an antiresorptive",
         used=["mentions", "very_high_risk", "menopause", "age", "sex", "conditions.recent_mi_or_stroke"],
         recommendations=recs,
@@ -249,7 +249,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
         return None  # drug-current-therapy covers the drug already taken
     unsuitable = oral_unsuitable_reasons(f)
     if unsuitable:
-        return Finding(
+        return finding(
             result="oral bisphosphonate unsuitable: " + ", ".join(unsuitable),
             used=["conditions.oesophageal_disorder", "conditions.cannot_stay_upright", "conditions.hypocalcaemia"],
         )
@@ -285,7 +285,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
         )
         offered.append("risedronate")
     if not recs:
-        return Finding(
+        return finding(
             result=f"no oral bisphosphonate: eGFR {e:g} below every oral cut-off",
             used=["egfr"],
             threshold="risedronate/ibandronate CrCl >= 30; alendronate >= 35",
@@ -300,7 +300,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
         )
     )
     missing = ["egfr"] if e is None else []
-    return Finding(
+    return finding(
         result="oral bisphosphonate: " + ", ".join(offered) + (" (as follow-on)" if follow_on else ""),
         used=["egfr", "very_high_risk", "conditions"],
         threshold="alendronate CrCl >= 35; risedronate >= 30",
@@ -353,7 +353,7 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
             ckd_egfr=DENOSUMAB_ADVANCED_CKD_EGFR,
         )
     )
-    return Finding(
+    return finding(
         result=f"parenteral options ({why})",
         used=["egfr", "conditions"],
         threshold="zoledronic acid CrCl >= 35; denosumab boxed warning eGFR < 30",
@@ -371,7 +371,7 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
         return None
     if f.has("vte_history"):
         rec = _rec("drug-raloxifene-excluded", "drug_raloxifene_excluded", [RLX], Urgency.WARNING)
-        return Finding(result="raloxifene excluded: past VTE", used=["conditions.vte_history"], recommendations=[rec])
+        return finding(result="raloxifene excluded: past VTE", used=["conditions.vte_history"], recommendations=[rec])
     rec = _rec(
         "drug-raloxifene",
         "drug_raloxifene",
@@ -379,7 +379,7 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
         mg=RALOXIFENE_DAILY_MG,
         breast=f.has("breast_cancer_risk"),
     )
-    return Finding(
+    return finding(
         result="raloxifene as a limited option", used=["sex", "conditions.breast_cancer_risk"], recommendations=[rec]
     )
 
@@ -423,7 +423,7 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
         )
     if not recs:
         return None
-    return Finding(result="current therapy: " + ", ".join(drugs), used=["medications", "egfr"], recommendations=recs)
+    return finding(result="current therapy: " + ", ".join(drugs), used=["medications", "egfr"], recommendations=recs)
 
 
 @rule("drug-renal-limits", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN])
@@ -441,14 +441,14 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
     }
     if e is None:
         rec = _rec("drug-renal-limits", "drug_renal_unknown", cites, **params)
-        return Finding(
+        return finding(
             result="drug choice depends on kidney function (not given)",
             used=["egfr"],
             recommendations=[rec],
             missing=["egfr"],
         )
     if e >= max(RENAL_CUTOFF.values()) and a.intent != Intent.RENAL_DOSING:
-        return Finding(result=f"eGFR {e:g}: no kidney limit applies", used=["egfr"])
+        return finding(result=f"eGFR {e:g}: no kidney limit applies", used=["egfr"])
     allowed = [d for d in BISPHOSPHONATES if renal_allows(d, e)]
     excluded = [d for d in BISPHOSPHONATES if not renal_allows(d, e)]
     rec = _rec(
@@ -462,7 +462,7 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
         advanced_ckd=e < DENOSUMAB_ADVANCED_CKD_EGFR,
         **params,
     )
-    return Finding(
+    return finding(
         result=f"eGFR {e:g}: excluded " + (", ".join(excluded) or "none"),
         used=["egfr"],
         threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",

@@ -6,7 +6,7 @@ holiday from denosumab; anabolic courses are finite and followed by an antiresor
 from __future__ import annotations
 
 from assistant.engine.drugs import BISPHOSPHONATES, canonical
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, rule
 from assistant.facts import Facts, FractureSite, Intent, Medication, Site, Status
 
 ASBMR = "asbmr-2016#reassess"
@@ -93,7 +93,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             hol_min=HOLIDAY_MIN_YEARS,
             hol_max=HOLIDAY_MAX_YEARS,
         )
-        return Finding(
+        return finding(
             result="plan: reassess after 5 years oral / 3 years IV",
             used=["medications"],
             recommendations=[rec],
@@ -116,7 +116,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
     if m.years is None:
         rec = _rec("duration-bisphosphonate-review", "duration_years_unknown", [ASBMR], **base)
-        return Finding(
+        return finding(
             result=f"{drug}: duration not given; reassess at {review} years",
             used=used,
             threshold=threshold,
@@ -125,7 +125,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
         )
     if m.years < review:
         rec = _rec("duration-bisphosphonate-review", "duration_before_review", [ASBMR], **base)
-        return Finding(
+        return finding(
             result=f"{drug} {m.years:g} y: continue, reassess at {review} y",
             used=used,
             threshold=threshold,
@@ -157,7 +157,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             hol=ENDO_HOLIDAY_MAX,
         ),
     ]
-    return Finding(
+    return finding(
         result=f"{drug} {m.years:g} y: {verdict}" + (f" ({', '.join(reasons)})" if reasons else ""),
         used=used,
         threshold=threshold,
@@ -180,7 +180,7 @@ def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
         hi=DEN_REVIEW_MAX,
         months=DEN_FOLLOW_ON_MONTHS,
     )
-    return Finding(
+    return finding(
         result="denosumab: no drug holiday; reassess at 5-10 years", used=["medications"], recommendations=[rec]
     )
 
@@ -205,4 +205,4 @@ def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
             recs.append(_rec("duration-romosozumab", "duration_romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES))
     if not recs:
         return None
-    return Finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)
+    return finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)

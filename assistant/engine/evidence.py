@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from assistant.engine.decision import DECISION_INTENTS
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, finding, rule
 from assistant.facts import Facts
 
 BURDEN_CITES = ["siris-2004#nora-fracture-burden", "reid-mcclung-2024#risk-not-label"]
@@ -29,7 +29,7 @@ def _applies(f: Facts, a: Assessment) -> bool:
 
 
 def _evidence(rec_id: str, cites: list[str], result: str, params: dict | None = None) -> Finding:
-    return Finding(
+    return finding(
         result=result,
         used=["t_scores"],
         recommendations=[

@@ -8,7 +8,17 @@ interval on glucocorticoids; ISCD per-site minimum precision figures.
 from __future__ import annotations
 
 from assistant.engine.drugs import TREATMENT_DECISIONS
-from assistant.engine.model import Assessment, Category, Decision, Finding, Recommendation, Section, Urgency, rule
+from assistant.engine.model import (
+    Assessment,
+    Category,
+    Decision,
+    Finding,
+    Recommendation,
+    Section,
+    Urgency,
+    finding,
+    rule,
+)
 from assistant.facts import Facts, FractureSite, Intent, Sex, Site
 
 ENDO = "endo-2019#bmd-monitoring"
@@ -89,7 +99,7 @@ def on_treatment(f: Facts, a: Assessment) -> Finding | None:
         hi=ENDO_MAX_YEARS,
         acp=ACP_NO_MONITORING_YEARS,
     )
-    return Finding(
+    return finding(
         result="on treatment: DXA every 1-3 years (Endocrine 2019); ACP 2017 none in first 5 years",
         used=["medications", "decision"],
         recommendations=[rec],
@@ -120,7 +130,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
         if not (asked or f.t_scores or f.t_score_unsited is not None):
             return None
         rec = _rec("monitor-untreated-interval", "monitor_gourlay_no_hip", [GOURLAY])
-        return Finding(
+        return finding(
             result="repeat interval needs a femoral neck or total hip T-score",
             used=["t_scores"],
             recommendations=[rec],
@@ -147,7 +157,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
         conditional=a.decision == Decision.CONDITIONAL,
         min_age=GOURLAY_MIN_AGE,
     )
-    return Finding(
+    return finding(
         result=f"untreated, lowest hip T {t:g}: {name} band, ~{rounded} y (Gourlay {years:g} y)",
         used=["t_scores.femoral_neck", "t_scores.total_hip", "age", "sex", "fracture_sites"],
         threshold="bands -1.01/-1.50/-2.00/-2.50 (lowest of femoral neck and total hip)",
@@ -160,7 +170,7 @@ def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
     if Section.MONITORING not in a.recs_index().sections:
         return None
     rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR)
-    return Finding(result="compare with the centre's least significant change", used=[], recommendations=[rec])
+    return finding(result="compare with the centre's least significant change", used=[], recommendations=[rec])
 
 
 @rule("monitor-glucocorticoids", topic="monitoring", cites=[ACR])
@@ -168,6 +178,6 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
     if f.glucocorticoids is not True:
         return None
     rec = _rec("monitor-glucocorticoids", "monitor_glucocorticoids", [ACR])
-    return Finding(
+    return finding(
         result="on glucocorticoids: reassess fracture risk regularly", used=["glucocorticoids"], recommendations=[rec]
     )

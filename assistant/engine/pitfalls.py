@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, finding, rule
 from assistant.facts import Facts, Intent
 
 # Intents whose answer carries the pitfalls section (whole-plan questions).
@@ -23,7 +23,7 @@ SECTION = Section.PITFALLS  # this topic's answer section (read once: enum look-
 
 
 def _pitfall(statement: str, cites: list[str], result: str, used: list[str] | None = None) -> Finding:
-    return Finding(
+    return finding(
         result=result,
         used=used or [],
         recommendations=[Recommendation(statement, SECTION, statement, {}, cites)],  # id, section, statement, ...
@@ -67,6 +67,8 @@ def denosumab_stop(f: Facts, a: Assessment) -> Finding | None:
     """Denosumab must not simply stop (shown here unless the safety section already says it)."""
     if not _shown(a):
         return None
-    if any(c.startswith("tsourdi-2021#") for r in a.recommendations for c in r.citations):
-        return None
+    for r in a.recommendations:  # plain loops: any() over a generator costs several times more per item
+        for c in r.citations:
+            if c.startswith("tsourdi-2021#"):
+                return None
     return _pitfall("pitfall-denosumab-stop", DENOSUMAB_CITES, "denosumab: never stop without a follow-on")

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant.datafiles import parse_yaml_file
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, finding, rule
 from assistant.facts import Facts, Sex
 
 PROFILES_FILE = Path(__file__).resolve().parents[2] / "corpus" / "profiles.yaml"
@@ -151,7 +151,7 @@ def profile_basis(f: Facts, a: Assessment) -> Finding | None:
         "man": women_only_outside(p, f),
         "age": p.decision.individualised_over_age,
     }
-    return Finding(
+    return finding(
         result=f"profile {p.id}: {p.name}",
         used=["profile", "sex"],
         recommendations=[
@@ -173,7 +173,7 @@ def profile_left_out(f: Facts, a: Assessment) -> Finding | None:
     if p.is_default or not a.in_scope or not p.left_out:
         return None
     cites = p.passages()
-    return Finding(
+    return finding(
         result=f"profile {p.id}: {len(p.left_out)} rule(s) left out",
         used=["profile"],
         recommendations=[
@@ -222,7 +222,7 @@ def frax_raw_and_adjusted(f: Facts, a: Assessment) -> Finding | None:
     cites = _banner_cites(p)  # the profile's own passages (its name and thresholds), with its very-high-risk list
     cites += GC_ADJUST_CITES if view.gc_band else []
     cites += SPINE_CITES if view.spine_units else []
-    return Finding(
+    return finding(
         result=f"FRAX as given vs adjusted against the {p.id} thresholds",
         used=["frax", "glucocorticoid_dose_mg", "t_scores"],
         recommendations=[

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, finding, rule
 from assistant.facts import Facts, Site
 
 # Kanis 2011 glucocorticoid dose adjustment, averaged over ages (kanis-gc-2011#dose-adjustment).
@@ -161,7 +161,7 @@ def frax_input_list(f: Facts, a: Assessment) -> Finding | None:
     if not frax_relevant(f, a):
         return None
     known, missing, _ = frax_inputs(f)
-    return Finding(
+    return finding(
         result=f"FRAX not given: {len(known)} inputs known, {len(missing)} missing",
         used=["age", "sex", "prior_fragility_fracture", "t_scores", "glucocorticoids", "conditions"],
         recommendations=[
@@ -193,7 +193,7 @@ def frax_gc_dose(f: Facts, a: Assessment) -> Finding | None:
         "major": _gc_only(view.major_raw, GC_HIGH_MAJOR_CHANGE if high else GC_LOW_MAJOR_CHANGE),
         "hip": _gc_only(view.hip_raw, GC_HIGH_HIP_CHANGE if high else GC_LOW_HIP_CHANGE),
     }
-    return Finding(
+    return finding(
         result=f"glucocorticoid {view.gc_band} dose: FRAX adjusted",
         used=["glucocorticoids", "glucocorticoid_dose_mg", "frax"],
         threshold="< 2.5 mg/day lower (major -20%, hip -35%); > 7.5 mg/day raise (major +15%, hip +20%)",
@@ -224,7 +224,7 @@ def frax_spine_offset(f: Facts, a: Assessment) -> Finding | None:
         if view.gc_band is None
         else _gc_only(view.major_raw, GC_HIGH_MAJOR_CHANGE if view.gc_band == "high" else GC_LOW_MAJOR_CHANGE)
     )
-    return Finding(
+    return finding(
         result=f"spine {abs(view.spine_units)} unit(s) {'below' if view.spine_units > 0 else 'above'} "
         f"femoral neck: major FRAX {before} -> {view.major}",
         used=["t_scores.lumbar_spine", "t_scores.femoral_neck", "frax.major"],
@@ -254,7 +254,7 @@ def frax_t2d(f: Facts, a: Assessment) -> Finding | None:
     """Type 2 diabetes: FRAX underestimates risk; describe the four published corrections (not computed)."""
     if not f.has("type2_diabetes") or a.derived.uses_z_scores:
         return None
-    return Finding(
+    return finding(
         result="type 2 diabetes: FRAX underestimates risk; corrections described, not applied",
         used=["conditions.type2_diabetes"],
         recommendations=[
@@ -274,7 +274,7 @@ def frax_on_treatment(f: Facts, a: Assessment) -> Finding | None:
     """FRAX is for untreated patients: flag a FRAX given while an osteoporosis drug is being taken."""
     if f.frax is None or not f.current_drugs():
         return None
-    return Finding(
+    return finding(
         result="FRAX given while on treatment: not validated for treated patients",
         used=["frax", "medications"],
         recommendations=[

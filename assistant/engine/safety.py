@@ -18,7 +18,7 @@ from assistant.engine.drugs import (
     RENAL_CUTOFF,
     drugs_relevant,
 )
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, rule
 from assistant.facts import Facts, Intent, Status
 
 ALN = "label-alendronate#dosing"
@@ -80,7 +80,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
     e = f.egfr
     if e is None:
         if "drug-renal-limits" in a.recs_index().rec_ids:
-            return Finding(
+            return finding(
                 result="kidney function unknown: the drug section lists the cut-offs", used=["egfr"], missing=["egfr"]
             )
         rec = _rec(
@@ -91,7 +91,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
             aln=RENAL_CUTOFF["alendronate"],
             zol=RENAL_CUTOFF["zoledronic_acid"],
         )
-        return Finding(
+        return finding(
             result="kidney function unknown: check before any bisphosphonate",
             used=["egfr"],
             recommendations=[rec],
@@ -99,7 +99,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
         )
     below = [d for d in BISPHOSPHONATES if e < RENAL_CUTOFF[d]]
     if not below:
-        return Finding(
+        return finding(
             result=f"eGFR {e:g}: above every bisphosphonate cut-off",
             used=["egfr"],
             threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
@@ -139,7 +139,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                     cutoff=RENAL_CUTOFF[d],
                 )
             )
-    return Finding(
+    return finding(
         result=f"eGFR {e:g}: not {', '.join(below)}",
         used=["egfr", "medications"],
         threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
@@ -184,7 +184,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     ]
     if renal_blocks:
         recs[0].citations.extend([ZOL, ALN, RIS])
-    return Finding(
+    return finding(
         result="denosumab: never stop without a follow-on bisphosphonate" + (" (stopped)" if stopped else ""),
         used=["medications", "egfr"],
         threshold="follow-on about 6 months after the last injection",
@@ -202,20 +202,20 @@ def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
         return None
     if recent:
         rec = _rec("safety-no-romosozumab", "safety_romosozumab_recent", [ROMO_CV], Urgency.CRITICAL, on=on_romo)
-        return Finding(
+        return finding(
             result="no romosozumab: MI or stroke in the past year",
             used=["conditions.recent_mi_or_stroke"],
             recommendations=[rec],
         )
     if history:
         rec = _rec("safety-romosozumab-history", "safety_romosozumab_history", [ROMO_CV, ENDO_ROMO], Urgency.WARNING)
-        return Finding(
+        return finding(
             result="romosozumab: past MI or stroke, avoid",
             used=["conditions.mi_or_stroke_history"],
             recommendations=[rec],
         )
     rec = _rec("safety-romosozumab-ask", "safety_romosozumab_ask", [ROMO_CV], Urgency.WARNING, unknown=recent is None)
-    return Finding(
+    return finding(
         result="romosozumab: ask about MI or stroke in the past year",
         used=["conditions.recent_mi_or_stroke"],
         recommendations=[rec],
@@ -252,7 +252,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
         if (deficient or low_ca)
         else "check calcium and vitamin D before any drug"
     )
-    return Finding(
+    return finding(
         result=result,
         used=["vitamin_d", "calcium", "conditions.hypocalcaemia"],
         threshold="25-OH D < 20 ng/mL is deficient",
@@ -277,7 +277,7 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
         planned=planned,
         pct=ONJ_PCT,
     )
-    return Finding(
+    return finding(
         result="dental check before antiresorptive" + (" (invasive dental work planned)" if planned else ""),
         used=["conditions.invasive_dental_work"],
         recommendations=[rec],
@@ -297,7 +297,7 @@ def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
         Urgency.CRITICAL if pain else Urgency.INFO,
         pain=pain,
     )
-    return Finding(
+    return finding(
         result="thigh or groin pain: image the femur" if pain else "atypical femur fracture: warn",
         used=["conditions.thigh_pain", "medications"],
         recommendations=[rec],

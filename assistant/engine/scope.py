@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, finding, rule
 from assistant.facts import Facts, Intent
 
 SCOPE_CITES = ["bhof-2022#guide-scope"]
@@ -13,7 +13,7 @@ def out_of_scope(f: Facts, a: Assessment) -> Finding | None:
     """A question the parser could not place in bone health: say so and say what is covered."""
     if a.intent != Intent.OUT_OF_SCOPE:
         return None
-    return Finding(
+    return finding(
         result="outside bone health: answered with what is covered",
         used=["intent"],
         out_of_scope=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from assistant.engine.decision import DECISION_INTENTS
 from assistant.engine.diagnosis import T_SCORE_AGE, has_fragility_fracture
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, Urgency, rule
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, Urgency, finding, rule
 from assistant.engine.risk import adjusted_frax
 from assistant.facts import Facts, Intent, Sex
 
@@ -53,7 +53,7 @@ def _one(
     urgency: Urgency = Urgency.INFO,
     section: Section = Section.SPECIAL,
 ) -> Finding:
-    return Finding(
+    return finding(
         result=result,
         used=used,
         recommendations=[
@@ -197,7 +197,7 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
                 citations=[*GC_STRATA_CITES, *GC_TREAT_CITES],
             )
         )
-    return Finding(
+    return finding(
         result="glucocorticoids (ACR 2022)"
         + (f": {stratum} risk (strata from a secondary summary)" if stratum else ""),
         used=["glucocorticoids", "glucocorticoid_dose_mg", "age", "frax", "t_scores", "prior_fragility_fracture"],

@@ -6,7 +6,7 @@ fall prevention, smoking and alcohol. Sources: facts.md §5, sources.md §6.
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, rule
 from assistant.facts import Facts, Sex
 
 CALCIUM_IOM = "iom-2011#calcium-rda"
@@ -91,7 +91,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
                 age=f.age,
                 sex=f.sex.value if f.sex else None,
             )
-            return Finding(result=f"calcium {mg} mg/day total", used=used, threshold=threshold, recommendations=[rec])
+            return finding(result=f"calcium {mg} mg/day total", used=used, threshold=threshold, recommendations=[rec])
         rec = _rec(
             "calcium-intake",
             "calcium_sex_unknown",
@@ -101,7 +101,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
             ul=ul,
             age=f.age,
         )
-        return Finding(
+        return finding(
             result="calcium depends on sex at 51-70",
             used=used,
             threshold=threshold,
@@ -121,7 +121,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
         ul_old=CALCIUM_UL_51_PLUS_MG,
     )
     missing = ["age"] + ([] if f.sex else ["sex"])
-    return Finding(
+    return finding(
         result="calcium 1000-1200 mg/day by age and sex",
         used=used,
         threshold=threshold,
@@ -147,7 +147,7 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
             bhof_high=VITD_BHOF_HIGH_IU,
             age=f.age,
         )
-        return Finding(
+        return finding(
             result=f"vitamin D {iom} IU/day (IOM)" + (" or 800-1000 IU (BHOF)" if bhof else ""),
             used=["age"],
             threshold=threshold,
@@ -162,7 +162,7 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
         bhof_low=VITD_BHOF_LOW_IU,
         bhof_high=VITD_BHOF_HIGH_IU,
     )
-    return Finding(
+    return finding(
         result="vitamin D 600-800 IU (IOM) / 800-1000 IU (BHOF) by age",
         used=["age"],
         threshold=threshold,
@@ -189,7 +189,7 @@ def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
     threshold = "25-OH D >= 20 ng/mL (IOM); >= 30 and <= 50 ng/mL (BHOF/AACE)"
     if f.vitamin_d is None:
         rec = _rec("vitamin-d-target", "vitamin_d_targets", cites, **params)
-        return Finding(
+        return finding(
             result="targets: IOM >= 20, BHOF/AACE >= 30 ng/mL",
             used=["vitamin_d"],
             threshold=threshold,
@@ -198,14 +198,14 @@ def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
     band = vitamin_d_band(f.vitamin_d)
     urgency = Urgency.WARNING if band == "deficient" else Urgency.INFO
     rec = _rec("vitamin-d-target", "vitamin_d_level", cites, urgency, level=f.vitamin_d, band=band, **params)
-    return Finding(
+    return finding(
         result=f"25-OH D {f.vitamin_d:g} ng/mL: {band}", used=["vitamin_d"], threshold=threshold, recommendations=[rec]
     )
 
 
 @rule("exercise", topic="universal", cites=[EXERCISE])
 def exercise(f: Facts, a: Assessment) -> Finding | None:
-    return Finding(
+    return finding(
         result="weight-bearing and muscle-strengthening exercise",
         used=[],
         recommendations=[_rec("exercise", "exercise", [EXERCISE])],
@@ -216,7 +216,7 @@ def exercise(f: Facts, a: Assessment) -> Finding | None:
 def falls(f: Facts, a: Assessment) -> Finding | None:
     fell = f.has("falls")
     rec = _rec("falls-prevention", "falls_prevention", [FALLS], Urgency.WARNING if fell else Urgency.INFO, falls=fell)
-    return Finding(
+    return finding(
         result="falls history: targeted prevention" if fell else "fall prevention",
         used=["conditions.falls"],
         recommendations=[rec],
@@ -227,9 +227,9 @@ def falls(f: Facts, a: Assessment) -> Finding | None:
 def smoking(f: Facts, a: Assessment) -> Finding | None:
     status = f.condition("smoking")
     if status is False:
-        return Finding(result="non-smoker: nothing to add", used=["conditions.smoking"])
+        return finding(result="non-smoker: nothing to add", used=["conditions.smoking"])
     rec = _rec("smoking-cessation", "smoking", [SMOKING_ALCOHOL, FRAX_ALCOHOL], smoker=status is True)
-    return Finding(
+    return finding(
         result="smoker: advise stopping" if status else "advise not smoking",
         used=["conditions.smoking"],
         recommendations=[rec],
@@ -240,7 +240,7 @@ def smoking(f: Facts, a: Assessment) -> Finding | None:
 def alcohol(f: Facts, a: Assessment) -> Finding | None:
     status = f.condition("alcohol_excess")
     if status is False:
-        return Finding(result="no excess alcohol: nothing to add", used=["conditions.alcohol_excess"])
+        return finding(result="no excess alcohol: nothing to add", used=["conditions.alcohol_excess"])
     rec = _rec(
         "alcohol-limit",
         "alcohol",
@@ -249,7 +249,7 @@ def alcohol(f: Facts, a: Assessment) -> Finding | None:
         excess=status is True,
         units=ALCOHOL_FRAX_UNITS,
     )
-    return Finding(
+    return finding(
         result="alcohol excess: cut down" if status else "limit alcohol",
         used=["conditions.alcohol_excess"],
         threshold="3 or more units a day (FRAX)",

@@ -6,7 +6,7 @@ Protein electrophoresis is tied to a suspicion of myeloma, never to age alone (f
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, Urgency, rule
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, Urgency, finding, rule
 from assistant.facts import Facts, FractureSite, Intent, Sex
 
 CORE = "bhof-2022#secondary-causes-labs"
@@ -78,7 +78,7 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
     recs += [
         Recommendation(rid, SECTION, key, {"known": known.get(rid), "crcl": crcl}, [CORE]) for rid, key in CORE_TESTS
     ]
-    return Finding(
+    return finding(
         result="core secondary-cause panel",
         used=["classification.category", "prior_fragility_fracture", "egfr", "vitamin_d", "calcium"],
         recommendations=recs,
@@ -89,7 +89,7 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
 def testosterone_men(f: Facts, a: Assessment) -> Finding | None:
     if not workup_relevant(f, a) or f.sex != Sex.MALE:
         return None
-    return Finding(
+    return finding(
         result="man: total testosterone",
         used=["sex"],
         recommendations=[_rec("workup-testosterone", "workup_testosterone", [MEN, CONDITIONAL])],
@@ -116,14 +116,14 @@ def pth(f: Facts, a: Assessment) -> Finding | None:
         rec = _rec(
             "workup-pth", "workup_pth_indicated", [CONDITIONAL], Urgency.WARNING, reasons=why, vitamin_d=f.vitamin_d
         )
-        return Finding(
+        return finding(
             result="PTH indicated: " + ", ".join(why),
             used=["vitamin_d", "conditions"],
             threshold=f"25-OH D < {LOW_VITAMIN_D_NG_ML:g} ng/mL or abnormal calcium",
             recommendations=[rec],
         )
     rec = _rec("workup-pth", "workup_pth_if", [CONDITIONAL])
-    return Finding(
+    return finding(
         result="PTH only if calcium abnormal or vitamin D low", used=["vitamin_d", "conditions"], recommendations=[rec]
     )
 
@@ -148,13 +148,13 @@ def myeloma(f: Facts, a: Assessment) -> Finding | None:
     features = _myeloma_features(f)
     if features:
         rec = _rec("workup-spep-flc", "workup_spep_indicated", [CONDITIONAL], Urgency.WARNING, features=features)
-        return Finding(
+        return finding(
             result="myeloma plausible: SPEP + free light chains",
             used=["fracture_sites", "conditions"],
             recommendations=[rec],
         )
     rec = _rec("workup-spep-flc", "workup_spep_if", [CONDITIONAL])
-    return Finding(
+    return finding(
         result="SPEP only when myeloma is suspected (not by age alone)",
         used=["fracture_sites", "conditions"],
         recommendations=[rec],
@@ -167,7 +167,7 @@ def coeliac(f: Facts, a: Assessment) -> Finding | None:
         return None
     if f.has("malabsorption") or f.has("coeliac") or f.has("celiac"):
         rec = _rec("workup-ttg", "workup_ttg_indicated", [CONDITIONAL], Urgency.WARNING)
-        return Finding(result="malabsorption: tTG IgA", used=["conditions.malabsorption"], recommendations=[rec])
+        return finding(result="malabsorption: tTG IgA", used=["conditions.malabsorption"], recommendations=[rec])
     return None
 
 
@@ -177,7 +177,7 @@ def cushing(f: Facts, a: Assessment) -> Finding | None:
         return None
     if f.has("cushing") or f.has("cushings"):
         rec = _rec("workup-cortisol", "workup_cortisol_indicated", [CONDITIONAL], Urgency.WARNING)
-        return Finding(
+        return finding(
             result="Cushing's suspected: cortisol testing", used=["conditions.cushing"], recommendations=[rec]
         )
     return None
@@ -217,6 +217,6 @@ def wider(f: Facts, a: Assessment) -> Finding | None:
         male=f.sex == Sex.MALE,
         female=f.sex == Sex.FEMALE,
     )
-    return Finding(
+    return finding(
         result="wider work-up: " + ", ".join(reasons), used=["age", "z_scores", "fracture_sites"], recommendations=[rec]
     )

@@ -1,10 +1,23 @@
-"""The rules read the facts through FactsView (plain attribute reads); it must answer exactly as Facts does."""
+"""The engine's cheaper stand-ins must answer exactly as what they stand for: FactsView (the facts the rules
+read) as Facts, finding(...) as Finding(...)."""
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import MISSING, fields
+
 from assistant.engine import _apply, all_rules, assess
 from assistant.engine.derived import FactsView
-from assistant.engine.model import Assessment
+from assistant.engine.model import (
+    Assessment,
+    Because,
+    Category,
+    Decision,
+    Finding,
+    Recommendation,
+    Section,
+    finding,
+)
 from assistant.facts import Facts, Frax, Intent, Medication, Menopause, Sex, Site, Status
 
 FACTS = Facts(
@@ -46,3 +59,29 @@ def test_rules_over_the_view_conclude_as_over_the_facts() -> None:
     assert [t.as_dict() for t in by_view.trace] == [t.as_dict() for t in by_hand.trace]
     assert by_view.recommendations == by_hand.recommendations
     assert by_view.decision == by_hand.decision
+
+
+def test_finding_maker_matches_the_dataclass() -> None:
+    """`finding(...)` (the rules' cheaper maker) takes Finding's fields, with its defaults, and makes the same."""
+    params = inspect.signature(finding).parameters
+    assert list(params) == [f.name for f in fields(Finding)]
+    for f in fields(Finding):
+        default = f.default if f.default is not MISSING else inspect.Parameter.empty
+        assert params[f.name].default == default, f.name
+    assert finding("r") == Finding("r")
+    full = {
+        "result": "r",
+        "used": ["age"],
+        "threshold": "t",
+        "recommendations": [Recommendation("x", Section.DRUGS, "x")],
+        "category": Category.OSTEOPENIA,
+        "lowest_t_score": -1.5,
+        "site": Site.TOTAL_HIP,
+        "basis": "bmd",
+        "decision": Decision.YES,
+        "because": Because("s"),
+        "missing": ["egfr"],
+        "very_high_risk": True,
+        "out_of_scope": True,
+    }
+    assert finding(**full) == Finding(**full)
