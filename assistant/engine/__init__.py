@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from assistant.engine.derived import FactsView
 from assistant.engine.model import (
     REGISTRY,
     TOPICS,
@@ -16,7 +15,7 @@ from assistant.engine.model import (
     Recommendation,
     Rule,
     Section,
-    TraceStep,
+    trace_step,
 )
 from assistant.facts import Facts, Intent
 
@@ -90,7 +89,7 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
         a.very_high_risk = f.very_high_risk
     if f.out_of_scope:
         a.in_scope = False
-    a.trace.append(TraceStep(rule.id, f.used, f.result, f.threshold, cites))
+    a.trace.append(trace_step(rule.id, f.used, f.result, f.threshold, cites))
 
 
 def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: str = "us") -> Assessment:
@@ -98,7 +97,7 @@ def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: st
     a = Assessment(facts=facts, intent=intent, profile=profile)
     if not _loaded:
         _load_rules()
-    view = FactsView(facts)  # the same fields and helpers, read as plain attributes (engine/derived.py)
+    view = a.derived.view  # the facts' fields and helpers, read as plain attributes (engine/derived.py)
     for fn, rule in _steps:
         finding = fn(view, a)  # type: ignore[arg-type]
         if finding is not None:

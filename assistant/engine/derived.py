@@ -34,7 +34,7 @@ class FactsView:
     """
 
     def __init__(self, f: Facts) -> None:
-        vars(self).update(vars(f))
+        vars(self).update(vars(f))  # made once per assessment, with the memo (Derived.view)
 
 
 # The helpers of Facts (has, condition, lowest_t, is_female, ...), shared as they are: they only read fields.
@@ -48,6 +48,7 @@ class Derived:
 
     __slots__ = (
         "facts",
+        "view",
         "lowest_t",
         "uses_z_scores",
         "current",
@@ -60,8 +61,9 @@ class Derived:
         "offered",
     )
 
-    def __init__(self, f: Facts) -> None:
-        self.facts = f
+    def __init__(self, facts: Facts) -> None:
+        self.facts = facts
+        self.view = f = FactsView(facts)  # what the rules read (assess hands it to them), read here too
         self.lowest_t: tuple[float, object] | None = f.lowest_t()
         self.uses_z_scores: bool = uses_z_scores(f)
         self.current: tuple[str, ...] = tuple(current(f))  # osteoporosis drugs taken now, canonical names

@@ -8,7 +8,17 @@ about drug choice, dose or kidney dosing; a drug is never offered below its kidn
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Decision, Finding, Recommendation, Section, Urgency, finding, rule
+from assistant.engine.model import (
+    Assessment,
+    Decision,
+    Finding,
+    Recommendation,
+    Section,
+    Urgency,
+    finding,
+    recommendation,
+    rule,
+)
 from assistant.facts import Facts, Intent, Sex, Status
 
 ACP_FIRST = "acp-2023#bisphosphonate-first-line"
@@ -125,7 +135,7 @@ SECTION = Section.DRUGS  # this topic's answer section (read once: enum look-ups
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def _romosozumab_block(f: Facts) -> str | None:

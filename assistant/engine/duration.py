@@ -6,7 +6,7 @@ holiday from denosumab; anabolic courses are finite and followed by an antiresor
 from __future__ import annotations
 
 from assistant.engine.drugs import BISPHOSPHONATES, canonical
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, recommendation, rule
 from assistant.facts import Facts, FractureSite, Intent, Medication, Site, Status
 
 ASBMR = "asbmr-2016#reassess"
@@ -47,7 +47,7 @@ SECTION = Section.DURATION  # this topic's answer section (read once: enum look-
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def _current_meds(f: Facts) -> list[Medication]:

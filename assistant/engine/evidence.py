@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from assistant.engine.decision import DECISION_INTENTS
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, finding, rule
+from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
 from assistant.facts import Facts
 
 BURDEN_CITES = ["siris-2004#nora-fracture-burden", "reid-mcclung-2024#risk-not-label"]
@@ -33,7 +33,7 @@ def _evidence(rec_id: str, cites: list[str], result: str, params: dict | None = 
         result=result,
         used=["t_scores"],
         recommendations=[
-            Recommendation(rec_id, SECTION, rec_id, params or {}, cites)  # id, section, statement, params, citations
+            recommendation(rec_id, SECTION, rec_id, params or {}, cites)  # id, section, statement, params, citations
         ],
     )
 

@@ -17,6 +17,7 @@ from assistant.engine.model import (
     Section,
     Urgency,
     finding,
+    recommendation,
     rule,
 )
 from assistant.facts import Facts, FractureSite, Intent, Sex, Site
@@ -53,7 +54,7 @@ SECTION = Section.MONITORING  # this topic's answer section (read once: enum loo
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def gourlay_band(t: float) -> tuple[str, float, int] | None:

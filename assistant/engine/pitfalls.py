@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, finding, rule
+from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
 from assistant.facts import Facts, Intent
 
 # Intents whose answer carries the pitfalls section (whole-plan questions).
@@ -26,7 +26,7 @@ def _pitfall(statement: str, cites: list[str], result: str, used: list[str] | No
     return finding(
         result=result,
         used=used or [],
-        recommendations=[Recommendation(statement, SECTION, statement, {}, cites)],  # id, section, statement, ...
+        recommendations=[recommendation(statement, SECTION, statement, {}, cites)],  # id, section, statement, ...
     )
 
 

@@ -18,7 +18,7 @@ from assistant.engine.drugs import (
     RENAL_CUTOFF,
     drugs_relevant,
 )
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, recommendation, rule
 from assistant.facts import Facts, Intent, Status
 
 ALN = "label-alendronate#dosing"
@@ -61,7 +61,7 @@ SECTION = Section.SAFETY  # this topic's answer section (read once: enum look-up
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def offered(a: Assessment) -> AbstractSet[str]:

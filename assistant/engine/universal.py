@@ -6,7 +6,7 @@ fall prevention, smoking and alcohol. Sources: facts.md §5, sources.md §6.
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, recommendation, rule
 from assistant.facts import Facts, Sex
 
 CALCIUM_IOM = "iom-2011#calcium-rda"
@@ -53,7 +53,7 @@ SECTION = Section.UNIVERSAL  # this topic's answer section (read once: enum look
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def calcium_target_mg(age: int, sex: Sex | None) -> int | None:

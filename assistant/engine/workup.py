@@ -6,7 +6,17 @@ Protein electrophoresis is tied to a suspicion of myeloma, never to age alone (f
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, Urgency, finding, rule
+from assistant.engine.model import (
+    Assessment,
+    Category,
+    Finding,
+    Recommendation,
+    Section,
+    Urgency,
+    finding,
+    recommendation,
+    rule,
+)
 from assistant.facts import Facts, FractureSite, Intent, Sex
 
 CORE = "bhof-2022#secondary-causes-labs"
@@ -61,7 +71,7 @@ SECTION = Section.WORKUP  # this topic's answer section (read once: enum look-up
 def _rec(
     rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
 ) -> Recommendation:
-    return Recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 @rule("workup-core-panel", topic="workup", cites=[CORE, EVALUATE])
@@ -76,7 +86,7 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
     recs = [_rec("workup-intro", "workup_intro", [CORE, EVALUATE])]
     crcl = f.egfr_is_crcl
     recs += [
-        Recommendation(rid, SECTION, key, {"known": known.get(rid), "crcl": crcl}, [CORE]) for rid, key in CORE_TESTS
+        recommendation(rid, SECTION, key, {"known": known.get(rid), "crcl": crcl}, [CORE]) for rid, key in CORE_TESTS
     ]
     return finding(
         result="core secondary-cause panel",

@@ -1,5 +1,5 @@
 """The engine's cheaper stand-ins must answer exactly as what they stand for: FactsView (the facts the rules
-read) as Facts, finding(...) as Finding(...)."""
+read) as Facts, finding(...), recommendation(...) and trace_step(...) as the dataclasses."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ from assistant.engine.model import (
     Finding,
     Recommendation,
     Section,
+    TraceStep,
+    Urgency,
     finding,
+    recommendation,
+    trace_step,
 )
 from assistant.facts import Facts, Frax, Intent, Medication, Menopause, Sex, Site, Status
 
@@ -85,3 +89,12 @@ def test_finding_maker_matches_the_dataclass() -> None:
         "out_of_scope": True,
     }
     assert finding(**full) == Finding(**full)
+
+
+def test_recommendation_and_trace_step_makers_match_the_dataclasses() -> None:
+    assert list(inspect.signature(recommendation).parameters) == [f.name for f in fields(Recommendation)]
+    assert list(inspect.signature(trace_step).parameters) == [f.name for f in fields(TraceStep)]
+    args = ("x", Section.SAFETY, "s", {"a": 1}, ["c"])
+    assert recommendation(*args) == Recommendation(*args)
+    assert recommendation(*args, Urgency.CRITICAL) == Recommendation(*args, Urgency.CRITICAL)
+    assert trace_step("r", ["age"], "res", None, ["c"]) == TraceStep("r", ["age"], "res", None, ["c"])
