@@ -18,7 +18,7 @@ from assistant.facts import Facts, Intent, Mention, Parsed, Site, Status
 from assistant.parse import demographics, doses, frax, intent, labs, numbers, scores
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
-from assistant.parse.found import Found, Reading
+from assistant.parse.found import Doubt, Found, Reading
 from assistant.parse.lexicon import Match, find_concepts
 from assistant.parse.mentions import read_mentions
 from assistant.parse.normalise import normalise, tokenize
@@ -62,7 +62,9 @@ def _segments(text: str) -> list[tuple[int, int]]:
 def _parse(text: str) -> Parsed:
     norm = normalise(text)
     low = norm.text
-    reading = Reading()
+    found: list[Found] = []  # what every segment's readers found, their doubts and notes
+    doubts: list[Doubt] = []
+    notes: list[tuple[str, str, list[str]]] = []
     meds = []
     mentions: list[Mention] = []
     domain = False  # a bone-health concept was named
@@ -129,14 +131,14 @@ def _parse(text: str) -> Parsed:
             for d in r.doubts:
                 d.start += a
                 d.end += a
-        reading.found.extend(r.found)
-        reading.doubts.extend(r.doubts)
-        reading.notes.extend(r.notes)
+        found += r.found
+        doubts += r.doubts
+        notes += r.notes
     # split what-if facts from the patient's
     inside = _Intervals(whatif_regions) if whatif_regions else None
     real: list[Found] = []
     hypo: list[Found] = []
-    for x in reading.found:
+    for x in found:
         if x.path.startswith("?"):
             x.path = x.path[1:]
             hypo.append(x)
@@ -145,11 +147,11 @@ def _parse(text: str) -> Parsed:
         else:
             real.append(x)
     if inside is None:
-        real_doubts, hyp_doubts = reading.doubts, []
+        real_doubts, hyp_doubts = doubts, []
     else:
-        real_doubts = [d for d in reading.doubts if not inside(d.start)]
-        hyp_doubts = [d for d in reading.doubts if inside(d.start)]
-    facts = build(norm, real, real_doubts, reading.notes)
+        real_doubts = [d for d in doubts if not inside(d.start)]
+        hyp_doubts = [d for d in doubts if inside(d.start)]
+    facts = build(norm, real, real_doubts, notes)
     if mentions:  # (else the default empty list stays)
         facts.mentions = mentions
     if meds:
@@ -159,9 +161,12 @@ def _parse(text: str) -> Parsed:
         hypothetical = build(norm, hypo, hyp_doubts, [])
     # a risk factor stated in a note ("on long-term steroids for asthma") is the patient's, for us; in a
     # question about another topic ("dose of prednisone for asthma?") it is that topic's
-    bone_topic = bone_topic or (risk_factor and not intent.is_question(low))
+    asks: bool | None = None  # is_question(low), found when first needed
+    if risk_factor and not bone_topic:
+        asks = intent.is_question(low)
+        bone_topic = not asks
     return _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
-                   negated_fracture)
+                   negated_fracture, asks)
 
 
 def _numbered_names(text: str, matches: list[Match]) -> list[tuple[int, int]]:
@@ -250,6 +255,7 @@ def _finish(
     out_of_scope_word: bool,
     sites_seen: list[str],
     negated_fracture: bool,
+    asks: bool | None,
 ) -> Parsed:
     intents = intent.find_intents(low)
     # (the Parsed is made once at the end, given only the values that are not its defaults: cheaper than
@@ -281,15 +287,20 @@ def _finish(
         intents = [_OUT_OF_SCOPE]
         kept_facts, kept_hypothetical = Facts(mentions=facts.mentions), None
     if not domain and not has_facts and not special:
-        if out_of_scope_word or (intent.is_question(low) and not intents):
+        if not out_of_scope_word and not intents and asks is None:
+            asks = intent.is_question(low)
+        if out_of_scope_word or (asks and not intents):
             intents = [_OUT_OF_SCOPE]
         elif out_of_scope_word is False and intents and intents[0] in (_DOSE, _TREAT_OR_NOT,
                                                                         _MANAGEMENT_OVERALL) \
                 and intent.OTHER_TOPIC.search(low):
             intents = [_OUT_OF_SCOPE]
     patient_facts = _has_facts(facts, diagnosis=False)
-    if patient_facts and intents and intents[0] in TOPIC_INTENTS and not intent.is_question(low) and not special:
-        intents = [_FACTS_ONLY] + intents  # "eGFR 32" in a note states a fact, it does not ask
+    if patient_facts and intents and intents[0] in TOPIC_INTENTS and not special:
+        if asks is None:
+            asks = intent.is_question(low)
+        if not asks:
+            intents = [_FACTS_ONLY] + intents  # "eGFR 32" in a note states a fact, it does not ask
     if not intents and patient_facts and hypothetical is None:
         intents = [_FACTS_ONLY]
     elif not intents and domain and not special and hypothetical is None:

@@ -12,9 +12,11 @@ AGE_MIN, AGE_MAX = 1, 120  # plausible ages, years
 
 _N = r"(?<![\w.\-])(?P<n>\d{1,3})"
 _POPULATION = r"(?!\s*(?:\+|(?:years?\s+)?(?:and|or)\s+(?:over|older|above|up|more|greater)))"
+# Each pattern is compiled behind a look-ahead for the characters its matches can start with (the same
+# matches: a search then tries the pattern only where one of them is).
 AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p)
-    for p in (
+    re.compile(first + p)
+    for first, p in zip((r"(?=\d)", r"(?=\d)", r"(?=\d)", r"(?=a)", r"(?=[shp])", r"(?=\d)", r"(?=[fm])"), (
         _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
         _N + r"\s*-?\s*(?:y/o|y\.o\.?|yo|y-o|yof|yom|yowf|yowm)(?![a-z])",  # 67 y/o, 67yo, 67 yof
         _N + r"\s*-?\s*(?:years?|yrs?)\s+of\s+age\b",  # 67 years of age
@@ -25,7 +27,7 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"(?<![\w.\-/])(?P<n>\d{2,3})\s?(?P<sex>[fm])(?![\w/'])",  # 67F, 67 M
         # "F 67", "M72" at the start of a note or of a comma-separated item (checked in _sex_age_ok)
         r"(?<![\w/'.-])(?P<sex>[fm])\s?(?P<n>\d{2,3})(?![\w.%/:-])(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
-    )
+    ), strict=True)
 )
 # What every match of the pattern at the same place in AGE_PATTERNS contains: a string of each group of
 # words, and a match of the short pattern (when there is one); a pattern whose gate fails is not searched.
@@ -58,9 +60,10 @@ _PEOPLE = (
     r"persons?|individuals?)"
 )
 # "a postmenopausal woman or a man over 50", "women and older adults", "his or her"
-COORDINATED = re.compile(
+COORDINATED = re.compile(  # (the look-ahead: the letters a match can start with)
+    r"(?=[pwfmaihs])(?:"
     r"\b" + _PEOPLE + r"\s*,?\s*(?:or|and|/|&)\s*(?:an?\s+)?(?:older|elderly|younger|ageing|aging)?\s*" + _PEOPLE
-    + r"\b|\b(?:he|she|his|her|him)\s*(?:/|or|and)\s*(?:he|she|his|her|him)\b"
+    + r"\b|\b(?:he|she|his|her|him)\s*(?:/|or|and)\s*(?:he|she|his|her|him)\b)"
 )
 
 MENOPAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

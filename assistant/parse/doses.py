@@ -8,8 +8,8 @@ from assistant.parse.found import Doubt, Found, Reading
 from assistant.parse.numbers import INEQUALITY_BEFORE, Num, next_num
 
 GC_DOSE_RANGE = (0.0, 1000.0)  # mg/day
-GC_WORD = re.compile(
-    r"\b(?:prednisone|prednisolone|pred|glucocorticoids?|corticosteroids?|steroids?|methylprednisolone|"
+GC_WORD = re.compile(  # (the look-ahead: the letters a match can start with)
+    r"(?=[pgcsmdh])\b(?:prednisone|prednisolone|pred|glucocorticoids?|corticosteroids?|steroids?|methylprednisolone|"
     r"medrol|dexamethasone|hydrocortisone|deflazacort)\b"
 )
 PRED_EQUIVALENT = re.compile(r"prednis|pred\b|glucocorticoid|corticosteroid|steroid")

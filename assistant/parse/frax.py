@@ -8,8 +8,9 @@ from assistant.parse.found import Doubt, Found, Reading
 from assistant.parse.numbers import RUN_GAP, YEAR, Num, fmt, gap_ok, gap_words
 
 FRAX_RANGE = (0.0, 100.0)  # percent
-FRAX_WORD = re.compile(
-    r"\bfrax\b|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|\bprobabilit(?:y|ies)\b"
+FRAX_WORD = re.compile(  # (the look-ahead: the characters a match can start with)
+    r"(?=[f1tp])(?:\bfrax\b|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|"
+    r"\bprobabilit(?:y|ies)\b)"
 )
 MAJOR = re.compile(
     r"\b(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)\b"
@@ -44,9 +45,9 @@ NUMBER_IN_GAP = re.compile(r"[-+]?\d+(?:\.\d+)?\s*%?")
 NO_WORDS = re.compile(r"[^.;?!a-z]*")
 TEN_YEAR = re.compile(r"\b(?:10|ten)[\s-]*(?:year|yr)s?\b")
 FRAX_BARE_REACH = 40  # characters after "FRAX" in which a bare number is a FRAX value
-ZONE_STOP = re.compile(
-    r"[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin)\b"
-    r"|(?<!with )(?<!w/ )(?<!w/o )(?<!without )(?<!using )\bbmd\b"  # ("FRAX with BMD 11/1.4" goes on)
+ZONE_STOP = re.compile(  # (the look-ahead: the characters a match can start with)
+    r"(?=[.;?!tzegcvb])(?:[.;?!](?!\d)|\b[tz][\s-]?scores?\b|\b(?:egfr|gfr|crcl|vitamin)\b"
+    r"|(?<!with )(?<!w/ )(?<!w/o )(?<!without )(?<!using )\bbmd\b)"  # ("FRAX with BMD 11/1.4" goes on)
 )
 
 

@@ -54,10 +54,15 @@ EXPLICIT_TREAT = re.compile(
 # A question about some other drug or disease ("dose of amoxicillin"): an unknown word after "of/for".
 OTHER_TOPIC = re.compile(r"\b(?:dose|dosing|dosage|treatment|treat|manage|management)\s+(?:of|for)\s+[a-z]{4,}")
 GENERIC_TREATMENT = re.compile(r"\btreatment options?\b|\boptions for treatment\b")
-QUESTION = re.compile(
-    r"\?|^\W*(?:what|how|when|why|which|should|is|are|can|could|does|do|would|will|who|where)\b|"
+_QUESTION_HEAD = r"\W*(?:what|how|when|why|which|should|is|are|can|could|does|do|would|will|who|where)\b"
+_QUESTION_WORD = (
     r"\b(?:please|advice|advise|recommend\w*|help|protect\w*|prevent\w*|guidance|options?|suggest\w*|manag\w*)\b"
 )
+QUESTION = re.compile(r"\?|^" + _QUESTION_HEAD + "|" + _QUESTION_WORD)
+# is_question tries QUESTION's branches one by one: the head only at the start, the words only where one of
+# their first letters is (the look-ahead)
+QUESTION_HEAD = re.compile(_QUESTION_HEAD)
+QUESTION_WORD = re.compile(r"(?=[parhgosm])" + _QUESTION_WORD)
 
 
 # One cue: groups of literal strings such that each of its matches contains a string of every group
@@ -303,4 +308,5 @@ def retractions(text: str) -> list[str]:
 
 
 def is_question(text: str) -> bool:
-    return "?" in text or QUESTION.search(text) is not None  # (a "?" anywhere is a match of QUESTION)
+    # (the same answer as QUESTION.search(text) is not None, one branch at a time)
+    return "?" in text or QUESTION_HEAD.match(text) is not None or QUESTION_WORD.search(text) is not None

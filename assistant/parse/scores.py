@@ -32,8 +32,9 @@ def read_bmd(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
 
 
 
-ANCHOR = re.compile(
-    r"\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|\b(?P<k4>[tz])\s+(?=[-+]?\d|minus)"
+ANCHOR = re.compile(  # (the look-ahead: every match starts with "t" or "z"; the search tries only there)
+    r"(?=[tz])(?:\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|"
+    r"\b(?P<k4>[tz])\s+(?=[-+]?\d|minus))"
 )
 ANCHOR_REACH = 160  # characters after "T-score" within which its numbers are read
 ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calcium|pth|tsh)\b")
