@@ -18,7 +18,7 @@ from assistant.corpus import Corpus, default_corpus
 from assistant.datafiles import read_yaml
 from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Recommendation, Section
 from assistant.facts import Intent
-from assistant.statements import PROMPTS_DIR, compile_template, file_template, render_statement
+from assistant.statements import PROMPTS_DIR, compile_template, file_template, render_kept, render_statement
 
 SCHEMA = "assistant.answer/1"
 
@@ -79,7 +79,7 @@ def prompts() -> Prompts:
 
 def message(key: str, **params: Any) -> str:
     """A short fixed message from prompts/messages.yaml, filled in."""
-    return prompts().messages[key].render(**params)
+    return render_kept("message:" + key, prompts().messages[key], params)
 
 
 def label(kind: str, key: str) -> str:

@@ -170,8 +170,21 @@ _RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation 
 
 
 def forget_rendered() -> None:
-    """Empty the memo of worded statements (benchmarks time a first replay with it empty)."""
+    """Empty the memo of worded statements and messages (benchmarks time a first replay with it empty)."""
     _RENDERED.clear()
+
+
+def render_kept(name: str, template: Template, params: dict[str, Any]) -> str:
+    """`template.render(**params)`, kept under `name` and the values like the statements are (a Jinja
+    render costs several times the key). For the short messages of prompts/messages.yaml."""
+    memo_key = (name, repr(params) if params else "")
+    text = _RENDERED.get(memo_key)
+    if text is None:
+        text = template.render(**params)
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        _RENDERED[memo_key] = text
+    return text
 
 
 def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
