@@ -28,6 +28,7 @@ from assistant.engine.model import (
     Section,
     Urgency,
     finding,
+    recommendation,
     rule,
 )
 from assistant.engine.profiles import profile_of, women_only_outside
@@ -475,7 +476,7 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
         "FRAX major > 30% or hip > 4.5%",
         very_high_risk=True,
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="very-high-risk",
                 section=Section.RISK,
                 statement="risk-very-high-aace",
@@ -483,7 +484,7 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
                 citations=VERY_HIGH_CITES,
                 urgency=Urgency.WARNING,
             ),
-            Recommendation(
+            recommendation(
                 id="very-high-risk-sequence",
                 section=Section.DRUGS,
                 statement="drugs-very-high-risk-sequence",
@@ -520,7 +521,7 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
         threshold="Endocrine 2020: T-score below -2.5 with fractures, or multiple vertebral fractures",
         very_high_risk=True,
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="very-high-risk",
                 section=Section.RISK,
                 statement="risk-very-high-endocrine",
@@ -541,7 +542,7 @@ def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
         result="very high risk: not defined by ACP (clinician judgement)",
         used=["decision", "sex"],
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="very-high-risk-undefined",
                 section=Section.RISK,
                 statement="risk-very-high-undefined-acp",
@@ -562,7 +563,7 @@ def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
         result="FRAX given; ACP sets no FRAX threshold",
         used=["frax"],
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="risk-frax-no-threshold",
                 section=Section.RISK,
                 statement="risk-frax-no-threshold-acp",
@@ -584,7 +585,7 @@ def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
         used=["frax"],
         threshold="FRAX major >= 20% or hip >= 3%",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="risk-frax-vs-thresholds",
                 section=Section.RISK,
                 statement="risk-frax-vs-thresholds",

@@ -4,7 +4,7 @@ fracture-based (clinical) diagnosis of osteoporosis. Also the shared predicates 
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, finding, rule
+from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
 from assistant.engine.profiles import get_profile
 from assistant.facts import SITE_LABELS, Facts, FractureSite, Menopause, Sex, Site
 
@@ -133,7 +133,7 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
             threshold="Z-score <= -2.0 below the expected range for age",
             missing=["z_scores"],
             recommendations=[
-                Recommendation(
+                recommendation(
                     id="dx-z-score-needed",
                     section=Section.DIAGNOSIS,
                     statement="dx-z-score-needed",
@@ -153,7 +153,7 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
         site=site,
         basis="z-score",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="dx-z-score",
                 section=Section.DIAGNOSIS,
                 statement="dx-z-below-expected" if below else "dx-z-within-expected",
@@ -181,7 +181,7 @@ def who_t_score(f: Facts, a: Assessment) -> Finding | None:
         site=site,
         basis="bmd",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="dx-who-category",
                 section=Section.DIAGNOSIS,
                 statement="dx-who-category",
@@ -209,7 +209,7 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
             basis="stated",
             missing=["t_scores"],
             recommendations=[
-                Recommendation(
+                recommendation(
                     id="dx-stated",
                     section=Section.DIAGNOSIS,
                     statement="dx-stated",
@@ -226,7 +226,7 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
         used=["t_scores", "conditions"],
         threshold="normal >= -1.0; osteoporosis <= -2.5",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="dx-numbers-win",
                 section=Section.DIAGNOSIS,
                 statement="dx-numbers-win",
@@ -253,7 +253,7 @@ def severe_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
         site=site,
         basis="bmd+fracture",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="dx-severe",
                 section=Section.DIAGNOSIS,
                 statement="dx-severe",
@@ -282,7 +282,7 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
         site=low[1] if low else None,
         basis="fracture",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="dx-fracture-osteoporosis",
                 section=Section.DIAGNOSIS,
                 statement="dx-fracture-osteoporosis",
@@ -312,7 +312,7 @@ def aace_low_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
         site=a.classification.site,
         basis="fracture (AACE)",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="dx-aace-fracture",
                 section=Section.DIAGNOSIS,
                 statement="dx-aace-fracture",

@@ -168,7 +168,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("duration-denosumab-no-holiday", topic="duration", cites=[ENDO_DEN, ECTS])
 def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
-    on = any(canonical(m.name) == "denosumab" for m in _current_meds(f))
+    on = "denosumab" in a.derived.current  # the canonical names of the drugs taken now (engine/derived.py)
     if not (on or a.intent == Intent.DENOSUMAB_STOP):
         return None
     rec = _rec(

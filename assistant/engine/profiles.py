@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant.datafiles import parse_yaml_file
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, finding, rule
+from assistant.engine.model import Assessment, Finding, Section, finding, recommendation, rule
 from assistant.facts import Facts, Sex
 
 PROFILES_FILE = Path(__file__).resolve().parents[2] / "corpus" / "profiles.yaml"
@@ -155,7 +155,7 @@ def profile_basis(f: Facts, a: Assessment) -> Finding | None:
         result=f"profile {p.id}: {p.name}",
         used=["profile", "sex"],
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="profile-basis",
                 section=Section.BOTTOM_LINE,
                 statement="profile-basis",
@@ -177,7 +177,7 @@ def profile_left_out(f: Facts, a: Assessment) -> Finding | None:
         result=f"profile {p.id}: {len(p.left_out)} rule(s) left out",
         used=["profile"],
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="profile-left-out",
                 section=Section.SCOPE,
                 statement="profile-left-out",
@@ -226,7 +226,7 @@ def frax_raw_and_adjusted(f: Facts, a: Assessment) -> Finding | None:
         result=f"FRAX as given vs adjusted against the {p.id} thresholds",
         used=["frax", "glucocorticoid_dose_mg", "t_scores"],
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="risk-frax-raw-and-adjusted",
                 section=Section.RISK,
                 statement="risk-frax-raw-and-adjusted",

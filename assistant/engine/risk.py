@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, finding, rule
+from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
 from assistant.facts import Facts, Site
 
 # Kanis 2011 glucocorticoid dose adjustment, averaged over ages (kanis-gc-2011#dose-adjustment).
@@ -165,7 +165,7 @@ def frax_input_list(f: Facts, a: Assessment) -> Finding | None:
         result=f"FRAX not given: {len(known)} inputs known, {len(missing)} missing",
         used=["age", "sex", "prior_fragility_fracture", "t_scores", "glucocorticoids", "conditions"],
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="risk-frax-inputs",
                 section=Section.RISK,
                 statement="risk-frax-inputs",
@@ -198,7 +198,7 @@ def frax_gc_dose(f: Facts, a: Assessment) -> Finding | None:
         used=["glucocorticoids", "glucocorticoid_dose_mg", "frax"],
         threshold="< 2.5 mg/day lower (major -20%, hip -35%); > 7.5 mg/day raise (major +15%, hip +20%)",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="risk-frax-gc-adjust",
                 section=Section.RISK,
                 statement="risk-frax-gc-adjust",
@@ -230,7 +230,7 @@ def frax_spine_offset(f: Facts, a: Assessment) -> Finding | None:
         used=["t_scores.lumbar_spine", "t_scores.femoral_neck", "frax.major"],
         threshold="one tenth of the major probability per rounded T-score unit",
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="risk-frax-spine-offset",
                 section=Section.RISK,
                 statement="risk-frax-spine-offset",
@@ -258,7 +258,7 @@ def frax_t2d(f: Facts, a: Assessment) -> Finding | None:
         result="type 2 diabetes: FRAX underestimates risk; corrections described, not applied",
         used=["conditions.type2_diabetes"],
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="risk-frax-t2d",
                 section=Section.RISK,
                 statement="risk-frax-t2d",
@@ -278,7 +278,7 @@ def frax_on_treatment(f: Facts, a: Assessment) -> Finding | None:
         result="FRAX given while on treatment: not validated for treated patients",
         used=["frax", "medications"],
         recommendations=[
-            Recommendation(
+            recommendation(
                 id="risk-frax-on-treatment",
                 section=Section.RISK,
                 statement="risk-frax-on-treatment",

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from assistant.engine.decision import DECISION_INTENTS
 from assistant.engine.diagnosis import T_SCORE_AGE, has_fragility_fracture
-from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, Urgency, finding, rule
+from assistant.engine.model import (
+    Assessment,
+    Category,
+    Finding,
+    Section,
+    Urgency,
+    finding,
+    recommendation,
+    rule,
+)
 from assistant.engine.risk import adjusted_frax
 from assistant.facts import Facts, Intent, Sex
 
@@ -57,7 +66,7 @@ def _one(
         result=result,
         used=used,
         recommendations=[
-            Recommendation(
+            recommendation(
                 id=rec_id, section=section, statement=statement, params=params, citations=cites, urgency=urgency
             )
         ],
@@ -167,14 +176,14 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
     if f.glucocorticoids is False:
         return None
     recs = [
-        Recommendation(
+        recommendation(
             id="special-gc-assessment",
             section=Section.SPECIAL,
             statement="special-gc-assessment",
             params={"age": f.age, "under_40": f.age is not None and f.age < GC_FRAX_AGE},
             citations=GC_ASSESS_CITES,
         ),
-        Recommendation(
+        recommendation(
             id="special-gc-treatment",
             section=Section.SPECIAL,
             statement="special-gc-treatment",
@@ -189,7 +198,7 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
     stratum = acr_stratum(f) if f.glucocorticoids is True else None
     if stratum is not None:
         recs.append(
-            Recommendation(
+            recommendation(
                 id="special-gc-stratum",
                 section=Section.SPECIAL,
                 statement="special-gc-stratum",
