@@ -128,3 +128,22 @@ def test_compiled_cue_matcher_finds_what_the_entry_loop_finds() -> None:
         low = normalise(text).text
         assert _matching(low) == _matching_plain(low), text
     assert _matching(normalise("Can she just stop her Prolia?").text)  # the matcher finds something
+
+
+@pytest.mark.parametrize("text, asks", [
+    ("What should we do for her?", True),
+    ("  which drug is best", True),
+    ("please advise on her bone density", True),
+    ("she is on prednisone for asthma", False),
+    ("the whatever is fine", False),
+    ("67F, FN T -1.7, FRAX 11/1.4", False),
+    ("options for a 70-year-old man", True),
+    ("somewhat helpful report", False),
+])
+def test_is_question_tries_the_question_pattern_branch_by_branch(text: str, asks: bool) -> None:
+    from assistant.parse.intent import QUESTION, is_question
+    from assistant.parse.normalise import normalise
+
+    low = normalise(text).text
+    assert is_question(low) is asks
+    assert (QUESTION.search(low) is not None) is asks
