@@ -143,7 +143,11 @@ class Answer:
         lines = self._cache.get("sources")
         if lines is None:
             corpus = self.corpus or default_corpus()
-            labels = [reference_label(corpus, pid) for pid in self.citations]
+            if corpus is default_corpus():  # the bundled corpus: labels made once per passage, read directly
+                known = _DEFAULT_LABELS
+                labels = [known.get(pid) or reference_label(corpus, pid) for pid in self.citations]
+            else:
+                labels = [reference_label(corpus, pid) for pid in self.citations]
             lines = self._cache["sources"] = list(zip(range(1, len(labels) + 1), self.citations, labels, strict=True))
         return lines
 
@@ -153,7 +157,12 @@ class Answer:
             "title": self.title,
             "headline": self.headline.rendered(style) if self.headline else None,
             # (title, entries) pairs: the templates unpack them, which is cheaper than attribute look-ups.
-            "sections": [(s.title, [i.rendered(style) for i in s.items]) for s in self.sections],
+            # Each entry as Item.rendered words it, written out here: a method call per entry costs more.
+            "sections": [
+                (s.title, [f"{i.text} [{', '.join(map(str, i.citations))}]" if i.citations else i.text
+                           for i in s.items])
+                for s in self.sections
+            ],
             "sources": self._source_lines(),
             "follow_up": self.follow_up,
             "disclaimer": self.disclaimer,
