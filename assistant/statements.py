@@ -6,6 +6,7 @@ this module fills it in. Templates are compiled once per process.
 
 from __future__ import annotations
 
+import marshal
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -165,7 +166,19 @@ def _static(key: str) -> str | None:
     return source
 
 
-_RENDERED: dict[tuple[str, str], str] = {}
+_RENDERED: dict[tuple[str, bytes | str], str] = {}
+
+
+def _values_key(params: dict[str, Any] | None) -> bytes | str:
+    """An exact key for a statement's values. marshal writes plain data (numbers, strings, booleans,
+    None, lists, dicts) with its type and exact value (1, 1.0 and True differ; so do 0.0 and -0.0) and
+    costs a third less than repr, which formats every float in decimal; repr for anything else."""
+    if not params:
+        return ""
+    try:
+        return marshal.dumps(params, 2)
+    except ValueError:  # not plain data (e.g. an enum member)
+        return repr(params)
 _RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation repeats most of them
 
 
@@ -177,7 +190,7 @@ def forget_rendered() -> None:
 def render_kept(name: str, template: Template, params: dict[str, Any]) -> str:
     """`template.render(**params)`, kept under `name` and the values like the statements are (a Jinja
     render costs several times the key). For the short messages of prompts/messages.yaml."""
-    memo_key = (name, repr(params) if params else "")
+    memo_key = (name, _values_key(params))
     text = _RENDERED.get(memo_key)
     if text is None:
         text = template.render(**params)
@@ -196,8 +209,7 @@ def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
     static = _static(key)
     if static is not None:
         return static
-    # The values' repr is a cheap, exact key for plain data (numbers, strings, lists, dicts).
-    memo_key = (key, repr(params) if params else "")
+    memo_key = (key, _values_key(params))
     text = _RENDERED.get(memo_key)
     if text is not None:
         return text
