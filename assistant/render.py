@@ -159,7 +159,8 @@ class Answer:
             # (title, entries) pairs: the templates unpack them, which is cheaper than attribute look-ups.
             # Each entry as Item.rendered words it, written out here: a method call per entry costs more.
             "sections": [
-                (s.title, [f"{i.text} [{', '.join(map(str, i.citations))}]" if i.citations else i.text
+                (s.title, [(f"{i.text} [{i.citations[0]}]" if len(i.citations) == 1
+                            else f"{i.text} [{', '.join(map(str, i.citations))}]" if i.citations else i.text)
                            for i in s.items])
                 for s in self.sections
             ],
