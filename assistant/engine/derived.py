@@ -28,7 +28,7 @@ class FactsView:
     """The facts, with the same fields and helper methods as `Facts`, read as plain attributes.
 
     `assess` hands this view to the rules instead of the pydantic model: a BaseModel defines `__getattr__`,
-    which sends every attribute read down Python's slow path (some twenty times the cost of a plain read),
+    which sends every attribute read down Python's slow path (measured 45 ns against 13 ns for a plain read),
     and the rules read the facts about 160 times per assessment. The view holds the facts' own field values
     (the same objects, not copies); the rules never change it, and it is never output.
     """
