@@ -22,7 +22,7 @@ from typing import Any
 
 from assistant.corpus import Corpus, default_corpus
 from assistant.datafiles import read_yaml
-from assistant.engine import all_rules, assess
+from assistant.engine import DECIDING_TOPICS, all_rules, assess
 from assistant.engine.compare import compare
 from assistant.engine.model import Assessment, Decision
 from assistant.engine.profiles import get_profile
@@ -274,8 +274,6 @@ def _describe(f: Facts) -> list[str]:
     return [_describe_group(f, g) for g in _groups(f)]
 
 
-# Rule topics whose trace steps decide the classification and the treatment decision.
-DECIDING_TOPICS = ("scope", "diagnosis", "risk", "decision")
 
 
 @lru_cache(maxsize=1)
@@ -805,7 +803,10 @@ class Conversation:
         read = [g for g in groups if _is_read(g, used)]
         groups = read or groups
         if len(groups) > 1:
-            decisive = [g for g in groups if assess(_revert(after, before, g), intent, self.profile).decision == old]
+            decisive = [
+                g for g in groups
+                if assess(_revert(after, before, g), intent, self.profile, decision_only=True).decision == old
+            ]
             groups = decisive or groups
         return [_describe_change(before, after, g) for g in groups] or ["the new facts"]
 

@@ -12,14 +12,11 @@ from functools import lru_cache
 from jinja2 import Template
 
 from assistant.corpus import Corpus, default_corpus
-from assistant.engine import all_rules
+from assistant.engine import DECIDING_TOPICS, all_rules  # the topics whose steps explain the decision
 from assistant.engine.model import Assessment, Decision, TraceStep
 from assistant.facts import Facts, Site
 from assistant.render import Answer, label
 from assistant.statements import file_template, num
-
-# Rule topics whose steps explain the classification and the treatment decision.
-DECIDING_TOPICS = ("scope", "diagnosis", "risk", "decision")
 
 
 @lru_cache(maxsize=8)

@@ -35,10 +35,11 @@ _RULE_MODULES = [f"assistant.engine.{topic}" for topic in TOPICS]
 _loaded = False
 _ordered: list[Rule] = []
 _steps: tuple[tuple[Callable[[Facts, Assessment], Finding | None], Rule], ...] = ()  # (rule.fn, rule), in order
+_deciding_steps: tuple[tuple[Callable[[Facts, Assessment], Finding | None], Rule], ...] = ()  # DECIDING_TOPICS
 
 
 def _load_rules() -> list[Rule]:
-    global _loaded, _ordered, _steps
+    global _loaded, _ordered, _steps, _deciding_steps
     if not _loaded:
         for name in _RULE_MODULES:
             try:
@@ -49,6 +50,7 @@ def _load_rules() -> list[Rule]:
         order = {t: i for i, t in enumerate(TOPICS)}
         _ordered = sorted(REGISTRY.rules, key=lambda r: order[r.topic])  # stable within a topic
         _steps = tuple((r.fn, r) for r in _ordered)
+        _deciding_steps = tuple((r.fn, r) for r in _ordered if r.topic in DECIDING_TOPICS)
         _loaded = True
     return _ordered
 
@@ -92,13 +94,24 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
     a.trace.append(trace_step(rule.id, f.used, f.result, f.threshold, cites))
 
 
-def assess(facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: str = "us") -> Assessment:
-    """Run every rule in topic order over the facts. Pure: the same input gives the same output."""
+# The topics whose rules set the classification, the treatment decision and its reason, and the very-high-risk
+# flag; no later topic sets them (tests/engine/test_deciding.py checks it on every transcript's facts).
+DECIDING_TOPICS: tuple[str, ...] = ("scope", "diagnosis", "risk", "decision")
+
+
+def assess(
+    facts: Facts, intent: Intent = Intent.MANAGEMENT_OVERALL, profile: str = "us", *, decision_only: bool = False
+) -> Assessment:
+    """Run every rule in topic order over the facts. Pure: the same input gives the same output.
+
+    `decision_only`: run only the DECIDING_TOPICS, for callers that read nothing but the classification,
+    the decision (and its reason) and the very-high-risk flag (the guideline comparison, the search for the
+    fact that changed a decision): the same values as a whole assessment, for less than half the work."""
     a = Assessment(facts=facts, intent=intent, profile=profile)
     if not _loaded:
         _load_rules()
     view = a.derived.view  # the facts' fields and helpers, read as plain attributes (engine/derived.py)
-    for fn, rule in _steps:
+    for fn, rule in _deciding_steps if decision_only else _steps:
         finding = fn(view, a)  # type: ignore[arg-type]
         if finding is not None:
             _apply(a, rule, finding)

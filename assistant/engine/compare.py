@@ -175,7 +175,7 @@ def compare(
     decisions: dict[str, str] = {}
     for pid in PROFILE_ORDER:
         p = get_profile(pid)
-        a = done.get(pid) or assess(facts, intent, pid)
+        a = done.get(pid) or assess(facts, intent, pid, decision_only=True)  # the cells read only the decision
         names[pid] = p.short
         decisions[pid] = a.decision.value
         cells["decision"][pid] = _decision_cell(p, a)
