@@ -1,0 +1,15 @@
+#!/bin/bash
+# Instructions per replayed turn for each layer alone and for the whole replay (valgrind's callgrind:
+# counts, not seconds, so the machine's load does not change them). About 2 minutes per layer.
+#   bash benchmarks/callgrind_layers.sh [parse engine render all]
+cd "$(dirname "$0")/.." || exit 2
+PY=.venv/bin/python
+export PYTHONHASHSEED=0
+turns=$(ls tests/transcripts/*.transcript.yaml | xargs grep -c "^  - user:" | awk -F: '{s+=$2} END {print s}')
+for mode in "${@:-parse engine render all}"; do
+  for mode1 in $mode; do
+    one=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null $PY benchmarks/layer_rounds.py "$mode1" 1 2>&1 | grep "I   refs" | tr -d ',' | awk '{print $NF}')
+    three=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null $PY benchmarks/layer_rounds.py "$mode1" 3 2>&1 | grep "I   refs" | tr -d ',' | awk '{print $NF}')
+    python3 -c "print(f'$mode1: {($three - $one) / 2 / $turns / 1e6:.3f} M instructions per replayed turn')"
+  done
+done

@@ -1,0 +1,63 @@
+"""One layer alone on the inputs it saw in one replay of the transcripts, for instruction counting.
+
+    .venv/bin/python benchmarks/layer_rounds.py parse|engine|render|all ROUNDS
+
+Replays every transcript once, recording what `Conversation` handed to `parse`, `assess` and
+`build_answer`; then runs only that layer (or the whole replay) ROUNDS times, emptying the
+typo-correction and statement caches before each round. Meant to run under
+`valgrind --tool=callgrind` (see callgrind_layers.sh): the count of ROUNDS=3 minus ROUNDS=1, over 2
+rounds and 125 turns, is the layer's instructions per replayed turn, independent of the machine's load.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import assistant.conversation as conversation  # noqa: E402
+import assistant.statements as statements  # noqa: E402
+from assistant.parse.lexicon import correct  # noqa: E402
+from assistant.replay import load_transcript, run_transcript  # noqa: E402
+
+LAYERS = ("parse", "assess", "build_answer")
+
+
+def main() -> int:
+    mode, rounds = sys.argv[1], int(sys.argv[2])
+    seen: dict[str, list[tuple[tuple, dict]]] = {name: [] for name in LAYERS}
+    originals = {name: getattr(conversation, name) for name in LAYERS}
+    for name, fn in originals.items():
+
+        def record(*args: object, _name: str = name, _fn: object = fn, **kwargs: object) -> object:
+            seen[_name].append((args, kwargs))
+            return _fn(*args, **kwargs)  # type: ignore[operator]
+
+        setattr(conversation, name, record)
+    transcripts = [load_transcript(p) for p in sorted((ROOT / "tests" / "transcripts").glob("*.transcript.yaml"))]
+    for t in transcripts:
+        run_transcript(t)
+    for name, fn in originals.items():
+        setattr(conversation, name, fn)
+    for _ in range(rounds):
+        correct.cache_clear()
+        statements.forget_rendered()
+        if mode == "parse":
+            for args, kwargs in seen["parse"]:
+                originals["parse"](*args, **kwargs)
+        elif mode == "engine":
+            for args, kwargs in seen["assess"]:
+                originals["assess"](*args, **kwargs)
+        elif mode == "render":
+            for args, kwargs in seen["build_answer"]:
+                originals["build_answer"](*args, **kwargs).text()
+        else:
+            for t in transcripts:
+                run_transcript(t)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
