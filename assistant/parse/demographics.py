@@ -6,7 +6,7 @@ import re
 from operator import itemgetter
 
 from assistant.parse.found import Doubt, Found, Reading
-from assistant.parse.normalise import Token
+from assistant.parse.normalise import Token, all_present
 
 AGE_MIN, AGE_MAX = 1, 120  # plausible ages, years
 
@@ -89,7 +89,7 @@ def read_age(text: str, r: Reading | None = None) -> Reading:
         return r  # every age pattern has a number
     taken: list[tuple[int, int]] = []
     for pat, (groups, quick) in zip(AGE_PATTERNS, AGE_GATES, strict=True):
-        if not _all_present(groups, text):
+        if not all_present(groups, text):
             continue
         if quick is not None and quick.search(text) is None:
             continue
@@ -122,15 +122,6 @@ def read_age(text: str, r: Reading | None = None) -> Reading:
     return r
 
 
-def _all_present(groups: tuple[tuple[str, ...], ...], text: str) -> bool:
-    """Is a string of every group in the text? (plain loops: this runs for every pattern of every message)"""
-    for group in groups:
-        for g in group:
-            if g in text:
-                break
-        else:
-            return False
-    return True
 
 
 _DOSE_BEFORE = re.compile(r"(?:\bx|\bfor|\bover|\*|×)\s*$")

@@ -15,6 +15,7 @@ from re import _parser as _sre_parse  # type: ignore[attr-defined]
 from assistant.datafiles import read_yaml
 from assistant.facts import Intent
 from assistant.parse.lexicon import LEXICON_PATH
+from assistant.parse.normalise import all_present
 
 # The head of a question is what it asks; what follows these words lists details.
 TAIL_START = re.compile(r"\b(?:including|such as|using|taking into account|e\.g\.|for example|especially)\b")
@@ -192,15 +193,6 @@ def _compile_matcher(entries: tuple[CueEntry, ...]) -> Callable[[str], list[Inte
     return env["matching"]  # type: ignore[return-value]
 
 
-def _all_present(groups: tuple[tuple[str, ...], ...], text: str) -> bool:
-    """Is a string of every group in the text?"""
-    for group in groups:
-        for g in group:
-            if g in text:
-                break
-        else:
-            return False
-    return True
 
 
 def _matching(text: str) -> list[Intent]:
@@ -224,7 +216,7 @@ def _matching_plain(text: str) -> list[Intent]:
                 out.append(intent)
             continue
         for req, cue in parts:
-            if req is not None and not _all_present(req, text):
+            if req is not None and not all_present(req, text):
                 continue  # a word every match of this cue has is absent: it cannot match
             if cue.search(text):
                 out.append(intent)

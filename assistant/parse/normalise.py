@@ -125,3 +125,14 @@ def tokenize(text: str) -> list[Token]:
         e = s + len(w)
         append(new(Token, (s, e, w, k)))  # (tuple.__new__: a C call, no Python frame per token)
     return out
+
+
+def all_present(groups: tuple[tuple[str, ...], ...], text: str) -> bool:
+    """Is a string of every group in the text? (plain loops: this gates patterns for every message)"""
+    for group in groups:
+        for g in group:
+            if g in text:
+                break
+        else:
+            return False
+    return True
