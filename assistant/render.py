@@ -93,12 +93,16 @@ class Item:
     rec: Recommendation | None = None
 
     def rendered(self, style: str = "text") -> str:
-        citations = self.citations
-        if not citations:
-            return self.text
-        if len(citations) == 1:  # most statements cite one passage
-            return f"{self.text} [{citations[0]}]"
-        return f"{self.text} [{', '.join(map(str, citations))}]"
+        return with_marks(self.text, self.citations)
+
+
+def with_marks(text: str, citations: list[int]) -> str:
+    """'words [1, 3]': the text with its citation numbers."""
+    if not citations:
+        return text
+    if len(citations) == 1:  # most statements cite one passage
+        return f"{text} [{citations[0]}]"
+    return f"{text} [{', '.join(map(str, citations))}]"
 
 
 @dataclass
@@ -143,11 +147,7 @@ class Answer:
         lines = self._cache.get("sources")
         if lines is None:
             corpus = self.corpus or default_corpus()
-            if corpus is default_corpus():  # the bundled corpus: labels made once per passage, read directly
-                known = _DEFAULT_LABELS
-                labels = [known.get(pid) or reference_label(corpus, pid) for pid in self.citations]
-            else:
-                labels = [reference_label(corpus, pid) for pid in self.citations]
+            labels = [reference_label(corpus, pid) for pid in self.citations]
             lines = self._cache["sources"] = list(zip(range(1, len(labels) + 1), self.citations, labels, strict=True))
         return lines
 
@@ -157,13 +157,7 @@ class Answer:
             "title": self.title,
             "headline": self.headline.rendered(style) if self.headline else None,
             # (title, entries) pairs: the templates unpack them, which is cheaper than attribute look-ups.
-            # Each entry as Item.rendered words it, written out here: a method call per entry costs more.
-            "sections": [
-                (s.title, [(f"{i.text} [{i.citations[0]}]" if len(i.citations) == 1
-                            else f"{i.text} [{', '.join(map(str, i.citations))}]" if i.citations else i.text)
-                           for i in s.items])
-                for s in self.sections
-            ],
+            "sections": [(s.title, [with_marks(i.text, i.citations) for i in s.items]) for s in self.sections],
             "sources": self._source_lines(),
             "follow_up": self.follow_up,
             "disclaimer": self.disclaimer,

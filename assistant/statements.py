@@ -188,8 +188,8 @@ def forget_rendered() -> None:
 
 
 def render_kept(name: str, template: Template, params: dict[str, Any]) -> str:
-    """`template.render(**params)`, kept under `name` and the values like the statements are (a Jinja
-    render costs several times the key). For the short messages of prompts/messages.yaml."""
+    """`template.render(**params)`, kept under `name` and the exact values (a Jinja render costs several
+    times the key). Statements are kept under their key, messages under "message:<key>"."""
     memo_key = (name, _values_key(params))
     text = _RENDERED.get(memo_key)
     if text is None:
@@ -209,16 +209,8 @@ def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
     static = _static(key)
     if static is not None:
         return static
-    memo_key = (key, _values_key(params))
-    text = _RENDERED.get(memo_key)
-    if text is not None:
-        return text
     template = _template(key)
     try:
-        text = template.render(**(params or {}))
-    except Exception as exc:  # jinja2 UndefinedError and friends
+        return render_kept(key, template, params or {})
+    except Exception as exc:  # jinja2 UndefinedError and friends, on a first render
         raise StatementError(f"statement {key!r}: {exc}") from None
-    if len(_RENDERED) >= _RENDERED_MAX:
-        _RENDERED.clear()
-    _RENDERED[memo_key] = text
-    return text

@@ -17,9 +17,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from replay_bench import forget_what_was_read  # noqa: E402  (this script's folder is on sys.path)
+
 import assistant.conversation as conversation  # noqa: E402
-import assistant.statements as statements  # noqa: E402
-from assistant.parse.lexicon import correct  # noqa: E402
 from assistant.replay import load_transcript, run_transcript  # noqa: E402
 
 LAYERS = ("parse", "assess", "build_answer")
@@ -42,8 +42,7 @@ def main() -> int:
     for name, fn in originals.items():
         setattr(conversation, name, fn)
     for _ in range(rounds):
-        correct.cache_clear()
-        statements.forget_rendered()
+        forget_what_was_read()
         if mode == "parse":
             for args, kwargs in seen["parse"]:
                 originals["parse"](*args, **kwargs)
