@@ -147,7 +147,7 @@ class Answer:
         lines = self._cache.get("sources")
         if lines is None:
             corpus = self.corpus or default_corpus()
-            labels = [reference_label(corpus, pid) for pid in self.citations]
+            labels = reference_labels(corpus, self.citations)
             lines = self._cache["sources"] = list(zip(range(1, len(labels) + 1), self.citations, labels, strict=True))
         return lines
 
@@ -251,14 +251,13 @@ class Answer:
 _DEFAULT_LABELS: dict[str, str] = {}  # reference labels of the bundled corpus, by passage id
 
 
-def reference_label(corpus: Corpus, pid: str) -> str:
-    """'LeBoff MS et al. The clinician's guide ... Osteoporos Int 2022;33:2049-2102. Who should be treated.'"""
+def reference_labels(corpus: Corpus, pids: list[str]) -> list[str]:
+    """Each passage's reference label, e.g. 'LeBoff MS et al. The clinician's guide ... Osteoporos Int
+    2022;33:2049-2102. Who should be treated.' (those of the bundled corpus are worded once per process)."""
     if corpus is not default_corpus():
-        return _reference_label(corpus, pid)
-    label_text = _DEFAULT_LABELS.get(pid)
-    if label_text is None:
-        label_text = _DEFAULT_LABELS[pid] = _reference_label(corpus, pid)
-    return label_text
+        return [_reference_label(corpus, pid) for pid in pids]
+    known = _DEFAULT_LABELS
+    return [known.get(pid) or known.setdefault(pid, _reference_label(corpus, pid)) for pid in pids]
 
 
 def _reference_label(corpus: Corpus, pid: str) -> str:
@@ -314,6 +313,13 @@ def _field_label(path: str) -> str:
     return label("fields", path)
 
 
+# Read once: an enum member or its .value is a descriptor call on every read.
+_CLARIFY = Section.CLARIFY
+_BOTTOM_LINE = Section.BOTTOM_LINE
+_NO_DECISION = Decision.NA
+_SECTION_TITLES: dict[Section, str] = {s: s.value for s in Section}
+
+
 def build_answer(
     question: str,
     a: Assessment,
@@ -328,14 +334,10 @@ def build_answer(
     numbers: dict[str, int] = {}
 
     def cite(ids: list[str]) -> list[int]:
-        out: list[int] = []
-        for pid in ids:
-            n = numbers.get(pid)
-            if n is None:
-                n = numbers[pid] = len(numbers) + 1
-            if n not in out:
-                out.append(n)
-        return out
+        """The citation numbers of `ids`, each passage numbered on its first use in the answer."""
+        if len(ids) == 1:  # most statements cite one passage
+            return [numbers.setdefault(ids[0], len(numbers) + 1)]
+        return list(dict.fromkeys([numbers.setdefault(pid, len(numbers) + 1) for pid in ids]))
 
     rec_texts: dict[int, str] = {}
 
@@ -346,10 +348,10 @@ def build_answer(
     wanted = sections if sections is not None else _shown_sections(a.intent)
     because_text: str | None = None
     headline: Item | None = None
-    if a.because is not None and a.decision != Decision.NA:
+    if a.because is not None and a.decision != _NO_DECISION:
         because_text = render_statement(a.because.statement, a.because.params)
         # A focused follow-up ("what labs?") answers only what it asks: no bottom line unless wanted.
-        if wanted is None or Section.BOTTOM_LINE.value in wanted:
+        if wanted is None or _SECTION_TITLES[_BOTTOM_LINE] in wanted:
             headline = Item(because_text, cite(a.because.citations))
     by_section: dict[Section, list[Recommendation]] = {}
     for r in a.recommendations:
@@ -363,13 +365,13 @@ def build_answer(
     # A focused question shows its sections in the order prompts/sections.yaml gives (most relevant first).
     order = SECTION_ORDER if wanted is None else [s for s in map(_section_named, wanted) if s is not None]
     for section in order:
-        if section == Section.CLARIFY:
+        if section is _CLARIFY:
             notes = clarifications(a)
             if notes:
-                out_sections.append(AnswerSection(section.value, [Item(t) for t in notes]))
+                out_sections.append(AnswerSection(_SECTION_TITLES[section], [Item(t) for t in notes]))
             continue
-        recs = by_section.get(section, [])
-        if section == Section.BOTTOM_LINE and headline is None and recs and a.because is None:
+        recs = by_section.get(section)
+        if recs and section is _BOTTOM_LINE and headline is None and a.because is None:
             first, recs = recs[0], recs[1:]
             headline = Item(words(first), cite(first.citations), first)
         if not recs:
@@ -378,7 +380,7 @@ def build_answer(
         for r in recs:
             text = rec_texts[id(r)] = render_statement(r.statement, r.params)
             items.append(Item(text, cite(r.citations), r))
-        title = "Also" if section == Section.BOTTOM_LINE else section.value
+        title = "Also" if section is _BOTTOM_LINE else _SECTION_TITLES[section]
         out_sections.append(AnswerSection(title, items))
 
     follow_up = None

@@ -94,6 +94,27 @@ def test_a_failing_expectation_fails_and_says_what(tmp_path: Path, capsys) -> No
     assert "FAIL" in out and "decision: expected 'yes', got 'no'" in out
 
 
+@pytest.mark.parametrize(
+    ("says", "not_says", "failure"),
+    [
+        (["frax", "FRAX"], [], None),  # says: any case finds the phrase
+        (["quantum"], [], "says: 'quantum' is not in the answer"),
+        ([], ["frax"], "not_says: 'frax' is in the answer"),  # not_says: any case is a hit
+        (["FRAX"], ["QUANTUM"], None),
+    ],
+)
+def test_says_and_not_says_ignore_case(tmp_path: Path, capsys, says: list[str], not_says: list[str],
+                                       failure: str | None) -> None:
+    text = f'name: x\nturns:\n  - user: "{SEED_QUESTION}"\n    expect: {{says: {says}, not_says: {not_says}}}\n'
+    p = _write(tmp_path, text)
+    out_code = main_replay([str(p)])
+    out = capsys.readouterr().out
+    if failure is None:
+        assert out_code == 0, out
+    else:
+        assert out_code == 1 and failure in out, out
+
+
 def test_a_changed_snapshot_fails_with_a_unified_diff(tmp_path: Path, capsys) -> None:
     text = "name: x\nturns:\n  - user: new patient\n    answer: |\n      Something else entirely.\n"
     p = _write(tmp_path, text)
