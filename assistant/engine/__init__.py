@@ -15,9 +15,11 @@ from assistant.engine.model import (
     Recommendation,
     Rule,
     Section,
-    trace_step,
+    TraceStep,
 )
 from assistant.facts import Facts, Intent
+
+_new = object.__new__
 
 __all__ = [
     "assess",
@@ -59,39 +61,58 @@ def all_rules() -> list[Rule]:
     return list(_load_rules())
 
 
-def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
-    cites: list[str] = list(rule.cites)
-    # Citations the trace adds to the rule's own: the recommendations', then the reason's, each once, in
-    # order of first appearance (dict.fromkeys keeps that order).
+def _trace_cites(rule: Rule, f: Finding) -> list[str]:
+    """The rule's citations, then those its finding's recommendations and reason add, each once, in order of
+    first appearance (dict.fromkeys keeps that order)."""
     extra: list[str] = []
-    if f.recommendations:
-        a.recommendations.extend(f.recommendations)
-        for rec in f.recommendations:
-            extra += rec.citations
+    for rec in f.recommendations:
+        extra += rec.citations
+    if f.decision is not None and f.because:
+        extra += f.because.citations
+    added = dict.fromkeys(extra)
+    for c in rule.cites:
+        added.pop(c, None)
+    return [*rule.cites, *added]
+
+
+def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
+    cites: list[str] | None = None  # the trace's citations: the rule's own, unless the finding cites more
+    recs = f.recommendations
+    if recs:
+        a.recommendations += recs
+        cite_set = rule.cite_set
+        for rec in recs:
+            if not cite_set.issuperset(rec.citations):  # usually the rule already cites them all
+                cites = _trace_cites(rule, f)
+                break
     if f.category is not None:
-        a.classification.category = f.category
-        a.classification.lowest_t_score = f.lowest_t_score
-        a.classification.site = f.site
-        a.classification.basis = f.basis
+        c = a.classification
+        c.category = f.category
+        c.lowest_t_score = f.lowest_t_score
+        c.site = f.site
+        c.basis = f.basis
     if f.decision is not None:
         a.decision = f.decision
-        a.because = f.because
-        if f.because:
-            extra += f.because.citations
-    if extra and not rule.cite_set.issuperset(extra):  # usually the rule already cites them all
-        added = dict.fromkeys(extra)
-        for c in cites:
-            added.pop(c, None)
-        cites += added
+        a.because = because = f.because
+        if because and cites is None and not rule.cite_set.issuperset(because.citations):
+            cites = _trace_cites(rule, f)
     if f.missing:
+        missing = a.missing_facts
         for m in f.missing:
-            if m not in a.missing_facts:
-                a.missing_facts.append(m)
+            if m not in missing:
+                missing.append(m)
     if f.very_high_risk is not None:
         a.very_high_risk = f.very_high_risk
     if f.out_of_scope:
         a.in_scope = False
-    a.trace.append(trace_step(rule.id, f.used, f.result, f.threshold, cites))
+    # The trace step, made as trace_step(...) makes it (inline: one per finding).
+    t = _new(TraceStep)
+    t.rule = rule.id
+    t.used = f.used
+    t.result = f.result
+    t.threshold = f.threshold
+    t.cites = list(rule.cites) if cites is None else cites
+    a.trace.append(t)
 
 
 # The topics whose rules set the classification, the treatment decision and its reason, and the very-high-risk

@@ -72,6 +72,25 @@ VERY_HIGH_CITES = ["aace-2020#very-high-risk-list"]
 SEQUENCE_CITES = ["aace-2020#anabolic-then-antiresorptive", "endo-2020#anabolic-sequence"]
 
 
+# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
+_YES = Decision.YES
+_NO = Decision.NO
+_CONDITIONAL = Decision.CONDITIONAL
+_NA = Decision.NA
+_NORMAL = Category.NORMAL
+_OSTEOPENIA = Category.OSTEOPENIA
+_OSTEOPOROSIS = Category.OSTEOPOROSIS
+_BELOW_EXPECTED_FOR_AGE = Category.BELOW_EXPECTED_FOR_AGE
+_MALE = Sex.MALE
+_FEMALE = Sex.FEMALE
+_POST = Menopause.POST
+_PERI = Menopause.PERI
+_RISK = Section.RISK
+_DRUGS = Section.DRUGS
+_WARNING = Urgency.WARNING
+_VERTEBRAL = FractureSite.VERTEBRAL
+
+
 def patient_specific(f: Facts) -> bool:
     """The facts carry this patient's bone density, FRAX or fracture data."""
     return bool(
@@ -134,7 +153,7 @@ def not_asked(f: Facts, a: Assessment) -> Finding | None:
     """A question about something other than starting treatment, with no patient data: n/a."""
     if not _open(a) or a.intent in DECISION_INTENTS or patient_specific(f):
         return None
-    return _decide(Decision.NA, "decision-not-asked", {}, [], result=f"n/a: intent {a.intent.value}", used=["intent"])
+    return _decide(_NA, "decision-not-asked", {}, [], result=f"n/a: intent {a.intent.value}", used=["intent"])
 
 
 @rule("decision-younger-adult", topic="decision", cites=["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT])
@@ -142,9 +161,9 @@ def younger_adult(f: Facts, a: Assessment) -> Finding | None:
     """Premenopausal women and men under 50: the BHOF thresholds do not apply; decision is individual."""
     if not _open(a) or not a.derived.uses_z_scores:
         return None
-    below = a.classification.category == Category.BELOW_EXPECTED_FOR_AGE
+    below = a.classification.category == _BELOW_EXPECTED_FOR_AGE
     return _decide(
-        Decision.CONDITIONAL,
+        _CONDITIONAL,
         "decision-younger-adult",
         {"who": who_younger(f), "below": below, "fracture": has_fragility_fracture(f)},
         ["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT],
@@ -161,7 +180,7 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a) or not sites:
         return None
     return _decide(
-        Decision.YES,
+        _YES,
         "decision-yes-hip-vertebral",
         {"sites": fracture_label(sites)},
         [WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"],
@@ -179,7 +198,7 @@ def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
         return None
     t, site = low
     return _decide(
-        Decision.YES,
+        _YES,
         "decision-yes-t-score",
         {"t": t, "site": site_label(site), "sited": site is not None},
         [WHO_TO_TREAT, "iscd-2019#diagnostic-sites"],
@@ -198,7 +217,7 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
         return None  # ACP and Endocrine profiles: the densitometric label stands (sources.md §11.5)
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     return _decide(
-        Decision.YES,
+        _YES,
         "decision-yes-low-mass-fracture",
         {"sites": fracture_label(sites)},
         AACE_TREAT,
@@ -215,12 +234,12 @@ def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
     p = profile_of(a)
     if not _open(a) or not p.decision.any_fracture or women_only_outside(p, f) or not has_fragility_fracture(f):
         return None
-    if a.classification.category not in (None, Category.NORMAL) or a.derived.uses_z_scores:
+    if a.classification.category not in (None, _NORMAL) or a.derived.uses_z_scores:
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     low = a.derived.lowest_t
     return _decide(
-        Decision.YES,
+        _YES,
         "decision-yes-fracture-any-bmd-aace",
         {"sites": fracture_label(sites), "t": low[0] if low else None},
         AACE_TREAT,
@@ -235,10 +254,10 @@ def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
 def osteoporosis_stated(f: Facts, a: Assessment) -> Finding | None:
     """Osteoporosis stated without numbers: treatment is indicated (confirm with DXA)."""
     c = a.classification
-    if not _open(a) or c.basis != "stated" or c.category != Category.OSTEOPOROSIS:
+    if not _open(a) or c.basis != "stated" or c.category != _OSTEOPOROSIS:
         return None
     return _decide(
-        Decision.YES,
+        _YES,
         "decision-yes-stated-osteoporosis",
         {},
         [WHO_TO_TREAT],
@@ -254,16 +273,16 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a) or not has_fragility_fracture(f):
         return None
     cat = a.classification.category
-    if cat not in (None, Category.NORMAL):
+    if cat not in (None, _NORMAL):
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     view = a.derived.frax
     if view is not None and _frax_over(view) and cat is None:
         return None  # FRAX at threshold without BMD is handled below
     return _decide(
-        Decision.CONDITIONAL,
+        _CONDITIONAL,
         "decision-conditional-fracture",
-        {"sites": fracture_label(sites), "normal": cat == Category.NORMAL, "t": a.classification.lowest_t_score},
+        {"sites": fracture_label(sites), "normal": cat == _NORMAL, "t": a.classification.lowest_t_score},
         [WHO_TO_TREAT, *AACE_TREAT],
         result="conditional: fragility fracture without low bone mass shown",
         used=["prior_fragility_fracture", "fracture_sites", "t_scores"],
@@ -276,8 +295,8 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
 def _acp_woman(f: Facts) -> bool | None:
     """A woman (the ACP low-bone-mass recommendation is for females); None when sex is not known."""
     if f.sex is not None:
-        return f.sex == Sex.FEMALE
-    return True if f.menopause in (Menopause.POST, Menopause.PERI) else None
+        return f.sex == _FEMALE
+    return True if f.menopause in (_POST, _PERI) else None
 
 
 @rule("acp-low-bone-mass-individualised", topic="decision", cites=[ACP_OSTEOPENIA, ACP_FIRST_LINE])
@@ -305,7 +324,7 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     cites = [ACP_OSTEOPENIA, ACP_FIRST_LINE]
     if no_bmd:
         return _decide(
-            Decision.CONDITIONAL,
+            _CONDITIONAL,
             "decision-acp-no-bmd",
             params,
             cites,
@@ -321,7 +340,7 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
         statement = "decision-acp-no-recommendation"
         result = "conditional: ACP gives no recommendation on low bone mass outside women over 65"
     return _decide(
-        Decision.CONDITIONAL,
+        _CONDITIONAL,
         statement,
         params,
         cites,
@@ -340,7 +359,7 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
         return None
     if low_bone_mass(f, a):
         return _decide(
-            Decision.YES,
+            _YES,
             "decision-yes-frax",
             _frax_params(view),
             [WHO_TO_TREAT],
@@ -350,7 +369,7 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
         )
     if a.classification.category is None and a.derived.lowest_t is None:
         return _decide(
-            Decision.CONDITIONAL,
+            _CONDITIONAL,
             "decision-conditional-frax-no-bmd",
             _frax_params(view),
             [WHO_TO_TREAT],
@@ -368,13 +387,13 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
     view = a.derived.frax
     if not _open(a) or view is None or _frax_over(view):
         return None
-    if a.classification.category not in (None, Category.OSTEOPENIA):
+    if a.classification.category not in (None, _OSTEOPENIA):
         return None
     missing = (["frax.hip"] if view.hip is None else []) + (["frax.major"] if view.major is None else [])
     if a.derived.lowest_t is None and a.classification.category is None:
         missing.append("t_scores")
     return _decide(
-        Decision.NO,
+        _NO,
         "decision-no-frax-below",
         _frax_params(view),
         [WHO_TO_TREAT],
@@ -389,10 +408,10 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
 def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
     """Normal bone density (T >= -1.0) and no fracture criterion: not indicated."""
     low = a.derived.lowest_t
-    if not _open(a) or a.classification.category != Category.NORMAL or low is None:
+    if not _open(a) or a.classification.category != _NORMAL or low is None:
         return None
     return _decide(
-        Decision.NO,
+        _NO,
         "decision-no-normal-bmd",
         {"t": low[0], "limit": NORMAL_T_MIN},
         ["who-1994#t-score-categories", WHO_TO_TREAT],
@@ -410,7 +429,7 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     _, _, names = frax_inputs(f)
     low = a.derived.lowest_t
     return _decide(
-        Decision.CONDITIONAL,
+        _CONDITIONAL,
         "decision-conditional-osteopenia",
         {"t": low[0] if low else None, "major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
         BOTTOM_LINE_CITES,
@@ -427,7 +446,7 @@ def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a):
         return None
     return _decide(
-        Decision.CONDITIONAL,
+        _CONDITIONAL,
         "decision-conditional-no-data",
         {"major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
         [WHO_TO_TREAT],
@@ -464,7 +483,7 @@ def very_high_risk_reasons(f: Facts, view: FraxView | None) -> dict[str, object]
 @rule("very-high-risk-aace", topic="decision", cites=[*VERY_HIGH_CITES, *SEQUENCE_CITES])
 def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     """Treatment indicated and an AACE very-high-risk criterion met: anabolic first, then antiresorptive."""
-    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "aace":
+    if a.decision != _YES or profile_of(a).very_high_risk.scheme != "aace":
         return None
     reasons = very_high_risk_reasons(f, a.derived.frax)
     if not reasons:
@@ -478,15 +497,15 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
         recommendations=[
             recommendation(
                 id="very-high-risk",
-                section=Section.RISK,
+                section=_RISK,
                 statement="risk-very-high-aace",
                 params={"r": reasons},
                 citations=VERY_HIGH_CITES,
-                urgency=Urgency.WARNING,
+                urgency=_WARNING,
             ),
             recommendation(
                 id="very-high-risk-sequence",
-                section=Section.DRUGS,
+                section=_DRUGS,
                 statement="drugs-very-high-risk-sequence",
                 params={},
                 citations=SEQUENCE_CITES,
@@ -502,7 +521,7 @@ def endocrine_very_high_reasons(f: Facts) -> dict[str, object]:
     low = f.lowest_t()
     if low is not None and low[0] < ENDO_VERY_HIGH_T_BELOW and has_fragility_fracture(f) and not uses_z_scores(f):
         reasons["severe"] = low[0]
-    if FractureSite.VERTEBRAL in fracture_sites(f) and f.has("multiple_fractures"):
+    if _VERTEBRAL in fracture_sites(f) and f.has("multiple_fractures"):
         reasons["multiple_vertebral"] = True
     return reasons
 
@@ -510,7 +529,7 @@ def endocrine_very_high_reasons(f: Facts) -> dict[str, object]:
 @rule("very-high-risk-endocrine", topic="decision", cites=ENDO_VERY_HIGH_CITES)
 def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     """Endocrine profile: treatment indicated and the 2020 very-high-risk description met."""
-    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "endocrine-2020":
+    if a.decision != _YES or profile_of(a).very_high_risk.scheme != "endocrine-2020":
         return None
     reasons = endocrine_very_high_reasons(f)
     if not reasons:
@@ -523,11 +542,11 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
         recommendations=[
             recommendation(
                 id="very-high-risk",
-                section=Section.RISK,
+                section=_RISK,
                 statement="risk-very-high-endocrine",
                 params={"r": reasons},
                 citations=ENDO_VERY_HIGH_CITES,
-                urgency=Urgency.WARNING,
+                urgency=_WARNING,
             )
         ],
     )
@@ -536,7 +555,7 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
 @rule("very-high-risk-undefined-acp", topic="decision", cites=[ACP_ANABOLIC])
 def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
     """ACP profile: anabolic drugs only for women at very high risk, which ACP does not define."""
-    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "none" or f.sex == Sex.MALE:
+    if a.decision != _YES or profile_of(a).very_high_risk.scheme != "none" or f.sex == _MALE:
         return None
     return finding(
         result="very high risk: not defined by ACP (clinician judgement)",
@@ -544,7 +563,7 @@ def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
         recommendations=[
             recommendation(
                 id="very-high-risk-undefined",
-                section=Section.RISK,
+                section=_RISK,
                 statement="risk-very-high-undefined-acp",
                 params={"aace_would": bool(very_high_risk_reasons(f, a.derived.frax))},
                 citations=[ACP_ANABOLIC],
@@ -565,7 +584,7 @@ def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
         recommendations=[
             recommendation(
                 id="risk-frax-no-threshold",
-                section=Section.RISK,
+                section=_RISK,
                 statement="risk-frax-no-threshold-acp",
                 params={"major": view.major, "hip": view.hip, "adjusted": view.adjusted},
                 citations=[ACP_OSTEOPENIA],
@@ -587,12 +606,12 @@ def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
         recommendations=[
             recommendation(
                 id="risk-frax-vs-thresholds",
-                section=Section.RISK,
+                section=_RISK,
                 statement="risk-frax-vs-thresholds",
                 params={
                     **_frax_params(view),
                     "over": _frax_over(view),
-                    "low_mass": a.classification.category == Category.OSTEOPENIA,
+                    "low_mass": a.classification.category == _OSTEOPENIA,
                 },
                 citations=[WHO_TO_TREAT],
             )

@@ -44,28 +44,39 @@ ROMOSOZUMAB_DOSES = 12
 SECTION = Section.DURATION  # this topic's answer section (read once: enum look-ups are slow)
 
 
+# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
+_INFO = Urgency.INFO
+_WARNING = Urgency.WARNING
+_AFFIRMED = Status.AFFIRMED
+_FEMORAL_NECK = Site.FEMORAL_NECK
+_TOTAL_HIP = Site.TOTAL_HIP
+_HIP = FractureSite.HIP
+_VERTEBRAL = FractureSite.VERTEBRAL
+_DRUG_HOLIDAY_OR_DURATION = Intent.DRUG_HOLIDAY_OR_DURATION
+_DENOSUMAB_STOP = Intent.DENOSUMAB_STOP
+
+
 def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
+    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
 ) -> Recommendation:
     return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
 
 def _current_meds(f: Facts) -> list[Medication]:
-    affirmed = Status.AFFIRMED  # read once, not per medication (enum look-ups are slow)
-    return [m for m in f.medications if m.status == affirmed]
+    return [m for m in f.medications if m.status == _AFFIRMED]
 
 
 def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
     """Reasons to continue (ASBMR 2016), and the facts still unknown that could add one."""
     reasons: list[str] = []
     unknown: list[str] = []
-    hips = [f.t_scores[s] for s in (Site.FEMORAL_NECK, Site.TOTAL_HIP) if s in f.t_scores]
+    hips = [f.t_scores[s] for s in (_FEMORAL_NECK, _TOTAL_HIP) if s in f.t_scores]
     if hips:
         if min(hips) <= HIGH_RISK_HIP_T:
             reasons.append(f"a hip T-score of {min(hips):g}")
     else:
         unknown.append("t_scores")
-    if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
+    if _HIP in f.fracture_sites or _VERTEBRAL in f.fracture_sites:
         reasons.append("a hip or vertebral fracture")
     elif f.prior_fragility_fracture is None and not f.fracture_sites:
         unknown.append("prior_fragility_fracture")
@@ -77,7 +88,7 @@ def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
 @rule("duration-bisphosphonate-review", topic="duration", cites=[ASBMR, ENDO_HOLIDAY])
 def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     meds = [m for m in _current_meds(f) if canonical(m.name) in BISPHOSPHONATES]
-    asked = a.intent == Intent.DRUG_HOLIDAY_OR_DURATION
+    asked = a.intent == _DRUG_HOLIDAY_OR_DURATION
     offered = not a.recs_index().rec_ids.isdisjoint(("drug-alendronate", "drug-risedronate", "drug-zoledronic-acid"))
     if not meds:
         if not (asked or offered):
@@ -142,7 +153,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             "duration-bisphosphonate-review",
             f"duration_{verdict}",
             cites,
-            Urgency.WARNING if verdict in ("beyond", "unknown") else Urgency.INFO,
+            _WARNING if verdict in ("beyond", "unknown") else _INFO,
             reasons=reasons,
             need_hip="t_scores" in unknown,
             need_fracture="prior_fragility_fracture" in unknown,
@@ -169,13 +180,13 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
 @rule("duration-denosumab-no-holiday", topic="duration", cites=[ENDO_DEN, ECTS])
 def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
     on = "denosumab" in a.derived.current  # the canonical names of the drugs taken now (engine/derived.py)
-    if not (on or a.intent == Intent.DENOSUMAB_STOP):
+    if not (on or a.intent == _DENOSUMAB_STOP):
         return None
     rec = _rec(
         "duration-denosumab-no-holiday",
         "duration_denosumab",
         [ENDO_DEN, ECTS],
-        Urgency.WARNING,
+        _WARNING,
         lo=DEN_REVIEW_MIN,
         hi=DEN_REVIEW_MAX,
         months=DEN_FOLLOW_ON_MONTHS,

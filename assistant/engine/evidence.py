@@ -16,6 +16,7 @@ THRESHOLD_DEBATE_CITES = ["bhof-2022#who-to-treat", "reid-mcclung-2024#risk-not-
 
 
 SECTION = Section.EVIDENCE  # this topic's answer section (read once: enum look-ups are slow)
+_OSTEOPENIA = Category.OSTEOPENIA  # likewise
 
 
 def _applies(f: Facts, a: Assessment) -> bool:
@@ -23,7 +24,7 @@ def _applies(f: Facts, a: Assessment) -> bool:
     return (
         a.in_scope
         and a.intent in DECISION_INTENTS
-        and a.classification.category == Category.OSTEOPENIA
+        and a.classification.category == _OSTEOPENIA
         and not a.derived.uses_z_scores
     )
 

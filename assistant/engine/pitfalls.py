@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from itertools import chain
+from operator import attrgetter, methodcaller
+
 from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
 from assistant.facts import Facts, Intent
 
@@ -13,6 +16,12 @@ UNIVERSAL_CITES = ["bhof-2022#universal-for-everyone"]
 FRAX_CITES = ["bhof-2022#who-to-treat", "aace-2020#very-high-risk-list", "nogg-2022#frax-for-everyone"]
 SECONDARY_CITES = ["aace-2020#evaluate-secondary-causes"]
 DENOSUMAB_CITES = ["tsourdi-2021#stop-needs-follow-on"]
+_TSOURDI = methodcaller("startswith", "tsourdi-2021#")  # a passage of the ECTS statement
+_CITATIONS = attrgetter("citations")
+
+
+# Enum members the rules compare with, bound once: a read through the enum class costs about 100 ns.
+_OSTEOPENIA = Category.OSTEOPENIA
 
 
 def _shown(a: Assessment) -> bool:
@@ -33,7 +42,7 @@ def _pitfall(statement: str, cites: list[str], result: str, used: list[str] | No
 @rule("pitfall-t-score-alone", topic="pitfalls", cites=T_ALONE_CITES)
 def t_score_alone(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass (or no category yet): do not treat, or reassure, on the T-score alone."""
-    if not _shown(a) or a.classification.category not in (Category.OSTEOPENIA, None):
+    if not _shown(a) or a.classification.category not in (_OSTEOPENIA, None):
         return None
     return _pitfall("pitfall-t-score-alone", T_ALONE_CITES, "do not treat on the T-score alone", ["t_scores"])
 
@@ -67,8 +76,7 @@ def denosumab_stop(f: Facts, a: Assessment) -> Finding | None:
     """Denosumab must not simply stop (shown here unless the safety section already says it)."""
     if not _shown(a):
         return None
-    for r in a.recommendations:  # plain loops: any() over a generator costs several times more per item
-        for c in r.citations:
-            if c.startswith("tsourdi-2021#"):
-                return None
+    # Every citation so far, tested in C (map and chain: no Python frame per citation).
+    if any(map(_TSOURDI, chain.from_iterable(map(_CITATIONS, a.recommendations)))):
+        return None
     return _pitfall("pitfall-denosumab-stop", DENOSUMAB_CITES, "denosumab: never stop without a follow-on")

@@ -58,8 +58,16 @@ ONJ_PCT = 0.02
 SECTION = Section.SAFETY  # this topic's answer section (read once: enum look-ups are slow)
 
 
+# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
+_INFO = Urgency.INFO
+_WARNING = Urgency.WARNING
+_CRITICAL = Urgency.CRITICAL
+_DENOSUMAB_STOP = Intent.DENOSUMAB_STOP
+_HISTORICAL = Status.HISTORICAL
+
+
 def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
+    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
 ) -> Recommendation:
     return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
@@ -87,7 +95,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
             "safety-renal-check",
             "safety_renal_check",
             [ALN, ZOL],
-            Urgency.WARNING,
+            _WARNING,
             aln=RENAL_CUTOFF["alendronate"],
             zol=RENAL_CUTOFF["zoledronic_acid"],
         )
@@ -109,7 +117,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
             "safety-renal-no-alendronate-zoledronic",
             "safety_renal_35",
             [ALN, ZOL],
-            Urgency.CRITICAL,
+            _CRITICAL,
             egfr=e,
             cutoff=RENAL_CUTOFF["alendronate"],
             crcl=f.egfr_is_crcl,
@@ -121,7 +129,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                 "safety-renal-no-oral-bisphosphonate",
                 "safety_renal_30",
                 [RIS, IBN, KDIGO],
-                Urgency.CRITICAL,
+                _CRITICAL,
                 egfr=e,
                 cutoff=RENAL_CUTOFF["risedronate"],
             )
@@ -133,7 +141,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                     f"safety-renal-current-{d.replace('_', '-')}",
                     "safety_renal_current",
                     [ALN if d == "alendronate" else RIS if d == "risedronate" else IBN if d == "ibandronate" else ZOL],
-                    Urgency.CRITICAL,
+                    _CRITICAL,
                     drug=d,
                     egfr=e,
                     cutoff=RENAL_CUTOFF[d],
@@ -148,21 +156,21 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
 
 
 def _denosumab_relevant(f: Facts, a: Assessment) -> bool:
-    return "denosumab" in a.derived.taken or a.intent == Intent.DENOSUMAB_STOP or "denosumab" in offered(a)
+    return "denosumab" in a.derived.taken or a.intent == _DENOSUMAB_STOP or "denosumab" in offered(a)
 
 
 @rule("safety-denosumab-follow-on", topic="safety", cites=[ECTS, REBOUND, ENDO_DEN])
 def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     if not _denosumab_relevant(f, a):
         return None
-    stopped = any(m.name == "denosumab" and m.status == Status.HISTORICAL for m in f.medications)
-    stopping = stopped or a.intent == Intent.DENOSUMAB_STOP
+    stopped = any(m.name == "denosumab" and m.status == _HISTORICAL for m in f.medications)
+    stopping = stopped or a.intent == _DENOSUMAB_STOP
     e = f.egfr
     # The usual follow-ons are zoledronic acid or alendronate; below their kidney cut-off neither may be offered.
     renal_blocks = e is not None and e < RENAL_CUTOFF["zoledronic_acid"]
     risedronate_ok = e is not None and e >= RENAL_CUTOFF["risedronate"]
     on_bp = any(d in ORAL_BISPHOSPHONATES or d == "zoledronic_acid" for d in a.derived.current)
-    urgency = Urgency.CRITICAL if stopping else Urgency.WARNING
+    urgency = _CRITICAL if stopping else _WARNING
     recs = [
         _rec(
             "safety-denosumab-follow-on",
@@ -201,20 +209,20 @@ def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
     if not (considered or (drug_on_table(f, a) and (recent or history))):
         return None
     if recent:
-        rec = _rec("safety-no-romosozumab", "safety_romosozumab_recent", [ROMO_CV], Urgency.CRITICAL, on=on_romo)
+        rec = _rec("safety-no-romosozumab", "safety_romosozumab_recent", [ROMO_CV], _CRITICAL, on=on_romo)
         return finding(
             result="no romosozumab: MI or stroke in the past year",
             used=["conditions.recent_mi_or_stroke"],
             recommendations=[rec],
         )
     if history:
-        rec = _rec("safety-romosozumab-history", "safety_romosozumab_history", [ROMO_CV, ENDO_ROMO], Urgency.WARNING)
+        rec = _rec("safety-romosozumab-history", "safety_romosozumab_history", [ROMO_CV, ENDO_ROMO], _WARNING)
         return finding(
             result="romosozumab: past MI or stroke, avoid",
             used=["conditions.mi_or_stroke_history"],
             recommendations=[rec],
         )
-    rec = _rec("safety-romosozumab-ask", "safety_romosozumab_ask", [ROMO_CV], Urgency.WARNING, unknown=recent is None)
+    rec = _rec("safety-romosozumab-ask", "safety_romosozumab_ask", [ROMO_CV], _WARNING, unknown=recent is None)
     return finding(
         result="romosozumab: ask about MI or stroke in the past year",
         used=["conditions.recent_mi_or_stroke"],
@@ -230,7 +238,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
     v = f.vitamin_d
     deficient = v is not None and v < VITD_DEFICIENT
     low_ca = f.has("hypocalcaemia")
-    urgency = Urgency.CRITICAL if (deficient or low_ca) else Urgency.WARNING
+    urgency = _CRITICAL if (deficient or low_ca) else _WARNING
     rec = _rec(
         "safety-calcium-vitamin-d-first",
         "safety_calcium_vitamin_d_first",
@@ -273,7 +281,7 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
         "safety-dental-onj",
         "safety_dental",
         [ONJ_AFF, ZOL_ONJ, ONJ_RATE],
-        Urgency.WARNING if planned else Urgency.INFO,
+        _WARNING if planned else _INFO,
         planned=planned,
         pct=ONJ_PCT,
     )
@@ -294,7 +302,7 @@ def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
         "safety-atypical-femur-fracture",
         "safety_aff",
         [ONJ_AFF, AFF_DURATION],
-        Urgency.CRITICAL if pain else Urgency.INFO,
+        _CRITICAL if pain else _INFO,
         pain=pain,
     )
     return finding(

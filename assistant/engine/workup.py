@@ -55,6 +55,17 @@ _LOW_BMD = {
 }
 
 
+# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
+_LABS_WORKUP = Intent.LABS_WORKUP
+_MALE = Sex.MALE
+_FEMALE = Sex.FEMALE
+_VERTEBRAL = FractureSite.VERTEBRAL
+_BELOW_EXPECTED_FOR_AGE = Category.BELOW_EXPECTED_FOR_AGE
+_NORMAL = Category.NORMAL
+_WARNING = Urgency.WARNING
+_INFO = Urgency.INFO
+
+
 def workup_relevant(f: Facts, a: Assessment) -> bool:
     """Low bone mass, osteoporosis, a fragility fracture, an unknown category, or a question about labs."""
     cat = a.classification.category  # the commonest reason first (every test here is free of side effects)
@@ -62,14 +73,14 @@ def workup_relevant(f: Facts, a: Assessment) -> bool:
         return True
     if f.prior_fragility_fracture or f.fracture_sites or f.has("osteoporosis_stated") or f.has("osteopenia_stated"):
         return True
-    return a.intent == Intent.LABS_WORKUP
+    return a.intent == _LABS_WORKUP
 
 
 SECTION = Section.WORKUP  # this topic's answer section (read once: enum look-ups are slow)
 
 
 def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
+    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
 ) -> Recommendation:
     return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
 
@@ -97,7 +108,7 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("workup-testosterone-men", topic="workup", cites=[MEN, CONDITIONAL])
 def testosterone_men(f: Facts, a: Assessment) -> Finding | None:
-    if not workup_relevant(f, a) or f.sex != Sex.MALE:
+    if not workup_relevant(f, a) or f.sex != _MALE:
         return None
     return finding(
         result="man: total testosterone",
@@ -124,7 +135,7 @@ def pth(f: Facts, a: Assessment) -> Finding | None:
     why = _pth_triggers(f)
     if why:
         rec = _rec(
-            "workup-pth", "workup_pth_indicated", [CONDITIONAL], Urgency.WARNING, reasons=why, vitamin_d=f.vitamin_d
+            "workup-pth", "workup_pth_indicated", [CONDITIONAL], _WARNING, reasons=why, vitamin_d=f.vitamin_d
         )
         return finding(
             result="PTH indicated: " + ", ".join(why),
@@ -140,7 +151,7 @@ def pth(f: Facts, a: Assessment) -> Finding | None:
 
 def _myeloma_features(f: Facts) -> list[str]:
     out: list[str] = []
-    if FractureSite.VERTEBRAL in f.fracture_sites:
+    if _VERTEBRAL in f.fracture_sites:
         out.append("a vertebral fracture")
     if f.has("multiple_fractures"):
         out.append("multiple fractures")
@@ -157,7 +168,7 @@ def myeloma(f: Facts, a: Assessment) -> Finding | None:
         return None
     features = _myeloma_features(f)
     if features:
-        rec = _rec("workup-spep-flc", "workup_spep_indicated", [CONDITIONAL], Urgency.WARNING, features=features)
+        rec = _rec("workup-spep-flc", "workup_spep_indicated", [CONDITIONAL], _WARNING, features=features)
         return finding(
             result="myeloma plausible: SPEP + free light chains",
             used=["fracture_sites", "conditions"],
@@ -176,7 +187,7 @@ def coeliac(f: Facts, a: Assessment) -> Finding | None:
     if not workup_relevant(f, a):
         return None
     if f.has("malabsorption") or f.has("coeliac") or f.has("celiac"):
-        rec = _rec("workup-ttg", "workup_ttg_indicated", [CONDITIONAL], Urgency.WARNING)
+        rec = _rec("workup-ttg", "workup_ttg_indicated", [CONDITIONAL], _WARNING)
         return finding(result="malabsorption: tTG IgA", used=["conditions.malabsorption"], recommendations=[rec])
     return None
 
@@ -186,7 +197,7 @@ def cushing(f: Facts, a: Assessment) -> Finding | None:
     if not workup_relevant(f, a):
         return None
     if f.has("cushing") or f.has("cushings"):
-        rec = _rec("workup-cortisol", "workup_cortisol_indicated", [CONDITIONAL], Urgency.WARNING)
+        rec = _rec("workup-cortisol", "workup_cortisol_indicated", [CONDITIONAL], _WARNING)
         return finding(
             result="Cushing's suspected: cortisol testing", used=["conditions.cushing"], recommendations=[rec]
         )
@@ -198,11 +209,11 @@ def _wider_reasons(f: Facts, a: Assessment) -> list[str]:
     if f.age is not None and f.age < YOUNG_AGE:
         out.append("age under 50")
     z = f.lowest_z()
-    if a.classification.category == Category.BELOW_EXPECTED_FOR_AGE or (z is not None and z[0] <= Z_BELOW_EXPECTED):
+    if a.classification.category == _BELOW_EXPECTED_FOR_AGE or (z is not None and z[0] <= Z_BELOW_EXPECTED):
         out.append("a Z-score below the expected range for age")
     low = a.derived.lowest_t
     fractured = bool(f.prior_fragility_fracture or f.fracture_sites)
-    if fractured and (a.classification.category == Category.NORMAL or (low is not None and low[0] >= NORMAL_T)):
+    if fractured and (a.classification.category == _NORMAL or (low is not None and low[0] >= NORMAL_T)):
         out.append("a fragility fracture with normal bone density")
     if f.has("fracture_on_therapy"):
         out.append("a fracture despite treatment")
@@ -222,10 +233,10 @@ def wider(f: Facts, a: Assessment) -> Finding | None:
         "workup-wider",
         "workup_wider",
         [CONDITIONAL, YOUNGER],
-        Urgency.WARNING,
+        _WARNING,
         reasons=reasons,
-        male=f.sex == Sex.MALE,
-        female=f.sex == Sex.FEMALE,
+        male=f.sex == _MALE,
+        female=f.sex == _FEMALE,
     )
     return finding(
         result="wider work-up: " + ", ".join(reasons), used=["age", "z_scores", "fracture_sites"], recommendations=[rec]
