@@ -92,8 +92,11 @@ def fracture_sites(f: Facts) -> list[FractureSite]:
 def has_fragility_fracture(f: Facts) -> bool:
     if f.prior_fragility_fracture is not None:
         return f.prior_fragility_fracture
-    return bool(f.fracture_sites) or any(
-        f.has(c) for c in ("recent_fracture", "multiple_fractures", "fracture_on_therapy")
+    return (
+        bool(f.fracture_sites)
+        or f.has("recent_fracture")
+        or f.has("multiple_fractures")
+        or f.has("fracture_on_therapy")
     )
 
 

@@ -16,8 +16,8 @@ from assistant.engine.model import (
     Section,
     Urgency,
     finding,
-    recommendation,
     rule,
+    section_recommendation,
 )
 from assistant.facts import Facts, Intent, Sex, Status
 
@@ -68,6 +68,10 @@ ORAL_BISPHOSPHONATES = ("alendronate", "risedronate", "ibandronate")
 BISPHOSPHONATES = (*ORAL_BISPHOSPHONATES, "zoledronic_acid")
 ANTIRESORPTIVES = (*BISPHOSPHONATES, "denosumab", "raloxifene")
 ANABOLICS = ("teriparatide", "abaloparatide", "romosozumab")
+# The same as sets, to test the drugs taken now against them in one call (no loop in Python).
+BISPHOSPHONATE_SET = frozenset(BISPHOSPHONATES)
+ANTIRESORPTIVE_SET = frozenset(ANTIRESORPTIVES)
+ANABOLIC_SET = frozenset(ANABOLICS)
 
 _ALIASES = {
     "zoledronate": "zoledronic_acid",
@@ -138,16 +142,13 @@ def mode(a: Assessment) -> str:
 
 
 def on_antiresorptive(f: Facts, a: Assessment) -> bool:
-    return any(d in ANTIRESORPTIVES for d in a.derived.current)
+    return not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current)
 
 
 SECTION = Section.DRUGS  # this topic's answer section (read once: enum look-ups are slow)
 
 
-def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
-) -> Recommendation:
-    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+_rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def _romosozumab_block(f: Facts) -> str | None:
@@ -185,7 +186,7 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
 def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
     if not a.very_high_risk or not drugs_relevant(f, a):
         return None
-    if any(d in ANABOLICS for d in a.derived.current):
+    if not ANABOLIC_SET.isdisjoint(a.derived.current):
         return None  # drug-current-therapy speaks to the course already under way
     recs: list[Recommendation] = []
     if "very-high-risk-sequence" not in a.recs_index().rec_ids:  # engine A may have said it

@@ -6,7 +6,16 @@ holiday from denosumab; anabolic courses are finite and followed by an antiresor
 from __future__ import annotations
 
 from assistant.engine.drugs import BISPHOSPHONATES, canonical
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, recommendation, rule
+from assistant.engine.model import (
+    Assessment,
+    Finding,
+    Recommendation,
+    Section,
+    Urgency,
+    finding,
+    rule,
+    section_recommendation,
+)
 from assistant.facts import Facts, FractureSite, Intent, Medication, Site, Status
 
 ASBMR = "asbmr-2016#reassess"
@@ -56,10 +65,7 @@ _DRUG_HOLIDAY_OR_DURATION = Intent.DRUG_HOLIDAY_OR_DURATION
 _DENOSUMAB_STOP = Intent.DENOSUMAB_STOP
 
 
-def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
-) -> Recommendation:
-    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+_rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def _current_meds(f: Facts) -> list[Medication]:

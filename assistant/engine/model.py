@@ -190,6 +190,7 @@ class Finding:
 
 
 _new = object.__new__
+_INFO = Urgency.INFO  # read once: a read through the enum class costs about 100 ns
 
 
 def recommendation(
@@ -210,6 +211,26 @@ def recommendation(
     r.citations = citations
     r.urgency = urgency
     return r
+
+
+def section_recommendation(section: Section) -> Callable[..., Recommendation]:
+    """A topic's maker of recommendations in its own answer section: `_rec(id, statement, citations,
+    urgency=INFO, **params)`, the params given as keywords (a fresh dict). One call per recommendation, where a
+    wrapper around `recommendation` would make two; it makes what `recommendation` makes."""
+
+    def rec(
+        rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
+    ) -> Recommendation:
+        r = _new(Recommendation)
+        r.id = rid
+        r.section = section
+        r.statement = statement
+        r.params = params
+        r.citations = cites
+        r.urgency = urgency
+        return r
+
+    return rec
 
 
 def trace_step(rule: str, used: Sequence[str], result: str, threshold: str | None, cites: list[str]) -> TraceStep:

@@ -13,12 +13,11 @@ from assistant.engine.model import (
     Category,
     Decision,
     Finding,
-    Recommendation,
     Section,
     Urgency,
     finding,
-    recommendation,
     rule,
+    section_recommendation,
 )
 from assistant.facts import Facts, FractureSite, Intent, Sex, Site
 
@@ -64,10 +63,7 @@ _HIP = FractureSite.HIP
 _VERTEBRAL = FractureSite.VERTEBRAL
 
 
-def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
-) -> Recommendation:
-    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+_rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def gourlay_band(t: float) -> tuple[str, float, int] | None:

@@ -118,33 +118,36 @@ _ASK_FOR = {"femoral_neck_bmd": "t_scores"}
 SECONDARY_CAUSES = ("type1_diabetes", "malabsorption", "hyperparathyroidism")
 
 
-def _input_value(f: Facts, name: str) -> object:
-    """The value of one FRAX input, or None when not given."""
-    if name == "age":
-        return f.age
-    if name == "sex":
-        return f.sex.value if f.sex else ("female" if f.menopause else None)
-    if name == "prior_fragility_fracture":
-        return f.prior_fragility_fracture
-    if name == "femoral_neck_bmd":
-        return f.t_scores.get(_FEMORAL_NECK)
-    if name == "glucocorticoids":
-        return f.glucocorticoids
-    if name == "weight_kg":
-        return f.weight_kg
-    if name == "height_cm":
-        return f.height_cm
-    if name == "secondary_osteoporosis":
-        return True if any(f.has(c) for c in SECONDARY_CAUSES) else None
-    return f.condition(name)
+def _input_values(f: Facts) -> dict[str, object]:
+    """The value of each FRAX input (by name), None when not given."""
+    secondary = None
+    for c in SECONDARY_CAUSES:
+        if f.has(c):
+            secondary = True
+            break
+    return {
+        "age": f.age,
+        "sex": f.sex.value if f.sex else ("female" if f.menopause else None),
+        "prior_fragility_fracture": f.prior_fragility_fracture,
+        "femoral_neck_bmd": f.t_scores.get(_FEMORAL_NECK),
+        "glucocorticoids": f.glucocorticoids,
+        "parental_hip_fracture": f.condition("parental_hip_fracture"),
+        "smoking": f.condition("smoking"),
+        "rheumatoid_arthritis": f.condition("rheumatoid_arthritis"),
+        "alcohol_excess": f.condition("alcohol_excess"),
+        "weight_kg": f.weight_kg,
+        "height_cm": f.height_cm,
+        "secondary_osteoporosis": secondary,
+    }
 
 
 def frax_inputs(f: Facts) -> tuple[dict[str, object], list[str], list[str]]:
     """(known inputs name -> value, missing input names, missing fact names) for a FRAX estimate."""
     known: dict[str, object] = {}
     missing: list[str] = []
+    values = _input_values(f)
     for name in FRAX_INPUTS:
-        value = _input_value(f, name)
+        value = values[name]
         if value is None:
             missing.append(name)
         else:

@@ -12,13 +12,21 @@ from __future__ import annotations
 from collections.abc import Set as AbstractSet
 
 from assistant.engine.drugs import (
-    ANTIRESORPTIVES,
+    ANTIRESORPTIVE_SET,
+    BISPHOSPHONATE_SET,
     BISPHOSPHONATES,
-    ORAL_BISPHOSPHONATES,
     RENAL_CUTOFF,
     drugs_relevant,
 )
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, recommendation, rule
+from assistant.engine.model import (
+    Assessment,
+    Finding,
+    Section,
+    Urgency,
+    finding,
+    rule,
+    section_recommendation,
+)
 from assistant.facts import Facts, Intent, Status
 
 ALN = "label-alendronate#dosing"
@@ -66,10 +74,7 @@ _DENOSUMAB_STOP = Intent.DENOSUMAB_STOP
 _HISTORICAL = Status.HISTORICAL
 
 
-def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
-) -> Recommendation:
-    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+_rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def offered(a: Assessment) -> AbstractSet[str]:
@@ -169,7 +174,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     # The usual follow-ons are zoledronic acid or alendronate; below their kidney cut-off neither may be offered.
     renal_blocks = e is not None and e < RENAL_CUTOFF["zoledronic_acid"]
     risedronate_ok = e is not None and e >= RENAL_CUTOFF["risedronate"]
-    on_bp = any(d in ORAL_BISPHOSPHONATES or d == "zoledronic_acid" for d in a.derived.current)
+    on_bp = not BISPHOSPHONATE_SET.isdisjoint(a.derived.current)  # an oral bisphosphonate or zoledronic acid
     urgency = _CRITICAL if stopping else _WARNING
     recs = [
         _rec(
@@ -271,7 +276,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-dental-onj", topic="safety", cites=[ONJ_AFF, ZOL_ONJ, ONJ_RATE])
 def dental(f: Facts, a: Assessment) -> Finding | None:
-    antiresorptive = any(d in ANTIRESORPTIVES for d in a.derived.current) or bool(
+    antiresorptive = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current) or bool(
         offered(a) & {"alendronate", "risedronate", "zoledronic_acid", "denosumab"}
     )
     if not antiresorptive:
@@ -294,7 +299,7 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-atypical-femur-fracture", topic="safety", cites=[ONJ_AFF, AFF_DURATION])
 def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
-    on_drug = any(d in ANTIRESORPTIVES for d in a.derived.current) or not a.derived.taken.isdisjoint(BISPHOSPHONATES)
+    on_drug = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current) or not a.derived.taken.isdisjoint(BISPHOSPHONATES)
     pain = f.has("thigh_pain")
     if not (on_drug or (pain and drug_on_table(f, a))):
         return None

@@ -6,7 +6,15 @@ fall prevention, smoking and alcohol. Sources: facts.md §5, sources.md §6.
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, Urgency, finding, recommendation, rule
+from assistant.engine.model import (
+    Assessment,
+    Finding,
+    Section,
+    Urgency,
+    finding,
+    rule,
+    section_recommendation,
+)
 from assistant.facts import Facts, Sex
 
 CALCIUM_IOM = "iom-2011#calcium-rda"
@@ -57,10 +65,7 @@ _FEMALE = Sex.FEMALE
 _MALE = Sex.MALE
 
 
-def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
-) -> Recommendation:
-    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+_rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def calcium_target_mg(age: int, sex: Sex | None) -> int | None:

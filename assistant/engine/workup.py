@@ -10,12 +10,12 @@ from assistant.engine.model import (
     Assessment,
     Category,
     Finding,
-    Recommendation,
     Section,
     Urgency,
     finding,
     recommendation,
     rule,
+    section_recommendation,
 )
 from assistant.facts import Facts, FractureSite, Intent, Sex
 
@@ -79,10 +79,7 @@ def workup_relevant(f: Facts, a: Assessment) -> bool:
 SECTION = Section.WORKUP  # this topic's answer section (read once: enum look-ups are slow)
 
 
-def _rec(
-    rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
-) -> Recommendation:
-    return recommendation(rid, SECTION, statement, params, cites, urgency)  # params: a fresh dict
+_rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 @rule("workup-core-panel", topic="workup", cites=[CORE, EVALUATE])
