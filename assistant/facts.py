@@ -9,6 +9,7 @@ in a field.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,10 +63,15 @@ class Status(StrEnum):
     HYPOTHETICAL = "hypothetical"
 
 
-class Span(BaseModel):
-    """A stretch of the user's text: character offsets into the message and the words."""
+@dataclass(slots=True, unsafe_hash=True)
+class Span:
+    """A stretch of the user's text: character offsets into the message and the words.
 
-    model_config = ConfigDict(frozen=True)
+    A slots dataclass, not a model: the parser makes several per message and a dataclass costs a
+    fraction of a model's validation; as a field of a model pydantic still validates it (from a dict or
+    JSON) and dumps it as an object with the same keys. Never changed once made (a new Span instead, as
+    the conversation does for its turn); not `frozen=True` only because that costs a call per field.
+    """
 
     start: int
     end: int
