@@ -335,9 +335,12 @@ def build_answer(
 
     def cite(ids: list[str]) -> list[int]:
         """The citation numbers of `ids`, each passage numbered on its first use in the answer."""
-        if len(ids) == 1:  # most statements cite one passage
-            return [numbers.setdefault(ids[0], len(numbers) + 1)]
-        return list(dict.fromkeys([numbers.setdefault(pid, len(numbers) + 1) for pid in ids]))
+        out: list[int] = []
+        for pid in ids:
+            n = numbers.setdefault(pid, len(numbers) + 1)
+            if n not in out:
+                out.append(n)
+        return out
 
     rec_texts: dict[int, str] = {}
 

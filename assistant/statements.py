@@ -162,13 +162,17 @@ def statement_keys() -> set[str]:
     return set(_sources())
 
 
-@cache
-def _static(key: str) -> str | None:
-    """The statement's text when it has no template syntax (most do not): no Jinja call needed."""
-    source = _sources().get(key)
-    if source is None or "{" in source:
-        return None
-    return source
+_WORDINGS: dict[str, str | Template] = {}  # statement key -> its text, or its template when it has values
+
+
+def _wording(key: str) -> str | Template:
+    """The statement's text when it has no template syntax (most do not: no Jinja call needed), else its
+    compiled template. Raises StatementError for an unknown key."""
+    wording = _WORDINGS.get(key)
+    if wording is None:
+        source = _sources().get(key)
+        wording = _WORDINGS[key] = source if source is not None and "{" not in source else _template(key)
+    return wording
 
 
 _RENDERED: dict[tuple[str, bytes | str], str] = {}
@@ -211,11 +215,10 @@ def render_statement(key: str, params: dict[str, Any] | None = None) -> str:
     Rendering is pure, so the words for the same statement and values are kept and reused: a
     conversation re-renders mostly the same statements turn after turn.
     """
-    static = _static(key)
-    if static is not None:
-        return static
-    template = _template(key)
+    wording = _wording(key)
+    if type(wording) is str:
+        return wording
     try:
-        return render_kept(key, template, params or {})
+        return render_kept(key, wording, params or {})  # type: ignore[arg-type]
     except Exception as exc:  # jinja2 UndefinedError and friends, on a first render
         raise StatementError(f"statement {key!r}: {exc}") from None
