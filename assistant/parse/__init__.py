@@ -87,7 +87,8 @@ def _parse(text: str) -> Parsed:
         demographics.read_sex(tokens, seg, whatif, r)
         demographics.read_menopause(seg, r)
         read_tables(seg, norm.original[a:b], matches, r)
-        nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches))
+        # (every number has a digit: without one there is nothing to scan, nor names to skip)
+        nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches)) if _DIGIT.search(seg) else []
         if nums:  # (these readers read numbers: without one they find nothing)
             labs.read_labs(seg, nums, r)
             doses.read_glucocorticoid_dose(seg, nums, r)

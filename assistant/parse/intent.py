@@ -173,7 +173,10 @@ def _compile_matcher(entries: tuple[CueEntry, ...]) -> Callable[[str], list[Inte
     result; tests/parse/test_intents.py compares the two."""
 
     def any_in(words: tuple[str, ...]) -> str:
-        return "(" + " or ".join(f"{w!r} in t" for w in words) + ")"
+        # a word that contains another word of the group is in the text only when that one is too: the
+        # group's answer is the same without it
+        needed = [w for w in words if not any(o != w and o in w for o in words)]
+        return "(" + " or ".join(f"{w!r} in t" for w in needed) + ")"
 
     env: dict[str, object] = {}
     lines = ["def matching(t):", "    out = []"]
