@@ -166,8 +166,10 @@ def _parse(text: str) -> Parsed:
     if risk_factor and not bone_topic:
         asks = intent.is_question(low)
         bone_topic = not asks
+    # nothing read and no drug: the facts hold only mentions, so every fact test below is False
+    empty = not real and not real_doubts and not notes and not meds
     return _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
-                   negated_fracture, asks)
+                   negated_fracture, asks, empty)
 
 
 def _numbered_names(text: str, matches: list[Match]) -> list[tuple[int, int]]:
@@ -257,7 +259,10 @@ def _finish(
     sites_seen: list[str],
     negated_fracture: bool,
     asks: bool | None,
+    empty: bool = False,
 ) -> Parsed:
+    """The message's intents and what it does to the conversation. `empty`: `facts` holds nothing but
+    mentions (its fact tests are False without being made)."""
     intents = intent.find_intents(low)
     # (the Parsed is made once at the end, given only the values that are not its defaults: cheaper than
     # setting its fields one by one)
@@ -269,7 +274,7 @@ def _finish(
     kept_facts, kept_hypothetical = facts, hypothetical  # what the Parsed keeps
     if negated_fracture and facts.prior_fragility_fracture is False and "fracture_sites" not in retract:
         retract.append("fracture_sites")
-    has_facts = _has_facts(facts) or (hypothetical is not None and _has_facts(hypothetical))
+    has_facts = (not empty and _has_facts(facts)) or (hypothetical is not None and _has_facts(hypothetical))
     if is_correction and sites_seen and not facts.t_scores and facts.t_score_unsited is None \
             and not facts.z_scores and intent.RELABEL.search(low):
         relabel_site = Site(sites_seen[-1])
@@ -281,7 +286,7 @@ def _finish(
             and not facts.has("osteoporosis_stated") and intent.GENERIC_TREATMENT.search(low):
         intents = [_TREAT_OR_NOT] + [i for i in intents if i != _TREAT_OR_NOT]
     special = bool(show_citation or profile or is_correction or retract)
-    bone_facts = _has_bone_measures(facts)
+    bone_facts = not empty and _has_bone_measures(facts)
     if out_of_scope_word and not bone_topic and not bone_facts and not special:
         # "55-year-old man with chest pain": another topic. Who the patient is (age, sex) is not kept
         # for a bone-health conversation: the message states nothing this assistant can use.
@@ -296,7 +301,7 @@ def _finish(
                                                                         _MANAGEMENT_OVERALL) \
                 and intent.OTHER_TOPIC.search(low):
             intents = [_OUT_OF_SCOPE]
-    patient_facts = _has_facts(facts, diagnosis=False)
+    patient_facts = not empty and _has_facts(facts, diagnosis=False)
     if patient_facts and intents and intents[0] in TOPIC_INTENTS and not special:
         if asks is None:
             asks = intent.is_question(low)
