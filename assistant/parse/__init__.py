@@ -274,7 +274,10 @@ def _finish(
     kept_facts, kept_hypothetical = facts, hypothetical  # what the Parsed keeps
     if negated_fracture and facts.prior_fragility_fracture is False and "fracture_sites" not in retract:
         retract.append("fracture_sites")
-    has_facts = (not empty and _has_facts(facts)) or (hypothetical is not None and _has_facts(hypothetical))
+    patient_facts = not empty and _has_facts(facts, diagnosis=False)
+    # (the facts' own test: the patient's facts or a stated diagnosis, the only conditions left out above)
+    has_facts = patient_facts or (not empty and bool(facts.conditions)) \
+        or (hypothetical is not None and _has_facts(hypothetical))
     if is_correction and sites_seen and not facts.t_scores and facts.t_score_unsited is None \
             and not facts.z_scores and intent.RELABEL.search(low):
         relabel_site = Site(sites_seen[-1])
@@ -301,7 +304,6 @@ def _finish(
                                                                         _MANAGEMENT_OVERALL) \
                 and intent.OTHER_TOPIC.search(low):
             intents = [_OUT_OF_SCOPE]
-    patient_facts = not empty and _has_facts(facts, diagnosis=False)
     if patient_facts and intents and intents[0] in TOPIC_INTENTS and not special:
         if asks is None:
             asks = intent.is_question(low)
