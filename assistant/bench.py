@@ -102,11 +102,13 @@ def transcripts() -> list[tuple[str, list[str]]]:
 
 # -- timing helpers -----------------------------------------------------------------------------------
 def _clear_typo_cache() -> None:
-    from assistant.parse import lexicon
+    """Forget what earlier turns taught the parser: typo corrections and token keys, both by word."""
+    from assistant.parse import lexicon, normalise
 
     correct = getattr(lexicon, "correct", None)
     if correct is not None and hasattr(correct, "cache_clear"):
         correct.cache_clear()
+    normalise.forget_stems()
 
 
 def _timed(fn: Callable[[], object]) -> float:

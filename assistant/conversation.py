@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import traceback
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
@@ -403,7 +403,7 @@ def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, l
             key = (m.concept, m.category, m.detail)
             latest.pop(key, None)  # re-inserted last: the list stays in order of latest statement
             span = _at_turn(m.span, turn)
-            latest[key] = m if span is m.span else Mention(**{**vars(m), "span": span})  # cheaper than model_copy
+            latest[key] = m if span is m.span else replace(m, span=span)
         new.mentions = list(latest.values())
     # Doubts belong to the message that raised them.
     new.questions = list(delta.questions)

@@ -98,8 +98,14 @@ class Medication(BaseModel):
     span: Span | None = None
 
 
-class Mention(BaseModel):
-    """One concept the text named: the lexicon concept, its category and its context."""
+@dataclass(slots=True, kw_only=True)
+class Mention:
+    """One concept the text named: the lexicon concept, its category and its context.
+
+    A slots dataclass like `Span`, for the same reason: the parser makes one per concept of every message
+    and the conversation one per mention it re-stamps with its turn (a model costs ten times as much to
+    make); pydantic validates and dumps it as a field of `Facts` with the same keys. Made with keywords.
+    """
 
     concept: str
     category: str

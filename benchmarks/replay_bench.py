@@ -63,13 +63,15 @@ CYCLE = [
 
 
 def forget_what_was_read() -> None:
-    """Empty the caches whose keys come from what users typed: the typo corrections (by word) and the
-    worded statements (by statement and values). A timed round then pays for them as a process that
-    replays the transcripts once would; only the data files and the compiled templates stay loaded."""
+    """Empty the caches whose keys come from what users typed: the typo corrections and the token keys (by
+    word) and the worded statements (by statement and values). A timed round then pays for them as a process
+    that replays the transcripts once would; only the data files and the compiled templates stay loaded."""
     from assistant.parse.lexicon import correct
+    from assistant.parse.normalise import forget_stems
     from assistant.statements import forget_rendered
 
     correct.cache_clear()
+    forget_stems()
     forget_rendered()
 
 
@@ -184,7 +186,7 @@ def main() -> int:
     rate = turns / seconds
     print(f"replay throughput: {turns} turns in {seconds * 1000:.1f} ms = {rate:,.0f} turns/s "
           f"({seconds / turns * 1e3:.2f} ms/turn; target >= 2,000 turns/s: {'met' if rate >= 2000 else 'NOT met'}; "
-          "typo and statement caches emptied before each round)")
+          "typo, token-key and statement caches emptied before each round)")
     warm_turns, warm_seconds = throughput(cold=False)
     print(f"  the same with those caches kept from the round before: {warm_turns / warm_seconds:,.0f} turns/s "
           f"({warm_seconds / warm_turns * 1e3:.2f} ms/turn)")

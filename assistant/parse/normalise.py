@@ -108,6 +108,11 @@ _STEMS: dict[str, str] = {}
 _STEMS_MAX = 50_000  # bounded memo of word -> key
 
 
+def forget_stems() -> None:
+    """Empty the word -> key memo (benchmarks time a first replay with it empty)."""
+    _STEMS.clear()
+
+
 _new_tuple = tuple.__new__
 
 
