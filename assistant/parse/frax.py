@@ -12,10 +12,13 @@ FRAX_WORD = re.compile(  # (the look-ahead: the characters a match can start wit
     r"(?=[f1tp])(?:\bfrax\b|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|"
     r"\bprobabilit(?:y|ies)\b)"
 )
-MAJOR = re.compile(
-    r"\b(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)\b"
+MAJOR_WORDS = (
+    r"(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)"
 )
-HIP = re.compile(r"\b(?:hip(?:\s+fractures?|\s+fx)?|hf)\b")
+HIP_WORDS = r"(?:hip(?:\s+fractures?|\s+fx)?|hf)"
+# (the look-aheads: the letter every match starts with; a search tries the pattern only there)
+MAJOR = re.compile(r"(?=m)\b" + MAJOR_WORDS + r"\b")
+HIP = re.compile(r"(?=h)\b" + HIP_WORDS + r"\b")
 FRAX_BEFORE_GAP = frozenset(
     "fracture fractures fx risk probability probabilities score frax of is was = : at ( ) - 10 ten year yr chance "
     "estimated calculated".split()
@@ -30,14 +33,14 @@ FRAX_BARE_GAP = frozenset(
 )
 # Paired labels, then paired values: "FRAX (MOF/hip) 11/1.4", "FRAX hip/major 1.4/11"
 LABEL_PAIR = re.compile(
-    r"\b(?P<l1>" + MAJOR.pattern[2:-2] + "|" + HIP.pattern[2:-2] + r")\s*(?:/|,|&|and)\s*(?P<l2>"
-    + MAJOR.pattern[2:-2] + "|" + HIP.pattern[2:-2] + r")\b\s*\)?\s*(?:[:=]|scores?|of|were|are|is|was|\s)*"
+    r"(?=[mh])\b(?P<l1>" + MAJOR_WORDS + "|" + HIP_WORDS + r")\s*(?:/|,|&|and)\s*(?P<l2>"
+    + MAJOR_WORDS + "|" + HIP_WORDS + r")\b\s*\)?\s*(?:[:=]|scores?|of|were|are|is|was|\s)*"
     r"(?P<v1>\d+(?:\.\d+)?)\s*%?\s*(?:/|,|and|&)\s*(?P<v2>\d+(?:\.\d+)?)"
 )
 # A label right after the value ("1.4% hip", "11% major", "3% (hip)"), unless it names an effect
 # ("a 40% hip fracture reduction").
 ADJACENT_LABEL = re.compile(
-    r"\s*\(?\s*(?:(?P<major>" + MAJOR.pattern + r")|(?P<hip>" + HIP.pattern + r"))"
+    r"\s*\(?\s*(?:(?P<major>\b" + MAJOR_WORDS + r"\b)|(?P<hip>\b" + HIP_WORDS + r"\b))"
     r"(?!\s*(?:fractures?\s+|fx\s+)?(?:risk\s+)?(?:reduction|decrease|lower|fewer|drop|benefit))"
     r"(?!\s*\)?\s*[:=]?\s*\d)"  # "FRAX maj 14 hip 1.9": that "hip" labels the next value
 )
@@ -57,6 +60,8 @@ def read_frax(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
     if not any(not n.used and n.unit_end > n.start for n in nums):
         return r  # no number left to read
     zones = _frax_zones(text)
+    if not zones and not any(not n.used and n.unit_end > n.start and n.percent for n in nums):
+        return r  # a FRAX value is a percentage or a bare number in a FRAX zone: none here
     labelled: list[tuple[Num, str | None]] = []
     label_spans: list[tuple[int, int]] = []  # "hip" in "1.4% hip": a FRAX label, not a DXA site
     paired = _paired_labels(text)

@@ -182,7 +182,10 @@ def _compile_matcher(entries: tuple[CueEntry, ...]) -> Callable[[str], list[Inte
     lines = ["def matching(t):", "    out = []"]
     for k, (intent, gate, whole, parts) in enumerate(entries):
         env[f"I{k}"] = intent
-        lines.append(f"    if I{k} not in out" + (f" and {any_in(gate)}" if gate else "") + ":")
+        # (an intent that no earlier entry gives is not in `out` yet: no test for it)
+        tests = ([f"I{k} not in out"] if any(e[0] == intent for e in entries[:k]) else []) + (
+            [any_in(gate)] if gate else [])
+        lines.append(f"    if {' and '.join(tests) or 'True'}:")
         if parts is None:
             env[f"W{k}"] = whole
             lines += [f"        if W{k}.search(t):", f"            out.append(I{k})"]
