@@ -59,7 +59,8 @@ _PEOPLE = (
     r"(?:(?:post|pre|peri)[\s-]?menopausal\s+)?(?:women|woman|females?|men|man|males?|adults?|patients?|people|"
     r"persons?|individuals?)"
 )
-# "a postmenopausal woman or a man over 50", "women and older adults", "his or her"
+# "a postmenopausal woman or a man over 50", "women and older adults", "his or her" (every match has "or",
+# "and", "/" or "&")
 COORDINATED = re.compile(  # (the look-ahead: the letters a match can start with)
     r"(?=[pwfmaihs])(?:"
     r"\b" + _PEOPLE + r"\s*,?\s*(?:or|and|/|&)\s*(?:an?\s+)?(?:older|elderly|younger|ageing|aging)?\s*" + _PEOPLE
@@ -151,7 +152,8 @@ def read_sex(tokens: list[Token], text: str, skip: list[tuple[int, int]], r: Rea
             plural = plural or w in PLURALS
     if not female and not male:
         return r
-    if (COORDINATED.search(text) and _mixed_coordination(text)) or (female and male and plural):
+    coordinated = ("or" in text or "and" in text or "/" in text or "&" in text) and COORDINATED.search(text)
+    if (coordinated and _mixed_coordination(text)) or (female and male and plural):
         # alternatives or populations of both sexes ("a postmenopausal woman or a man over 50")
         first = (female + male)[0]
         r.found.append(Found("_sex_ambiguous", True, first.start, first.end))

@@ -12,6 +12,8 @@ GC_WORD = re.compile(  # (the look-ahead: the letters a match can start with)
     r"(?=[pgcsmdh])\b(?:prednisone|prednisolone|pred|glucocorticoids?|corticosteroids?|steroids?|methylprednisolone|"
     r"medrol|dexamethasone|hydrocortisone|deflazacort)\b"
 )
+# Every GC_WORD match contains one of these: without them the search is skipped.
+GC_WORD_GATE = ("pred", "cort", "steroid", "medrol", "dexa")
 PRED_EQUIVALENT = re.compile(r"prednis|pred\b|glucocorticoid|corticosteroid|steroid")
 GC_GAP = frozenset("at of dose a an the daily current currently - ( ) , : = taking on is was equivalent".split())
 DURATION = re.compile(
@@ -29,6 +31,11 @@ def read_glucocorticoid_dose(text: str, nums: list[Num], r: Reading | None = Non
         r = Reading()
     if not nums:
         return r  # a dose is read only with its number
+    for g in GC_WORD_GATE:
+        if g in text:
+            break
+    else:
+        return r  # no glucocorticoid named
     for m in GC_WORD.finditer(text):
         n = next_num(text, nums, m.end(), GC_GAP, 4)
         if n is None or n.unit not in ("mg", "mg/day", "mg/d"):
