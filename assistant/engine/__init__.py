@@ -38,28 +38,22 @@ _loaded = False
 _ordered: list[Rule] = []
 _Step = tuple[Callable[[Facts, Assessment], Finding | None], Rule]  # (rule.fn, rule)
 _Guard = Callable[[Facts, Assessment], bool]
-_Apply = Callable[[Assessment, Rule, Finding], None]
-_Run = tuple[_Guard | None, _Apply, tuple[_Step, ...]]
 _steps: tuple[_Step, ...] = ()  # every rule, in order
-# The rules in order, in runs: (guard or None, how findings are applied, steps). A guarded topic is a run of its
-# own (see model.topic_guard); consecutive unguarded topics share one, the deciding topics apart from the rest.
-_runs: tuple[_Run, ...] = ()
-_deciding_runs: tuple[_Run, ...] = ()  # the DECIDING_TOPICS' rules only
+# The rules in order, in runs: (guard or None, steps); a guarded topic is a run of its own (see model.topic_guard),
+# consecutive unguarded topics share one run.
+_runs: tuple[tuple[_Guard | None, tuple[_Step, ...]], ...] = ()
+_deciding_runs: tuple[tuple[_Guard | None, tuple[_Step, ...]], ...] = ()  # the DECIDING_TOPICS' rules only
 
 
-def _make_runs(rules: list[Rule]) -> tuple[_Run, ...]:
-    runs: list[tuple[_Guard | None, _Apply, list[_Step]]] = []
+def _make_runs(rules: list[Rule]) -> tuple[tuple[_Guard | None, tuple[_Step, ...]], ...]:
+    runs: list[tuple[_Guard | None, list[_Step]]] = []
     for r in rules:
         guard = REGISTRY.guards.get(r.topic)
-        apply = _apply if r.topic in DECIDING_TOPICS else _record
-        if (
-            not runs
-            or runs[-1][1] is not apply
-            or (runs[-1][2][-1][1].topic != r.topic and (guard is not None or runs[-1][0] is not None))
-        ):
-            runs.append((guard, apply, []))
-        runs[-1][2].append((r.fn, r))
-    return tuple((guard, apply, tuple(steps)) for guard, apply, steps in runs)
+        new_topic = not runs or runs[-1][1][-1][1].topic != r.topic
+        if new_topic and (not runs or guard is not None or runs[-1][0] is not None):
+            runs.append((guard, []))
+        runs[-1][1].append((r.fn, r))
+    return tuple((guard, tuple(steps)) for guard, steps in runs)
 
 
 def _load_rules() -> list[Rule]:
@@ -99,57 +93,47 @@ def _trace_cites(rule: Rule, f: Finding) -> list[str]:
 
 
 def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
-    """Apply a finding of the DECIDING_TOPICS: the classification, decision and reason, very-high-risk flag and
-    scope it sets, then what every finding adds (`_record`)."""
+    cites: list[str] | None = None  # the trace's citations: the rule's own, unless the finding cites more
+    recs = f.recommendations
+    if recs:
+        a.recommendations += recs
+        cite_set = rule.cite_set
+        for rec in recs:
+            if not cite_set.issuperset(rec.citations):  # usually the rule already cites them all
+                cites = _trace_cites(rule, f)
+                break
     if f.category is not None:
         c = a.classification
         c.category = f.category
         c.lowest_t_score = f.lowest_t_score
         c.site = f.site
         c.basis = f.basis
-    because = None
     if f.decision is not None:
         a.decision = f.decision
         a.because = because = f.because
-    if f.very_high_risk is not None:
-        a.very_high_risk = f.very_high_risk
-    if f.out_of_scope:
-        a.in_scope = False
-    _record(a, rule, f, not because or rule.cite_set.issuperset(because.citations))
-
-
-def _record(a: Assessment, rule: Rule, f: Finding, rule_cites_all: bool = True) -> None:
-    """Add a finding's recommendations, missing facts and trace step. The whole of applying a finding of the
-    topics after the DECIDING_TOPICS, which set nothing else (see DECIDING_TOPICS). `rule_cites_all`: the rule's
-    own citations cover the reason the finding gives (if any)."""
-    recs = f.recommendations
-    if recs:
-        a.recommendations += recs
-        if rule_cites_all:
-            cite_set = rule.cite_set
-            for rec in recs:
-                if not cite_set.issuperset(rec.citations):  # usually the rule already cites them all
-                    rule_cites_all = False
-                    break
+        if because and cites is None and not rule.cite_set.issuperset(because.citations):
+            cites = _trace_cites(rule, f)
     if f.missing:
         missing = a.missing_facts
         for m in f.missing:
             if m not in missing:
                 missing.append(m)
-    # The trace step, made as trace_step(...) makes it (inline: one per finding); its citations are the rule's
-    # own, unless the finding cites more.
+    if f.very_high_risk is not None:
+        a.very_high_risk = f.very_high_risk
+    if f.out_of_scope:
+        a.in_scope = False
+    # The trace step, made as trace_step(...) makes it (inline: one per finding).
     t = _new(TraceStep)
     t.rule = rule.id
     t.used = f.used
     t.result = f.result
     t.threshold = f.threshold
-    t.cites = list(rule.cites) if rule_cites_all else _trace_cites(rule, f)
+    t.cites = list(rule.cites) if cites is None else cites
     a.trace.append(t)
 
 
-# The topics whose rules set the classification, the treatment decision and its reason, the very-high-risk
-# flag and the scope; no later topic sets them (tests/engine/test_deciding.py checks it on every transcript's
-# facts), so their findings are applied by `_record` alone.
+# The topics whose rules set the classification, the treatment decision and its reason, and the very-high-risk
+# flag; no later topic sets them (tests/engine/test_deciding.py checks it on every transcript's facts).
 DECIDING_TOPICS: tuple[str, ...] = ("scope", "diagnosis", "risk", "decision")
 
 
@@ -165,13 +149,13 @@ def assess(
     if not _loaded:
         _load_rules()
     view = a.derived.view  # the facts' fields and helpers, read as plain attributes (engine/derived.py)
-    for guard, apply, steps in _deciding_runs if decision_only else _runs:
+    for guard, steps in _deciding_runs if decision_only else _runs:
         if guard is not None and not guard(view, a):  # type: ignore[arg-type]
             continue  # none of the topic's rules applies: each would return None
         for fn, rule in steps:
             finding = fn(view, a)  # type: ignore[arg-type]
             if finding is not None:
-                apply(a, rule, finding)
+                _apply(a, rule, finding)
                 if not a.in_scope:  # only a finding takes the question out of scope
                     return a
     return a
