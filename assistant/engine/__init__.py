@@ -36,28 +36,12 @@ __all__ = [
 _RULE_MODULES = [f"assistant.engine.{topic}" for topic in TOPICS]
 _loaded = False
 _ordered: list[Rule] = []
-_Step = tuple[Callable[[Facts, Assessment], Finding | None], Rule]  # (rule.fn, rule)
-_Guard = Callable[[Facts, Assessment], bool]
-_steps: tuple[_Step, ...] = ()  # every rule, in order
-# The rules in order, in runs: (guard or None, steps); a guarded topic is a run of its own (see model.topic_guard),
-# consecutive unguarded topics share one run.
-_runs: tuple[tuple[_Guard | None, tuple[_Step, ...]], ...] = ()
-_deciding_runs: tuple[tuple[_Guard | None, tuple[_Step, ...]], ...] = ()  # the DECIDING_TOPICS' rules only
-
-
-def _make_runs(rules: list[Rule]) -> tuple[tuple[_Guard | None, tuple[_Step, ...]], ...]:
-    runs: list[tuple[_Guard | None, list[_Step]]] = []
-    for r in rules:
-        guard = REGISTRY.guards.get(r.topic)
-        new_topic = not runs or runs[-1][1][-1][1].topic != r.topic
-        if new_topic and (not runs or guard is not None or runs[-1][0] is not None):
-            runs.append((guard, []))
-        runs[-1][1].append((r.fn, r))
-    return tuple((guard, tuple(steps)) for guard, steps in runs)
+_steps: tuple[tuple[Callable[[Facts, Assessment], Finding | None], Rule], ...] = ()  # (rule.fn, rule), in order
+_deciding_steps: tuple[tuple[Callable[[Facts, Assessment], Finding | None], Rule], ...] = ()  # DECIDING_TOPICS
 
 
 def _load_rules() -> list[Rule]:
-    global _loaded, _ordered, _steps, _runs, _deciding_runs
+    global _loaded, _ordered, _steps, _deciding_steps
     if not _loaded:
         for name in _RULE_MODULES:
             try:
@@ -68,8 +52,7 @@ def _load_rules() -> list[Rule]:
         order = {t: i for i, t in enumerate(TOPICS)}
         _ordered = sorted(REGISTRY.rules, key=lambda r: order[r.topic])  # stable within a topic
         _steps = tuple((r.fn, r) for r in _ordered)
-        _runs = _make_runs(_ordered)
-        _deciding_runs = _make_runs([r for r in _ordered if r.topic in DECIDING_TOPICS])
+        _deciding_steps = tuple((r.fn, r) for r in _ordered if r.topic in DECIDING_TOPICS)
         _loaded = True
     return _ordered
 
@@ -149,13 +132,10 @@ def assess(
     if not _loaded:
         _load_rules()
     view = a.derived.view  # the facts' fields and helpers, read as plain attributes (engine/derived.py)
-    for guard, steps in _deciding_runs if decision_only else _runs:
-        if guard is not None and not guard(view, a):  # type: ignore[arg-type]
-            continue  # none of the topic's rules applies: each would return None
-        for fn, rule in steps:
-            finding = fn(view, a)  # type: ignore[arg-type]
-            if finding is not None:
-                _apply(a, rule, finding)
-                if not a.in_scope:  # only a finding takes the question out of scope
-                    return a
+    for fn, rule in _deciding_steps if decision_only else _steps:
+        finding = fn(view, a)  # type: ignore[arg-type]
+        if finding is not None:
+            _apply(a, rule, finding)
+            if not a.in_scope:  # only a finding takes the question out of scope
+                break
     return a

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from assistant.engine.decision import DECISION_INTENTS
-from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule, topic_guard
+from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
 from assistant.facts import Facts
 
 BURDEN_CITES = ["siris-2004#nora-fracture-burden", "reid-mcclung-2024#risk-not-label"]
@@ -19,7 +19,6 @@ SECTION = Section.EVIDENCE  # this topic's answer section (read once: enum look-
 _OSTEOPENIA = Category.OSTEOPENIA  # likewise
 
 
-@topic_guard("evidence")  # every rule here tests it first
 def _applies(f: Facts, a: Assessment) -> bool:
     """Evidence in low bone mass matters when the question is about treating low bone mass."""
     return (

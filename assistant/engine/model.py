@@ -294,8 +294,6 @@ class Rule:
 @dataclass
 class Registry:
     rules: list[Rule] = field(default_factory=list)
-    # topic -> its guard (see `topic_guard`)
-    guards: dict[str, Callable[[Facts, Assessment], bool]] = field(default_factory=dict)
 
     def rule(self, rule_id: str, topic: str, cites: list[str] | tuple[str, ...] = ()) -> Callable:
         """Register `fn(facts, assessment_so_far) -> Finding | None` under `rule_id` and `topic`."""
@@ -307,21 +305,6 @@ class Registry:
                 raise ValueError(f"duplicate rule id {rule_id!r}")
             self.rules.append(Rule(rule_id, topic, tuple(cites), fn))
             fn.rule_id = rule_id  # type: ignore[attr-defined]
-            return fn
-
-        return wrap
-
-    def topic_guard(self, topic: str) -> Callable:
-        """Register `fn(facts, assessment_so_far) -> bool` as `topic`'s guard: when it is false at the start of
-        the topic, every rule of the topic returns None (each rule tests it first), so `assess` skips the whole
-        topic in one test. Exact: a rule that returns None adds nothing, not even a trace step."""
-        if topic not in TOPICS:
-            raise ValueError(f"unknown topic {topic!r}; one of {TOPICS}")
-
-        def wrap(fn: Callable) -> Callable:
-            if topic in self.guards:
-                raise ValueError(f"duplicate guard for topic {topic!r}")
-            self.guards[topic] = fn
             return fn
 
         return wrap
@@ -347,4 +330,3 @@ TOPICS: tuple[str, ...] = (
 
 REGISTRY = Registry()
 rule = REGISTRY.rule
-topic_guard = REGISTRY.topic_guard

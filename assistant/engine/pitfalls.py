@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule, topic_guard
+from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
 from assistant.facts import Facts, Intent
 
 # Intents whose answer carries the pitfalls section (whole-plan questions).
@@ -21,11 +21,6 @@ _OSTEOPENIA = Category.OSTEOPENIA
 
 def _shown(a: Assessment) -> bool:
     return a.in_scope and a.intent in PITFALL_INTENTS
-
-
-@topic_guard("pitfalls")  # every rule here tests _shown first
-def _guard(f: Facts, a: Assessment) -> bool:
-    return _shown(a)
 
 
 SECTION = Section.PITFALLS  # this topic's answer section (read once: enum look-ups are slow)
