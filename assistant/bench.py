@@ -50,6 +50,7 @@ TURN_P99_MS = 10.0
 COLD_START_S = 0.3
 LENGTH_GROWTH_MAX = 15.0  # 10x longer may cost at most 15x (linear, with slack for noise)
 LEXICON_10X_MAX = 2.0
+REPLAY_MIN_TURNS_PER_S = 2000  # issue 5: replaying the transcripts
 
 
 @dataclass
@@ -103,12 +104,13 @@ def transcripts() -> list[tuple[str, list[str]]]:
 # -- timing helpers -----------------------------------------------------------------------------------
 def _clear_typo_cache() -> None:
     """Forget what earlier turns taught the parser: typo corrections and token keys, both by word."""
-    from assistant.parse import lexicon, normalise
+    from assistant.parse import lexicon
+    from assistant.parse.normalise import forget_stems  # the package's `normalise` is a function
 
     correct = getattr(lexicon, "correct", None)
     if correct is not None and hasattr(correct, "cache_clear"):
         correct.cache_clear()
-    normalise.forget_stems()
+    forget_stems()
 
 
 def _timed(fn: Callable[[], object]) -> float:
@@ -162,7 +164,39 @@ def stage_times(qs: list[str]) -> dict[str, list[float]]:
     return out
 
 
+def forget_what_was_read() -> None:
+    """Empty every cache keyed by what users typed: typo corrections and token keys (by word), worded
+    statements (by statement and values). What stays loaded is the data: corpus, lexicon, templates."""
+    from assistant.statements import forget_rendered
+
+    _clear_typo_cache()
+    forget_rendered()
+
+
+def replay_throughput(rounds: int = 5, *, cold: bool = True) -> tuple[int, float]:
+    """Issue 5's measure: every turn of every transcript replayed (expectations checked) through a fresh
+    Conversation per transcript; the best of `rounds` rounds after one warm-up round that loads the data.
+    `cold`: the input-keyed caches are emptied before each round, so a round costs what replaying the
+    transcripts once in a new process costs, less the loading. Returns (turns per round, best seconds)."""
+    from assistant.replay import load_transcript, run_transcript
+
+    loaded = [load_transcript(p) for p in sorted(TRANSCRIPTS.glob("*.transcript.yaml"))]
+    for t in loaded:
+        run_transcript(t)
+    best = float("inf")
+    turns = 0
+    for _ in range(rounds):
+        if cold:
+            forget_what_was_read()
+        start = time.perf_counter()
+        turns = sum(len(run_transcript(t).turns) for t in loaded)
+        best = min(best, time.perf_counter() - start)
+    return turns, best
+
+
 def replay_speed() -> tuple[int, float, list[float]]:
+    """Every replayed turn timed on its own, the typo and token-key caches cleared before each one (as if
+    every turn were a new question): a harsher figure than `replay_throughput`, and the per-turn spread."""
     from assistant.conversation import Conversation
 
     runs = transcripts()
@@ -371,9 +405,14 @@ def collect(out: Callable[[str], None]) -> list[Row]:
     rows.append(Row("whole turn p99", _ms(_p(turn, 99)), f"< {TURN_P99_MS} ms",
                     _p(turn, 99) * 1000 < TURN_P99_MS))
 
+    n_turns, seconds = replay_throughput(rounds=3 if QUICK else 5)
+    if n_turns:
+        rate = n_turns / seconds
+        rows.append(Row(f"replay: {n_turns} transcript turns, best round", f"{rate:,.0f} turns/s",
+                        f">= {REPLAY_MIN_TURNS_PER_S:,} turns/s", rate >= REPLAY_MIN_TURNS_PER_S))
     n_files, tps, samples = replay_speed()
     if samples:
-        rows.append(Row(f"replay: {n_files} transcripts, turns per second", f"{tps:,.0f} turns/s"))
+        rows.append(Row(f"  each turn timed alone, typo cache cleared ({n_files} files)", f"{tps:,.0f} turns/s"))
         rows.append(Row("replay turn (median / p99)", f"{_ms(_p(samples, 50))} / {_ms(_p(samples, 99))}",
                         f"< {TURN_P99_MS} ms p99", _p(samples, 99) * 1000 < TURN_P99_MS))
     else:

@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.bench import forget_what_was_read, replay_throughput  # noqa: E402
 from assistant.conversation import Conversation  # noqa: E402
 from assistant.replay import load_transcript, run_transcript  # noqa: E402
 
@@ -60,36 +61,6 @@ CYCLE = [
     "full plan",
     "sorry, the femoral neck T-score is -1.8",
 ]
-
-
-def forget_what_was_read() -> None:
-    """Empty the caches whose keys come from what users typed: the typo corrections and the token keys (by
-    word) and the worded statements (by statement and values). A timed round then pays for them as a process
-    that replays the transcripts once would; only the data files and the compiled templates stay loaded."""
-    from assistant.parse.lexicon import correct
-    from assistant.parse.normalise import forget_stems
-    from assistant.statements import forget_rendered
-
-    correct.cache_clear()
-    forget_stems()
-    forget_rendered()
-
-
-def throughput(rounds: int = 5, *, cold: bool = True) -> tuple[int, float]:
-    """Best of `rounds` replays of every transcript, after one warm-up round that loads the corpus,
-    lexicon and templates. `cold`: the input-keyed caches are emptied before every round."""
-    transcripts = [load_transcript(p) for p in sorted(TRANSCRIPTS.glob("*.transcript.yaml"))]
-    for t in transcripts:  # warm-up: templates, lexicon and corpus loaded once per process
-        run_transcript(t)
-    best = float("inf")
-    turns = 0
-    for _ in range(rounds):
-        if cold:
-            forget_what_was_read()
-        start = time.perf_counter()
-        turns = sum(len(run_transcript(t).turns) for t in transcripts)
-        best = min(best, time.perf_counter() - start)
-    return turns, best
 
 
 def long_conversation(length: int = 200, repeats: int = 7) -> list[list[float]]:
@@ -182,12 +153,12 @@ def main() -> int:
     ap.add_argument("--length", type=int, default=200)
     args = ap.parse_args()
 
-    turns, seconds = throughput(cold=True)
+    turns, seconds = replay_throughput(cold=True)
     rate = turns / seconds
     print(f"replay throughput: {turns} turns in {seconds * 1000:.1f} ms = {rate:,.0f} turns/s "
           f"({seconds / turns * 1e3:.2f} ms/turn; target >= 2,000 turns/s: {'met' if rate >= 2000 else 'NOT met'}; "
           "typo, token-key and statement caches emptied before each round)")
-    warm_turns, warm_seconds = throughput(cold=False)
+    warm_turns, warm_seconds = replay_throughput(cold=False)
     print(f"  the same with those caches kept from the round before: {warm_turns / warm_seconds:,.0f} turns/s "
           f"({warm_seconds / warm_turns * 1e3:.2f} ms/turn)")
 
