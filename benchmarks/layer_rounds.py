@@ -17,9 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from replay_bench import forget_what_was_read  # noqa: E402  (this script's folder is on sys.path)
-
 import assistant.conversation as conversation  # noqa: E402
+from assistant.bench import forget_what_was_read  # noqa: E402
 from assistant.replay import load_transcript, run_transcript  # noqa: E402
 
 LAYERS = ("parse", "assess", "build_answer")
