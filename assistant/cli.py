@@ -1,4 +1,4 @@
-"""Command line: assistant [chat] | ask | replay | corpus check | bench.
+"""Command line: assistant [chat] | ask | replay | corpus check | bench | serve.
 
 Imports are lazy: `assistant ask` never imports Textual, so the one-shot path stays light.
 Exit status: 0 for every answer (out of scope and "please clarify" included), 1 for failed replays,
@@ -41,6 +41,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--turns", metavar="FILE", help="one turn a line, answered as one conversation")
     ask.add_argument("--profile", choices=PROFILES, default=None)
     ask.add_argument("--compare", action="store_true", help="also compare the guideline profiles")
+    ask.add_argument("--fhir", metavar="FILE", help="answer from a FHIR R4 Bundle (JSON) instead of a question")
 
     replay = sub.add_parser("replay", help="replay transcript files and check their expectations")
     replay.add_argument("files", nargs="+", metavar="FILE")
@@ -52,6 +53,16 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("directory", nargs="?", help="a corpus directory to check instead of the bundled one")
 
     sub.add_parser("bench", help="print the benchmark figures")
+
+    serve = sub.add_parser("serve", help="run the CDS Hooks service (FHIR in, cards out)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8088)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--jwks", metavar="FILE", help="JSON Web Key Set: every call must carry a JWT signed by it")
+    serve.add_argument("--public-url", metavar="URL", help="the URL EHRs call (JWT audiences); default http://HOST:PORT")
+    serve.add_argument("--profile", choices=PROFILES, default=None)
+    serve.add_argument("--log-patient", action="store_true", help="log each call's patient id and card summaries")
+    serve.add_argument("--access-log", action="store_true", help="log each request line (no patient data)")
     return p
 
 
@@ -85,9 +96,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.conversation import Conversation
 
     profile = _default_profile(args.profile)
-    sources = [args.question is not None, args.batch is not None, args.turns is not None]
+    sources = [args.question is not None, args.batch is not None, args.turns is not None, args.fhir is not None]
     if sum(sources) != 1:
-        raise UsageError("assistant ask: give exactly one of QUESTION, -, --batch FILE or --turns FILE")
+        raise UsageError("assistant ask: give exactly one of QUESTION, -, --batch FILE, --turns FILE or --fhir FILE")
+    if args.fhir is not None:
+        return cmd_ask_fhir(args.fhir, profile, args.format)
 
     def one(conv: Conversation, text: str) -> str:
         reply = conv.ask(text)
@@ -111,6 +124,36 @@ def cmd_ask(args: argparse.Namespace) -> int:
     question = sys.stdin.read() if args.question == "-" else args.question
     _emit([one(Conversation(profile=profile), question)])
     return 0
+
+
+def cmd_ask_fhir(path: str, profile: str, fmt: str) -> int:
+    from assistant.service.fhir_facts import FhirError
+    from assistant.service.record import load_record, record_reply
+
+    try:
+        reply = record_reply(load_record(path), profile, fmt)
+    except (OSError, UnicodeDecodeError, FhirError) as exc:
+        raise UsageError(f"assistant ask --fhir: {path}: {exc}") from None
+    _emit([reply])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.service.run import ServeError, serve
+
+    try:
+        return serve(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            jwks=args.jwks,
+            public_url=args.public_url,
+            profile=_default_profile(args.profile),
+            log_patient=args.log_patient,
+            access_log=args.access_log,
+        )
+    except ServeError as exc:
+        raise UsageError(f"assistant serve: {exc}") from None
 
 
 def cmd_corpus_check(directory: str | None = None) -> int:
@@ -181,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.corpus_command != "check":
                 raise UsageError("assistant corpus: the only subcommand is 'check'")
             return cmd_corpus_check(args.directory)
+        if args.command == "serve":
+            return cmd_serve(args)
         if args.command == "bench":
             from assistant.bench import main_bench
 
