@@ -20,7 +20,7 @@ from assistant.service.fhir_facts import Reading
 
 SUMMARY_MAX = 139  # CDS Hooks: the summary "SHALL be less than 140 characters" (the issue: at most 140)
 _ORDER = {Urgency.INFO: 0, Urgency.WARNING: 1, Urgency.CRITICAL: 2}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>!|#])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<!|])")
 _NAMESPACE = uuid.UUID("6f1d3c2e-8a4b-4f0e-9a53-0b8d2a6c9e11")  # card ids: uuid5 of the hook instance and card
 
 
