@@ -20,7 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.service.auth import Verifier, load_jwks
+from assistant.service.auth import ReplayGuard, SharedReplayGuard, Verifier, load_jwks
 from assistant.service.hook import SERVICE_ID, HookError, answer_hook, discovery, parse_request
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -32,6 +32,7 @@ log = logging.getLogger("assistant.service")
 class ServiceConfig:
     base_url: str = "http://127.0.0.1:8088"  # the service's public URL: JWT audiences are made from it
     jwks: str | None = None
+    replay_db: str | None = None  # a SQLite file shared by the workers for seen jti values (None: per process)
     profile: str = "us"
     log_patient: bool = False
 
@@ -115,15 +116,20 @@ def json_depth_ok(data: Any, limit: int = MAX_JSON_DEPTH) -> bool:
 
 def create_app(config: ServiceConfig | None = None) -> Any:
     config = config or ServiceConfig()
-    verifier = Verifier(load_jwks(config.jwks)) if config.jwks else None
+    verifier = None
+    if config.jwks:
+        guard = SharedReplayGuard(config.replay_db) if config.replay_db else ReplayGuard()
+        verifier = Verifier(load_jwks(config.jwks), guard)
     base = config.base_url.rstrip("/")
     api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="Guideline assistant CDS Hooks service")
 
-    @api.middleware("http")
-    async def authenticate(request: Request, call_next: Any) -> Any:
-        if verifier is not None and not verifier.check(request.headers.get("authorization"), base + request.url.path):
-            return _error(401, "not authorised", {"WWW-Authenticate": "Bearer"})
-        return await call_next(request)
+    if verifier is not None:
+
+        @api.middleware("http")
+        async def authenticate(request: Request, call_next: Any) -> Any:
+            if not verifier.check(request.headers.get("authorization"), base + request.url.path):
+                return _error(401, "not authorised", {"WWW-Authenticate": "Bearer"})
+            return await call_next(request)
 
     @api.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -181,6 +187,7 @@ def config_from_env() -> ServiceConfig:
     return ServiceConfig(
         base_url=env.get(ENV_PREFIX + "BASE_URL", ServiceConfig.base_url),
         jwks=env.get(ENV_PREFIX + "JWKS") or None,
+        replay_db=env.get(ENV_PREFIX + "REPLAY_DB") or None,
         profile=env.get(ENV_PREFIX + "PROFILE", "us"),
         log_patient=env.get(ENV_PREFIX + "LOG_PATIENT") == "1",
     )

@@ -60,6 +60,29 @@ class ReplayGuard:
             return True
 
 
+class SharedReplayGuard(ReplayGuard):
+    """The same memory shared by every worker of one service: a SQLite file whose primary key makes the
+    first use of a jti atomic across processes (a replay sent to another worker is refused too)."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        import sqlite3
+
+        self._db = sqlite3.connect(str(path), timeout=5, isolation_level=None, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE IF NOT EXISTS seen (jti TEXT PRIMARY KEY, exp REAL NOT NULL)")
+        self._inserts = 0
+
+    def first_use(self, jti: str, exp: float, now: float) -> bool:
+        with self._lock:
+            self._inserts += 1
+            if self._inserts % 1000 == 0:
+                self._db.execute("DELETE FROM seen WHERE exp + ? < ?", (LEEWAY_S, now))
+            cursor = self._db.execute("INSERT OR IGNORE INTO seen (jti, exp) VALUES (?, ?)", (jti, exp))
+            return cursor.rowcount == 1
+
+
 class Verifier:
     def __init__(self, keys: list[PyJWK], guard: ReplayGuard | None = None) -> None:
         self.keys = keys

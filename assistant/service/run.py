@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import sys
+import tempfile
+from typing import Any
 
 from assistant.service.app import ENV_PREFIX
 
@@ -59,6 +62,9 @@ def serve(
     os.environ[ENV_PREFIX + "LOG_PATIENT"] = "1" if log_patient else "0"
     if jwks is not None:
         os.environ[ENV_PREFIX + "JWKS"] = os.path.abspath(jwks)
+        # Every worker of this service shares one memory of seen jti values (a replay to another worker fails).
+        state = tempfile.mkdtemp(prefix="assistant-serve-")
+        os.environ[ENV_PREFIX + "REPLAY_DB"] = os.path.join(state, "seen-jti.sqlite")
     else:
         os.environ.pop(ENV_PREFIX + "JWKS", None)
         print(
@@ -69,6 +75,16 @@ def serve(
           file=sys.stderr, flush=True)
     import uvicorn
 
+    try:
+        _run(uvicorn, host, port, workers, log_patient, access_log)
+    finally:
+        shared = os.environ.get(ENV_PREFIX + "REPLAY_DB")
+        if shared:
+            shutil.rmtree(os.path.dirname(shared), ignore_errors=True)
+    return 0
+
+
+def _run(uvicorn: Any, host: str, port: int, workers: int, log_patient: bool, access_log: bool) -> None:
     uvicorn.run(
         "assistant.service.app:app_from_env",
         factory=True,
@@ -79,4 +95,3 @@ def serve(
         access_log=access_log,
         server_header=False,
     )
-    return 0

@@ -133,3 +133,41 @@ def test_refusal_comes_before_the_body_is_read_for_its_content(secured: str) -> 
 @pytest.mark.parametrize("path", ["/cds-services/nope", "/docs"])
 def test_unknown_paths_are_refused_without_a_token(secured: str, path: str) -> None:
     refused(httpx.get(secured + path, timeout=10))
+
+
+def test_workers_share_the_memory_of_seen_jti(tmp_path) -> None:
+    from assistant.service.auth import SharedReplayGuard
+
+    path = tmp_path / "seen.sqlite"
+    worker_a, worker_b = SharedReplayGuard(path), SharedReplayGuard(path)
+    now = time.time()
+    assert worker_a.first_use("jti-1", now + 300, now)
+    assert not worker_b.first_use("jti-1", now + 300, now)  # the replay reaches the other worker
+    assert worker_b.first_use("jti-2", now + 300, now)
+
+
+def test_serve_with_two_workers_refuses_a_replay_on_either(assistant_cmd, keys) -> None:
+    import subprocess
+
+    from tests.service.conftest import free_port
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([*assistant_cmd, "serve", "--port", str(port), "--workers", "2", "--jwks",
+                             str(keys.jwks_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(base + "/cds-services", timeout=2)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        token = keys.token(base + SERVICE, jti="two-workers-once")
+        statuses = [call(base, token).status_code for _ in range(8)]
+        assert statuses.count(200) == 1 and statuses.count(401) == 7
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)

@@ -1,0 +1,173 @@
+"""Load benchmark of the CDS Hooks service: bounded, loopback only, stops by itself.
+
+For 1 and 2 workers it starts `assistant serve` on 127.0.0.1 (a free port), then:
+  - paced: a fixed number of patient-view calls sent at a fixed rate (default 100 per second,
+    open loop: each call leaves on its schedule whether or not earlier ones returned), and prints the
+    achieved rate and the p50 / p99 / max latency;
+  - flat out: a fixed number of calls from a few concurrent clients, and prints requests per second.
+The bodies cycle over the synthetic patients of assistant/service/examples.py. Each call has a
+timeout, the whole run a deadline, and the servers are stopped at the end.
+
+    .venv/bin/python benchmarks/cds_bench.py [--requests 1000] [--rate 100] [--concurrency 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from assistant.service.examples import hook_request, patients
+
+TARGET_P99_MS = 50.0
+CALL_TIMEOUT_S = 10.0
+RUN_DEADLINE_S = 600.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    exe = Path(sys.executable).parent / "assistant"
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/cds-services", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            raise SystemExit("the service did not start")
+        time.sleep(0.2)
+
+
+def bodies() -> list[bytes]:
+    return [json.dumps(hook_request(p["prefetch"], patient_id="bench")).encode() for p in patients().values()]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+async def paced(base: str, n: int, rate: float) -> dict[str, float]:
+    payloads = bodies()
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    async with httpx.AsyncClient(base_url=base, timeout=CALL_TIMEOUT_S, limits=limits) as client:
+        for i in range(20):  # warm-up (not counted)
+            await client.post("/cds-services/bone-health", content=payloads[i % len(payloads)],
+                              headers={"content-type": "application/json"})
+
+        async def one(i: int, at: float) -> None:
+            nonlocal errors
+            delay = at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            t0 = time.perf_counter()
+            try:
+                r = await client.post("/cds-services/bone-health", content=payloads[i % len(payloads)],
+                                      headers={"content-type": "application/json"})
+                ok = r.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies.append((time.perf_counter() - t0) * 1000)
+            if not ok:
+                errors += 1
+
+        start = time.perf_counter() + 0.05
+        t0 = time.perf_counter()
+        await asyncio.gather(*(one(i, start + i / rate) for i in range(n)))
+        elapsed = time.perf_counter() - t0
+    return {
+        "rate": n / elapsed,
+        "p50": statistics.median(latencies),
+        "p99": percentile(latencies, 99),
+        "max": max(latencies),
+        "errors": errors,
+    }
+
+
+async def flat_out(base: str, n: int, concurrency: int) -> dict[str, float]:
+    payloads = bodies()
+    latencies: list[float] = []
+    errors = 0
+    counter = iter(range(n))
+    async with httpx.AsyncClient(base_url=base, timeout=CALL_TIMEOUT_S) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            for i in counter:
+                t0 = time.perf_counter()
+                try:
+                    r = await client.post("/cds-services/bone-health", content=payloads[i % len(payloads)],
+                                          headers={"content-type": "application/json"})
+                    errors += r.status_code != 200
+                except httpx.HTTPError:
+                    errors += 1
+                latencies.append((time.perf_counter() - t0) * 1000)
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - t0
+    return {"rps": n / elapsed, "p50": statistics.median(latencies), "p99": percentile(latencies, 99),
+            "errors": errors}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--requests", type=int, default=1000)
+    ap.add_argument("--rate", type=float, default=100.0)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = ap.parse_args()
+    if not (1 <= args.requests <= 20_000 and 1 <= args.rate <= 2_000 and 1 <= args.concurrency <= 64):
+        raise SystemExit("bounded by design: --requests 1..20000, --rate 1..2000, --concurrency 1..64")
+    began = time.monotonic()
+    print(f"CDS Hooks service, loopback, {args.requests} patient-view calls per run "
+          f"(synthetic patients, {len(bodies())} bodies in turn)")
+    print(f"{'workers':>7}  {'mode':<22} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}")
+    for workers in args.workers:
+        if time.monotonic() - began > RUN_DEADLINE_S:
+            print("deadline reached: stopping")
+            break
+        proc, base = start_server(workers)
+        try:
+            p = asyncio.run(paced(base, args.requests, args.rate))
+            print(f"{workers:>7}  {f'paced {args.rate:g}/s':<22} {p['rate']:>7.1f} {p['p50']:>7.1f} {p['p99']:>7.1f} "
+                  f"{p['max']:>7.1f} {p['errors']:>6}  (p99 target < {TARGET_P99_MS:g} ms: "
+                  f"{'met' if p['p99'] < TARGET_P99_MS else 'NOT met'})")
+            f = asyncio.run(flat_out(base, args.requests, args.concurrency))
+            print(f"{workers:>7}  {f'flat out, {args.concurrency} clients':<22} {f['rps']:>7.1f} {f['p50']:>7.1f} "
+                  f"{f['p99']:>7.1f} {'':>7} {f['errors']:>6}")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
