@@ -154,3 +154,32 @@ def hook_request(prefetch_values: dict[str, Any] | None, patient_id: str = "p-1"
     if prefetch_values is not None:
         body["prefetch"] = prefetch_values
     return body
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.service.examples [NAME] [--bundle]`: print a synthetic hook request (or Bundle)."""
+    import json
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    bundle = "--bundle" in args
+    names = [a for a in args if not a.startswith("--")]
+    cases = patients()
+    name = names[0] if names else "osteoporosis_egfr_28"
+    if name not in cases:
+        print(f"unknown patient {name!r}; one of: {', '.join(cases)}", file=sys.stderr)
+        return 2
+    pre = cases[name]["prefetch"]
+    if bundle:
+        resources = [pre["patient"]] + [
+            e["resource"] for k in ("observations", "conditions", "medications") for e in pre[k]["entry"]
+        ]
+        print(json.dumps({"resourceType": "Bundle", "type": "collection",
+                          "entry": [{"resource": r} for r in resources]}, indent=1))
+    else:
+        print(json.dumps(hook_request(pre, patient_id=pre["patient"]["id"]), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
