@@ -121,6 +121,11 @@ def create_app(config: ServiceConfig | None = None) -> Any:
         guard = SharedReplayGuard(config.replay_db) if config.replay_db else ReplayGuard()
         verifier = Verifier(load_jwks(config.jwks), guard)
     base = config.base_url.rstrip("/")
+    if config.log_patient and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
     api = FastAPI(docs_url=None, redoc_url=None, openapi_url=None, title="Guideline assistant CDS Hooks service")
 
     if verifier is not None:
