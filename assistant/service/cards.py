@@ -103,9 +103,12 @@ def detail(answer: Answer, reading: Reading) -> str:
         parts.append("**Not used (not known to this service):**\n" + "\n".join(f"- {md(s)}" for s in reading.not_used))
     if reading.notes:
         parts.append("\n".join(f"- {md(n)}" for n in reading.notes))
-    sources = _sources_md(answer)
+    cited = sorted({n for n in marks} | {n for _r, i in urgent for n in i.citations})
+    sources = _sources_md(answer, cited)
     if sources:
-        parts.append("**Sources:**\n" + "\n".join(sources))
+        more = len(answer.citations) - len(sources)
+        tail = f"\n\n(The full plan cites {more} more sources.)" if more > 0 else ""
+        parts.append("**Sources:**\n" + "\n".join(sources) + tail)
     if answer.disclaimer:
         parts.append(f"_{answer.disclaimer}_")
     return "\n\n".join(parts)
