@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -58,6 +59,24 @@ def start_server(workers: int) -> tuple[subprocess.Popen, str]:
             proc.kill()
             raise SystemExit("the service did not start")
         time.sleep(0.2)
+
+
+def server_cpu_s(root: int) -> float:
+    """User + system CPU seconds used so far by the server process and its direct children (the workers),
+    from /proc: a figure machine load does not inflate, unlike latency."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(entry), int(fields[1])
+        if pid == root or ppid == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def bodies() -> list[bytes]:
@@ -217,9 +236,11 @@ def main() -> int:
             print(f"{workers:>7}  {f'paced {args.rate:g}/s':<22} {p['rate']:>7.1f} {p['p50']:>7.1f} {p['p99']:>7.1f} "
                   f"{p['max']:>7.1f} {p['errors']:>6}  (p99 target < {TARGET_P99_MS:g} ms: "
                   f"{'met' if p['p99'] < TARGET_P99_MS else 'NOT met'}; client send lag p99 {p['lag_p99']:.1f} ms)")
+            cpu0 = server_cpu_s(proc.pid)
             f = asyncio.run(flat_out(base, args.requests, args.concurrency))
+            cpu_ms = (server_cpu_s(proc.pid) - cpu0) * 1000 / args.requests
             print(f"{workers:>7}  {f'flat out, {args.concurrency} clients':<22} {f['rps']:>7.1f} {f['p50']:>7.1f} "
-                  f"{f['p99']:>7.1f} {'':>7} {f['errors']:>6}")
+                  f"{f['p99']:>7.1f} {'':>7} {f['errors']:>6}  (server CPU {cpu_ms:.2f} ms per call)")
         finally:
             proc.terminate()
             try:
