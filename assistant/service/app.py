@@ -121,6 +121,10 @@ def create_app(config: ServiceConfig | None = None) -> Any:
         guard = SharedReplayGuard(config.replay_db) if config.replay_db else ReplayGuard()
         verifier = Verifier(load_jwks(config.jwks), guard)
     base = config.base_url.rstrip("/")
+    if not config.log_patient:
+        # httpx logs each fetched URL at INFO, and a FHIR URL names the patient: keep it quiet unless asked.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("httpcore").setLevel(logging.WARNING)
     if config.log_patient and not log.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))

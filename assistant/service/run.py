@@ -16,6 +16,8 @@ from typing import Any
 
 from assistant.service.app import ENV_PREFIX
 
+MAX_IN_FLIGHT = 256
+
 
 class ServeError(ValueError):
     """A configuration the service refuses to start with."""
@@ -94,4 +96,5 @@ def _run(uvicorn: Any, host: str, port: int, workers: int, log_patient: bool, ac
         log_level="info" if log_patient else "warning",
         access_log=access_log,
         server_header=False,
+        limit_concurrency=MAX_IN_FLIGHT,  # past this many calls at once per worker: 503, not an ever-longer queue
     )
