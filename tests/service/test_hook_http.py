@@ -277,3 +277,22 @@ def test_wrong_method_is_json_405(service: str) -> None:
 def test_no_api_docs_are_exposed(service: str) -> None:
     for path in ("/docs", "/openapi.json", "/redoc"):
         assert httpx.get(service + path, timeout=10).status_code == 404
+
+
+def test_denosumab_stop_with_a_bisphosphonate_after_it_is_not_critical(service: str) -> None:
+    import datetime as dt
+
+    from assistant.service.examples import med_request, med_statement
+
+    today = dt.date.today()
+    pre = prefetch(
+        patient("p-followed", "female", 70, today),
+        [t_score("38267-1", -2.6), observation("33914-3", 60, "mL/min/1.73m2")],
+        medications=[
+            med_statement("993449", "denosumab", "stopped", "2021-01-01", (today - dt.timedelta(days=200)).isoformat()),
+            med_request("46041", "alendronate", "active", (today - dt.timedelta(days=20)).isoformat()),
+        ],
+    )
+    cards = post(service, hook_request(pre)).json()["cards"]
+    assert not any("Denosumab" in c["summary"] for c in cards[1:])  # no critical card of its own
+    assert "Denosumab was stopped and a bisphosphonate followed" in cards[0]["detail"]  # still said, as a warning
