@@ -53,6 +53,7 @@ class ConditionCode(_Strict):
     fracture: FractureSite | None = None
     ckd_stage: int | None = Field(default=None, ge=1, le=5)
     glucocorticoids: bool | None = None
+    checked: str | None = None  # the page the code was checked on (None: not checked here, see the file's end)
 
 
 class MedicationCode(_Strict):
@@ -62,6 +63,7 @@ class MedicationCode(_Strict):
     glucocorticoid: bool = False
     prednisone_equivalent: bool = False  # the dose in mg/day is the prednisone-equivalent dose as it stands
     conditions: dict[str, bool] = Field(default_factory=dict)
+    checked: str | None = None
 
 
 class UnitRule(_Strict):
