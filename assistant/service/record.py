@@ -46,8 +46,18 @@ def _read_as(reading: Reading) -> list[str]:
 
 
 def record_reply(data: Any, profile: str, fmt: str = "text", today: dt.date | None = None) -> str:
-    """The answer for a FHIR record (a Bundle, a resource, or a list of them) in `fmt`."""
-    reading = read_record(parse_resources(data), today=today)
+    """The answer for a FHIR record (a Bundle, a resource, a list of them, or a saved CDS Hooks request with
+    its prefetch) in `fmt`."""
+    if isinstance(data, dict) and "resourceType" not in data and isinstance(data.get("prefetch"), dict):
+        from assistant.service.hook import HookError, resources_of
+
+        try:  # a saved CDS Hooks request: its prefetch is the record
+            resources = resources_of(data["prefetch"])
+        except HookError as exc:
+            raise FhirError(str(exc)) from None
+    else:
+        resources = parse_resources(data)
+    reading = read_record(resources, today=today)
     answer = record_answer(reading, profile, RECORD_QUESTION)
     if fmt in ("json", "jsonl"):
         payload = answer.as_dict()

@@ -46,6 +46,8 @@ def serve(
         raise ServeError("--workers must be 1 to 64")
     if not 0 <= port <= 65535:
         raise ServeError("--port must be 0 to 65535")
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise ServeError(f"--public-url must be an http(s) URL, not {public_url[:80]!r}")
     if jwks is None and not is_loopback(host):
         raise ServeError(
             f"without --jwks calls are not authenticated, so the service listens on loopback only (not {host})"

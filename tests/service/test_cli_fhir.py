@@ -117,3 +117,20 @@ def test_serve_starts_with_workers_and_answers_discovery(assistant_cmd: list[str
         proc.terminate()
         _out, err = proc.communicate(timeout=30)
     assert "NOT authenticated" in err
+
+
+def test_ask_fhir_reads_a_saved_hook_request(assistant_cmd: list[str], tmp_path: Path) -> None:
+    from assistant.service.examples import hook_request
+
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(hook_request(patients()["denosumab_stop"]["prefetch"])), encoding="utf-8")
+    out = run(assistant_cmd, "ask", "--fhir", str(path), "--format", "json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert any("denosumab stopped" in u for u in data["fhir"]["used"])
+    assert any(r["id"] == "safety-denosumab-follow-on" and r["urgency"] == "critical" for r in data["recommendations"])
+
+
+def test_serve_refuses_a_public_url_that_is_not_http(assistant_cmd: list[str]) -> None:
+    out = run(assistant_cmd, "serve", "--public-url", "file:///etc", "--port", "1")
+    assert out.returncode == 2 and "--public-url" in out.stderr
