@@ -16,7 +16,7 @@ from assistant.corpus import default_corpus
 from assistant.engine.model import Urgency
 from assistant.engine.profiles import get_profile
 from assistant.render import Answer, label, with_marks
-from assistant.service.fhir_facts import Reading
+from assistant.service.reading import Reading
 
 SUMMARY_MAX = 139  # CDS Hooks: the summary "SHALL be less than 140 characters" (the issue: at most 140)
 _ORDER = {Urgency.INFO: 0, Urgency.WARNING: 1, Urgency.CRITICAL: 2}
