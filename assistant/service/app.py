@@ -181,6 +181,9 @@ def create_app(config: ServiceConfig | None = None) -> Any:
             return _error(400, str(exc))
         except RecursionError:
             return _error(400, "invalid FHIR: nested too deep")
+        except Exception as exc:  # noqa: BLE001 - our bug, not the client's: a bare 500, no traceback in any log
+            log.error("internal error: %s", type(exc).__name__)
+            return _error(500, "internal error")
         if config.log_patient:
             log.info("cards for %s: %s", req.context.patientId, [c["summary"] for c in result["cards"]])
         return JSONResponse(result)
