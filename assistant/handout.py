@@ -1,0 +1,292 @@
+"""A one-patient handout: a conversation as one self-contained HTML page, for printing and projecting.
+
+What was read (the final facts with the words they came from), the direct answer and the plan with
+numbered citations, the reasoning, the what-ifs explored (marked as such), the T-score and FRAX
+picture as inline SVG (assistant/handout_svg.py, from the same data as the app's picture), the sources
+with their passages and links, the disclaimer, the date and the guideline profile.
+
+The wording and layout are in prompts/handout.html.j2 (Jinja2 with autoescaping: user text is always
+text, never markup). Nothing here reads the clock: the date is given by the caller, so the same
+conversation and date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from assistant.conversation import Conversation, Reply
+from assistant.corpus import Corpus
+from assistant.engine import DECIDING_TOPICS, all_rules, assess
+from assistant.engine.model import Assessment, Decision
+from assistant.engine.profiles import get_profile
+from assistant.facts import Facts, Intent, Site, Status
+from assistant.handout_svg import picture_svg
+from assistant.html_templates import html_template
+from assistant.picture_data import frax_rows, t_score_rows
+from assistant.render import Answer, Item, build_answer, label, reference_labels
+from assistant.statements import num
+
+# Questions whose answer is the whole plan; after any other last question the handout adds the whole
+# plan on the final facts.
+_WHOLE = {Intent.MANAGEMENT_OVERALL, Intent.TREAT_OR_NOT, Intent.FULL_PLAN}
+
+
+def today() -> str:
+    """The date to print: $SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC).date().isoformat()
+    return _dt.datetime.now(_dt.UTC).date().isoformat()
+
+
+# -- citations: one numbering for the whole page ---------------------------------------------------
+@dataclass
+class _Numbers:
+    """Passages numbered in order of first use on the page (answer first, then reasoning, what-ifs)."""
+
+    order: dict[str, int] = field(default_factory=dict)
+
+    def of(self, pids: list[str]) -> list[int]:
+        out: list[int] = []
+        for pid in pids:
+            n = self.order.setdefault(pid, len(self.order) + 1)
+            if n not in out:
+                out.append(n)
+        return out
+
+    def item(self, answer: Answer, item: Item) -> dict[str, Any]:
+        """One statement with its citations renumbered for the page."""
+        pids = [answer.citations[n - 1] for n in item.citations if 0 < n <= len(answer.citations)]
+        return {"text": item.text, "cites": self.of(pids)}
+
+
+def _answer_block(answer: Answer, numbers: _Numbers) -> dict[str, Any]:
+    direct = getattr(answer, "direct", None)  # the direct first sentence, where the answer has one
+    headline = answer.headline
+    return {
+        "title": answer.title,
+        "direct": direct if isinstance(direct, str) and direct else None,
+        "headline": numbers.item(answer, headline) if headline is not None else None,
+        "sections": [
+            {"title": s.title, "entries": [numbers.item(answer, i) for i in s.items]} for s in answer.sections
+        ],
+        "follow_up": answer.follow_up,
+    }
+
+
+# -- what was read ---------------------------------------------------------------------------------
+def _words(f: Facts, path: str) -> tuple[str | None, int | None]:
+    span = f.sources.get(path)
+    return (span.text, span.turn) if span is not None else (None, None)
+
+
+def fact_rows(f: Facts) -> list[dict[str, Any]]:
+    """The recorded facts, each with the words it came from and the turn they were said in."""
+    rows: list[dict[str, Any]] = []
+
+    def add(path: str, shown: str) -> None:
+        words, turn = _words(f, path)
+        rows.append({"path": path, "fact": shown, "words": words, "turn": turn})
+
+    if f.age is not None:
+        add("age", f"age {f.age}")
+    if f.sex is not None:
+        add("sex", f"sex: {f.sex.value}")
+    if f.menopause is not None:
+        add("menopause", f"menopause: {f.menopause.value}")
+    for kind, letter in (("t_scores", "T"), ("z_scores", "Z")):
+        scores: dict[Site, float] = getattr(f, kind)
+        for site in Site:
+            if site in scores:
+                add(f"{kind}.{site.value}", f"{label('sites', site.value)} {letter}-score {num(scores[site])}")
+    if f.t_score_unsited is not None:
+        add("t_score_unsited", f"T-score {num(f.t_score_unsited)} (site not stated)")
+    if f.z_score_unsited is not None:
+        add("z_score_unsited", f"Z-score {num(f.z_score_unsited)} (site not stated)")
+    if f.frax is not None:
+        for part, name in (("major", "FRAX major osteoporotic fracture"), ("hip", "FRAX hip fracture")):
+            value = getattr(f.frax, part)
+            if value is not None:
+                add(f"frax.{part}", f"{name} {num(value)}%")
+    if f.prior_fragility_fracture is not None:
+        sites = ", ".join(s.value.replace("_", " ") for s in f.fracture_sites)
+        shown = "prior fragility fracture" if f.prior_fragility_fracture else "no prior fragility fracture"
+        add("prior_fragility_fracture", shown + (f" ({sites})" if sites else ""))
+    for name in ("glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months", "egfr", "vitamin_d",
+                 "calcium", "pth", "tsh", "weight_kg", "height_cm"):
+        value = getattr(f, name, None)
+        if value is not None:
+            shown = ("yes" if value else "no") if isinstance(value, bool) else num(value)
+            add(name, f"{label('fields', name)}: {shown}")
+    for med in f.medications:
+        years = f" for {num(med.years)} years" if med.years is not None else ""
+        add(f"medications.{med.name}", f"{med.name} ({med.status.value}){years}")
+    for key, value in f.conditions.items():
+        add(f"conditions.{key}", f"{label('fields', key)}: {'yes' if value else 'no'}")
+    return rows
+
+
+def _noted(f: Facts) -> list[dict[str, Any]]:
+    """Mentions that are not about the patient now (negated, family, past, hypothetical), as read."""
+    out = []
+    for m in f.mentions:
+        if m.status is Status.AFFIRMED:
+            continue
+        out.append({"concept": m.concept.replace("_", " "), "status": m.status.value, "words": m.span.text,
+                    "turn": m.span.turn})
+    return out
+
+
+# -- the reasoning ---------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _topics() -> dict[str, str]:
+    return {r.id: r.topic for r in all_rules()}
+
+
+def _reasoning(a: Assessment, numbers: _Numbers) -> list[dict[str, Any]]:
+    """The deciding rules, in order: what each concluded, what it compared against, which facts it read."""
+    topics = _topics()
+    steps = []
+    for step in a.trace:
+        if topics.get(step.rule) not in DECIDING_TOPICS:
+            continue
+        steps.append(
+            {
+                "result": step.result,
+                "threshold": step.threshold,
+                "used": _facts_read(a.facts, step.used),
+                "cites": numbers.of(list(step.cites)),
+                "rule": step.rule,
+            }
+        )
+    return steps
+
+
+def _facts_read(f: Facts, used: list[str] | tuple[str, ...] | Any) -> list[str]:
+    """The facts behind a rule's fact paths, as shown under "What was read" ("t_scores" -> each T-score);
+    a path with no value is named as not given."""
+    rows = fact_rows(f)
+    out: dict[str, None] = {}
+    for path in used:
+        hits = [r["fact"] for r in rows if r["path"] == path or r["path"].startswith(path + ".")
+                or path.startswith(r["path"] + ".")]
+        if path == "fracture_sites":
+            hits = [r["fact"] for r in rows if r["path"] == "prior_fragility_fracture"]
+        for h in hits or [f"{_short(path)}: not given"]:
+            out.setdefault(h, None)
+    return list(out)
+
+
+def _short(path: str) -> str:
+    head, _, tail = path.partition(".")
+    if head in ("t_scores", "z_scores") and tail:
+        return f"{label('sites', tail)} {'T' if head == 't_scores' else 'Z'}-score"
+    return label("fields", tail if head in ("conditions", "medications") and tail else path)
+
+
+# -- the page --------------------------------------------------------------------------------------
+def _main_reply(conv: Conversation) -> Reply | None:
+    """The last answer on the patient's recorded facts (not a what-if), else the last answer of any kind."""
+    answered = [r for r in conv.replies if r.answer is not None and r.kind in ("answer", "out_of_scope")]
+    real = [r for r in answered if not r.hypothetical and r.kind == "answer"]
+    return (real or answered or [None])[-1]
+
+
+def _turn_outcome(reply: Reply) -> str:
+    if reply.answer is not None and reply.kind == "answer":
+        d = reply.answer.assessment.decision
+        if d != Decision.NA:
+            return f"drug treatment {label('decisions', d.value)}"
+        return "answered"
+    return {"why": "explained", "sources": "sources shown", "missing": "missing facts listed",
+            "reset": "new patient", "out_of_scope": "out of scope"}.get(reply.kind, "message")
+
+
+def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
+    numbers = _Numbers()
+    main = _main_reply(conv)
+    profile = get_profile(conv.profile)
+    ctx: dict[str, Any] = {
+        "date": date,
+        "profile_id": profile.id,
+        "profile_name": profile.name,
+        "questions": [r.user for r in conv.replies],
+        "turns": [
+            {"n": r.turn, "user": r.user, "what_if": r.hypothetical, "outcome": _turn_outcome(r),
+             "changes": list(r.changes)}
+            for r in conv.replies
+        ],
+        "main": None,
+        "main_question": None,
+        "main_turn": None,
+        "plan": None,
+        "reasoning": [],
+        "facts": fact_rows(conv.facts),
+        "noted": _noted(conv.facts),
+        "what_ifs": [],
+        "svg": None,
+        "sources": [],
+        "disclaimer": "",
+    }
+    if main is not None and main.answer is not None:
+        answer = main.answer
+        ctx["main"] = _answer_block(answer, numbers)
+        ctx["main_question"] = main.user
+        ctx["main_turn"] = main.turn
+        ctx["disclaimer"] = answer.disclaimer
+        a = answer.assessment
+        if main.kind == "answer" and a.intent not in _WHOLE and a.in_scope:
+            # A focused last question: its answer above, and the whole plan on the final facts below.
+            whole = assess(conv.facts, Intent.MANAGEMENT_OVERALL, conv.profile)
+            plan = build_answer(main.user, whole, corpus=conv.corpus)
+            ctx["plan"] = _answer_block(plan, numbers)
+            a = whole
+        ctx["reasoning"] = _reasoning(a, numbers)
+    ctx["svg"] = picture_svg(conv.facts)
+    for r in conv.replies:
+        if not r.hypothetical or r.answer is None:
+            continue
+        ans = r.answer
+        ctx["what_ifs"].append(
+            {
+                "n": r.turn,
+                "user": r.user,
+                "preface": [p for p in ans.preface if p.strip()],
+                "headline": numbers.item(ans, ans.headline) if ans.headline is not None else None,
+                "outcome": _turn_outcome(r),
+                # The what-if's own picture, when it moves a T-score or a FRAX value.
+                "svg": picture_svg(ans.assessment.facts, what_if=True) if _moves_picture(conv.facts, ans) else None,
+            }
+        )
+    ctx["sources"] = _sources(conv.corpus, list(numbers.order))
+    if not ctx["disclaimer"]:
+        from assistant.render import prompts
+
+        ctx["disclaimer"] = prompts().disclaimer
+    return ctx
+
+
+def _moves_picture(recorded: Facts, answer: Answer) -> bool:
+    f = answer.assessment.facts
+    return t_score_rows(recorded) != t_score_rows(f) or frax_rows(recorded) != frax_rows(f)
+
+
+def _sources(corpus: Corpus, pids: list[str]) -> list[dict[str, Any]]:
+    labels = reference_labels(corpus, pids)
+    out = []
+    for n, (pid, ref_label) in enumerate(zip(pids, labels, strict=True), start=1):
+        p = corpus.passages[pid]
+        ref = corpus.references[p.ref]
+        out.append({"n": n, "id": pid, "where": p.where, "text": " ".join(p.text.split()), "reference": ref_label,
+                    "url": ref.url})
+    return out
+
+
+def render_handout(conv: Conversation, *, date: str | None = None) -> str:
+    """The conversation as one self-contained HTML page (no external assets)."""
+    ctx = handout_context(conv, date=date or today())
+    return html_template("handout.html.j2").render(**ctx).rstrip() + "\n"
