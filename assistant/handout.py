@@ -196,7 +196,14 @@ def _main_reply(conv: Conversation) -> Reply | None:
     return (real or answered or [None])[-1]
 
 
+def _is_what_if(reply: Reply) -> bool:
+    """A what-if answer ("what if her eGFR were 30?"); a "why?" about one only explains it."""
+    return reply.hypothetical and reply.kind == "answer"
+
+
 def _turn_outcome(reply: Reply) -> str:
+    if reply.kind == "why" and reply.hypothetical:
+        return "explained the what-if answer"
     if reply.answer is not None and reply.kind == "answer":
         d = reply.answer.assessment.decision
         if d != Decision.NA:
@@ -214,9 +221,9 @@ def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
         "date": date,
         "profile_id": profile.id,
         "profile_name": profile.name,
-        "questions": [r.user for r in conv.replies],
+        "first_question": conv.replies[0].user if conv.replies else None,
         "turns": [
-            {"n": r.turn, "user": r.user, "what_if": r.hypothetical, "outcome": _turn_outcome(r),
+            {"n": r.turn, "user": r.user, "what_if": _is_what_if(r), "outcome": _turn_outcome(r),
              "changes": list(r.changes)}
             for r in conv.replies
         ],
@@ -248,7 +255,7 @@ def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
         ctx["reasoning"] = _reasoning(a, numbers)
     ctx["svg"] = picture_svg(conv.facts)
     for r in conv.replies:
-        if not r.hypothetical or r.answer is None:
+        if not _is_what_if(r) or r.answer is None:
             continue
         ans = r.answer
         ctx["what_ifs"].append(
