@@ -15,10 +15,11 @@ from assistant.statements import num
 if TYPE_CHECKING:
     from assistant.facts import Facts
 
-WIDTH = 640
-BAR_X0 = 190  # where the bars start (labels and values to the left)
-BAR_X1 = 620
-ROW = 30  # height of one row
+# A narrow drawing with large type: it stays legible when a narrow window or 200% zoom scales it down.
+WIDTH = 520
+BAR_X0 = 170  # where the bars start (labels and values to the left)
+BAR_X1 = 505
+ROW = 32  # height of one row
 
 
 def _x(value: float, lo: float, hi: float) -> float:
@@ -61,10 +62,10 @@ def _frax_chart(f: Facts, b: Bands, y0: int) -> dict[str, Any] | None:
     for i, r in enumerate(rows):
         # As in the app: the bar's scale reaches twice the threshold (or a little past the value).
         scale = max(2 * r.limit, r.value * 1.1) if r.limit is not None else max(r.value * 1.25, 1.0)
-        y = top + i * (ROW + 16)
+        y = top + i * (ROW + 18)
         bars.append(
             {
-                "name": "major osteoporotic" if r.name == "major" else "hip",
+                "name": r.name,
                 "value": num(r.value),
                 "w": round(_x(r.value, 0.0, scale) - BAR_X0, 1),
                 "tick": _x(r.limit, 0.0, scale) if r.limit is not None else None,
@@ -74,18 +75,18 @@ def _frax_chart(f: Facts, b: Bands, y0: int) -> dict[str, Any] | None:
                 "verdict": "at or over" if r.over else "under",
             }
         )
-    return {"top": top, "bars": bars, "bottom": top + len(rows) * (ROW + 16)}
+    return {"top": top, "bars": bars, "bottom": top + len(rows) * (ROW + 18)}
 
 
 def picture_svg(f: Facts, *, what_if: bool = False) -> Markup | None:
     """The SVG for these facts, or None when there is neither a T-score nor a FRAX value."""
     b = bands()
     t = _t_chart(f, b)
-    y = (t["bottom"] + 44) if t else 0
+    y = (t["bottom"] + 52) if t else 0
     fr = _frax_chart(f, b, y)
     if t is None and fr is None:
         return None
-    height = (fr["bottom"] if fr else t["bottom"] + 40) + 10  # type: ignore[index]
+    height = (fr["bottom"] if fr else t["bottom"] + 44) + 10  # type: ignore[index]
     svg = html_template("handout_picture.svg.j2").render(
         width=WIDTH, height=height, x0=BAR_X0, x1=BAR_X1, row=ROW, t=t, frax=fr, frax_y=y, what_if=what_if,
     )

@@ -22,27 +22,8 @@ import pytest
 
 WAIT_MS = 90_000  # generous: the machine is shared and a new app process starts per tab
 
-# Keeps a copy of every frame the page's websocket receives, and gives the screen's text without escapes.
-RECORD_SCREEN = """
-(() => {
-  const Native = window.WebSocket;
-  const frames = [];
-  const decoder = new TextDecoder();
-  window.__screenText = () => frames.join("").replace(/\\x1b\\[[0-9;?<>=]*[ -\\/]*[@-~]/g, "");
-  function Recording(url, protocols) {
-    const ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
-    ws.addEventListener("message", (e) => {
-      if (typeof e.data === "string") { frames.push(e.data); }
-      else if (e.data instanceof ArrayBuffer) { frames.push(decoder.decode(e.data)); }
-      else if (e.data instanceof Blob) { e.data.arrayBuffer().then((b) => frames.push(decoder.decode(b))); }
-    });
-    return ws;
-  }
-  Recording.prototype = Native.prototype;
-  Object.assign(Recording, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
-  window.WebSocket = Recording;
-})();
-"""
+# Keeps a copy of every frame the page's websocket receives; window.__screenText() gives the text.
+RECORD_SCREEN = (Path(__file__).resolve().parents[2] / "tools" / "record-screen.js").read_text(encoding="utf-8")
 
 
 def _free_port() -> int:
