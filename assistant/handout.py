@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -33,6 +34,7 @@ from assistant.statements import num
 # Questions whose answer is the whole plan; after any other last question the handout adds the whole
 # plan on the final facts.
 _WHOLE = {Intent.MANAGEMENT_OVERALL, Intent.TREAT_OR_NOT, Intent.FULL_PLAN}
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def today() -> str:
@@ -189,9 +191,16 @@ def _short(path: str) -> str:
 
 
 # -- the page --------------------------------------------------------------------------------------
-def _main_reply(conv: Conversation) -> Reply | None:
+def patient_replies(conv: Conversation) -> list[Reply]:
+    """The turns about the current patient: those after the last "new patient" (one page per patient)."""
+    replies = list(conv.replies)
+    resets = [i for i, r in enumerate(replies) if r.kind == "reset"]
+    return replies[resets[-1] + 1 :] if resets else replies
+
+
+def _main_reply(replies: list[Reply]) -> Reply | None:
     """The last answer on the patient's recorded facts (not a what-if), else the last answer of any kind."""
-    answered = [r for r in conv.replies if r.answer is not None and r.kind in ("answer", "out_of_scope")]
+    answered = [r for r in replies if r.answer is not None and r.kind in ("answer", "out_of_scope")]
     real = [r for r in answered if not r.hypothetical and r.kind == "answer"]
     return (real or answered or [None])[-1]
 
@@ -215,17 +224,18 @@ def _turn_outcome(reply: Reply) -> str:
 
 def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
     numbers = _Numbers()
-    main = _main_reply(conv)
+    replies = patient_replies(conv)
+    main = _main_reply(replies)
     profile = get_profile(conv.profile)
     ctx: dict[str, Any] = {
         "date": date,
         "profile_id": profile.id,
         "profile_name": profile.name,
-        "first_question": conv.replies[0].user if conv.replies else None,
+        "first_question": replies[0].user if replies else None,
         "turns": [
             {"n": r.turn, "user": r.user, "what_if": _is_what_if(r), "outcome": _turn_outcome(r),
              "changes": list(r.changes)}
-            for r in conv.replies
+            for r in replies
         ],
         "main": None,
         "main_question": None,
@@ -254,7 +264,7 @@ def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
             a = whole
         ctx["reasoning"] = _reasoning(a, numbers)
     ctx["svg"] = picture_svg(conv.facts)
-    for r in conv.replies:
+    for r in replies:
         if not _is_what_if(r) or r.answer is None:
             continue
         ans = r.answer
@@ -296,4 +306,6 @@ def _sources(corpus: Corpus, pids: list[str]) -> list[dict[str, Any]]:
 def render_handout(conv: Conversation, *, date: str | None = None) -> str:
     """The conversation as one self-contained HTML page (no external assets)."""
     ctx = handout_context(conv, date=date or today())
-    return html_template("handout.html.j2").render(**ctx).rstrip() + "\n"
+    page = html_template("handout.html.j2").render(**ctx)
+    # Control characters a user pasted (escape sequences, NUL) are not allowed in HTML: dropped.
+    return _CONTROL.sub("", page).rstrip() + "\n"

@@ -146,3 +146,29 @@ def test_web_binds_loopback_by_default() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10") and not is_loopback("example.org")
     assert "--session" in session_command("aace") and "aace" in session_command("aace")
+
+
+def test_one_page_per_patient_after_new_patient() -> None:
+    conv = _conv("67F, FN T -1.7, FRAX 11% / 1.4%", "what if her FRAX major were 25%?", "new patient",
+                 "58 year old man, lumbar spine T -2.7")
+    page = render_handout(conv, date="2026-12-05")
+    assert "67F" not in page and "FRAX" not in _section(page, "read") and 'id="what-ifs"' not in page
+    assert "lumbar spine T-score -2.7" in _section(page, "read")
+    assert "osteoporosis" in _section(page, "answer").lower()
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        (),
+        ("",),
+        ("what is the capital of France?",),
+        ("why?", "sources", "show 9"),
+        ("\x00\x1b[31m<>&\"'", "what if"),
+        ("T -9.9 FRAX 150% / 99%", "what if her T-score were +3?"),
+    ],
+)
+def test_odd_conversations_still_give_a_page(turns: tuple[str, ...]) -> None:
+    page = render_handout(_conv(*turns), date="2026-12-05")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<script" not in page and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", page)
