@@ -279,12 +279,31 @@ def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
                 "svg": picture_svg(ans.assessment.facts, what_if=True) if _moves_picture(conv.facts, ans) else None,
             }
         )
+    compared = [r for r in replies if r.answer is not None and r.answer.comparison is not None]
+    ctx["comparison"] = _comparison(compared[-1].answer.comparison, numbers) if compared else None  # type: ignore[union-attr]
     ctx["sources"] = _sources(conv.corpus, list(numbers.order))
     if not ctx["disclaimer"]:
         from assistant.render import prompts
 
         ctx["disclaimer"] = prompts().disclaimer
     return ctx
+
+
+def _comparison(shown: Any, numbers: _Numbers) -> dict[str, Any]:
+    """The guideline profiles side by side ("compare guidelines"), a row per question, cited."""
+    return {
+        "current": shown.names.get(shown.current, shown.current),
+        "rows": [
+            {
+                "label": row.label,
+                "differ": row.differ,
+                "cells": [{"name": c.name, "text": c.text, "cites": numbers.of(list(c.passages))} for c in row.cells],
+            }
+            for row in shown.rows
+        ],
+        "notes": [{"text": n.text, "cites": numbers.of(list(n.passages))} for n in shown.notes],
+        "summary": {"text": shown.summary.text, "cites": numbers.of(list(shown.summary.passages))},
+    }
 
 
 def _moves_picture(recorded: Facts, answer: Answer) -> bool:

@@ -172,3 +172,12 @@ def test_odd_conversations_still_give_a_page(turns: tuple[str, ...]) -> None:
     page = render_handout(_conv(*turns), date="2026-12-05")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "<script" not in page and not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", page)
+
+
+def test_compare_guidelines_shows_the_profiles_side_by_side() -> None:
+    page = render_handout(_conv("67F, FN T -1.7, FRAX 11% / 1.4%", "compare guidelines"), date="2026-12-05")
+    table = _section(page, "comparison")
+    for name in ("US (BHOF 2022)", "AACE/ACE 2020", "ACP 2023", "Endocrine 2019/2020"):
+        assert name in table
+    assert "differs" in table
+    assert set(re.findall(r'href="#src-(\d+)"', page)) == set(re.findall(r'id="src-(\d+)"', page))
