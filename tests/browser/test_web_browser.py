@@ -1,6 +1,6 @@
 """`assistant web` in a real browser: the real textual-serve on 127.0.0.1 and a free port, stopped after.
-The app draws its chat, takes a question typed into the page and shows the answer; a second tab is a
-conversation of its own.
+The app draws its chat, takes a question typed into the page and shows the answer, opens its handout
+export in a new tab, and a second tab is a conversation of its own.
 
 The terminal in the page draws on a canvas, so what it shows is read from what the page received over
 its websocket (the same bytes the terminal draws), with the escape sequences taken out.
@@ -39,7 +39,7 @@ def web_url(tmp_path: Path, assistant_cmd: list[str]) -> Iterator[str]:
     log = (tmp_path / "web.log").open("w")
     # Its own process group: the server and the app processes it starts are all stopped after.
     proc = subprocess.Popen([*assistant_cmd, "web", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT,
-                            env=env, start_new_session=True)
+                            env=env, cwd=tmp_path, start_new_session=True)
     try:
         deadline = time.monotonic() + WAIT_MS / 1000
         while True:
@@ -82,6 +82,16 @@ def test_web_app_draws_the_chat_and_answers(browser: Any, web_url: str) -> None:
     first.keyboard.press("Enter")
     _shows(first, "Drug treatment is not indicated")
     _shows(first, "Femoral neck T-score -1.7")  # the facts panel, with the words they came from
+
+    # Ctrl+O, Enter: the export is written and the handout opens in a new browser tab, ready to print.
+    first.keyboard.press("Control+o")
+    _shows(first, "Export the conversation")
+    with first.context.expect_page(timeout=WAIT_MS) as opened:
+        first.keyboard.press("Enter")
+    handout = opened.value
+    handout.wait_for_load_state()
+    assert "femoral neck T-score -1.7" in handout.locator("#read").inner_text()
+    assert handout.locator("#picture svg").count() == 1
 
     second = _tab(browser, web_url)  # a new tab: a new app process, a new conversation
     _shows(second, "No patient facts yet.")
