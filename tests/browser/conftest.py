@@ -16,7 +16,9 @@ import pytest
 CHROMIUM = Path(os.environ.get("ASSISTANT_CHROMIUM", "/usr/bin/chromium"))
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is running it holds an event loop in this
+# thread, and the app's pilot tests (asyncio.run) that come after would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         message = f"{CHROMIUM} is missing: run `make test` (tools/ensure-chromium.sh installs it)"
