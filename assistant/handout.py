@@ -158,14 +158,19 @@ def _reasoning(a: Assessment, numbers: _Numbers) -> list[dict[str, Any]]:
             continue
         steps.append(
             {
-                "result": step.result,
-                "threshold": step.threshold,
+                "result": _readable(step.result),
+                "threshold": _readable(step.threshold) if step.threshold else None,
                 "used": _facts_read(a.facts, step.used),
                 "cites": numbers.of(list(step.cites)),
                 "rule": step.rule,
             }
         )
     return steps
+
+
+def _readable(text: str) -> str:
+    """A trace line for a reader: comparison signs as printed maths."""
+    return text.replace(">=", "≥").replace("<=", "≤")
 
 
 def _facts_read(f: Facts, used: list[str] | tuple[str, ...] | Any) -> list[str]:
@@ -242,6 +247,7 @@ def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
         "main_turn": None,
         "plan": None,
         "reasoning": [],
+        "decision": None,
         "facts": fact_rows(conv.facts),
         "noted": _noted(conv.facts),
         "what_ifs": [],
@@ -263,6 +269,8 @@ def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
             ctx["plan"] = _answer_block(plan, numbers)
             a = whole
         ctx["reasoning"] = _reasoning(a, numbers)
+        if a.decision != Decision.NA:
+            ctx["decision"] = label("decisions", a.decision.value)
     ctx["svg"] = picture_svg(conv.facts)
     for r in replies:
         if not _is_what_if(r) or r.answer is None:
