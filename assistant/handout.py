@@ -284,11 +284,13 @@ def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
                 "headline": numbers.item(ans, ans.headline) if ans.headline is not None else None,
                 "outcome": _turn_outcome(r),
                 # The what-if's own picture, when it moves a T-score or a FRAX value.
-                "svg": picture_svg(ans.assessment.facts, what_if=True) if _moves_picture(conv.facts, ans) else None,
+                "svg": picture_svg(ans.assessment.facts, what_if=True, key=f"pic-turn-{r.turn}")
+                if _moves_picture(conv.facts, ans)
+                else None,
             }
         )
-    compared = [r for r in replies if r.answer is not None and r.answer.comparison is not None]
-    ctx["comparison"] = _comparison(compared[-1].answer.comparison, numbers) if compared else None  # type: ignore[union-attr]
+    compared = [r.answer.comparison for r in replies if r.answer is not None and r.answer.comparison is not None]
+    ctx["comparison"] = _comparison(compared[-1], numbers) if compared else None
     ctx["sources"] = _sources(conv.corpus, list(numbers.order))
     if not ctx["disclaimer"]:
         from assistant.render import prompts

@@ -78,8 +78,9 @@ def _frax_chart(f: Facts, b: Bands, y0: int) -> dict[str, Any] | None:
     return {"top": top, "bars": bars, "bottom": top + len(rows) * (ROW + 18)}
 
 
-def picture_svg(f: Facts, *, what_if: bool = False) -> Markup | None:
-    """The SVG for these facts, or None when there is neither a T-score nor a FRAX value."""
+def picture_svg(f: Facts, *, what_if: bool = False, key: str = "pic") -> Markup | None:
+    """The SVG for these facts, or None when there is neither a T-score nor a FRAX value. `key` makes its
+    element ids unique on the page."""
     b = bands()
     t = _t_chart(f, b)
     y = (t["bottom"] + 52) if t else 0
@@ -88,6 +89,6 @@ def picture_svg(f: Facts, *, what_if: bool = False) -> Markup | None:
         return None
     height = (fr["bottom"] if fr else t["bottom"] + 44) + 10  # type: ignore[index]
     svg = html_template("handout_picture.svg.j2").render(
-        width=WIDTH, height=height, x0=BAR_X0, x1=BAR_X1, row=ROW, t=t, frax=fr, frax_y=y, what_if=what_if,
+        width=WIDTH, height=height, x0=BAR_X0, x1=BAR_X1, row=ROW, t=t, frax=fr, frax_y=y, what_if=what_if, key=key,
     )
     return Markup(svg)  # noqa: S704 - rendered by an autoescaping template

@@ -181,3 +181,10 @@ def test_compare_guidelines_shows_the_profiles_side_by_side() -> None:
         assert name in table
     assert "differs" in table
     assert set(re.findall(r'href="#src-(\d+)"', page)) == set(re.findall(r'id="src-(\d+)"', page))
+
+
+def test_element_ids_are_unique() -> None:
+    turns = [t for t in TWELVE.read_text(encoding="utf-8").splitlines() if t.strip()]
+    page = render_handout(_conv(*turns), date="2026-12-05")
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)) and len(ids) > 10
