@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import re
 import shlex
+import shutil
 import sys
+import tempfile
+from pathlib import Path
 
 WARNING = (
     "assistant web: warning: listening on {host}, not only on this machine. Nothing is authenticated: "
@@ -32,6 +36,33 @@ def session_command(profile: str) -> str:
     return shlex.join([sys.executable, "-m", "assistant.web", "--session", "--profile", profile])
 
 
+# textual-serve's page loads its terminal font from a web font service; the same font ships in its
+# static folder. The page is served with that link replaced by a local @font-face, so nothing is
+# fetched from outside (a classroom may be offline, and what is typed stays on this machine).
+_FONT_LINK = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>", re.S)
+_LOCAL_FONT = (
+    "<style>@font-face { font-family: 'Roboto Mono'; font-weight: 100 700; "
+    "src: url('{{ config.static.url }}fonts/RobotoMono-VariableFont_wght.ttf') format('truetype'); }</style>"
+)
+
+
+def offline_templates() -> Path | None:
+    """A copy of textual-serve's page template that fetches nothing from outside; None if its page
+    has changed shape (the page is then served as it is)."""
+    import textual_serve
+
+    source = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
+    try:
+        page = source.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if not _FONT_LINK.search(page):
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="assistant-web-"))
+    (folder / "app_index.html").write_text(_FONT_LINK.sub(_LOCAL_FONT, page), encoding="utf-8")
+    return folder
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, profile: str = "us", public_url: str | None = None) -> int:
     """Serve until interrupted. Returns the exit status (2 when the address cannot be used)."""
     from textual_serve.server import Server
@@ -41,13 +72,18 @@ def serve(host: str = "127.0.0.1", port: int = 8000, profile: str = "us", public
     if not 0 < port < 65536:
         print(f"assistant web: no such port: {port}", file=sys.stderr)
         return 2
+    templates = offline_templates()
+    extra = {"templates_path": templates} if templates is not None else {}
     server = Server(session_command(profile), host=host, port=port, title="Guideline assistant: bone health",
-                    public_url=public_url)
+                    public_url=public_url, **extra)
     try:
         server.serve()
     except OSError as exc:
         print(f"assistant web: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    finally:
+        if templates is not None:
+            shutil.rmtree(templates, ignore_errors=True)
     return 0
 
 

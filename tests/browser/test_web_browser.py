@@ -61,10 +61,13 @@ def web_url(tmp_path: Path, assistant_cmd: list[str]) -> Iterator[str]:
         log.close()
 
 
-def _tab(browser: Any, url: str) -> Any:
+def _tab(browser: Any, url: str, outside: list[str] | None = None) -> Any:
     context = browser.new_context(viewport={"width": 1400, "height": 850})
     page = context.new_page()
     page.add_init_script(RECORD_SCREEN)
+    if outside is not None:  # requests that leave this machine
+        page.on("request", lambda r: None if r.url.startswith((url, url.replace("http", "ws", 1), "blob:", "data:"))
+                else outside.append(r.url))
     page.goto(url, wait_until="domcontentloaded")
     return page
 
@@ -74,7 +77,8 @@ def _shows(page: Any, words: str) -> None:
 
 
 def test_web_app_draws_the_chat_and_answers(browser: Any, web_url: str) -> None:
-    first = _tab(browser, web_url)
+    outside: list[str] = []
+    first = _tab(browser, web_url, outside)
     _shows(first, "Type a question or patient facts")  # the chat's input
     _shows(first, "No patient facts yet.")
     first.locator(".xterm-helper-textarea").focus()
@@ -92,6 +96,8 @@ def test_web_app_draws_the_chat_and_answers(browser: Any, web_url: str) -> None:
     handout.wait_for_load_state()
     assert "femoral neck T-score -1.7" in handout.locator("#read").inner_text()
     assert handout.locator("#picture svg").count() == 1
+
+    assert outside == []  # the page, its font and the handout: all from this machine
 
     second = _tab(browser, web_url)  # a new tab: a new app process, a new conversation
     _shows(second, "No patient facts yet.")
