@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.conversation import Reply
+from assistant.corpus import Corpus, default_corpus
+from assistant.facts import Facts
 from assistant.service.fhir_facts import FhirError, Reading, parse_resources, read_record
 from assistant.service.hook import RECORD_QUESTION, record_answer
 
@@ -45,7 +49,27 @@ def _read_as(reading: Reading) -> list[str]:
     return lines
 
 
-def record_reply(data: Any, profile: str, fmt: str = "text", today: dt.date | None = None) -> str:
+@dataclass
+class RecordConversation:
+    """A record answered as a one-turn conversation, for the HTML handout (which reads a conversation)."""
+
+    replies: list[Reply]
+    facts: Facts
+    profile: str
+    corpus: Corpus
+
+
+def _handout(reading: Reading, answer: Any, profile: str, date: str | None) -> str:
+    from assistant.handout import render_handout
+
+    reply = Reply(turn=1, user=answer.question, kind="answer", answer=answer, text=answer.text())
+    conv = RecordConversation([reply], reading.facts, profile, answer.corpus or default_corpus())
+    return render_handout(conv, date=date)  # type: ignore[arg-type] - it reads only these four attributes
+
+
+def record_reply(
+    data: Any, profile: str, fmt: str = "text", today: dt.date | None = None, date: str | None = None
+) -> str:
     """The answer for a FHIR record (a Bundle, a resource, a list of them, or a saved CDS Hooks request with
     its prefetch) in `fmt`."""
     if isinstance(data, dict) and "resourceType" not in data and isinstance(data.get("prefetch"), dict):
@@ -59,6 +83,8 @@ def record_reply(data: Any, profile: str, fmt: str = "text", today: dt.date | No
         resources = parse_resources(data)
     reading = read_record(resources, today=today)
     answer = record_answer(reading, profile, RECORD_QUESTION)
+    if fmt == "html":
+        return _handout(reading, answer, profile, date)
     if fmt in ("json", "jsonl"):
         payload = answer.as_dict()
         payload["fhir"] = reading.as_dict()

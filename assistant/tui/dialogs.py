@@ -20,7 +20,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("F5", "sources of the last answer (then 1-9 or Enter)"),
     ("Ctrl+N", "new patient (start over)"),
     ("Ctrl+S", "save the conversation as a transcript (YAML)"),
-    ("Ctrl+O", "export the conversation (Markdown and JSON)"),
+    ("Ctrl+O", "export the conversation (Markdown, JSON and an HTML handout)"),
     ("Ctrl+Y", "copy the last answer to the clipboard"),
     ("Ctrl+T", "light / dark theme"),
     ("F7", "compare guidelines: the profiles side by side"),

@@ -34,6 +34,10 @@ def test_ask_fhir_in_every_format(assistant_cmd: list[str], tmp_path: Path) -> N
     assert "BOTTOM LINE: Drug treatment is indicated" in text.stdout
     md = run(assistant_cmd, "ask", "--fhir", str(path), "--format", "markdown")
     assert md.returncode == 0 and "- eGFR 28" in md.stdout and "[1" in md.stdout
+    page = run(assistant_cmd, "ask", "--fhir", str(path), "--format", "html", "--date", "2026-01-02")
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.lstrip().lower().startswith("<!doctype html") and "2026-01-02" in page.stdout
+    assert "LOINC 33914-3" in page.stdout and "Drug treatment is indicated" in page.stdout
     for fmt in ("json", "jsonl"):
         out = run(assistant_cmd, "ask", "--fhir", str(path), "--format", fmt)
         assert out.returncode == 0

@@ -223,6 +223,8 @@ async def test_exports_markdown_and_json_atomically(tmp_path: Path) -> None:
     assert data["schema"] == "assistant.conversation/1"
     assert [t["user"] for t in data["turns"]] == [SEED_QUESTION, "[bold]odd[/] *text*"]
     assert data["turns"][0]["answer"]["schema"] == "assistant.answer/1"
+    page = (tmp_path / "conv.html").read_text(encoding="utf-8")  # the one-patient handout
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and 'id="sources"' in page
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
 
 
