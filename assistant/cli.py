@@ -69,6 +69,8 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--profile", choices=PROFILES, default=None)
     serve.add_argument("--log-patient", action="store_true", help="log each call's patient id and card summaries")
     serve.add_argument("--access-log", action="store_true", help="log each request line (no patient data)")
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                       help="let a browser-based CDS client from ORIGIN call (CORS), e.g. a CDS Hooks sandbox")
     return p
 
 
@@ -191,6 +193,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             profile=_default_profile(args.profile),
             log_patient=args.log_patient,
             access_log=args.access_log,
+            allow_origins=tuple(args.allow_origin),
         )
     except ServeError as exc:
         raise UsageError(f"assistant serve: {exc}") from None

@@ -35,6 +35,7 @@ class ServiceConfig:
     replay_db: str | None = None  # a SQLite file shared by the workers for seen jti values (None: per process)
     profile: str = "us"
     log_patient: bool = False
+    allow_origins: tuple[str, ...] = ()  # browser-based CDS clients (a sandbox) allowed by CORS; none by default
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -140,6 +141,18 @@ def create_app(config: ServiceConfig | None = None) -> Any:
                 return _error(401, "not authorised", {"WWW-Authenticate": "Bearer"})
             return await call_next(request)
 
+    if config.allow_origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        # Added last, so it runs first: a browser's preflight (which carries no token) is answered before the JWT check.
+        api.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(config.allow_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+
     @api.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {404: "not found", 405: "method not allowed"}
@@ -202,6 +215,7 @@ def config_from_env() -> ServiceConfig:
         replay_db=env.get(ENV_PREFIX + "REPLAY_DB") or None,
         profile=env.get(ENV_PREFIX + "PROFILE", "us"),
         log_patient=env.get(ENV_PREFIX + "LOG_PATIENT") == "1",
+        allow_origins=tuple(o for o in env.get(ENV_PREFIX + "ALLOW_ORIGINS", "").split(",") if o),
     )
 
 

@@ -41,6 +41,7 @@ def serve(
     profile: str = "us",
     log_patient: bool = False,
     access_log: bool = False,
+    allow_origins: tuple[str, ...] = (),
 ) -> int:
     if not 1 <= workers <= 64:
         raise ServeError("--workers must be 1 to 64")
@@ -48,6 +49,9 @@ def serve(
         raise ServeError("--port must be 0 to 65535")
     if public_url is not None and not public_url.startswith(("http://", "https://")):
         raise ServeError(f"--public-url must be an http(s) URL, not {public_url[:80]!r}")
+    for origin in allow_origins:
+        if not origin.startswith(("http://", "https://")) or "," in origin:
+            raise ServeError(f"--allow-origin wants an origin such as https://sandbox.example.org, not {origin[:80]!r}")
     if jwks is None and not is_loopback(host):
         raise ServeError(
             f"without --jwks calls are not authenticated, so the service listens on loopback only (not {host})"
@@ -64,6 +68,7 @@ def serve(
     os.environ[ENV_PREFIX + "BASE_URL"] = base
     os.environ[ENV_PREFIX + "PROFILE"] = profile
     os.environ[ENV_PREFIX + "LOG_PATIENT"] = "1" if log_patient else "0"
+    os.environ[ENV_PREFIX + "ALLOW_ORIGINS"] = ",".join(o.rstrip("/") for o in allow_origins)
     if jwks is not None:
         os.environ[ENV_PREFIX + "JWKS"] = os.path.abspath(jwks)
         # Every worker of this service shares one memory of seen jti values (a replay to another worker fails).

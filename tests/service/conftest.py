@@ -43,8 +43,8 @@ class Running:
         self.thread.join(timeout=10)
 
 
-def start(app: Any) -> Running:
-    port = free_port()
+def start(app: Any, port: int | None = None) -> Running:
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

@@ -171,3 +171,27 @@ def test_serve_with_two_workers_refuses_a_replay_on_either(assistant_cmd, keys) 
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def test_a_browser_client_from_an_allowed_origin_passes_cors_preflight(keys) -> None:
+    from assistant.service.app import ServiceConfig, create_app
+    from tests.service.conftest import free_port, start
+
+    origin = "https://sandbox.example.org"
+    port = free_port()
+    running = start(create_app(ServiceConfig(base_url=f"http://127.0.0.1:{port}", jwks=str(keys.jwks_path),
+                                             allow_origins=(origin,))), port=port)
+    try:
+        url = running.base + SERVICE
+        pre = httpx.options(url, headers={"Origin": origin, "Access-Control-Request-Method": "POST",
+                                          "Access-Control-Request-Headers": "authorization,content-type"}, timeout=10)
+        assert pre.status_code == 200 and pre.headers["access-control-allow-origin"] == origin
+        other = httpx.options(url, headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+                              timeout=10)
+        assert "access-control-allow-origin" not in other.headers
+        r = httpx.post(url, json=hook_request(patients()["no_bone_data"]["prefetch"]), timeout=10,
+                       headers={"Origin": origin, "Authorization": f"Bearer {keys.token(url)}"})
+        assert r.status_code == 200 and r.headers["access-control-allow-origin"] == origin
+        refused(httpx.post(url, json={}, headers={"Origin": origin}, timeout=10))  # CORS is no way around the JWT
+    finally:
+        running.stop()
