@@ -120,10 +120,21 @@ class Connections:
         """Send one prepared request; return the status (0 when it failed twice). An idle keep-alive connection
         the server closed (uvicorn closes them after 5 s) is replaced once, as any client does."""
         status = await self._post_once(request)
-        return status if status else await self._post_once(request)
+        return status if status else await self._post_once(request, fresh=True)
 
-    async def _post_once(self, request: bytes) -> int:
-        conn = await self._get()
+    async def _post_once(self, request: bytes, fresh: bool = False) -> int:
+        if fresh:
+            async with self.freed:
+                while self.opened >= self.cap:
+                    await self.freed.wait()
+                self.opened += 1
+            try:
+                conn = await asyncio.open_connection(self.host, self.port)
+            except OSError:
+                await self._put(None)
+                return 0
+        else:
+            conn = await self._get()
         reader, writer = conn
         try:
             writer.write(request)
@@ -160,6 +171,7 @@ async def paced(base: str, n: int, rate: float) -> dict[str, float]:
     prepared = requests_bytes(base)
     latencies: list[float] = []
     lags: list[float] = []
+    failed: list[int] = []
     errors = 0
     pool = Connections(base, cap=64)
     for i in range(20):  # warm-up (not counted)
@@ -174,7 +186,9 @@ async def paced(base: str, n: int, rate: float) -> dict[str, float]:
         lags.append((t0 - at) * 1000)
         status = await pool.post(prepared[i % len(prepared)])
         latencies.append((time.perf_counter() - t0) * 1000)
-        errors += status != 200
+        if status != 200:
+            errors += 1
+            failed.append(status)
 
     start = time.perf_counter() + 0.05
     t0 = time.perf_counter()
@@ -188,6 +202,7 @@ async def paced(base: str, n: int, rate: float) -> dict[str, float]:
         "max": max(latencies),
         "errors": errors,
         "lag_p99": percentile(lags, 99),
+        "failed": sorted(set(failed)),
     }
 
 
@@ -235,7 +250,8 @@ def main() -> int:
             p = asyncio.run(paced(base, args.requests, args.rate))
             print(f"{workers:>7}  {f'paced {args.rate:g}/s':<22} {p['rate']:>7.1f} {p['p50']:>7.1f} {p['p99']:>7.1f} "
                   f"{p['max']:>7.1f} {p['errors']:>6}  (p99 target < {TARGET_P99_MS:g} ms: "
-                  f"{'met' if p['p99'] < TARGET_P99_MS else 'NOT met'}; client send lag p99 {p['lag_p99']:.1f} ms)")
+                  f"{'met' if p['p99'] < TARGET_P99_MS else 'NOT met'}; client send lag p99 {p['lag_p99']:.1f} ms"
+                  + (f"; failed with status {p['failed']} (0: no answer)" if p["failed"] else "") + ")")
             cpu0 = server_cpu_s(proc.pid)
             f = asyncio.run(flat_out(base, args.requests, args.concurrency))
             cpu_ms = (server_cpu_s(proc.pid) - cpu0) * 1000 / args.requests
