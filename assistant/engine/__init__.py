@@ -117,7 +117,7 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
 
 # The topics whose rules set the classification, the treatment decision and its reason, and the very-high-risk
 # flag; no later topic sets them (tests/engine/test_deciding.py checks it on every transcript's facts).
-DECIDING_TOPICS: tuple[str, ...] = ("scope", "diagnosis", "risk", "decision")
+DECIDING_TOPICS: tuple[str, ...] = ("scope", "diagnosis", "risk", "decision", "situations")
 
 
 def assess(

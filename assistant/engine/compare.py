@@ -187,16 +187,12 @@ def compare(
         cells["monitoring"][pid] = _cell(p.monitoring)
         cells["holiday"][pid] = _cell(p.holiday)
     rows = [
-        CompareRow(id=r, cells=cells[r], differ=len({c.key for c in cells[r].values()}) > 1)
-        for r in ROWS
-        if cells[r]
+        CompareRow(id=r, cells=cells[r], differ=len({c.key for c in cells[r].values()}) > 1) for r in ROWS if cells[r]
     ]
     notes = [Note(statement="compare-nogg", citations=list(NOGG_CITES))]
     if facts.has("type2_diabetes"):
         notes.append(Note(statement="compare-t2d", citations=list(T2D_CITES)))
-    return Comparison(
-        profiles=list(PROFILE_ORDER), names=names, decisions=decisions, rows=rows, notes=notes
-    )
+    return Comparison(profiles=list(PROFILE_ORDER), names=names, decisions=decisions, rows=rows, notes=notes)
 
 
 def decision_of(comparison: Comparison, profile: str) -> Decision:

@@ -221,9 +221,7 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
     if low is None:
         return finding(
             result=f"{stated.value} as stated (no DXA values given)",
-            used=[
-                "conditions.osteoporosis_stated" if stated == _OSTEOPOROSIS else "conditions.osteopenia_stated"
-            ],
+            used=["conditions.osteoporosis_stated" if stated == _OSTEOPOROSIS else "conditions.osteopenia_stated"],
             category=stated,
             basis="stated",
             missing=["t_scores"],

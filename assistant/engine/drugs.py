@@ -8,6 +8,7 @@ about drug choice, dose or kidney dosing; a drug is never offered below its kidn
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.situations import blocked_drugs, kidney_known
 from assistant.engine.model import (
     Assessment,
     Decision,
@@ -226,9 +227,7 @@ def asked_about(f: Facts) -> list[str]:
     return out
 
 
-@rule(
-    "drug-anabolic-asked", topic="drugs", cites=[ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO, ROMO, TPTD, ABL, ISCD_YOUNG]
-)
+@rule("drug-anabolic-asked", topic="drugs", cites=[ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO, ROMO, TPTD, ABL, ISCD_YOUNG])
 def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
     """An anabolic drug asked about by name: where the guidelines place it, whatever the risk level."""
     asked = [d for d in asked_about(f) if d in ANABOLICS]
@@ -253,9 +252,7 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
     if "teriparatide" in asked:
         recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG))
     if "abaloparatide" in asked:
-        recs.append(
-            _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG)
-        )
+        recs.append(_rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG))
     return finding(
         result="asked about " + ", ".join(asked) + ": reserved for very high risk, then an antiresorptive",
         used=["mentions", "very_high_risk", "menopause", "age", "sex", "conditions.recent_mi_or_stroke"],
@@ -279,6 +276,12 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
     e = f.egfr
     recs: list[Recommendation] = []
     offered: list[str] = []
+    blocked = blocked_drugs(f)  # situations that bar a drug (issue 16): AFF, osteomalacia, CKD G4-5, bypass
+    if blocked.get("alendronate"):
+        return finding(
+            result="no oral bisphosphonate: " + blocked["alendronate"],
+            used=["conditions", "egfr", "medications"],
+        )
     if renal_allows("alendronate", e) is not False:
         recs.append(
             _rec(
@@ -352,7 +355,10 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
             hypocalcaemia=f.has("hypocalcaemia"),
         )
     ]
-    if renal_allows("zoledronic_acid", e) is not False:
+    blocked = blocked_drugs(f)
+    if blocked.get("zoledronic_acid") and blocked.get("denosumab"):
+        return finding(result="no parenteral antiresorptive: " + blocked["denosumab"], used=["conditions", "egfr"])
+    if renal_allows("zoledronic_acid", e) is not False and not blocked.get("zoledronic_acid"):
         recs.append(
             _rec(
                 "drug-zoledronic-acid",
@@ -364,17 +370,18 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
             )
         )
     advanced_ckd = (e is not None and e < DENOSUMAB_ADVANCED_CKD_EGFR) or f.has("dialysis")
-    recs.append(
-        _rec(
-            "drug-denosumab",
-            "drug_denosumab",
-            [DEN, ACP_FIRST],
-            mg=DENOSUMAB_MG,
-            months=DENOSUMAB_EVERY_MONTHS,
-            advanced_ckd=advanced_ckd,
-            ckd_egfr=DENOSUMAB_ADVANCED_CKD_EGFR,
+    if not blocked.get("denosumab"):
+        recs.append(
+            _rec(
+                "drug-denosumab",
+                "drug_denosumab",
+                [DEN, ACP_FIRST],
+                mg=DENOSUMAB_MG,
+                months=DENOSUMAB_EVERY_MONTHS,
+                advanced_ckd=advanced_ckd,
+                ckd_egfr=DENOSUMAB_ADVANCED_CKD_EGFR,
+            )
         )
-    )
     return finding(
         result=f"parenteral options ({why})",
         used=["egfr", "conditions"],
@@ -391,6 +398,8 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
     asked = a.intent in (_DRUG_CHOICE, _COMPARE)
     if not (asked or f.has("breast_cancer_risk")):
         return None
+    if blocked_drugs(f).get("raloxifene"):
+        return finding(result="raloxifene barred: " + blocked_drugs(f)["raloxifene"], used=["conditions"])
     if f.has("vte_history"):
         rec = _rec("drug-raloxifene-excluded", "drug_raloxifene_excluded", [RLX], _WARNING)
         return finding(result="raloxifene excluded: past VTE", used=["conditions.vte_history"], recommendations=[rec])
@@ -423,9 +432,10 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
         "raloxifene": [RLX],
     }
     recs: list[Recommendation] = []
+    blocked = blocked_drugs(f)
     for d in drugs:
-        if d not in cites:
-            continue
+        if d not in cites or blocked.get(d) in ("aff", "thigh_pain"):
+            continue  # the situation's own statement says to stop or to image first
         allowed = renal_allows(d, f.egfr)
         recs.append(
             _rec(
@@ -461,6 +471,8 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
         "den": DENOSUMAB_ADVANCED_CKD_EGFR,
         "crcl": f.egfr_is_crcl,
     }
+    if e is None and kidney_known(f):
+        return finding(result="kidney function given as a stage or dialysis (see the situation)", used=["egfr"])
     if e is None:
         rec = _rec("drug-renal-limits", "drug_renal_unknown", cites, **params)
         return finding(

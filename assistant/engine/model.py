@@ -218,9 +218,7 @@ def section_recommendation(section: Section) -> Callable[..., Recommendation]:
     urgency=INFO, **params)`, the params given as keywords (a fresh dict). One call per recommendation, where a
     wrapper around `recommendation` would make two; it makes what `recommendation` makes."""
 
-    def rec(
-        rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
-    ) -> Recommendation:
+    def rec(rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object) -> Recommendation:
         r = _new(Recommendation)
         r.id = rid
         r.section = section
@@ -316,6 +314,7 @@ TOPICS: tuple[str, ...] = (
     "diagnosis",
     "risk",
     "decision",
+    "situations",  # situations with their own first step (issue 16): after the generic decision, deciding
     "evidence",
     "workup",
     "universal",

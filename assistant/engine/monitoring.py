@@ -93,11 +93,7 @@ def on_treatment(f: Facts, a: Assessment) -> Finding | None:
     on_drug = bool(a.derived.current)
     if not (on_drug or a.decision in TREATMENT_DECISIONS or a.intent == _MONITORING_INTERVAL):
         return None
-    if (
-        a.intent == _MONITORING_INTERVAL
-        and not on_drug
-        and a.decision not in TREATMENT_DECISIONS
-    ):
+    if a.intent == _MONITORING_INTERVAL and not on_drug and a.decision not in TREATMENT_DECISIONS:
         return None  # an untreated patient asking about the interval gets the Gourlay rule
     rec = _rec(
         "monitor-on-treatment",

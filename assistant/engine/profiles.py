@@ -198,6 +198,7 @@ def frax_raw_and_adjusted(f: Facts, a: Assessment) -> Finding | None:
     # Imported here (after the cheap test: most assessments have no adjusted FRAX): these modules import this one.
     from assistant.engine.decision import VERY_HIGH_FRAX_HIP_ABOVE, VERY_HIGH_FRAX_MAJOR_ABOVE
     from assistant.engine.risk import GC_ADJUST_CITES, SPINE_CITES
+
     p = profile_of(a)
     t = p.decision.frax
 

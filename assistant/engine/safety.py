@@ -18,6 +18,7 @@ from assistant.engine.drugs import (
     RENAL_CUTOFF,
     drugs_relevant,
 )
+from assistant.engine.knowledge.situations import kidney_known
 from assistant.engine.model import (
     Assessment,
     Finding,
@@ -91,6 +92,10 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
     if not drug_on_table(f, a):
         return None
     e = f.egfr
+    if e is None and kidney_known(f):
+        return finding(
+            result="kidney function set by dialysis or a CKD stage", used=["conditions.dialysis", "ckd_stage"]
+        )
     if e is None:
         if "drug-renal-limits" in a.recs_index().rec_ids:
             return finding(

@@ -131,9 +131,7 @@ def pth(f: Facts, a: Assessment) -> Finding | None:
         return None
     why = _pth_triggers(f)
     if why:
-        rec = _rec(
-            "workup-pth", "workup_pth_indicated", [CONDITIONAL], _WARNING, reasons=why, vitamin_d=f.vitamin_d
-        )
+        rec = _rec("workup-pth", "workup_pth_indicated", [CONDITIONAL], _WARNING, reasons=why, vitamin_d=f.vitamin_d)
         return finding(
             result="PTH indicated: " + ", ".join(why),
             used=["vitamin_d", "conditions"],
