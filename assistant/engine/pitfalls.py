@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.situations import kidney_advanced
 from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
 from assistant.facts import Facts, Intent
 
@@ -69,8 +70,8 @@ def secondary_causes(f: Facts, a: Assessment) -> Finding | None:
 @rule("pitfall-denosumab-stop", topic="pitfalls", cites=DENOSUMAB_CITES)
 def denosumab_stop(f: Facts, a: Assessment) -> Finding | None:
     """Denosumab must not simply stop (shown here unless the safety section already says it)."""
-    if not _shown(a):
-        return None
+    if not _shown(a) or kidney_advanced(f):
+        return None  # in CKD G4-5 or on dialysis the usual follow-ons are barred: the safety section plans it
     # Newest first: the safety and duration statements that cite it come late. Plain loops: any() over a
     # generator costs several times more per item.
     for r in reversed(a.recommendations):

@@ -44,6 +44,9 @@ class DecisionRules(BaseModel):
     frax: FraxThresholds | None
     individualised_over_age: int | None = None
     passages: list[str]
+    # Glucocorticoid users: "acr-2022" (the ACR 2022 risk strata decide) or "frax" (the profile's FRAX thresholds
+    # on glucocorticoid-adjusted FRAX). Issue 16: where ACR and the general guideline differ, the profile decides.
+    glucocorticoids: Literal["acr-2022", "frax"] = "frax"
 
 
 class VeryHighRisk(BaseModel):

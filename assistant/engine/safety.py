@@ -18,7 +18,7 @@ from assistant.engine.drugs import (
     RENAL_CUTOFF,
     drugs_relevant,
 )
-from assistant.engine.knowledge.situations import kidney_known
+from assistant.engine.knowledge.situations import kidney_advanced, kidney_known
 from assistant.engine.model import (
     Assessment,
     Finding,
@@ -177,7 +177,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     stopping = stopped or a.intent == _DENOSUMAB_STOP
     e = f.egfr
     # The usual follow-ons are zoledronic acid or alendronate; below their kidney cut-off neither may be offered.
-    renal_blocks = e is not None and e < RENAL_CUTOFF["zoledronic_acid"]
+    renal_blocks = (e is not None and e < RENAL_CUTOFF["zoledronic_acid"]) or kidney_advanced(f)
     risedronate_ok = e is not None and e >= RENAL_CUTOFF["risedronate"]
     on_bp = not BISPHOSPHONATE_SET.isdisjoint(a.derived.current)  # an oral bisphosphonate or zoledronic acid
     urgency = _CRITICAL if stopping else _WARNING

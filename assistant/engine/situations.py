@@ -24,6 +24,7 @@ from assistant.engine.model import (
     rule,
     section_recommendation,
 )
+from assistant.engine.profiles import profile_of
 from assistant.engine.special import acr_stratum
 from assistant.facts import Facts, FractureSite, Intent, Site
 
@@ -215,7 +216,7 @@ def gc_stratum(f: Facts) -> tuple[str, str, bool] | None:
 
 @rule("situation-glucocorticoids-acr-stratum", topic="situations", cites=GC_CITES)
 def glucocorticoid_stratum(f: Facts, a: Assessment) -> Finding | None:
-    if not _decides(a) or first_step(f) is not None:
+    if not _decides(a) or first_step(f) is not None or profile_of(a).decision.glucocorticoids != "acr-2022":
         return None
     placed = gc_stratum(f)
     if placed is None:
@@ -234,6 +235,10 @@ def glucocorticoid_stratum(f: Facts, a: Assessment) -> Finding | None:
             GC_CITES,
         ),
     )
+
+
+def _gc_decides(f: Facts, a: Assessment) -> bool:
+    return profile_of(a).decision.glucocorticoids == "acr-2022" and gc_stratum(f) is not None
 
 
 def _hadji_risk_factors(f: Facts) -> list[str]:
@@ -293,7 +298,7 @@ def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
     reason = cancer_reason(f, kind)
     extra = (
         _override(_YES, "sit-cancer-because", {"kind": kind, "reason": reason}, cites)
-        if reason and _decides(a) and first_step(f) is None and gc_stratum(f) is None
+        if reason and _decides(a) and first_step(f) is None and not _gc_decides(f, a)
         else {}
     )
     return finding(

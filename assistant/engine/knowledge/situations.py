@@ -120,7 +120,9 @@ def blocked_drugs(f: Facts) -> dict[str, str]:
     if osteomalacia_pattern(f):
         bar(ANTIRESORPTIVES, "osteomalacia")
     if kidney_advanced(f):
-        bar((*BISPHOSPHONATES, "denosumab"), "ckd")
+        # Every bisphosphonate is below its label cut-off; denosumab stays an option (no dose change) under its
+        # boxed warning, after CKD-MBD is assessed (label-denosumab#hypocalcaemia).
+        bar(BISPHOSPHONATES, "ckd")
     if after_bariatric_surgery(f):
         bar(ORAL_BISPHOSPHONATES, "bariatric")
     if f.has("aromatase_inhibitor"):
