@@ -9,6 +9,7 @@ dialysis, then the glucocorticoid (ACR 2022) stratum and cancer-treatment bone l
 
 from __future__ import annotations
 
+from assistant.engine.decision import DECISION_INTENTS
 from assistant.engine.diagnosis import fracture_sites, has_fragility_fracture
 from assistant.engine.knowledge import situations as sit
 from assistant.engine.knowledge.thresholds import threshold
@@ -68,8 +69,20 @@ _CRITICAL = Urgency.CRITICAL
 _WARNING = Urgency.WARNING
 _VERTEBRAL = FractureSite.VERTEBRAL
 
-_first = section_recommendation(Section.BOTTOM_LINE)
+_bottom = section_recommendation(Section.BOTTOM_LINE)
+_safety = section_recommendation(Section.SAFETY)
 _drugs = section_recommendation(Section.DRUGS)
+# Questions whose answer shows the bottom line (prompts/sections.yaml): a situation's first step goes right under
+# it; the focused questions (dose, kidney dosing, duration, stopping denosumab) show it in their Safety section.
+BOTTOM_LINE_INTENTS = DECISION_INTENTS | {Intent.DRUG_CHOICE, Intent.DIAGNOSIS_CLASSIFICATION}
+
+
+def _first(
+    a: Assessment, rid: str, statement: str, cites: list[str], urgency: Urgency, **params: object
+) -> Recommendation:
+    maker = _bottom if a.intent in BOTTOM_LINE_INTENTS else _safety
+    return maker(rid, statement, cites, urgency, **params)
+
 
 LABELS = {
     "alendronate": "alendronate",
@@ -111,7 +124,7 @@ def atypical_femur_fracture(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not sit.established_aff(f):
         return None
     drugs = _names(sit.took(f, sit.ANTIRESORPTIVES))
-    rec = _first("sit-aff", "sit-aff", [*AFF_CITES, *AFF_BOTH], _CRITICAL, drugs=drugs)
+    rec = _first(a, "sit-aff", "sit-aff", [*AFF_CITES, *AFF_BOTH], _CRITICAL, drugs=drugs)
     extra = _override(_CONDITIONAL, "sit-aff-because", {"drugs": drugs}, AFF_CITES) if _decides(a) else {}
     return finding(
         result="established atypical femur fracture: stop the antiresorptive, other femur, specialist",
@@ -126,7 +139,7 @@ def thigh_pain(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not sit.prodromal_thigh_pain(f):
         return None
     drugs = _names(sit.took(f, (*sit.BISPHOSPHONATES, "denosumab")))
-    rec = _first("sit-thigh-pain", "sit-thigh-pain", THIGH_CITES, _CRITICAL, drugs=drugs)
+    rec = _first(a, "sit-thigh-pain", "sit-thigh-pain", THIGH_CITES, _CRITICAL, drugs=drugs)
     extra = (
         _override(_CONDITIONAL, "sit-thigh-pain-because", {"drugs": drugs}, THIGH_CITES)
         if _decides(a) and first_step(f) == "thigh_pain"
@@ -147,7 +160,7 @@ def osteomalacia(f: Facts, a: Assessment) -> Finding | None:
     features = sit.osteomalacia_pattern(f)
     if not features:
         return None
-    rec = _first("sit-osteomalacia", "sit-osteomalacia", OM_CITES, _CRITICAL, features=features)
+    rec = _first(a, "sit-osteomalacia", "sit-osteomalacia", OM_CITES, _CRITICAL, features=features)
     extra = (
         _override(_CONDITIONAL, "sit-osteomalacia-because", {"features": features}, OM_CITES)
         if _decides(a) and first_step(f) == "osteomalacia"
@@ -167,7 +180,7 @@ def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not sit.kidney_advanced(f):
         return None
     params = {"dialysis": f.has("dialysis"), "egfr": f.egfr, "stage": f.ckd_stage}
-    rec = _first("sit-ckd", "sit-ckd", CKD_CITES, _WARNING, **params)
+    rec = _first(a, "sit-ckd", "sit-ckd", CKD_CITES, _WARNING, **params)
     extra = (
         _override(_CONDITIONAL, "sit-ckd-because", params, CKD_CITES) if _decides(a) and first_step(f) == "ckd" else {}
     )
@@ -208,7 +221,7 @@ def gc_stratum(f: Facts) -> tuple[str, str, bool] | None:
                 False,
             )
         return None
-    stratum = acr_stratum(f)
+    stratum = acr_stratum(f, dose_counts=long_enough)
     if stratum is None:
         return None
     return stratum, "the bone density and glucocorticoid-adjusted FRAX given", False
@@ -294,7 +307,7 @@ def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
     if kind is None:
         return None
     cites = AI_CITES if kind == "aromatase_inhibitor" else ADT_CITES
-    recs: list[Recommendation] = [_first("sit-cancer", "sit-cancer", cites, _WARNING, kind=kind)]
+    recs: list[Recommendation] = [_first(a, "sit-cancer", "sit-cancer", cites, _WARNING, kind=kind)]
     reason = cancer_reason(f, kind)
     extra = (
         _override(_YES, "sit-cancer-because", {"kind": kind, "reason": reason}, cites)
@@ -337,7 +350,7 @@ def hyperparathyroidism(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not f.has("hyperparathyroidism"):
         return None
     met = phpt_met(f)
-    rec = _first("sit-phpt", "sit-phpt", PHPT_CITES, _WARNING, calcium=f.calcium, met=met)
+    rec = _first(a, "sit-phpt", "sit-phpt", PHPT_CITES, _WARNING, calcium=f.calcium, met=met)
     return finding(
         result="primary hyperparathyroidism: surgery criteria first" + (f" (met: {', '.join(met)})" if met else ""),
         used=["conditions.hyperparathyroidism", "calcium", "t_scores", "egfr", "age", "fracture_sites"],
@@ -367,7 +380,7 @@ def denosumab_timing(f: Facts, a: Assessment) -> Finding | None:
         return None
     months = sit.denosumab_months_since_last(f)
     statement = "sit-denosumab-overdue" if timing == "overdue" else "sit-denosumab-due"
-    rec = _first(statement, statement, DMAB_CITES, _CRITICAL if timing == "overdue" else _WARNING, months=months)
+    rec = _first(a, statement, statement, DMAB_CITES, _CRITICAL if timing == "overdue" else _WARNING, months=months)
     return finding(
         result=f"denosumab {timing}: {months:g} months since the last injection",
         used=["medications.denosumab.months_since_last"],

@@ -143,8 +143,9 @@ def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-def acr_stratum(f: Facts) -> str | None:
-    """ACR 2022 risk stratum for adults 40 and over (table known from a secondary summary)."""
+def acr_stratum(f: Facts, *, dose_counts: bool = True) -> str | None:
+    """ACR 2022 risk stratum for adults 40 and over (table known from a secondary summary). `dose_counts`
+    False: a dose of 30 mg or more does not count (taken for 30 days or less, engine/situations.py)."""
     if f.age is not None and f.age < GC_FRAX_AGE:
         return None
     view = adjusted_frax(f)
@@ -158,7 +159,7 @@ def acr_stratum(f: Facts) -> str | None:
         or (t is not None and t <= GC_VERY_HIGH_T)
         or (major is not None and major >= GC_VERY_HIGH_MAJOR)
         or (hip is not None and hip >= GC_VERY_HIGH_HIP)
-        or (dose is not None and dose >= GC_VERY_HIGH_DOSE)
+        or (dose_counts and dose is not None and dose >= GC_VERY_HIGH_DOSE)
     ):
         return "very high"
     if (
