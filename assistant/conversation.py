@@ -24,8 +24,8 @@ from assistant.corpus import Corpus, default_corpus
 from assistant.datafiles import read_yaml
 from assistant.engine import DECIDING_TOPICS, all_rules, assess
 from assistant.engine.compare import compare
+from assistant.engine.knowledge.profiles import get_profile
 from assistant.engine.model import Assessment, Decision
-from assistant.engine.profiles import get_profile
 from assistant.facts import Facts, Frax, Intent, Mention, Parsed, Site, Span
 from assistant.parse import parse
 from assistant.render import Answer, build_answer, label, message

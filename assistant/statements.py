@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import marshal
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template
 
+from assistant import datafiles
 from assistant.datafiles import cache_dir, parse_yaml_file
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = datafiles.PROMPTS_DIR
 STATEMENTS_DIR = PROMPTS_DIR / "statements"  # one YAML file per topic: key -> template
 
 

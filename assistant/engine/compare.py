@@ -14,15 +14,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from assistant.engine import assess
-from assistant.engine.decision import (
+from assistant.engine.knowledge.frax import GC_ADJUST_CITES, SPINE_CITES, T2D_CITES, FraxView, adjusted_frax
+from assistant.engine.knowledge.profiles import PROFILE_ORDER, Cell, Profile, get_profile
+from assistant.engine.knowledge.very_high_risk import (
     VERY_HIGH_FRAX_HIP_ABOVE,
     VERY_HIGH_FRAX_MAJOR_ABOVE,
     endocrine_very_high_reasons,
     very_high_risk_reasons,
 )
 from assistant.engine.model import Assessment, Decision
-from assistant.engine.profiles import PROFILE_ORDER, Cell, Profile, get_profile
-from assistant.engine.risk import GC_ADJUST_CITES, SPINE_CITES, T2D_CITES, FraxView, adjusted_frax
 from assistant.facts import Facts, Intent
 
 NOGG_CITES = ["nogg-2022#intervention-threshold", "kanis-2021-nogg#very-high-risk"]

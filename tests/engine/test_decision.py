@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine import Assessment, Decision, assess
-from assistant.engine.risk import adjusted_frax
+from assistant.engine.knowledge.frax import adjusted_frax
 from assistant.facts import Facts, FractureSite, Frax, Intent, Menopause, Sex, Site
 from assistant.statements import render_statement
 
