@@ -24,8 +24,8 @@ from assistant.corpus import Corpus, default_corpus
 from assistant.datafiles import read_yaml
 from assistant.engine import DECIDING_TOPICS, all_rules, assess
 from assistant.engine.compare import compare
+from assistant.engine.knowledge.profiles import get_profile
 from assistant.engine.model import Assessment, Decision
-from assistant.engine.profiles import get_profile
 from assistant.facts import Facts, Frax, Intent, Mention, Parsed, Site, Span
 from assistant.parse import parse
 from assistant.render import Answer, build_answer, label, message
@@ -172,11 +172,9 @@ def _get(f: Facts, group: str) -> Any:
     if head == "medications":
         return next((m for m in f.medications if m.name == tail), None)
     if head == "prior_fragility_fracture":
-        return (
-            (f.prior_fragility_fracture, tuple(f.fracture_sites))
-            if (f.prior_fragility_fracture is not None or f.fracture_sites)
-            else None
-        )
+        return (f.prior_fragility_fracture, tuple(f.fracture_sites)) if (
+            f.prior_fragility_fracture is not None or f.fracture_sites
+        ) else None
     if head == "frax":
         return (f.frax.major, f.frax.hip) if f.frax is not None else None
     return getattr(f, head)
@@ -274,6 +272,8 @@ def _describe_change(before: Facts, after: Facts, group: str) -> str:
 def _describe(f: Facts) -> list[str]:
     """Every fact of `f` in words: ['eGFR 30', 'sex male']."""
     return [_describe_group(f, g) for g in _groups(f)]
+
+
 
 
 @lru_cache(maxsize=1)
@@ -665,12 +665,8 @@ class Conversation:
             source = last_score_path(state)
             moved: list[str] = []
             if source is not None:
-                event = Event(
-                    EventKind.RELABELLED,
-                    turn,
-                    fields=(source,),
-                    value=f"{'z' if source.startswith('z') else 't'}_scores.{parsed.relabel_site.value}",
-                )
+                event = Event(EventKind.RELABELLED, turn, fields=(source,),
+                              value=f"{'z' if source.startswith('z') else 't'}_scores.{parsed.relabel_site.value}")
                 state, moved = relabel(state, source, parsed.relabel_site)
                 if moved:
                     pending.append(event)
@@ -810,8 +806,7 @@ class Conversation:
         groups = read or groups
         if len(groups) > 1:
             decisive = [
-                g
-                for g in groups
+                g for g in groups
                 if assess(_revert(after, before, g), intent, self.profile, decision_only=True).decision == old
             ]
             groups = decisive or groups

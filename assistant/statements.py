@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import marshal
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template
 
+from assistant import datafiles
 from assistant.datafiles import cache_dir, parse_yaml_file
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = datafiles.PROMPTS_DIR
 STATEMENTS_DIR = PROMPTS_DIR / "statements"  # one YAML file per topic: key -> template
 
 
@@ -188,8 +188,6 @@ def _values_key(params: dict[str, Any] | None) -> bytes | str:
         return marshal.dumps(params, 2)
     except ValueError:  # not plain data (e.g. an enum member)
         return repr(params)
-
-
 _RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation repeats most of them
 
 

@@ -14,15 +14,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from assistant.engine import assess
-from assistant.engine.decision import (
+from assistant.engine.knowledge.frax import GC_ADJUST_CITES, SPINE_CITES, T2D_CITES, FraxView, adjusted_frax
+from assistant.engine.knowledge.profiles import PROFILE_ORDER, Cell, Profile, get_profile
+from assistant.engine.knowledge.very_high_risk import (
     VERY_HIGH_FRAX_HIP_ABOVE,
     VERY_HIGH_FRAX_MAJOR_ABOVE,
     endocrine_very_high_reasons,
     very_high_risk_reasons,
 )
 from assistant.engine.model import Assessment, Decision
-from assistant.engine.profiles import PROFILE_ORDER, Cell, Profile, get_profile
-from assistant.engine.risk import GC_ADJUST_CITES, SPINE_CITES, T2D_CITES, FraxView, adjusted_frax
 from assistant.facts import Facts, Intent
 
 NOGG_CITES = ["nogg-2022#intervention-threshold", "kanis-2021-nogg#very-high-risk"]
@@ -187,12 +187,16 @@ def compare(
         cells["monitoring"][pid] = _cell(p.monitoring)
         cells["holiday"][pid] = _cell(p.holiday)
     rows = [
-        CompareRow(id=r, cells=cells[r], differ=len({c.key for c in cells[r].values()}) > 1) for r in ROWS if cells[r]
+        CompareRow(id=r, cells=cells[r], differ=len({c.key for c in cells[r].values()}) > 1)
+        for r in ROWS
+        if cells[r]
     ]
     notes = [Note(statement="compare-nogg", citations=list(NOGG_CITES))]
     if facts.has("type2_diabetes"):
         notes.append(Note(statement="compare-t2d", citations=list(T2D_CITES)))
-    return Comparison(profiles=list(PROFILE_ORDER), names=names, decisions=decisions, rows=rows, notes=notes)
+    return Comparison(
+        profiles=list(PROFILE_ORDER), names=names, decisions=decisions, rows=rows, notes=notes
+    )
 
 
 def decision_of(comparison: Comparison, profile: str) -> Decision:

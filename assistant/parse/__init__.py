@@ -116,15 +116,8 @@ def _parse(text: str) -> Parsed:
             if len(mentions) >= MAX_MENTIONS:
                 continue
             detail = c.dxa or c.fracture or c.kind
-            mentions.append(
-                Mention(
-                    concept=c.id,
-                    category=c.category,
-                    status=status,
-                    span=norm.span(m.start + a, m.end + a),
-                    detail=detail,
-                )
-            )
+            mentions.append(Mention(concept=c.id, category=c.category, status=status,
+                                    span=norm.span(m.start + a, m.end + a), detail=detail))
             if c.category == "site" and c.dxa:
                 sites_seen.append(c.dxa)
         for kind, cat, s, e, detail in r.extra_mentions:
@@ -175,9 +168,8 @@ def _parse(text: str) -> Parsed:
         bone_topic = not asks
     # nothing read and no drug: the facts hold only mentions, so every fact test below is False
     empty = not real and not real_doubts and not notes and not meds
-    return _finish(
-        text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen, negated_fracture, asks, empty
-    )
+    return _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
+                   negated_fracture, asks, empty)
 
 
 def _numbered_names(text: str, matches: list[Match]) -> list[tuple[int, int]]:
@@ -189,23 +181,15 @@ def _outside_labels(matches: list[Match], labels: list[tuple[int, int]]) -> list
     """Matches without the site and fracture words that label a FRAX value ("1.4% hip", "hip fracture
     risk 2.8%"): those name a probability, not a DXA site, a fracture or the patient's history."""
     return [
-        m
-        for m in matches
+        m for m in matches
         if m.concept.category not in ("site", "fracture") or not any(m.start < b and a < m.end for a, b in labels)
     ]
 
 
 # Intents whose cue words also state facts ("eGFR 32", "on prednisone"): in a note that asks
 # nothing, the message only gives facts.
-TOPIC_INTENTS = frozenset(
-    {
-        Intent.RENAL_DOSING,
-        Intent.GLUCOCORTICOID,
-        Intent.DRUG_HOLIDAY_OR_DURATION,
-        Intent.DENOSUMAB_STOP,
-        Intent.SUPPLEMENTS,
-    }
-)
+TOPIC_INTENTS = frozenset({Intent.RENAL_DOSING, Intent.GLUCOCORTICOID, Intent.DRUG_HOLIDAY_OR_DURATION,
+                           Intent.DENOSUMAB_STOP, Intent.SUPPLEMENTS})
 # Concepts that are bone-health inputs but not a bone-health topic by themselves: in a question
 # with another topic's words ("a smoker with pneumonia: which antibiotic?") the message is about
 # that topic. Sites that only name a fracture place ("chest pain radiating to the shoulder") never
@@ -235,15 +219,9 @@ class _Intervals:
 def _has_bone_measures(f: Facts) -> bool:
     """Facts that only a bone-health question gives: scores, FRAX, fractures, bone drugs, vitamin D."""
     return bool(
-        f.t_scores
-        or f.z_scores
-        or f.t_score_unsited is not None
-        or f.z_score_unsited is not None
-        or f.frax is not None
-        or f.prior_fragility_fracture is not None
-        or f.medications
-        or f.vitamin_d is not None
-        or any(q.field.startswith(("t_score", "z_score", "frax")) for q in f.questions)
+        f.t_scores or f.z_scores or f.t_score_unsited is not None or f.z_score_unsited is not None
+        or f.frax is not None or f.prior_fragility_fracture is not None or f.medications
+        or f.vitamin_d is not None or any(q.field.startswith(("t_score", "z_score", "frax")) for q in f.questions)
     )
 
 
@@ -251,23 +229,11 @@ def _has_facts(f: Facts, diagnosis: bool = True, who: bool = True) -> bool:
     conditions = f.conditions if diagnosis else {k for k in f.conditions if k not in DIAGNOSIS_CONDITIONS}
     person = who and (f.age is not None or f.sex is not None or f.menopause is not None)
     return bool(
-        person
-        or f.t_scores
-        or f.z_scores
-        or f.t_score_unsited is not None
-        or f.z_score_unsited is not None
-        or f.frax is not None
-        or f.prior_fragility_fracture is not None
-        or f.glucocorticoids is not None
-        or f.egfr is not None
-        or f.vitamin_d is not None
-        or f.medications
-        or conditions
-        or f.questions
-        or f.contradictions
-        or f.calcium is not None
-        or f.pth is not None
-        or f.tsh is not None
+        person or f.t_scores or f.z_scores
+        or f.t_score_unsited is not None or f.z_score_unsited is not None or f.frax is not None
+        or f.prior_fragility_fracture is not None or f.glucocorticoids is not None or f.egfr is not None
+        or f.vitamin_d is not None or f.medications or conditions or f.questions or f.contradictions
+        or f.calcium is not None or f.pth is not None or f.tsh is not None
         or f.glucocorticoid_dose_mg is not None
     )
 
@@ -310,36 +276,17 @@ def _finish(
         retract.append("fracture_sites")
     patient_facts = not empty and _has_facts(facts, diagnosis=False)
     # (the facts' own test: the patient's facts or a stated diagnosis, the only conditions left out above)
-    has_facts = (
-        patient_facts
-        or (not empty and bool(facts.conditions))
+    has_facts = patient_facts or (not empty and bool(facts.conditions)) \
         or (hypothetical is not None and _has_facts(hypothetical))
-    )
-    if (
-        is_correction
-        and sites_seen
-        and not facts.t_scores
-        and facts.t_score_unsited is None
-        and not facts.z_scores
-        and intent.RELABEL.search(low)
-    ):
+    if is_correction and sites_seen and not facts.t_scores and facts.t_score_unsited is None \
+            and not facts.z_scores and intent.RELABEL.search(low):
         relabel_site = Site(sites_seen[-1])
     # Generic "treatment" questions: with osteoporosis stated the question is which drug.
-    if (
-        intents
-        and intents[0] == _TREAT_OR_NOT
-        and facts.has("osteoporosis_stated")
-        and not facts.has("osteopenia_stated")
-        and not intent.EXPLICIT_TREAT.search(low)
-    ):
+    if intents and intents[0] == _TREAT_OR_NOT and facts.has("osteoporosis_stated") \
+            and not facts.has("osteopenia_stated") and not intent.EXPLICIT_TREAT.search(low):
         intents = [_DRUG_CHOICE] + [i for i in intents if i != _DRUG_CHOICE]
-    if (
-        intents
-        and intents[0] == _DRUG_CHOICE
-        and facts.has("osteopenia_stated")
-        and not facts.has("osteoporosis_stated")
-        and intent.GENERIC_TREATMENT.search(low)
-    ):
+    if intents and intents[0] == _DRUG_CHOICE and facts.has("osteopenia_stated") \
+            and not facts.has("osteoporosis_stated") and intent.GENERIC_TREATMENT.search(low):
         intents = [_TREAT_OR_NOT] + [i for i in intents if i != _TREAT_OR_NOT]
     special = bool(show_citation or profile or is_correction or retract)
     bone_facts = not empty and _has_bone_measures(facts)
@@ -353,12 +300,9 @@ def _finish(
             asks = intent.is_question(low)
         if out_of_scope_word or (asks and not intents):
             intents = [_OUT_OF_SCOPE]
-        elif (
-            out_of_scope_word is False
-            and intents
-            and intents[0] in (_DOSE, _TREAT_OR_NOT, _MANAGEMENT_OVERALL)
-            and intent.OTHER_TOPIC.search(low)
-        ):
+        elif out_of_scope_word is False and intents and intents[0] in (_DOSE, _TREAT_OR_NOT,
+                                                                        _MANAGEMENT_OVERALL) \
+                and intent.OTHER_TOPIC.search(low):
             intents = [_OUT_OF_SCOPE]
     if patient_facts and intents and intents[0] in TOPIC_INTENTS and not special:
         if asks is None:

@@ -22,19 +22,8 @@ SITES = {s.value: s for s in Site}
 SEXES = {s.value: s for s in Sex}
 MENOPAUSES = {m.value: m for m in Menopause}
 FRACTURE_SITES = {s.value: s for s in FractureSite}
-FLOAT_FIELDS = (
-    "egfr",
-    "vitamin_d",
-    "calcium",
-    "pth",
-    "tsh",
-    "glucocorticoid_dose_mg",
-    "glucocorticoid_months",
-    "weight_kg",
-    "height_cm",
-    "t_score_unsited",
-    "z_score_unsited",
-)
+FLOAT_FIELDS = ("egfr", "vitamin_d", "calcium", "pth", "tsh", "glucocorticoid_dose_mg", "glucocorticoid_months",
+                "weight_kg", "height_cm", "t_score_unsited", "z_score_unsited")
 
 
 def _same(a: object, b: object) -> bool:
@@ -66,9 +55,8 @@ def build(norm: Norm, found: list[Found], doubts: list[Doubt], notes: list[tuple
                 if x.value not in seen:
                     seen.append(x.value)
             values[path] = seen
-            f.sources[path] = (
-                norm.span(items[0].start, items[-1].end) if len(items) == 1 else norm.span(items[0].start, items[0].end)
-            )
+            f.sources[path] = norm.span(items[0].start, items[-1].end) if len(items) == 1 else norm.span(
+                items[0].start, items[0].end)
             continue
         distinct: list[object] = [items[0].value]
         for x in items[1:]:
@@ -78,11 +66,8 @@ def build(norm: Norm, found: list[Found], doubts: list[Doubt], notes: list[tuple
             has_true = any(x.value is True for x in items)
             denies_all = [x for x in items if x.value is False and x.detail == "any"]
             if has_true and denies_all:
-                f.contradictions.append(
-                    Contradiction(
-                        field=path, values=["true", "false"], spans=[norm.span(x.start, x.end) for x in items]
-                    )
-                )
+                f.contradictions.append(Contradiction(
+                    field=path, values=["true", "false"], spans=[norm.span(x.start, x.end) for x in items]))
                 continue
             policy = "any_true"
         if policy == "any_true":
@@ -121,34 +106,23 @@ def _doubt_what_cannot_be(f: Facts, norm: Norm, values: dict[str, object], group
     major, hip = values.get("frax.major"), values.get("frax.hip")
     if isinstance(major, float) and isinstance(hip, float) and hip > major:
         span = f.sources.get("frax.hip")
-        f.questions.append(
-            Question(
-                field="frax",
-                value=f"major {major:g}%, hip {hip:g}%",
-                reason="the hip fracture probability cannot be higher than the major osteoporotic one",
-                span=span,
-            )
-        )
+        f.questions.append(Question(
+            field="frax", value=f"major {major:g}%, hip {hip:g}%",
+            reason="the hip fracture probability cannot be higher than the major osteoporotic one", span=span))
         for key in ("frax.major", "frax.hip"):
             values.pop(key, None)
             f.sources.pop(key, None)
-    if (
-        values.get("conditions.osteopenia_stated") is not True
-        and values.get("conditions.osteoporosis_stated") is not True
-    ):
+    if values.get("conditions.osteopenia_stated") is not True \
+            and values.get("conditions.osteoporosis_stated") is not True:
         return  # no low bone mass stated
     for path in [p for p in values if p.startswith("t_scores.") or p == "t_score_unsited"]:
         v = values[path]
         chosen = next((x for x in groups.get(path, []) if x.value == v), None)
         if isinstance(v, float) and v > 0 and chosen is not None and chosen.unsigned:
-            f.questions.append(
-                Question(
-                    field=path,
-                    value=f"{v:g}",
-                    reason="a positive T-score does not fit low bone mass: is a minus sign missing?",
-                    span=f.sources.get(path),
-                )
-            )
+            f.questions.append(Question(
+                field=path, value=f"{v:g}",
+                reason="a positive T-score does not fit low bone mass: is a minus sign missing?",
+                span=f.sources.get(path)))
             values.pop(path)
             f.sources.pop(path, None)
 
@@ -204,8 +178,7 @@ def medications(meds: list, norm: Norm) -> list[Medication]:
     out = []
     for m in meds:
         out.append(
-            Medication(
-                name=m.name, status=m.status, years=m.years, since=m.since, last=m.last, span=norm.span(m.start, m.end)
-            )
+            Medication(name=m.name, status=m.status, years=m.years, since=m.since, last=m.last,
+                       span=norm.span(m.start, m.end))
         )
     return out

@@ -109,9 +109,8 @@ def find_triggers(tokens: list[Token]) -> list[Trigger]:
                     continue
                 # a shorter trigger at the same place counts only if it looks the other way
                 # ("risk of" forward and "risk" backward in "fracture risk of 4.8%")
-                if not hits or (
-                    hits[0].rule.category != "PSEUDO" and all(h.rule.direction != rule.direction for h in hits)
-                ):
+                if not hits or (hits[0].rule.category != "PSEUDO"
+                                and all(h.rule.direction != rule.direction for h in hits)):
                     hits.append(Trigger(rule, i, i + length))
         if not hits:
             i += 1
@@ -182,8 +181,7 @@ def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
     openers = rules().openers
     last = len(tokens) - 1
     return {
-        k
-        for k, tok in enumerate(tokens)
+        k for k, tok in enumerate(tokens)
         if tok.text in BREAK_WORDS and k < last and (k + 1 in starts or tokens[k + 1].text in openers)
     }
 

@@ -16,23 +16,18 @@ _POPULATION = r"(?!\s*(?:\+|(?:years?\s+)?(?:and|or)\s+(?:over|older|above|up|mo
 # matches: a search then tries the pattern only where one of them is).
 AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(first + p)
-    for first, p in zip(
-        (r"(?=\d)", r"(?=\d)", r"(?=\d)", r"(?=a)", r"(?=[shp])", r"(?=\d)", r"(?=[fm])"),
-        (
-            _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
-            _N + r"\s*-?\s*(?:y/o|y\.o\.?|yo|y-o|yof|yom|yowf|yowm)(?![a-z])",  # 67 y/o, 67yo, 67 yof
-            _N + r"\s*-?\s*(?:years?|yrs?)\s+of\s+age\b",  # 67 years of age
-            r"\b(?:aged|age)\s*(?:[:=]|of|is|was)?\s*" + _N[len(r"(?<![\w.\-])") :] + r"(?!\d|\.\d)" + _POPULATION,
-            r"\b(?:she|he|patient|pt)\s*(?:is|'s|was|turned|turns)\s+(?:now\s+|a\s+)?"
-            + _N[len(r"(?<![\w.\-])") :]
-            + r"(?![\d%]|\.\d)(?!\s*(?:%|mg|kg|cm|lb|iu|ng|nmol|ml|units?|months?|weeks?|days?|times|"
-            r"(?:years?|yrs?)\s+(?:post|since|after|ago|on|out|from|past|into|with|of\s+(?!age))))" + _POPULATION,
-            r"(?<![\w.\-/])(?P<n>\d{2,3})\s?(?P<sex>[fm])(?![\w/'])",  # 67F, 67 M
-            # "F 67", "M72" at the start of a note or of a comma-separated item (checked in _sex_age_ok)
-            r"(?<![\w/'.-])(?P<sex>[fm])\s?(?P<n>\d{2,3})(?![\w.%/:-])(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
-        ),
-        strict=True,
-    )
+    for first, p in zip((r"(?=\d)", r"(?=\d)", r"(?=\d)", r"(?=a)", r"(?=[shp])", r"(?=\d)", r"(?=[fm])"), (
+        _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
+        _N + r"\s*-?\s*(?:y/o|y\.o\.?|yo|y-o|yof|yom|yowf|yowm)(?![a-z])",  # 67 y/o, 67yo, 67 yof
+        _N + r"\s*-?\s*(?:years?|yrs?)\s+of\s+age\b",  # 67 years of age
+        r"\b(?:aged|age)\s*(?:[:=]|of|is|was)?\s*" + _N[len(r"(?<![\w.\-])") :] + r"(?!\d|\.\d)" + _POPULATION,
+        r"\b(?:she|he|patient|pt)\s*(?:is|'s|was|turned|turns)\s+(?:now\s+|a\s+)?" + _N[len(r"(?<![\w.\-])") :]
+        + r"(?![\d%]|\.\d)(?!\s*(?:%|mg|kg|cm|lb|iu|ng|nmol|ml|units?|months?|weeks?|days?|times|"
+        r"(?:years?|yrs?)\s+(?:post|since|after|ago|on|out|from|past|into|with|of\s+(?!age))))" + _POPULATION,
+        r"(?<![\w.\-/])(?P<n>\d{2,3})\s?(?P<sex>[fm])(?![\w/'])",  # 67F, 67 M
+        # "F 67", "M72" at the start of a note or of a comma-separated item (checked in _sex_age_ok)
+        r"(?<![\w/'.-])(?P<sex>[fm])\s?(?P<n>\d{2,3})(?![\w.%/:-])(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
+    ), strict=True)
 )
 # What every match of the pattern at the same place in AGE_PATTERNS contains: a string of each group of
 # words, and a match of the short pattern (when there is one); a pattern whose gate fails is not searched.
@@ -68,10 +63,7 @@ _PEOPLE = (
 # "and", "/" or "&")
 COORDINATED = re.compile(  # (the look-ahead: the letters a match can start with)
     r"(?=[pwfmaihs])(?:"
-    r"\b"
-    + _PEOPLE
-    + r"\s*,?\s*(?:or|and|/|&)\s*(?:an?\s+)?(?:older|elderly|younger|ageing|aging)?\s*"
-    + _PEOPLE
+    r"\b" + _PEOPLE + r"\s*,?\s*(?:or|and|/|&)\s*(?:an?\s+)?(?:older|elderly|younger|ageing|aging)?\s*" + _PEOPLE
     + r"\b|\b(?:he|she|his|her|him)\s*(?:/|or|and)\s*(?:he|she|his|her|him)\b)"
 )
 
@@ -81,12 +73,9 @@ MENOPAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("pre", r"\bnot\s+(?:yet\s+)?(?:post[\s-]?menopaus\w*|(?:through|in|past)\s+(?:the\s+)?menopause|menopausal)"),
         ("pre", r"\bpre[\s-]?menopaus\w*|\bbefore\s+(?:the\s+)?menopause\b|\bstill\s+menstruating\b"),
         ("peri", r"\bperi[\s-]?menopaus\w*|\bmenopausal\s+transition\b"),
-        (
-            "post",
-            r"\bpost[\s-]?menopaus\w*|\bafter\s+(?:the\s+)?menopause\b|\bpast\s+(?:the\s+)?menopause\b|"
-            r"\bwent\s+through\s+(?:the\s+)?menopause\b|\bsince\s+menopause\b|\bmenopausal\s+(?:woman|women|female)\b|"
-            r"\b(?:surgical|early|premature)\s+menopause\b|\bmenopause\s+at\b",
-        ),
+        ("post", r"\bpost[\s-]?menopaus\w*|\bafter\s+(?:the\s+)?menopause\b|\bpast\s+(?:the\s+)?menopause\b|"
+         r"\bwent\s+through\s+(?:the\s+)?menopause\b|\bsince\s+menopause\b|\bmenopausal\s+(?:woman|women|female)\b|"
+         r"\b(?:surgical|early|premature)\s+menopause\b|\bmenopause\s+at\b"),
     )
 )
 
@@ -132,6 +121,8 @@ def read_age(text: str, r: Reading | None = None) -> Reading:
             if sex:
                 r.found.append(Found("sex", "female" if sex == "f" else "male", s, e, detail="age-sex"))
     return r
+
+
 
 
 _DOSE_BEFORE = re.compile(r"(?:\bx|\bfor|\bover|\*|×)\s*$")

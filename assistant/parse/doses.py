@@ -71,3 +71,4 @@ def _prev_dose(text: str, nums: list[Num], pos: int) -> Num | None:
     if DOSE_TO_WORD.fullmatch(gap):
         return best
     return None
+

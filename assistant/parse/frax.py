@@ -12,7 +12,9 @@ FRAX_WORD = re.compile(  # (the look-ahead: the characters a match can start wit
     r"(?=[f1tp])(?:\bfrax\b|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|"
     r"\bprobabilit(?:y|ies)\b)"
 )
-MAJOR_WORDS = r"(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)"
+MAJOR_WORDS = (
+    r"(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)"
+)
 HIP_WORDS = r"(?:hip(?:\s+fractures?|\s+fx)?|hf)"
 # (the look-aheads: the letter every match starts with; a search tries the pattern only there)
 MAJOR = re.compile(r"(?=m)\b" + MAJOR_WORDS + r"\b")
@@ -31,15 +33,8 @@ FRAX_BARE_GAP = frozenset(
 )
 # Paired labels, then paired values: "FRAX (MOF/hip) 11/1.4", "FRAX hip/major 1.4/11"
 LABEL_PAIR = re.compile(
-    r"(?=[mh])\b(?P<l1>"
-    + MAJOR_WORDS
-    + "|"
-    + HIP_WORDS
-    + r")\s*(?:/|,|&|and)\s*(?P<l2>"
-    + MAJOR_WORDS
-    + "|"
-    + HIP_WORDS
-    + r")\b\s*\)?\s*(?:[:=]|scores?|of|were|are|is|was|\s)*"
+    r"(?=[mh])\b(?P<l1>" + MAJOR_WORDS + "|" + HIP_WORDS + r")\s*(?:/|,|&|and)\s*(?P<l2>"
+    + MAJOR_WORDS + "|" + HIP_WORDS + r")\b\s*\)?\s*(?:[:=]|scores?|of|were|are|is|was|\s)*"
     r"(?P<v1>\d+(?:\.\d+)?)\s*%?\s*(?:/|,|and|&)\s*(?P<v2>\d+(?:\.\d+)?)"
 )
 # A label right after the value ("1.4% hip", "11% major", "3% (hip)"), unless it names an effect
@@ -209,10 +204,9 @@ def _label_after(text: str, n: Num) -> tuple[str, int, int] | None:
         if m is None:
             continue
         words = gap_words(_strip_tenyear(window[: m.start()]))
-        if (
-            len(words) <= 5
-            and all(w in FRAX_AFTER_GAP for w in words)
-            and (FRAX_AFTER_NEEDS.intersection(words) or "(" in window[: m.start()])
+        if len(words) <= 5 and all(w in FRAX_AFTER_GAP for w in words) and (
+            FRAX_AFTER_NEEDS.intersection(words) or "(" in window[: m.start()]
         ):
             return kind, base + m.start(), base + m.end()
     return None
+

@@ -42,21 +42,11 @@ RETRACT = re.compile(
     r"vitamin\s+d|medications?|drugs?|sex)\b"
 )
 RETRACT_PATHS = {
-    "frax": ["frax"],
-    "egfr": ["egfr"],
-    "gfr": ["egfr"],
-    "crcl": ["egfr"],
-    "age": ["age"],
-    "t": ["t_scores", "t_score_unsited"],
-    "z": ["z_scores", "z_score_unsited"],
-    "fracture": ["prior_fragility_fracture", "fracture_sites"],
-    "steroid": ["glucocorticoids"],
-    "prednisone": ["glucocorticoids"],
-    "glucocorticoid": ["glucocorticoids"],
-    "vitamin": ["vitamin_d"],
-    "medication": ["medications"],
-    "drug": ["medications"],
-    "sex": ["sex"],
+    "frax": ["frax"], "egfr": ["egfr"], "gfr": ["egfr"], "crcl": ["egfr"], "age": ["age"],
+    "t": ["t_scores", "t_score_unsited"], "z": ["z_scores", "z_score_unsited"],
+    "fracture": ["prior_fragility_fracture", "fracture_sites"], "steroid": ["glucocorticoids"],
+    "prednisone": ["glucocorticoids"], "glucocorticoid": ["glucocorticoids"], "vitamin": ["vitamin_d"],
+    "medication": ["medications"], "drug": ["medications"], "sex": ["sex"],
 }
 EXPLICIT_TREAT = re.compile(
     r"\bshould (?:i|we|she|he|they|the patient) (?:treat|start|be treated)|\btreat or not\b|"
@@ -194,8 +184,7 @@ def _compile_matcher(entries: tuple[CueEntry, ...]) -> Callable[[str], list[Inte
         env[f"I{k}"] = intent
         # (an intent that no earlier entry gives is not in `out` yet: no test for it)
         tests = ([f"I{k} not in out"] if any(e[0] == intent for e in entries[:k]) else []) + (
-            [any_in(gate)] if gate else []
-        )
+            [any_in(gate)] if gate else [])
         lines.append(f"    if {' and '.join(tests) or 'True'}:")
         if parts is None:
             env[f"W{k}"] = whole
@@ -208,6 +197,8 @@ def _compile_matcher(entries: tuple[CueEntry, ...]) -> Callable[[str], list[Inte
     lines.append("    return out")
     exec(compile("\n".join(lines), "<intent cues>", "exec"), env)  # noqa: S102 - our own code, from our data
     return env["matching"]  # type: ignore[return-value]
+
+
 
 
 def _matching(text: str) -> list[Intent]:

@@ -55,16 +55,10 @@ LABS: tuple[Lab, ...] = (
         "25-OH vitamin D",
         ("25", "vit", "calcidiol"),
     ),
-    Lab(
-        "calcium",
-        re.compile(r"\b(?:(?:albumin-?\s*)?corrected\s+)?(?:calcium|ca)\b"),
-        CALCIUM_RANGE,
-        "calcium",
-        ("ca",),
-    ),
-    Lab(
-        "pth", re.compile(r"\b(?:intact\s+)?(?:pth|parathyroid\s+hormone)\b"), PTH_RANGE, "PTH", ("pth", "parathyroid")
-    ),
+    Lab("calcium", re.compile(r"\b(?:(?:albumin-?\s*)?corrected\s+)?(?:calcium|ca)\b"), CALCIUM_RANGE, "calcium",
+        ("ca",)),
+    Lab("pth", re.compile(r"\b(?:intact\s+)?(?:pth|parathyroid\s+hormone)\b"), PTH_RANGE, "PTH",
+        ("pth", "parathyroid")),
     Lab("tsh", re.compile(r"\btsh\b"), TSH_RANGE, "TSH", ("tsh",)),
 )
 DOSING_AFTER = re.compile(
@@ -117,3 +111,4 @@ def read_labs(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
             if lab.path == "egfr" and CRCL.search(m.group()):
                 r.found.append(Found("egfr_is_crcl", True, m.start(), n.unit_end))
     return r
+

@@ -167,14 +167,9 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         status, negated, whatif, parent = ctx.status(h.i, h.j)
         # a site word before the fracture word may carry the context ("no hip fracture")
         near_sites = [
-            s
-            for s in sites
-            if (
-                h.i - FRACTURE_WINDOW_BEFORE <= s.i < h.i
-                and not any(s.i < k < h.i for k in head_starts)
-                and _no_break(tokens, s.j, h.i)
-                and not _number_between(tokens, s.j, h.i)
-            )
+            s for s in sites
+            if (h.i - FRACTURE_WINDOW_BEFORE <= s.i < h.i and not any(s.i < k < h.i for k in head_starts)
+                and _no_break(tokens, s.j, h.i) and not _number_between(tokens, s.j, h.i))
             or (h.j <= s.i <= h.j + FRACTURE_WINDOW_AFTER and all(t.text in AFTER_GAP for t in tokens[h.j : s.i]))
         ]
         if near_sites and status == AFFIRMED:
@@ -185,17 +180,15 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             continue  # "major osteoporotic fracture 12%": a FRAX label, not an event
         hypo = "?" if whatif else ""
         kinds = {
-            t.concept.kind
-            for t in trauma
+            t.concept.kind for t in trauma
             if abs(t.i - h.i) <= TRAUMA_WINDOW and _no_break(tokens, min(t.j, h.j), max(t.i, h.i))
         }
         traumatic = "traumatic" in kinds and "fragility" not in kinds
         fsites = [s.concept.fracture for s in near_sites]
         if status == FAMILY:
             if parent and "hip" in fsites:
-                r.found.append(
-                    Found(hypo + "conditions.parental_hip_fracture", not negated, h.start, h.end, policy="any_true")
-                )
+                r.found.append(Found(hypo + "conditions.parental_hip_fracture", not negated, h.start, h.end,
+                                     policy="any_true"))
             continue
         if status == HYPOTHETICAL:
             continue
@@ -204,9 +197,8 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
                 # a denial naming no site ("no prior fracture") conflicts with any fracture; a denial
                 # of one site ("no hip fracture") does not conflict with a wrist fracture
                 detail = "site" if near_sites else "any"
-                r.found.append(
-                    Found(hypo + "prior_fragility_fracture", False, h.start, h.end, policy="fracture", detail=detail)
-                )
+                r.found.append(Found(hypo + "prior_fragility_fracture", False, h.start, h.end, policy="fracture",
+                                     detail=detail))
             continue
         if traumatic:
             r.extra_mentions.append(("fracture", "fracture", h.start, h.end, "traumatic"))

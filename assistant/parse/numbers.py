@@ -41,24 +41,8 @@ BETWEEN = re.compile(r"\b(?:between|from)\s*$")
 # How the text before a number must end (trailing spaces aside) for the pattern above to match there: the
 # last characters of each of its alternatives. A search is skipped when the text does not end so.
 # (Keep these in step with the patterns.)
-INEQUALITY_ENDS = (
-    "<",
-    ">",
-    "\u2264",
-    "\u2265",
-    "=",
-    "than",
-    "to",
-    "under",
-    "over",
-    "below",
-    "above",
-    "least",
-    "most",
-    "exceeding",
-    "of",
-    "cutoff",
-)
+INEQUALITY_ENDS = ("<", ">", "\u2264", "\u2265", "=", "than", "to", "under", "over", "below", "above", "least", "most",
+                   "exceeding", "of", "cutoff")
 RANGE_ENDS = ("-", "to", "through")
 BETWEEN_ENDS = ("between", "from")
 BETWEEN_GAP = re.compile(r"\s*(?:and|to|-)\s*")
@@ -172,6 +156,7 @@ def gap_words(text: str) -> list[str]:
 def gap_ok(text: str, allowed: frozenset[str], limit: int = 6) -> bool:
     words = gap_words(text)
     return len(words) <= limit and all(w in allowed for w in words)
+
 
 
 _START = attrgetter("start")

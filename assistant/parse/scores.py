@@ -23,16 +23,13 @@ def read_bmd(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
     for n in nums:
         if n.used:
             continue
-        unitless = (
-            n.bare
-            and "." in n.raw
-            and BMD_RANGE[0] <= n.value <= BMD_RANGE[1]
+        unitless = n.bare and "." in n.raw and BMD_RANGE[0] <= n.value <= BMD_RANGE[1] \
             and BMD_BEFORE.search(text, max(0, n.start - 16), n.start) is not None
-        )
         if unitless or n.unit in ("g/cm2", "g/cm^2", "g/cm", "gm/cm2", "g/sq"):
             n.used = True
             r.extra_mentions.append(("bmd_raw", "measurement", n.start, n.unit_end, f"{n.value:g} g/cm2"))
     return r
+
 
 
 ANCHOR = re.compile(  # (the look-ahead: every match starts with "t" or "z"; the search tries only there)
@@ -134,12 +131,8 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
                             site = right
                 if site is None and len(run) == 1:
                     site = _site_right_after(text, sites, n.unit_end)  # terse "T -1.8 femoral neck"
-                if (
-                    site is None
-                    and len(run) == 1
-                    and last_sited is not None
-                    and OTHER_KIND_GAP.fullmatch(text, last_sited[0].unit_end, n.start)
-                ):
+                if site is None and len(run) == 1 and last_sited is not None \
+                        and OTHER_KIND_GAP.fullmatch(text, last_sited[0].unit_end, n.start):
                     site = last_sited[1]  # "FN T -1.7 Z -0.3": the Z-score of the same site
                 if site is None and len(run) > 1 and k > 0 and pairs and pairs[0][1] is not None and after is None:
                     site = pairs[0][1]  # "-2.6 and -2.9 at the femoral neck" handled below; here a list after one site
@@ -172,9 +165,8 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             if site and max(n.unit_end, site.end) - min(n.start, site.start) > 80:
                 s, e = n.start, n.unit_end
             unsigned = n.value > 0 and not n.raw.lstrip().startswith("+")
-            r.found.append(
-                Found(path, n.value, s, e, policy="lowest", detail=site.side if site else None, unsigned=unsigned)
-            )
+            r.found.append(Found(path, n.value, s, e, policy="lowest", detail=site.side if site else None,
+                                 unsigned=unsigned))
     return r
 
 
@@ -204,12 +196,8 @@ def _site_run_after(text: str, runs: list[list[SiteAtom]], pos: int) -> list[Sit
     for run in runs:
         if run[0].start >= pos:
             words = gap_words(text[pos : run[0].start])
-            if (
-                words
-                and len(words) <= 4
-                and all(w in AFTER_SITE_GAP for w in words)
-                and AFTER_SITE_NEEDS.intersection(words)
-            ):
+            if words and len(words) <= 4 and all(w in AFTER_SITE_GAP for w in words) \
+                    and AFTER_SITE_NEEDS.intersection(words):
                 return run
             return None
     return None

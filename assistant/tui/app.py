@@ -32,35 +32,27 @@ class AssistantApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         chat = self.chat
-        yield SystemCommand(
-            "New patient", "Start over; nothing from this conversation is used", chat.action_new_patient
-        )
-        yield SystemCommand(
-            "Save transcript", "Save the conversation as a replayable YAML transcript", chat.action_save_transcript
-        )
+        yield SystemCommand("New patient", "Start over; nothing from this conversation is used",
+                            chat.action_new_patient)
+        yield SystemCommand("Save transcript", "Save the conversation as a replayable YAML transcript",
+                            chat.action_save_transcript)
         yield SystemCommand("Export conversation", "Write the conversation as Markdown and JSON", chat.action_export)
         yield SystemCommand("Copy last answer", "Copy the last answer to the clipboard", chat.action_copy_answer)
         yield SystemCommand("Sources", "The passages cited by the last answer", chat.action_sources)
         yield SystemCommand("Toggle side panel", "Show or hide facts / reasoning / picture", chat.action_toggle_panel)
         yield SystemCommand("Show facts", "Facts panel", lambda: chat.action_panel("facts"))
-        yield SystemCommand(
-            "Show reasoning", "The rules that fired for the last answer", lambda: chat.action_panel("reasoning")
-        )
-        yield SystemCommand(
-            "Show picture", "T-scores and FRAX against the thresholds", lambda: chat.action_panel("picture")
-        )
+        yield SystemCommand("Show reasoning", "The rules that fired for the last answer",
+                            lambda: chat.action_panel("reasoning"))
+        yield SystemCommand("Show picture", "T-scores and FRAX against the thresholds",
+                            lambda: chat.action_panel("picture"))
         yield SystemCommand("Toggle light / dark theme", "Switch between light and dark", chat.action_toggle_theme)
         yield SystemCommand("Help and disclaimer", "Key bindings, what to type, the disclaimer", chat.action_help)
         yield SystemCommand("Compare guidelines", "The profiles side by side for these facts (F7)", chat.action_compare)
         for pid, title in PROFILE_TITLES.items():  # guideline profiles (compare_screen.py)
-            yield SystemCommand(
-                f"Profile: {title}",
-                "Answer under this guideline profile (F8 cycles)",
-                lambda pid=pid: chat.action_use_profile(pid),
-            )
-        yield SystemCommand(
-            "Save screenshot (SVG)", "Save an SVG screenshot in the current folder", chat.action_screenshot
-        )
+            yield SystemCommand(f"Profile: {title}", "Answer under this guideline profile (F8 cycles)",
+                                lambda pid=pid: chat.action_use_profile(pid))
+        yield SystemCommand("Save screenshot (SVG)", "Save an SVG screenshot in the current folder",
+                            chat.action_screenshot)
         yield SystemCommand("Quit", "Leave the app (the conversation is journaled)", self.action_quit)
         for command in super().get_system_commands(screen):  # Textual's own: themes, keys, maximize...
             if command.title not in ("Quit", "Screenshot"):

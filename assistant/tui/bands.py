@@ -1,33 +1,14 @@
-"""Band limits for the picture, read from the engine's named constants (never typed in here).
+"""Band limits for the picture, read from corpus/thresholds.yaml (never typed in here).
 
-The engine owns every clinical number. This module only looks the constants up by name, so the
-picture draws the same limits the rules apply; a limit the engine does not (yet) define is None and
-the picture then says so instead of guessing.
+The picture draws the same limits the rules apply: the WHO T-score bands and the FRAX treatment thresholds.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 
-# (module, constant) candidates, first found wins.
-_NORMAL_T = (("assistant.engine.diagnosis", "NORMAL_T_MIN"), ("assistant.engine.workup", "NORMAL_T"))
-_OSTEOPOROSIS_T = (("assistant.engine.diagnosis", "OSTEOPOROSIS_T_MAX"),)
-_FRAX_MAJOR = (("assistant.engine.decision", "FRAX_MAJOR_THRESHOLD"),)
-_FRAX_HIP = (("assistant.engine.decision", "FRAX_HIP_THRESHOLD"),)
-
-
-def _lookup(candidates: tuple[tuple[str, str], ...]) -> float | None:
-    for module, name in candidates:
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        value = getattr(mod, name, None)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-    return None
+from assistant.engine.knowledge.thresholds import threshold
 
 
 @dataclass(frozen=True)
@@ -40,4 +21,9 @@ class Bands:
 
 @lru_cache(maxsize=1)
 def bands() -> Bands:
-    return Bands(_lookup(_NORMAL_T), _lookup(_OSTEOPOROSIS_T), _lookup(_FRAX_MAJOR), _lookup(_FRAX_HIP))
+    return Bands(
+        threshold("t-score-normal").value,
+        threshold("t-score-osteoporosis").value,
+        threshold("frax-major-treat").value,
+        threshold("frax-hip-treat").value,
+    )

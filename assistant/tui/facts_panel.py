@@ -68,18 +68,8 @@ def fact_rows(f: Facts) -> list[FactRow]:
         sites = ", ".join(s.value for s in f.fracture_sites)
         text = "Prior fragility fracture" if f.prior_fragility_fracture else "No prior fragility fracture"
         add("prior_fragility_fracture", text + (f" ({sites})" if sites else ""), (f.prior_fragility_fracture, sites))
-    simple = (
-        "glucocorticoids",
-        "glucocorticoid_dose_mg",
-        "glucocorticoid_months",
-        "egfr",
-        "vitamin_d",
-        "calcium",
-        "pth",
-        "tsh",
-        "weight_kg",
-        "height_cm",
-    )
+    simple = ("glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months", "egfr", "vitamin_d", "calcium",
+              "pth", "tsh", "weight_kg", "height_cm")
     for name in simple:
         value = getattr(f, name)
         if value is not None:
@@ -115,7 +105,9 @@ def snippet(sentence: str, span: Span) -> Text:
     )
 
 
-def facts_text(f: Facts, users: list[str], previous: dict[str, str] | None, changes: list[str] | None = None) -> Text:
+def facts_text(
+    f: Facts, users: list[str], previous: dict[str, str] | None, changes: list[str] | None = None
+) -> Text:
     """The whole panel as one Text. `users[i]` is the user's message of turn i + 1."""
 
     out = Text()

@@ -161,10 +161,8 @@ class Picture(Widget):
         width = max(30, self.size.width or 60)
         out = Text()
         if self._facts is None:
-            out.append(
-                "T-scores against the WHO bands and FRAX against the treatment thresholds are drawn here once given.",
-                "dim",
-            )
+            out.append("T-scores against the WHO bands and FRAX against the treatment thresholds are drawn "
+                       "here once given.", "dim")
             return out
         if self._note:
             out.append(self._note + "\n\n", "italic")

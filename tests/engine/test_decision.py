@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine import Assessment, Decision, assess
-from assistant.engine.risk import adjusted_frax
+from assistant.engine.knowledge.frax import adjusted_frax
 from assistant.facts import Facts, FractureSite, Frax, Intent, Menopause, Sex, Site
 from assistant.statements import render_statement
 
@@ -19,7 +19,7 @@ def run(intent: Intent = Intent.MANAGEMENT_OVERALL, profile: str = "us", **facts
 
 
 # Glucocorticoid users under the US default are placed by the ACR 2022 strata (tests/engine/test_situations.py);
-# the FRAX-adjustment tests below run under AACE/ACE, whose FRAX thresholds decide for them too.
+# the FRAX-adjustment tests below run under AACE/ACE, whose FRAX thresholds decide for them.
 GC_FRAX_PROFILE = "aace"
 
 

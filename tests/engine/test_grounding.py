@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from assistant.corpus import default_corpus
 from assistant.engine import Assessment, Decision, Section, all_rules, assess
-from assistant.engine.risk import (
+from assistant.engine.knowledge.frax import (
     GC_HIGH_HIP_CHANGE,
     GC_HIGH_MAJOR_CHANGE,
     GC_LOW_HIP_CHANGE,

@@ -11,8 +11,8 @@ import pytest
 from assistant.corpus import default_corpus
 from assistant.engine import Assessment, Decision, assess
 from assistant.engine.compare import compare
-from assistant.engine.decision import FRAX_HIP_THRESHOLD, FRAX_MAJOR_THRESHOLD
-from assistant.engine.profiles import PROFILE_ORDER, get_profile, profiles
+from assistant.engine.knowledge.profiles import PROFILE_ORDER, get_profile, profiles
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.facts import Facts, FractureSite, Frax, Intent, Menopause, Sex, Site
 from assistant.statements import render_statement
 from tests.engine.test_grounding import check_grounded, derived_numbers, numbers
@@ -122,7 +122,7 @@ DISAGREE: list[tuple[str, Facts, dict[str, tuple[Decision, str]]]] = [
         {"us": (Y, ACR), "aace": (Y, BHOF), "acp": (C, ACP4), "endocrine": (Y, BHOF)},
     ),
     (
-        "glucocorticoid-low-dose: raw FRAX over, adjusted below; ACR 2022 moderate risk (T -2.0) under the US default",
+        "glucocorticoid-low-dose: raw FRAX over, adjusted below; ACR 2022 moderate (T -2.0) under the US default",
         woman(70, t_scores={FN: -2.0}, **gc(2.0, 22.0, 3.2)),
         {"us": (Y, ACR), "aace": (N, BHOF), "acp": (C, ACP4), "endocrine": (N, BHOF)},
     ),
@@ -356,7 +356,10 @@ def test_vitamin_d_monitoring_and_holiday_rows_follow_the_profiles() -> None:
 def test_profile_thresholds_match_the_engine_constants() -> None:
     for p in profiles().values():
         if p.decision.frax is not None:
-            assert (p.decision.frax.major, p.decision.frax.hip) == (FRAX_MAJOR_THRESHOLD, FRAX_HIP_THRESHOLD)
+            assert (p.decision.frax.major, p.decision.frax.hip) == (
+                threshold("frax-major-treat").value,
+                threshold("frax-hip-treat").value,
+            )
     assert get_profile("acp").decision.frax is None
     assert get_profile("nonsense").id == "us"
 

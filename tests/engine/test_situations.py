@@ -274,7 +274,7 @@ def test_phpt_with_calcium_11_2_checks_the_surgery_criteria() -> None:
 
 
 def test_phpt_criteria_age_49_and_egfr_59_are_met_50_and_60_are_not() -> None:
-    from assistant.engine.situations import phpt_met
+    from assistant.engine.knowledge.situations import phpt_met
 
     assert {"age 49", "eGFR 59"} <= set(phpt_met(woman(49, egfr=59.0, conditions={"hyperparathyroidism": True})))
     assert not phpt_met(woman(50, egfr=60.0, conditions={"hyperparathyroidism": True}))

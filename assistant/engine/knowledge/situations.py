@@ -9,15 +9,15 @@ androgen deprivation, bariatric surgery, an overdue denosumab dose.
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.fractures import fracture_sites, has_fragility_fracture
 from assistant.engine.knowledge.thresholds import threshold
-from assistant.facts import Facts, Status
+from assistant.facts import Facts, FractureSite, Site, Status
 
 ORAL_BISPHOSPHONATES = ("alendronate", "risedronate", "ibandronate")
 BISPHOSPHONATES = (*ORAL_BISPHOSPHONATES, "zoledronic_acid")
 ANTIRESORPTIVES = (*BISPHOSPHONATES, "denosumab", "raloxifene")
 SERMS = ("raloxifene",)
 _ON = (Status.AFFIRMED, Status.HISTORICAL)
-DAYS_PER_MONTH = 365.25 / 12  # a unit conversion, not a clinical number
 
 
 def _drug(name: str) -> str:
@@ -128,3 +128,70 @@ def blocked_drugs(f: Facts) -> dict[str, str]:
     if f.has("aromatase_inhibitor"):
         bar(SERMS, "aromatase_inhibitor")
     return out
+
+
+def hadji_risk_factors(f: Facts) -> list[str]:
+    """The Hadji 2017 risk factors the facts show (T-score below -1.5 is counted separately)."""
+    out: list[str] = []
+    if f.age is not None and f.age > threshold("ai-hadji-age").value:
+        out.append("age over 65")
+    if f.weight_kg and f.height_cm:
+        bmi = f.weight_kg / (f.height_cm / 100) ** 2
+        if bmi < threshold("ai-hadji-bmi").value:
+            out.append("a body-mass index below 20")
+    if f.has("parental_hip_fracture"):
+        out.append("a family history of hip fracture")
+    if has_fragility_fracture(f):
+        out.append("a fragility fracture")
+    if f.glucocorticoids is True and (
+        f.glucocorticoid_months is not None and f.glucocorticoid_months > threshold("ai-hadji-steroid-months").value
+    ):
+        out.append("glucocorticoids for more than 6 months")
+    if f.has("smoking"):
+        out.append("smoking")
+    return out
+
+
+def cancer_reason(f: Facts, kind: str) -> str | None:
+    """Why bone-directed therapy is indicated in cancer-treatment bone loss, or None."""
+    low = f.lowest_t()
+    t = low[0] if low else None
+    frax = f.frax
+    if t is not None and t <= threshold("asco-t").value:
+        return f"T-score {t:g}"
+    if frax is not None and frax.major is not None and frax.major >= threshold("asco-frax-major").value:
+        return f"FRAX major {frax.major:g}%"
+    if frax is not None and frax.hip is not None and frax.hip >= threshold("asco-frax-hip").value:
+        return f"FRAX hip {frax.hip:g}%"
+    if kind != "aromatase_inhibitor":
+        return None
+    rfs = hadji_risk_factors(f)
+    if t is not None and t < threshold("ai-hadji-t").value:
+        return f"T-score {t:g}, below -2.0"
+    if t is not None and t < threshold("ai-hadji-t-with-risk-factor").value and rfs:
+        return f"T-score {t:g} with {rfs[0]}"
+    if t is None and len(rfs) >= threshold("ai-hadji-risk-factors-no-bmd").value:
+        return "no bone density, but " + " and ".join(rfs[:2])
+    return None
+
+
+def phpt_met(f: Facts) -> list[str]:
+    """The surgery criteria of the Fourth International Workshop that the facts meet."""
+    met: list[str] = []
+    if has_fragility_fracture(f):
+        met.append("a fragility fracture (symptomatic disease)")
+    t_limit = threshold("phpt-t").value
+    low = [
+        v for s, v in f.t_scores.items() if s in (Site.LUMBAR_SPINE, Site.TOTAL_HIP, Site.FEMORAL_NECK, Site.FOREARM_33)
+    ]
+    if f.t_score_unsited is not None:
+        low.append(f.t_score_unsited)
+    if low and min(low) <= t_limit:
+        met.append(f"T-score {min(low):g}")
+    if FractureSite.VERTEBRAL in fracture_sites(f) and "a fragility fracture (symptomatic disease)" not in met:
+        met.append("a vertebral fracture")
+    if f.egfr is not None and f.egfr < threshold("phpt-egfr").value:
+        met.append(f"eGFR {f.egfr:g}")
+    if f.age is not None and f.age < threshold("phpt-age").value:
+        met.append(f"age {f.age}")
+    return met

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 
-from assistant.engine.drugs import (
+from assistant.engine.knowledge.drugs import (
     ANTIRESORPTIVE_SET,
     BISPHOSPHONATE_SET,
     BISPHOSPHONATES,
@@ -24,7 +24,6 @@ from assistant.engine.model import (
     Finding,
     Section,
     Urgency,
-    finding,
     rule,
     section_recommendation,
 )
@@ -67,20 +66,12 @@ ONJ_PCT = 0.02
 SECTION = Section.SAFETY  # this topic's answer section (read once: enum look-ups are slow)
 
 
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_INFO = Urgency.INFO
-_WARNING = Urgency.WARNING
-_CRITICAL = Urgency.CRITICAL
-_DENOSUMAB_STOP = Intent.DENOSUMAB_STOP
-_HISTORICAL = Status.HISTORICAL
-
-
 _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def offered(a: Assessment) -> AbstractSet[str]:
-    """Drugs the drugs topic offered as a start (recommendation ids 'drug-<name>'); read-only."""
-    return a.recs_index().offered
+    """Drugs the drugs topic offered as a new start."""
+    return set(a.drugs_offered)
 
 
 def drug_on_table(f: Facts, a: Assessment) -> bool:
@@ -93,23 +84,23 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
         return None
     e = f.egfr
     if e is None and kidney_known(f):
-        return finding(
+        return Finding(
             result="kidney function set by dialysis or a CKD stage", used=["conditions.dialysis", "ckd_stage"]
         )
     if e is None:
-        if "drug-renal-limits" in a.recs_index().rec_ids:
-            return finding(
+        if a.renal_limits_listed:
+            return Finding(
                 result="kidney function unknown: the drug section lists the cut-offs", used=["egfr"], missing=["egfr"]
             )
         rec = _rec(
             "safety-renal-check",
             "safety_renal_check",
             [ALN, ZOL],
-            _WARNING,
+            Urgency.WARNING,
             aln=RENAL_CUTOFF["alendronate"],
             zol=RENAL_CUTOFF["zoledronic_acid"],
         )
-        return finding(
+        return Finding(
             result="kidney function unknown: check before any bisphosphonate",
             used=["egfr"],
             recommendations=[rec],
@@ -117,7 +108,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
         )
     below = [d for d in BISPHOSPHONATES if e < RENAL_CUTOFF[d]]
     if not below:
-        return finding(
+        return Finding(
             result=f"eGFR {e:g}: above every bisphosphonate cut-off",
             used=["egfr"],
             threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
@@ -127,7 +118,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
             "safety-renal-no-alendronate-zoledronic",
             "safety_renal_35",
             [ALN, ZOL],
-            _CRITICAL,
+            Urgency.CRITICAL,
             egfr=e,
             cutoff=RENAL_CUTOFF["alendronate"],
             crcl=f.egfr_is_crcl,
@@ -139,7 +130,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                 "safety-renal-no-oral-bisphosphonate",
                 "safety_renal_30",
                 [RIS, IBN, KDIGO],
-                _CRITICAL,
+                Urgency.CRITICAL,
                 egfr=e,
                 cutoff=RENAL_CUTOFF["risedronate"],
             )
@@ -151,13 +142,13 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                     f"safety-renal-current-{d.replace('_', '-')}",
                     "safety_renal_current",
                     [ALN if d == "alendronate" else RIS if d == "risedronate" else IBN if d == "ibandronate" else ZOL],
-                    _CRITICAL,
+                    Urgency.CRITICAL,
                     drug=d,
                     egfr=e,
                     cutoff=RENAL_CUTOFF[d],
                 )
             )
-    return finding(
+    return Finding(
         result=f"eGFR {e:g}: not {', '.join(below)}",
         used=["egfr", "medications"],
         threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
@@ -166,21 +157,21 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
 
 
 def _denosumab_relevant(f: Facts, a: Assessment) -> bool:
-    return "denosumab" in a.derived.taken or a.intent == _DENOSUMAB_STOP or "denosumab" in offered(a)
+    return "denosumab" in a.derived.taken or a.intent == Intent.DENOSUMAB_STOP or "denosumab" in offered(a)
 
 
 @rule("safety-denosumab-follow-on", topic="safety", cites=[ECTS, REBOUND, ENDO_DEN])
 def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     if not _denosumab_relevant(f, a):
         return None
-    stopped = any(m.name == "denosumab" and m.status == _HISTORICAL for m in f.medications)
-    stopping = stopped or a.intent == _DENOSUMAB_STOP
+    stopped = any(m.name == "denosumab" and m.status == Status.HISTORICAL for m in f.medications)
+    stopping = stopped or a.intent == Intent.DENOSUMAB_STOP
     e = f.egfr
     # The usual follow-ons are zoledronic acid or alendronate; below their kidney cut-off neither may be offered.
     renal_blocks = (e is not None and e < RENAL_CUTOFF["zoledronic_acid"]) or kidney_advanced(f)
     risedronate_ok = e is not None and e >= RENAL_CUTOFF["risedronate"]
     on_bp = not BISPHOSPHONATE_SET.isdisjoint(a.derived.current)  # an oral bisphosphonate or zoledronic acid
-    urgency = _CRITICAL if stopping else _WARNING
+    urgency = Urgency.CRITICAL if stopping else Urgency.WARNING
     recs = [
         _rec(
             "safety-denosumab-follow-on",
@@ -202,7 +193,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     ]
     if renal_blocks:
         recs[0].citations.extend([ZOL, ALN, RIS])
-    return finding(
+    return Finding(
         result="denosumab: never stop without a follow-on bisphosphonate" + (" (stopped)" if stopped else ""),
         used=["medications", "egfr"],
         threshold="follow-on about 6 months after the last injection",
@@ -219,21 +210,21 @@ def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
     if not (considered or (drug_on_table(f, a) and (recent or history))):
         return None
     if recent:
-        rec = _rec("safety-no-romosozumab", "safety_romosozumab_recent", [ROMO_CV], _CRITICAL, on=on_romo)
-        return finding(
+        rec = _rec("safety-no-romosozumab", "safety_romosozumab_recent", [ROMO_CV], Urgency.CRITICAL, on=on_romo)
+        return Finding(
             result="no romosozumab: MI or stroke in the past year",
             used=["conditions.recent_mi_or_stroke"],
             recommendations=[rec],
         )
     if history:
-        rec = _rec("safety-romosozumab-history", "safety_romosozumab_history", [ROMO_CV, ENDO_ROMO], _WARNING)
-        return finding(
+        rec = _rec("safety-romosozumab-history", "safety_romosozumab_history", [ROMO_CV, ENDO_ROMO], Urgency.WARNING)
+        return Finding(
             result="romosozumab: past MI or stroke, avoid",
             used=["conditions.mi_or_stroke_history"],
             recommendations=[rec],
         )
-    rec = _rec("safety-romosozumab-ask", "safety_romosozumab_ask", [ROMO_CV], _WARNING, unknown=recent is None)
-    return finding(
+    rec = _rec("safety-romosozumab-ask", "safety_romosozumab_ask", [ROMO_CV], Urgency.WARNING, unknown=recent is None)
+    return Finding(
         result="romosozumab: ask about MI or stroke in the past year",
         used=["conditions.recent_mi_or_stroke"],
         recommendations=[rec],
@@ -248,7 +239,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
     v = f.vitamin_d
     deficient = v is not None and v < VITD_DEFICIENT
     low_ca = f.has("hypocalcaemia")
-    urgency = _CRITICAL if (deficient or low_ca) else _WARNING
+    urgency = Urgency.CRITICAL if (deficient or low_ca) else Urgency.WARNING
     rec = _rec(
         "safety-calcium-vitamin-d-first",
         "safety_calcium_vitamin_d_first",
@@ -270,7 +261,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
         if (deficient or low_ca)
         else "check calcium and vitamin D before any drug"
     )
-    return finding(
+    return Finding(
         result=result,
         used=["vitamin_d", "calcium", "conditions.hypocalcaemia"],
         threshold="25-OH D < 20 ng/mL is deficient",
@@ -291,11 +282,11 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
         "safety-dental-onj",
         "safety_dental",
         [ONJ_AFF, ZOL_ONJ, ONJ_RATE],
-        _WARNING if planned else _INFO,
+        Urgency.WARNING if planned else Urgency.INFO,
         planned=planned,
         pct=ONJ_PCT,
     )
-    return finding(
+    return Finding(
         result="dental check before antiresorptive" + (" (invasive dental work planned)" if planned else ""),
         used=["conditions.invasive_dental_work"],
         recommendations=[rec],
@@ -312,10 +303,10 @@ def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
         "safety-atypical-femur-fracture",
         "safety_aff",
         [ONJ_AFF, AFF_DURATION],
-        _CRITICAL if pain else _INFO,
+        Urgency.CRITICAL if pain else Urgency.INFO,
         pain=pain,
     )
-    return finding(
+    return Finding(
         result="thigh or groin pain: image the femur" if pain else "atypical femur fracture: warn",
         used=["conditions.thigh_pain", "medications"],
         recommendations=[rec],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.engine.knowledge.situations import kidney_advanced
-from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
 from assistant.facts import Facts, Intent
 
 # Intents whose answer carries the pitfalls section (whole-plan questions).
@@ -17,7 +17,6 @@ DENOSUMAB_CITES = ["tsourdi-2021#stop-needs-follow-on"]
 
 
 # Enum members the rules compare with, bound once: a read through the enum class costs about 100 ns.
-_OSTEOPENIA = Category.OSTEOPENIA
 
 
 def _shown(a: Assessment) -> bool:
@@ -28,17 +27,17 @@ SECTION = Section.PITFALLS  # this topic's answer section (read once: enum look-
 
 
 def _pitfall(statement: str, cites: list[str], result: str, used: list[str] | None = None) -> Finding:
-    return finding(
+    return Finding(
         result=result,
         used=used or [],
-        recommendations=[recommendation(statement, SECTION, statement, {}, cites)],  # id, section, statement, ...
+        recommendations=[Recommendation(statement, SECTION, statement, {}, cites)],  # id, section, statement, ...
     )
 
 
 @rule("pitfall-t-score-alone", topic="pitfalls", cites=T_ALONE_CITES)
 def t_score_alone(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass (or no category yet): do not treat, or reassure, on the T-score alone."""
-    if not _shown(a) or a.classification.category not in (_OSTEOPENIA, None):
+    if not _shown(a) or a.classification.category not in (Category.OSTEOPENIA, None):
         return None
     return _pitfall("pitfall-t-score-alone", T_ALONE_CITES, "do not treat on the T-score alone", ["t_scores"])
 

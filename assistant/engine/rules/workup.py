@@ -10,10 +10,9 @@ from assistant.engine.model import (
     Assessment,
     Category,
     Finding,
+    Recommendation,
     Section,
     Urgency,
-    finding,
-    recommendation,
     rule,
     section_recommendation,
 )
@@ -55,17 +54,6 @@ _LOW_BMD = {
 }
 
 
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_LABS_WORKUP = Intent.LABS_WORKUP
-_MALE = Sex.MALE
-_FEMALE = Sex.FEMALE
-_VERTEBRAL = FractureSite.VERTEBRAL
-_BELOW_EXPECTED_FOR_AGE = Category.BELOW_EXPECTED_FOR_AGE
-_NORMAL = Category.NORMAL
-_WARNING = Urgency.WARNING
-_INFO = Urgency.INFO
-
-
 def workup_relevant(f: Facts, a: Assessment) -> bool:
     """Low bone mass, osteoporosis, a fragility fracture, an unknown category, or a question about labs."""
     cat = a.classification.category  # the commonest reason first (every test here is free of side effects)
@@ -73,7 +61,7 @@ def workup_relevant(f: Facts, a: Assessment) -> bool:
         return True
     if f.prior_fragility_fracture or f.fracture_sites or f.has("osteoporosis_stated") or f.has("osteopenia_stated"):
         return True
-    return a.intent == _LABS_WORKUP
+    return a.intent == Intent.LABS_WORKUP
 
 
 SECTION = Section.WORKUP  # this topic's answer section (read once: enum look-ups are slow)
@@ -94,9 +82,9 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
     recs = [_rec("workup-intro", "workup_intro", [CORE, EVALUATE])]
     crcl = f.egfr_is_crcl
     recs += [
-        recommendation(rid, SECTION, key, {"known": known.get(rid), "crcl": crcl}, [CORE]) for rid, key in CORE_TESTS
+        Recommendation(rid, SECTION, key, {"known": known.get(rid), "crcl": crcl}, [CORE]) for rid, key in CORE_TESTS
     ]
-    return finding(
+    return Finding(
         result="core secondary-cause panel",
         used=["classification.category", "prior_fragility_fracture", "egfr", "vitamin_d", "calcium"],
         recommendations=recs,
@@ -105,9 +93,9 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("workup-testosterone-men", topic="workup", cites=[MEN, CONDITIONAL])
 def testosterone_men(f: Facts, a: Assessment) -> Finding | None:
-    if not workup_relevant(f, a) or f.sex != _MALE:
+    if not workup_relevant(f, a) or f.sex != Sex.MALE:
         return None
-    return finding(
+    return Finding(
         result="man: total testosterone",
         used=["sex"],
         recommendations=[_rec("workup-testosterone", "workup_testosterone", [MEN, CONDITIONAL])],
@@ -131,22 +119,24 @@ def pth(f: Facts, a: Assessment) -> Finding | None:
         return None
     why = _pth_triggers(f)
     if why:
-        rec = _rec("workup-pth", "workup_pth_indicated", [CONDITIONAL], _WARNING, reasons=why, vitamin_d=f.vitamin_d)
-        return finding(
+        rec = _rec(
+            "workup-pth", "workup_pth_indicated", [CONDITIONAL], Urgency.WARNING, reasons=why, vitamin_d=f.vitamin_d
+        )
+        return Finding(
             result="PTH indicated: " + ", ".join(why),
             used=["vitamin_d", "conditions"],
             threshold=f"25-OH D < {LOW_VITAMIN_D_NG_ML:g} ng/mL or abnormal calcium",
             recommendations=[rec],
         )
     rec = _rec("workup-pth", "workup_pth_if", [CONDITIONAL])
-    return finding(
+    return Finding(
         result="PTH only if calcium abnormal or vitamin D low", used=["vitamin_d", "conditions"], recommendations=[rec]
     )
 
 
 def _myeloma_features(f: Facts) -> list[str]:
     out: list[str] = []
-    if _VERTEBRAL in f.fracture_sites:
+    if FractureSite.VERTEBRAL in f.fracture_sites:
         out.append("a vertebral fracture")
     if f.has("multiple_fractures"):
         out.append("multiple fractures")
@@ -163,14 +153,14 @@ def myeloma(f: Facts, a: Assessment) -> Finding | None:
         return None
     features = _myeloma_features(f)
     if features:
-        rec = _rec("workup-spep-flc", "workup_spep_indicated", [CONDITIONAL], _WARNING, features=features)
-        return finding(
+        rec = _rec("workup-spep-flc", "workup_spep_indicated", [CONDITIONAL], Urgency.WARNING, features=features)
+        return Finding(
             result="myeloma plausible: SPEP + free light chains",
             used=["fracture_sites", "conditions"],
             recommendations=[rec],
         )
     rec = _rec("workup-spep-flc", "workup_spep_if", [CONDITIONAL])
-    return finding(
+    return Finding(
         result="SPEP only when myeloma is suspected (not by age alone)",
         used=["fracture_sites", "conditions"],
         recommendations=[rec],
@@ -182,8 +172,8 @@ def coeliac(f: Facts, a: Assessment) -> Finding | None:
     if not workup_relevant(f, a):
         return None
     if f.has("malabsorption") or f.has("coeliac") or f.has("celiac"):
-        rec = _rec("workup-ttg", "workup_ttg_indicated", [CONDITIONAL], _WARNING)
-        return finding(result="malabsorption: tTG IgA", used=["conditions.malabsorption"], recommendations=[rec])
+        rec = _rec("workup-ttg", "workup_ttg_indicated", [CONDITIONAL], Urgency.WARNING)
+        return Finding(result="malabsorption: tTG IgA", used=["conditions.malabsorption"], recommendations=[rec])
     return None
 
 
@@ -192,8 +182,8 @@ def cushing(f: Facts, a: Assessment) -> Finding | None:
     if not workup_relevant(f, a):
         return None
     if f.has("cushing") or f.has("cushings"):
-        rec = _rec("workup-cortisol", "workup_cortisol_indicated", [CONDITIONAL], _WARNING)
-        return finding(
+        rec = _rec("workup-cortisol", "workup_cortisol_indicated", [CONDITIONAL], Urgency.WARNING)
+        return Finding(
             result="Cushing's suspected: cortisol testing", used=["conditions.cushing"], recommendations=[rec]
         )
     return None
@@ -204,11 +194,11 @@ def _wider_reasons(f: Facts, a: Assessment) -> list[str]:
     if f.age is not None and f.age < YOUNG_AGE:
         out.append("age under 50")
     z = f.lowest_z()
-    if a.classification.category == _BELOW_EXPECTED_FOR_AGE or (z is not None and z[0] <= Z_BELOW_EXPECTED):
+    if a.classification.category == Category.BELOW_EXPECTED_FOR_AGE or (z is not None and z[0] <= Z_BELOW_EXPECTED):
         out.append("a Z-score below the expected range for age")
     low = a.derived.lowest_t
     fractured = bool(f.prior_fragility_fracture or f.fracture_sites)
-    if fractured and (a.classification.category == _NORMAL or (low is not None and low[0] >= NORMAL_T)):
+    if fractured and (a.classification.category == Category.NORMAL or (low is not None and low[0] >= NORMAL_T)):
         out.append("a fragility fracture with normal bone density")
     if f.has("fracture_on_therapy"):
         out.append("a fracture despite treatment")
@@ -228,11 +218,11 @@ def wider(f: Facts, a: Assessment) -> Finding | None:
         "workup-wider",
         "workup_wider",
         [CONDITIONAL, YOUNGER],
-        _WARNING,
+        Urgency.WARNING,
         reasons=reasons,
-        male=f.sex == _MALE,
-        female=f.sex == _FEMALE,
+        male=f.sex == Sex.MALE,
+        female=f.sex == Sex.FEMALE,
     )
-    return finding(
+    return Finding(
         result="wider work-up: " + ", ".join(reasons), used=["age", "z_scores", "fracture_sites"], recommendations=[rec]
     )

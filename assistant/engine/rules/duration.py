@@ -5,14 +5,13 @@ holiday from denosumab; anabolic courses are finite and followed by an antiresor
 
 from __future__ import annotations
 
-from assistant.engine.drugs import BISPHOSPHONATES, canonical
+from assistant.engine.knowledge.drugs import BISPHOSPHONATES, canonical
 from assistant.engine.model import (
     Assessment,
     Finding,
     Recommendation,
     Section,
     Urgency,
-    finding,
     rule,
     section_recommendation,
 )
@@ -53,36 +52,24 @@ ROMOSOZUMAB_DOSES = 12
 SECTION = Section.DURATION  # this topic's answer section (read once: enum look-ups are slow)
 
 
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_INFO = Urgency.INFO
-_WARNING = Urgency.WARNING
-_AFFIRMED = Status.AFFIRMED
-_FEMORAL_NECK = Site.FEMORAL_NECK
-_TOTAL_HIP = Site.TOTAL_HIP
-_HIP = FractureSite.HIP
-_VERTEBRAL = FractureSite.VERTEBRAL
-_DRUG_HOLIDAY_OR_DURATION = Intent.DRUG_HOLIDAY_OR_DURATION
-_DENOSUMAB_STOP = Intent.DENOSUMAB_STOP
-
-
 _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def _current_meds(f: Facts) -> list[Medication]:
-    return [m for m in f.medications if m.status == _AFFIRMED]
+    return [m for m in f.medications if m.status == Status.AFFIRMED]
 
 
 def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
     """Reasons to continue (ASBMR 2016), and the facts still unknown that could add one."""
     reasons: list[str] = []
     unknown: list[str] = []
-    hips = [f.t_scores[s] for s in (_FEMORAL_NECK, _TOTAL_HIP) if s in f.t_scores]
+    hips = [f.t_scores[s] for s in (Site.FEMORAL_NECK, Site.TOTAL_HIP) if s in f.t_scores]
     if hips:
         if min(hips) <= HIGH_RISK_HIP_T:
             reasons.append(f"a hip T-score of {min(hips):g}")
     else:
         unknown.append("t_scores")
-    if _HIP in f.fracture_sites or _VERTEBRAL in f.fracture_sites:
+    if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
         reasons.append("a hip or vertebral fracture")
     elif f.prior_fragility_fracture is None and not f.fracture_sites:
         unknown.append("prior_fragility_fracture")
@@ -94,8 +81,8 @@ def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
 @rule("duration-bisphosphonate-review", topic="duration", cites=[ASBMR, ENDO_HOLIDAY])
 def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     meds = [m for m in _current_meds(f) if canonical(m.name) in BISPHOSPHONATES]
-    asked = a.intent == _DRUG_HOLIDAY_OR_DURATION
-    offered = not a.recs_index().rec_ids.isdisjoint(("drug-alendronate", "drug-risedronate", "drug-zoledronic-acid"))
+    asked = a.intent == Intent.DRUG_HOLIDAY_OR_DURATION
+    offered = not {"alendronate", "risedronate", "zoledronic_acid"}.isdisjoint(a.drugs_offered)
     if not meds:
         if not (asked or offered):
             return None
@@ -110,7 +97,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             hol_min=HOLIDAY_MIN_YEARS,
             hol_max=HOLIDAY_MAX_YEARS,
         )
-        return finding(
+        return Finding(
             result="plan: reassess after 5 years oral / 3 years IV",
             used=["medications"],
             recommendations=[rec],
@@ -133,7 +120,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
     if m.years is None:
         rec = _rec("duration-bisphosphonate-review", "duration_years_unknown", [ASBMR], **base)
-        return finding(
+        return Finding(
             result=f"{drug}: duration not given; reassess at {review} years",
             used=used,
             threshold=threshold,
@@ -142,7 +129,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
         )
     if m.years < review:
         rec = _rec("duration-bisphosphonate-review", "duration_before_review", [ASBMR], **base)
-        return finding(
+        return Finding(
             result=f"{drug} {m.years:g} y: continue, reassess at {review} y",
             used=used,
             threshold=threshold,
@@ -159,7 +146,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             "duration-bisphosphonate-review",
             f"duration_{verdict}",
             cites,
-            _WARNING if verdict in ("beyond", "unknown") else _INFO,
+            Urgency.WARNING if verdict in ("beyond", "unknown") else Urgency.INFO,
             reasons=reasons,
             need_hip="t_scores" in unknown,
             need_fracture="prior_fragility_fracture" in unknown,
@@ -174,7 +161,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             hol=ENDO_HOLIDAY_MAX,
         ),
     ]
-    return finding(
+    return Finding(
         result=f"{drug} {m.years:g} y: {verdict}" + (f" ({', '.join(reasons)})" if reasons else ""),
         used=used,
         threshold=threshold,
@@ -186,18 +173,18 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
 @rule("duration-denosumab-no-holiday", topic="duration", cites=[ENDO_DEN, ECTS])
 def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
     on = "denosumab" in a.derived.current  # the canonical names of the drugs taken now (engine/derived.py)
-    if not (on or a.intent == _DENOSUMAB_STOP):
+    if not (on or a.intent == Intent.DENOSUMAB_STOP):
         return None
     rec = _rec(
         "duration-denosumab-no-holiday",
         "duration_denosumab",
         [ENDO_DEN, ECTS],
-        _WARNING,
+        Urgency.WARNING,
         lo=DEN_REVIEW_MIN,
         hi=DEN_REVIEW_MAX,
         months=DEN_FOLLOW_ON_MONTHS,
     )
-    return finding(
+    return Finding(
         result="denosumab: no drug holiday; reassess at 5-10 years", used=["medications"], recommendations=[rec]
     )
 
@@ -222,4 +209,4 @@ def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
             recs.append(_rec("duration-romosozumab", "duration_romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES))
     if not recs:
         return None
-    return finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)
+    return Finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)

@@ -9,9 +9,10 @@ dialysis, then the glucocorticoid (ACR 2022) stratum and cancer-treatment bone l
 
 from __future__ import annotations
 
-from assistant.engine.decision import DECISION_INTENTS
-from assistant.engine.diagnosis import fracture_sites, has_fragility_fracture
 from assistant.engine.knowledge import situations as sit
+from assistant.engine.knowledge.glucocorticoids import gc_stratum
+from assistant.engine.knowledge.intents import DECISION_INTENTS
+from assistant.engine.knowledge.profiles import profile_of
 from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
@@ -21,13 +22,10 @@ from assistant.engine.model import (
     Recommendation,
     Section,
     Urgency,
-    finding,
     rule,
     section_recommendation,
 )
-from assistant.engine.profiles import profile_of
-from assistant.engine.special import acr_stratum
-from assistant.facts import Facts, FractureSite, Intent, Site
+from assistant.facts import Facts, FractureSite, Intent
 
 AFF_CITES = ["bubbear-2016#aff-management", "ects-aff-2020#after-aff", "asbmr-aff-2014#case-definition"]
 AFF_BOTH = ["gargyan-aff#contralateral"]
@@ -119,14 +117,14 @@ def _override(decision: Decision, statement: str, params: dict, cites: list[str]
     return {"decision": decision, "because": Because(statement=statement, params=params, citations=cites)}
 
 
-@rule("situation-atypical-femur-fracture", topic="situations", cites=[*AFF_CITES, *AFF_BOTH])
+@rule("situation-atypical-femur-fracture", cites=[*AFF_CITES, *AFF_BOTH])
 def atypical_femur_fracture(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not sit.established_aff(f):
         return None
     drugs = _names(sit.took(f, sit.ANTIRESORPTIVES))
     rec = _first(a, "sit-aff", "sit-aff", [*AFF_CITES, *AFF_BOTH], _CRITICAL, drugs=drugs)
     extra = _override(_CONDITIONAL, "sit-aff-because", {"drugs": drugs}, AFF_CITES) if _decides(a) else {}
-    return finding(
+    return Finding(
         result="established atypical femur fracture: stop the antiresorptive, other femur, specialist",
         used=["conditions.atypical_femur_fracture", "medications"],
         recommendations=[rec],
@@ -134,7 +132,7 @@ def atypical_femur_fracture(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("situation-prodromal-thigh-pain", topic="situations", cites=THIGH_CITES)
+@rule("situation-prodromal-thigh-pain", cites=THIGH_CITES)
 def thigh_pain(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not sit.prodromal_thigh_pain(f):
         return None
@@ -145,7 +143,7 @@ def thigh_pain(f: Facts, a: Assessment) -> Finding | None:
         if _decides(a) and first_step(f) == "thigh_pain"
         else {}
     )
-    return finding(
+    return Finding(
         result="thigh or groin pain on an antiresorptive: image both femurs first",
         used=["conditions.thigh_pain", "medications"],
         recommendations=[rec],
@@ -153,7 +151,7 @@ def thigh_pain(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("situation-osteomalacia-pattern", topic="situations", cites=OM_CITES)
+@rule("situation-osteomalacia-pattern", cites=OM_CITES)
 def osteomalacia(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope:
         return None
@@ -166,7 +164,7 @@ def osteomalacia(f: Facts, a: Assessment) -> Finding | None:
         if _decides(a) and first_step(f) == "osteomalacia"
         else {}
     )
-    return finding(
+    return Finding(
         result="osteomalacia pattern: replete before any antiresorptive",
         used=["vitamin_d", "conditions.hypocalcaemia", "conditions.high_alkaline_phosphatase"],
         threshold=f"25-OH D < {threshold('osteomalacia-vitamin-d').value:g} ng/mL with low calcium or raised ALP",
@@ -175,7 +173,7 @@ def osteomalacia(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("situation-ckd-g4-g5-dialysis", topic="situations", cites=CKD_CITES)
+@rule("situation-ckd-g4-g5-dialysis", cites=CKD_CITES)
 def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not sit.kidney_advanced(f):
         return None
@@ -184,7 +182,7 @@ def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
     extra = (
         _override(_CONDITIONAL, "sit-ckd-because", params, CKD_CITES) if _decides(a) and first_step(f) == "ckd" else {}
     )
-    return finding(
+    return Finding(
         result="CKD G4-5 or dialysis: CKD-MBD first, no automatic bisphosphonate or denosumab",
         used=["egfr", "ckd_stage", "conditions.dialysis"],
         threshold=f"eGFR < {threshold('ckd-advanced-egfr').value:g}, stage >= 4, or dialysis",
@@ -193,41 +191,7 @@ def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-def gc_stratum(f: Facts) -> tuple[str, str, bool] | None:
-    """ACR 2022 stratum for a glucocorticoid user: (stratum, reason, duration assumed), or None."""
-    if f.glucocorticoids is not True:
-        return None
-    dose = f.glucocorticoid_dose_mg
-    months = f.glucocorticoid_months
-    high_dose = dose is not None and dose >= threshold("gc-acr-very-high-dose").value
-    long_enough = months is None or months * sit.DAYS_PER_MONTH > threshold("gc-acr-very-high-days").value
-    if has_fragility_fracture(f):
-        return "very high", "a prior osteoporotic fracture", False
-    if high_dose and long_enough:
-        return "very high", f"prednisone {dose:g} mg a day", months is None
-    if f.age is not None and f.age < threshold("gc-acr-frax-age").value:
-        low_z = f.lowest_z()
-        if (
-            dose is not None
-            and dose >= threshold("gc-acr-moderate-young-dose").value
-            and months is not None
-            and months >= threshold("gc-acr-moderate-young-months").value
-            and low_z is not None
-            and low_z[0] < threshold("gc-acr-moderate-young-z").value
-        ):
-            return (
-                "moderate",
-                f"prednisone {dose:g} mg a day for {months:g} months with a Z-score of {low_z[0]:g}",
-                False,
-            )
-        return None
-    stratum = acr_stratum(f, dose_counts=long_enough)
-    if stratum is None:
-        return None
-    return stratum, "the bone density and glucocorticoid-adjusted FRAX given", False
-
-
-@rule("situation-glucocorticoids-acr-stratum", topic="situations", cites=GC_CITES)
+@rule("situation-glucocorticoids-acr-stratum", cites=GC_CITES)
 def glucocorticoid_stratum(f: Facts, a: Assessment) -> Finding | None:
     if not _decides(a) or first_step(f) is not None or profile_of(a).decision.glucocorticoids != "acr-2022":
         return None
@@ -236,7 +200,7 @@ def glucocorticoid_stratum(f: Facts, a: Assessment) -> Finding | None:
         return None
     stratum, reason, assumed = placed
     decision = _NO if stratum == "low" else _YES
-    return finding(
+    return Finding(
         result=f"glucocorticoids: ACR 2022 {stratum} risk decides ({decision.value})",
         used=["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months", "age", "t_scores", "frax"],
         threshold="ACR 2022 strata: drug therapy at moderate, high and very high risk",
@@ -254,52 +218,7 @@ def _gc_decides(f: Facts, a: Assessment) -> bool:
     return profile_of(a).decision.glucocorticoids == "acr-2022" and gc_stratum(f) is not None
 
 
-def _hadji_risk_factors(f: Facts) -> list[str]:
-    """The Hadji 2017 risk factors the facts show (T-score below -1.5 is counted separately)."""
-    out: list[str] = []
-    if f.age is not None and f.age > threshold("ai-hadji-age").value:
-        out.append("age over 65")
-    if f.weight_kg and f.height_cm:
-        bmi = f.weight_kg / (f.height_cm / 100) ** 2
-        if bmi < threshold("ai-hadji-bmi").value:
-            out.append("a body-mass index below 20")
-    if f.has("parental_hip_fracture"):
-        out.append("a family history of hip fracture")
-    if has_fragility_fracture(f):
-        out.append("a fragility fracture")
-    if f.glucocorticoids is True and (
-        f.glucocorticoid_months is not None and f.glucocorticoid_months > threshold("ai-hadji-steroid-months").value
-    ):
-        out.append("glucocorticoids for more than 6 months")
-    if f.has("smoking"):
-        out.append("smoking")
-    return out
-
-
-def cancer_reason(f: Facts, kind: str) -> str | None:
-    """Why bone-directed therapy is indicated in cancer-treatment bone loss, or None."""
-    low = f.lowest_t()
-    t = low[0] if low else None
-    frax = f.frax
-    if t is not None and t <= threshold("asco-t").value:
-        return f"T-score {t:g}"
-    if frax is not None and frax.major is not None and frax.major >= threshold("asco-frax-major").value:
-        return f"FRAX major {frax.major:g}%"
-    if frax is not None and frax.hip is not None and frax.hip >= threshold("asco-frax-hip").value:
-        return f"FRAX hip {frax.hip:g}%"
-    if kind != "aromatase_inhibitor":
-        return None
-    rfs = _hadji_risk_factors(f)
-    if t is not None and t < threshold("ai-hadji-t").value:
-        return f"T-score {t:g}, below -2.0"
-    if t is not None and t < threshold("ai-hadji-t-with-risk-factor").value and rfs:
-        return f"T-score {t:g} with {rfs[0]}"
-    if t is None and len(rfs) >= threshold("ai-hadji-risk-factors-no-bmd").value:
-        return "no bone density, but " + " and ".join(rfs[:2])
-    return None
-
-
-@rule("situation-cancer-treatment-bone-loss", topic="situations", cites=[*AI_CITES, *ADT_CITES])
+@rule("situation-cancer-treatment-bone-loss", cites=[*AI_CITES, *ADT_CITES])
 def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope:
         return None
@@ -308,13 +227,13 @@ def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
         return None
     cites = AI_CITES if kind == "aromatase_inhibitor" else ADT_CITES
     recs: list[Recommendation] = [_first(a, "sit-cancer", "sit-cancer", cites, _WARNING, kind=kind)]
-    reason = cancer_reason(f, kind)
+    reason = sit.cancer_reason(f, kind)
     extra = (
         _override(_YES, "sit-cancer-because", {"kind": kind, "reason": reason}, cites)
         if reason and _decides(a) and first_step(f) is None and not _gc_decides(f, a)
         else {}
     )
-    return finding(
+    return Finding(
         result=f"cancer-treatment bone loss ({kind})" + (f": treat ({reason})" if reason else ""),
         used=["conditions", "t_scores", "frax", "age"],
         threshold="ASCO: T <= -2.5 or FRAX >= 20% / 3%; AI (Hadji): T < -2.0, < -1.5 + 1 factor, 2 factors",
@@ -323,35 +242,13 @@ def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-def phpt_met(f: Facts) -> list[str]:
-    """The surgery criteria of the Fourth International Workshop that the facts meet."""
-    met: list[str] = []
-    if has_fragility_fracture(f):
-        met.append("a fragility fracture (symptomatic disease)")
-    t_limit = threshold("phpt-t").value
-    low = [
-        v for s, v in f.t_scores.items() if s in (Site.LUMBAR_SPINE, Site.TOTAL_HIP, Site.FEMORAL_NECK, Site.FOREARM_33)
-    ]
-    if f.t_score_unsited is not None:
-        low.append(f.t_score_unsited)
-    if low and min(low) <= t_limit:
-        met.append(f"T-score {min(low):g}")
-    if _VERTEBRAL in fracture_sites(f) and "a fragility fracture (symptomatic disease)" not in met:
-        met.append("a vertebral fracture")
-    if f.egfr is not None and f.egfr < threshold("phpt-egfr").value:
-        met.append(f"eGFR {f.egfr:g}")
-    if f.age is not None and f.age < threshold("phpt-age").value:
-        met.append(f"age {f.age}")
-    return met
-
-
-@rule("situation-primary-hyperparathyroidism", topic="situations", cites=PHPT_CITES)
+@rule("situation-primary-hyperparathyroidism", cites=PHPT_CITES)
 def hyperparathyroidism(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not f.has("hyperparathyroidism"):
         return None
-    met = phpt_met(f)
+    met = sit.phpt_met(f)
     rec = _first(a, "sit-phpt", "sit-phpt", PHPT_CITES, _WARNING, calcium=f.calcium, met=met)
-    return finding(
+    return Finding(
         result="primary hyperparathyroidism: surgery criteria first" + (f" (met: {', '.join(met)})" if met else ""),
         used=["conditions.hyperparathyroidism", "calcium", "t_scores", "egfr", "age", "fracture_sites"],
         threshold="calcium > 1 mg/dL above ULN; T <= -2.5; vertebral fracture; eGFR < 60; age < 50",
@@ -359,19 +256,19 @@ def hyperparathyroidism(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("situation-bariatric-surgery", topic="situations", cites=BARIATRIC_CITES)
+@rule("situation-bariatric-surgery", cites=BARIATRIC_CITES)
 def bariatric(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not sit.after_bariatric_surgery(f):
         return None
     rec = _drugs("sit-bariatric", "sit-bariatric", BARIATRIC_CITES, _WARNING)
-    return finding(
+    return Finding(
         result="after bariatric surgery: no oral bisphosphonate; zoledronic acid preferred",
         used=["conditions.bariatric_surgery"],
         recommendations=[rec],
     )
 
 
-@rule("situation-denosumab-timing", topic="situations", cites=DMAB_CITES)
+@rule("situation-denosumab-timing", cites=DMAB_CITES)
 def denosumab_timing(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope:
         return None
@@ -381,7 +278,7 @@ def denosumab_timing(f: Facts, a: Assessment) -> Finding | None:
     months = sit.denosumab_months_since_last(f)
     statement = "sit-denosumab-overdue" if timing == "overdue" else "sit-denosumab-due"
     rec = _first(a, statement, statement, DMAB_CITES, _CRITICAL if timing == "overdue" else _WARNING, months=months)
-    return finding(
+    return Finding(
         result=f"denosumab {timing}: {months:g} months since the last injection",
         used=["medications.denosumab.months_since_last"],
         threshold="due after 6 months; delayed after 7 (4 weeks past due)",
@@ -392,7 +289,7 @@ def denosumab_timing(f: Facts, a: Assessment) -> Finding | None:
 _PTH = ("teriparatide", "abaloparatide")
 
 
-@rule("situation-anabolic-sequences", topic="situations", cites=[*PTH_CITES, *ROMO_CITES])
+@rule("situation-anabolic-sequences", cites=[*PTH_CITES, *ROMO_CITES])
 def anabolic_sequences(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope:
         return None
@@ -414,7 +311,7 @@ def anabolic_sequences(f: Facts, a: Assessment) -> Finding | None:
         recs.append(_drugs("sit-romo-vs-teriparatide", "sit-romo-vs-teriparatide", ROMO_VS_CITES))
     if not recs:
         return None
-    return finding(
+    return Finding(
         result="anabolic sequence: " + ", ".join(r.id for r in recs),
         used=["medications", "mentions"],
         recommendations=recs,

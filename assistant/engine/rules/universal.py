@@ -11,7 +11,6 @@ from assistant.engine.model import (
     Finding,
     Section,
     Urgency,
-    finding,
     rule,
     section_recommendation,
 )
@@ -58,13 +57,6 @@ ALCOHOL_FRAX_UNITS = 3
 SECTION = Section.UNIVERSAL  # this topic's answer section (read once: enum look-ups are slow)
 
 
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_INFO = Urgency.INFO
-_WARNING = Urgency.WARNING
-_FEMALE = Sex.FEMALE
-_MALE = Sex.MALE
-
-
 _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
@@ -74,9 +66,9 @@ def calcium_target_mg(age: int, sex: Sex | None) -> int | None:
         return CALCIUM_ADULT_TO_50_MG
     if age > MIDDLE_BAND_LAST_AGE:
         return CALCIUM_ALL_71_PLUS_MG
-    if sex == _FEMALE:
+    if sex == Sex.FEMALE:
         return CALCIUM_WOMEN_51_PLUS_MG
-    if sex == _MALE:
+    if sex == Sex.MALE:
         return CALCIUM_MEN_51_70_MG
     return None
 
@@ -103,7 +95,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
                 age=f.age,
                 sex=f.sex.value if f.sex else None,
             )
-            return finding(result=f"calcium {mg} mg/day total", used=used, threshold=threshold, recommendations=[rec])
+            return Finding(result=f"calcium {mg} mg/day total", used=used, threshold=threshold, recommendations=[rec])
         rec = _rec(
             "calcium-intake",
             "calcium_sex_unknown",
@@ -113,7 +105,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
             ul=ul,
             age=f.age,
         )
-        return finding(
+        return Finding(
             result="calcium depends on sex at 51-70",
             used=used,
             threshold=threshold,
@@ -133,7 +125,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
         ul_old=CALCIUM_UL_51_PLUS_MG,
     )
     missing = ["age"] + ([] if f.sex else ["sex"])
-    return finding(
+    return Finding(
         result="calcium 1000-1200 mg/day by age and sex",
         used=used,
         threshold=threshold,
@@ -159,7 +151,7 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
             bhof_high=VITD_BHOF_HIGH_IU,
             age=f.age,
         )
-        return finding(
+        return Finding(
             result=f"vitamin D {iom} IU/day (IOM)" + (" or 800-1000 IU (BHOF)" if bhof else ""),
             used=["age"],
             threshold=threshold,
@@ -174,7 +166,7 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
         bhof_low=VITD_BHOF_LOW_IU,
         bhof_high=VITD_BHOF_HIGH_IU,
     )
-    return finding(
+    return Finding(
         result="vitamin D 600-800 IU (IOM) / 800-1000 IU (BHOF) by age",
         used=["age"],
         threshold=threshold,
@@ -201,23 +193,23 @@ def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
     threshold = "25-OH D >= 20 ng/mL (IOM); >= 30 and <= 50 ng/mL (BHOF/AACE)"
     if f.vitamin_d is None:
         rec = _rec("vitamin-d-target", "vitamin_d_targets", cites, **params)
-        return finding(
+        return Finding(
             result="targets: IOM >= 20, BHOF/AACE >= 30 ng/mL",
             used=["vitamin_d"],
             threshold=threshold,
             recommendations=[rec],
         )
     band = vitamin_d_band(f.vitamin_d)
-    urgency = _WARNING if band == "deficient" else _INFO
+    urgency = Urgency.WARNING if band == "deficient" else Urgency.INFO
     rec = _rec("vitamin-d-target", "vitamin_d_level", cites, urgency, level=f.vitamin_d, band=band, **params)
-    return finding(
+    return Finding(
         result=f"25-OH D {f.vitamin_d:g} ng/mL: {band}", used=["vitamin_d"], threshold=threshold, recommendations=[rec]
     )
 
 
 @rule("exercise", topic="universal", cites=[EXERCISE])
 def exercise(f: Facts, a: Assessment) -> Finding | None:
-    return finding(
+    return Finding(
         result="weight-bearing and muscle-strengthening exercise",
         used=[],
         recommendations=[_rec("exercise", "exercise", [EXERCISE])],
@@ -227,8 +219,8 @@ def exercise(f: Facts, a: Assessment) -> Finding | None:
 @rule("falls-prevention", topic="universal", cites=[FALLS])
 def falls(f: Facts, a: Assessment) -> Finding | None:
     fell = f.has("falls")
-    rec = _rec("falls-prevention", "falls_prevention", [FALLS], _WARNING if fell else _INFO, falls=fell)
-    return finding(
+    rec = _rec("falls-prevention", "falls_prevention", [FALLS], Urgency.WARNING if fell else Urgency.INFO, falls=fell)
+    return Finding(
         result="falls history: targeted prevention" if fell else "fall prevention",
         used=["conditions.falls"],
         recommendations=[rec],
@@ -239,9 +231,9 @@ def falls(f: Facts, a: Assessment) -> Finding | None:
 def smoking(f: Facts, a: Assessment) -> Finding | None:
     status = f.condition("smoking")
     if status is False:
-        return finding(result="non-smoker: nothing to add", used=["conditions.smoking"])
+        return Finding(result="non-smoker: nothing to add", used=["conditions.smoking"])
     rec = _rec("smoking-cessation", "smoking", [SMOKING_ALCOHOL, FRAX_ALCOHOL], smoker=status is True)
-    return finding(
+    return Finding(
         result="smoker: advise stopping" if status else "advise not smoking",
         used=["conditions.smoking"],
         recommendations=[rec],
@@ -252,16 +244,16 @@ def smoking(f: Facts, a: Assessment) -> Finding | None:
 def alcohol(f: Facts, a: Assessment) -> Finding | None:
     status = f.condition("alcohol_excess")
     if status is False:
-        return finding(result="no excess alcohol: nothing to add", used=["conditions.alcohol_excess"])
+        return Finding(result="no excess alcohol: nothing to add", used=["conditions.alcohol_excess"])
     rec = _rec(
         "alcohol-limit",
         "alcohol",
         [SMOKING_ALCOHOL, FRAX_ALCOHOL],
-        _WARNING if status else _INFO,
+        Urgency.WARNING if status else Urgency.INFO,
         excess=status is True,
         units=ALCOHOL_FRAX_UNITS,
     )
-    return finding(
+    return Finding(
         result="alcohol excess: cut down" if status else "limit alcohol",
         used=["conditions.alcohol_excess"],
         threshold="3 or more units a day (FRAX)",
