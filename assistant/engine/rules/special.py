@@ -7,6 +7,7 @@ from assistant.engine.knowledge.bmd import T_SCORE_AGE
 from assistant.engine.knowledge.fractures import has_fragility_fracture
 from assistant.engine.knowledge.frax import adjusted_frax
 from assistant.engine.knowledge.intents import DECISION_INTENTS
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Category,
@@ -19,22 +20,22 @@ from assistant.engine.model import (
 from assistant.facts import Facts, Intent, Sex
 
 # Older women with advanced osteopenia (seed; reid-2018, gourlay-2012, acp-2023).
-OLDER_AGE = 65  # years, from this age
-ADVANCED_OSTEOPENIA_T_BELOW = -2.0  # T-score strictly below
+OLDER_AGE = threshold("older-age")
+ADVANCED_OSTEOPENIA_T_BELOW = threshold("advanced-osteopenia-t")
 # ACR 2022 glucocorticoid-induced osteoporosis (acr-2022#assessment, acr-2022#risk-strata).
-GC_FRAX_AGE = 40  # FRAX used from this age; DXA with vertebral imaging below it
-GC_VERY_HIGH_DOSE = 30.0  # mg/day prednisone: very high risk; FRAX underestimates risk
-GC_VERY_HIGH_T = -3.5  # T-score at or below: very high risk (strata table, secondary summary)
-GC_VERY_HIGH_MAJOR = 30.0  # % FRAX major at or above
-GC_VERY_HIGH_HIP = 4.5  # % FRAX hip at or above
-GC_HIGH_T = -2.5
-GC_HIGH_MAJOR = 20.0
-GC_HIGH_HIP = 3.0
-GC_MODERATE_T = -1.0  # T-score at or below (-1.0 to -2.4)
-GC_MODERATE_MAJOR = 10.0  # % at or above
-GC_LOW_HIP_MAX = 1.0  # % hip above this is moderate
+GC_FRAX_AGE = threshold("gc-frax-age")
+GC_VERY_HIGH_DOSE = threshold("acr-very-high-gc-dose")
+GC_VERY_HIGH_T = threshold("acr-very-high-t")
+GC_VERY_HIGH_MAJOR = threshold("acr-very-high-frax-major")
+GC_VERY_HIGH_HIP = threshold("acr-very-high-frax-hip")
+GC_HIGH_T = threshold("acr-high-t")
+GC_HIGH_MAJOR = threshold("acr-high-frax-major")
+GC_HIGH_HIP = threshold("acr-high-frax-hip")
+GC_MODERATE_T = threshold("acr-moderate-t")
+GC_MODERATE_MAJOR = threshold("acr-moderate-frax-major")
+GC_LOW_HIP_MAX = threshold("acr-low-frax-hip-max")
 # CKD (kdigo-2017#ckd-g4-g5-caution; secondary summaries only, so phrased as caution).
-CKD_EGFR_BELOW = 30.0  # mL/min/1.73m2
+CKD_EGFR_BELOW = threshold("ckd-g4-egfr")
 
 # Intents that get the special-groups section.
 SPECIAL_INTENTS = DECISION_INTENTS
@@ -118,7 +119,7 @@ def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
         return None
     low = a.derived.lowest_t
     t = low[0] if low else None
-    if f.age is not None and (f.age < OLDER_AGE or (t is not None and t >= ADVANCED_OSTEOPENIA_T_BELOW)):
+    if f.age is not None and (f.age < OLDER_AGE.value or (t is not None and t >= ADVANCED_OSTEOPENIA_T_BELOW.value)):
         return None
     tailored = f.age is not None and t is not None
     return _one(
@@ -135,7 +136,7 @@ def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
 
 def acr_stratum(f: Facts) -> str | None:
     """ACR 2022 risk stratum for adults 40 and over (table known from a secondary summary)."""
-    if f.age is not None and f.age < GC_FRAX_AGE:
+    if f.age is not None and f.age < GC_FRAX_AGE.value:
         return None
     view = adjusted_frax(f)
     major = view.major if view else None
@@ -145,22 +146,22 @@ def acr_stratum(f: Facts) -> str | None:
     dose = f.glucocorticoid_dose_mg
     if (
         has_fragility_fracture(f)
-        or (t is not None and t <= GC_VERY_HIGH_T)
-        or (major is not None and major >= GC_VERY_HIGH_MAJOR)
-        or (hip is not None and hip >= GC_VERY_HIGH_HIP)
-        or (dose is not None and dose >= GC_VERY_HIGH_DOSE)
+        or (t is not None and t <= GC_VERY_HIGH_T.value)
+        or (major is not None and major >= GC_VERY_HIGH_MAJOR.value)
+        or (hip is not None and hip >= GC_VERY_HIGH_HIP.value)
+        or (dose is not None and dose >= GC_VERY_HIGH_DOSE.value)
     ):
         return "very high"
     if (
-        (t is not None and t <= GC_HIGH_T)
-        or (major is not None and major >= GC_HIGH_MAJOR)
-        or (hip is not None and hip >= GC_HIGH_HIP)
+        (t is not None and t <= GC_HIGH_T.value)
+        or (major is not None and major >= GC_HIGH_MAJOR.value)
+        or (hip is not None and hip >= GC_HIGH_HIP.value)
     ):
         return "high"
     if (
-        (t is not None and t <= GC_MODERATE_T)
-        or (major is not None and major >= GC_MODERATE_MAJOR)
-        or (hip is not None and hip > GC_LOW_HIP_MAX)
+        (t is not None and t <= GC_MODERATE_T.value)
+        or (major is not None and major >= GC_MODERATE_MAJOR.value)
+        or (hip is not None and hip > GC_LOW_HIP_MAX.value)
     ):
         return "moderate"
     if t is not None and major is not None and hip is not None:
@@ -180,7 +181,7 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
             id="special-gc-assessment",
             section=Section.SPECIAL,
             statement="special-gc-assessment",
-            params={"age": f.age, "under_40": f.age is not None and f.age < GC_FRAX_AGE},
+            params={"age": f.age, "under_40": f.age is not None and f.age < GC_FRAX_AGE.value},
             citations=GC_ASSESS_CITES,
         ),
         Recommendation(
@@ -190,7 +191,7 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
             params={
                 "dose": f.glucocorticoid_dose_mg,
                 "very_high_dose": f.glucocorticoid_dose_mg is not None
-                and f.glucocorticoid_dose_mg >= GC_VERY_HIGH_DOSE,
+                and f.glucocorticoid_dose_mg >= GC_VERY_HIGH_DOSE.value,
             },
             citations=GC_TREAT_CITES,
         ),
@@ -221,7 +222,7 @@ def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
     """eGFR below 30 (or dialysis): exclude CKD-MBD before osteoporosis drugs; cautious, referral advised."""
     if not a.in_scope:
         return None
-    low_egfr = f.egfr is not None and f.egfr < CKD_EGFR_BELOW
+    low_egfr = f.egfr is not None and f.egfr < CKD_EGFR_BELOW.value
     if not (low_egfr or f.has("dialysis")):
         return None
     return _one(
