@@ -135,9 +135,9 @@ def _frax_cell(p: Profile, view: FraxView) -> CompareCell:
     vhr_crossed = False
     cites = list(p.decision.passages)
     if p.very_high_risk.scheme == "aace":
-        vhr_frax = f"major above {VERY_HIGH_FRAX_MAJOR_ABOVE:g}% or hip above {VERY_HIGH_FRAX_HIP_ABOVE:g}%"
-        vhr_crossed = (view.major is not None and view.major > VERY_HIGH_FRAX_MAJOR_ABOVE) or (
-            view.hip is not None and view.hip > VERY_HIGH_FRAX_HIP_ABOVE
+        vhr_frax = f"major above {VERY_HIGH_FRAX_MAJOR_ABOVE.value:g}% or hip above {VERY_HIGH_FRAX_HIP_ABOVE.value:g}%"
+        vhr_crossed = (view.major is not None and view.major > VERY_HIGH_FRAX_MAJOR_ABOVE.value) or (
+            view.hip is not None and view.hip > VERY_HIGH_FRAX_HIP_ABOVE.value
         )
         cites += [c for c in p.very_high_risk.passages if c not in cites]
     if view.gc_band is not None:
@@ -187,16 +187,12 @@ def compare(
         cells["monitoring"][pid] = _cell(p.monitoring)
         cells["holiday"][pid] = _cell(p.holiday)
     rows = [
-        CompareRow(id=r, cells=cells[r], differ=len({c.key for c in cells[r].values()}) > 1)
-        for r in ROWS
-        if cells[r]
+        CompareRow(id=r, cells=cells[r], differ=len({c.key for c in cells[r].values()}) > 1) for r in ROWS if cells[r]
     ]
     notes = [Note(statement="compare-nogg", citations=list(NOGG_CITES))]
     if facts.has("type2_diabetes"):
         notes.append(Note(statement="compare-t2d", citations=list(T2D_CITES)))
-    return Comparison(
-        profiles=list(PROFILE_ORDER), names=names, decisions=decisions, rows=rows, notes=notes
-    )
+    return Comparison(profiles=list(PROFILE_ORDER), names=names, decisions=decisions, rows=rows, notes=notes)
 
 
 def decision_of(comparison: Comparison, profile: str) -> Decision:

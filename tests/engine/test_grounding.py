@@ -57,8 +57,8 @@ def derived_numbers(f: Facts) -> set[float]:
         if v is not None:
             out.add(v)
     for raw, changes in (
-        (view.major_raw, (GC_LOW_MAJOR_CHANGE, GC_HIGH_MAJOR_CHANGE)),
-        (view.hip_raw, (GC_LOW_HIP_CHANGE, GC_HIGH_HIP_CHANGE)),
+        (view.major_raw, (GC_LOW_MAJOR_CHANGE.value, GC_HIGH_MAJOR_CHANGE.value)),
+        (view.hip_raw, (GC_LOW_HIP_CHANGE.value, GC_HIGH_HIP_CHANGE.value)),
     ):
         if raw is not None:
             out.update(round(raw * (100 + c) / 100, 1) for c in changes)

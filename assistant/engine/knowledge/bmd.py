@@ -7,10 +7,10 @@ from assistant.engine.model import Assessment, Category
 from assistant.facts import SITE_LABELS, Facts, Menopause, Sex, Site
 
 # WHO 1994 / ISCD 2019 categories: -1.0 is still normal, -2.5 is already osteoporosis (corpus/thresholds.yaml).
-T_NORMAL = threshold("t-score-normal")  # at or above: normal
-T_OSTEOPOROSIS = threshold("t-score-osteoporosis")  # at or below: osteoporosis
-Z_BELOW_EXPECTED = threshold("z-score-below-expected")  # at or below: below the expected range for age
-T_SCORE_AGE = threshold("t-score-age")  # from this age men are judged on T-scores
+T_NORMAL = threshold("t-score-normal")
+T_OSTEOPOROSIS = threshold("t-score-osteoporosis")
+Z_BELOW_EXPECTED = threshold("z-score-below-expected")
+T_SCORE_AGE = threshold("t-score-age")
 
 CATEGORY_LABELS: dict[Category, str] = {
     Category.NORMAL: "normal bone density",

@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import Assessment, Decision
 from assistant.facts import Facts, Intent
 
 # Doses (labels).
-ALENDRONATE_WEEKLY_MG = 70
-RISEDRONATE_WEEKLY_MG = 35
-IBANDRONATE_MONTHLY_MG = 150
-ZOLEDRONIC_ACID_YEARLY_MG = 5
-DENOSUMAB_MG = 60
-DENOSUMAB_EVERY_MONTHS = 6
-TERIPARATIDE_DAILY_MCG = 20
-ABALOPARATIDE_DAILY_MCG = 80
-ROMOSOZUMAB_MONTHLY_MG = 210
-ROMOSOZUMAB_DOSES = 12
-RALOXIFENE_DAILY_MG = 60
-UPRIGHT_MINUTES = 30  # stay upright after an oral bisphosphonate (alendronate, risedronate labels)
-WATER_ML = 240  # a full glass of plain water (alendronate label)
+ALENDRONATE_WEEKLY_MG = threshold("alendronate-weekly-dose")
+RISEDRONATE_WEEKLY_MG = threshold("risedronate-weekly-dose")
+IBANDRONATE_MONTHLY_MG = threshold("ibandronate-monthly-dose")
+ZOLEDRONIC_ACID_YEARLY_MG = threshold("zoledronic-acid-yearly-dose")
+DENOSUMAB_MG = threshold("denosumab-dose")
+DENOSUMAB_EVERY_MONTHS = threshold("denosumab-interval")
+TERIPARATIDE_DAILY_MCG = threshold("teriparatide-daily-dose")
+ABALOPARATIDE_DAILY_MCG = threshold("abaloparatide-daily-dose")
+ROMOSOZUMAB_MONTHLY_MG = threshold("romosozumab-monthly-dose")
+ROMOSOZUMAB_DOSES = threshold("romosozumab-doses")
+RALOXIFENE_DAILY_MG = threshold("raloxifene-daily-dose")
+UPRIGHT_MINUTES = threshold("oral-bisphosphonate-upright")
+WATER_ML = threshold("oral-bisphosphonate-water")
 
 # Kidney limits, creatinine clearance mL/min, below which the label says not recommended / contraindicated.
 RENAL_CUTOFF: dict[str, float] = {
-    "alendronate": 35.0,  # not recommended < 35 (label-alendronate)
-    "risedronate": 30.0,  # not recommended < 30 (label-risedronate)
-    "ibandronate": 30.0,  # not recommended < 30 (label-ibandronate)
-    "zoledronic_acid": 35.0,  # contraindicated < 35 (label-zoledronic-acid)
+    drug: threshold(f"{drug.replace('_', '-')}-min-crcl").value
+    for drug in ("alendronate", "risedronate", "ibandronate", "zoledronic_acid")
 }
 # Denosumab: no dose change, but a boxed warning on severe hypocalcaemia below eGFR 30 or on dialysis.
-DENOSUMAB_ADVANCED_CKD_EGFR = 30.0
+DENOSUMAB_ADVANCED_CKD_EGFR = threshold("denosumab-advanced-ckd-egfr")
 
 ORAL_BISPHOSPHONATES = ("alendronate", "risedronate", "ibandronate")
 BISPHOSPHONATES = (*ORAL_BISPHOSPHONATES, "zoledronic_acid")
@@ -45,7 +44,7 @@ _ALIASES = {
     "zoledronic-acid": "zoledronic_acid",
 }
 
-YOUNG_ADULT_AGE = 50  # ISCD: premenopausal women and men under 50 are judged on Z-scores (iscd-2019)
+YOUNG_ADULT_AGE = threshold("young-adult-age")
 DRUG_INTENTS = (Intent.DRUG_CHOICE, Intent.DOSE, Intent.RENAL_DOSING, Intent.COMPARE)
 TREATMENT_DECISIONS = (Decision.YES, Decision.CONDITIONAL)  # treatment indicated, or if indicated
 

@@ -7,17 +7,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.facts import Facts, Site
 
 # Kanis 2011 glucocorticoid dose adjustment, averaged over ages (kanis-gc-2011#dose-adjustment).
-GC_LOW_DOSE_BELOW = 2.5  # mg/day prednisolone-equivalent: below this, lower the probabilities
-GC_HIGH_DOSE_ABOVE = 7.5  # mg/day: above this, raise them (abstract "> 7.5"; ACR practice the same)
-GC_LOW_MAJOR_CHANGE = -20  # % change to major osteoporotic fracture probability, low dose
-GC_LOW_HIP_CHANGE = -35  # % change to hip fracture probability, low dose
-GC_HIGH_MAJOR_CHANGE = 15  # % (x 1.15), high dose
-GC_HIGH_HIP_CHANGE = 20  # % (x 1.2), high dose
+GC_LOW_DOSE_BELOW = threshold("gc-frax-low-dose")
+GC_HIGH_DOSE_ABOVE = threshold("gc-frax-high-dose")
+GC_LOW_MAJOR_CHANGE = threshold("gc-frax-low-major-change")
+GC_LOW_HIP_CHANGE = threshold("gc-frax-low-hip-change")
+GC_HIGH_MAJOR_CHANGE = threshold("gc-frax-high-major-change")
+GC_HIGH_HIP_CHANGE = threshold("gc-frax-high-hip-change")
 # Leslie 2011: one tenth of the major probability per rounded T-score unit of spine-hip difference.
-SPINE_OFFSET_PER_UNIT = 10  # % (leslie-2011#spine-hip-offset)
+SPINE_OFFSET_PER_UNIT = threshold("frax-spine-offset-per-unit")
 
 FRAX_CITES = ["frax-web#inputs"]
 GC_ADJUST_CITES = ["kanis-gc-2011#dose-adjustment"]
@@ -50,9 +51,9 @@ def _round_half_up(x: float) -> int:
 def gc_band(f: Facts) -> str | None:
     if f.glucocorticoids is not True or f.glucocorticoid_dose_mg is None:
         return None
-    if f.glucocorticoid_dose_mg < GC_LOW_DOSE_BELOW:
+    if f.glucocorticoid_dose_mg < GC_LOW_DOSE_BELOW.value:
         return "low"
-    if f.glucocorticoid_dose_mg > GC_HIGH_DOSE_ABOVE:
+    if f.glucocorticoid_dose_mg > GC_HIGH_DOSE_ABOVE.value:
         return "high"
     return None
 
@@ -72,13 +73,15 @@ def adjusted_frax(f: Facts) -> FraxView | None:
     band = gc_band(f)
     if band is not None:
         dm, dh = (
-            (GC_LOW_MAJOR_CHANGE, GC_LOW_HIP_CHANGE) if band == "low" else (GC_HIGH_MAJOR_CHANGE, GC_HIGH_HIP_CHANGE)
+            (GC_LOW_MAJOR_CHANGE.value, GC_LOW_HIP_CHANGE.value)
+            if band == "low"
+            else (GC_HIGH_MAJOR_CHANGE.value, GC_HIGH_HIP_CHANGE.value)
         )
         major = major * (100 + dm) / 100 if major is not None else None
         hip = hip * (100 + dh) / 100 if hip is not None else None
     units = spine_units(f) if major is not None else 0
     if units:
-        major = major * (100 + SPINE_OFFSET_PER_UNIT * units) / 100  # type: ignore[operator]
+        major = major * (100 + SPINE_OFFSET_PER_UNIT.value * units) / 100  # type: ignore[operator]
     return FraxView(
         major_raw=f.frax.major,
         hip_raw=f.frax.hip,

@@ -40,7 +40,7 @@ def kidney_advanced(f: Facts) -> bool:
         return True
     if f.ckd_stage is not None and f.ckd_stage >= threshold("ckd-advanced-stage").value:
         return True
-    return f.egfr is not None and f.egfr < threshold("ckd-advanced-egfr").value
+    return f.egfr is not None and f.egfr < threshold("ckd-g4-egfr").value
 
 
 def kidney_known(f: Facts) -> bool:
@@ -100,7 +100,7 @@ def denosumab_timing(f: Facts) -> str | None:
         return None
     if months > threshold("denosumab-delayed-months").value:
         return "overdue"
-    if months >= threshold("denosumab-interval-months").value:
+    if months >= threshold("denosumab-interval").value:
         return "due"
     return "on-time"
 

@@ -32,7 +32,7 @@ from assistant.engine.model import (
 from assistant.facts import Facts, Menopause, Sex
 
 WHO_TO_TREAT = "bhof-2022#who-to-treat"
-FRAX_MAJOR_TREAT = threshold("frax-major-treat")  # low bone mass: treat at or above
+FRAX_MAJOR_TREAT = threshold("frax-major-treat")
 FRAX_HIP_TREAT = threshold("frax-hip-treat")
 ACP_OSTEOPENIA = "acp-2023#osteopenia-over-65"
 ACP_FIRST_LINE = "acp-2023#bisphosphonate-first-line"

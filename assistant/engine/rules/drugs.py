@@ -89,8 +89,8 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
             "drug-romosozumab",
             "drug_romosozumab",
             [ROMO, ENDO_ROMO],
-            mg=ROMOSOZUMAB_MONTHLY_MG,
-            doses=ROMOSOZUMAB_DOSES,
+            mg=ROMOSOZUMAB_MONTHLY_MG.value,
+            doses=ROMOSOZUMAB_DOSES.value,
             ask_cv=f.condition("recent_mi_or_stroke") is None,
         )
     return _rec(
@@ -119,8 +119,10 @@ def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
                 mode=mode(a),
             )
         )
-    recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG))
-    recs.append(_rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG))
+    recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG.value))
+    recs.append(
+        _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG.value)
+    )
     missing: list[str] = []
     block = _romosozumab_block(f)
     recs.append(_romosozumab_rec(f, block))
@@ -147,16 +149,14 @@ def asked_about(f: Facts) -> list[str]:
     return out
 
 
-@rule(
-    "drug-anabolic-asked", topic="drugs", cites=[ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO, ROMO, TPTD, ABL, ISCD_YOUNG]
-)
+@rule("drug-anabolic-asked", topic="drugs", cites=[ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO, ROMO, TPTD, ABL, ISCD_YOUNG])
 def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
     """An anabolic drug asked about by name: where the guidelines place it, whatever the risk level."""
     asked = [d for d in asked_about(f) if d in ANABOLICS]
     if not asked or "teriparatide" in a.drugs_offered:  # drug-anabolic-first has placed them already
         return None
     premenopausal_or_young = (f.menopause is not None and f.menopause.value == "pre") or (
-        f.age is not None and f.age < YOUNG_ADULT_AGE
+        f.age is not None and f.age < YOUNG_ADULT_AGE.value
     )
     recs = [
         _rec(
@@ -173,10 +173,12 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
     if "romosozumab" in asked:
         recs.append(_romosozumab_rec(f, block))
     if "teriparatide" in asked:
-        recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG))
+        recs.append(
+            _rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG.value)
+        )
     if "abaloparatide" in asked:
         recs.append(
-            _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG)
+            _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG.value)
         )
     return Finding(
         result="asked about " + ", ".join(asked) + ": reserved for very high risk, then an antiresorptive",
@@ -212,7 +214,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
                 "drug_alendronate",
                 [ALN, ACP_FIRST, ENDO_FIRST],
                 mode=mode(a),
-                mg=ALENDRONATE_WEEKLY_MG,
+                mg=ALENDRONATE_WEEKLY_MG.value,
                 follow_on=follow_on,
                 renal_unknown=e is None,
                 cutoff=RENAL_CUTOFF["alendronate"],
@@ -225,7 +227,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
                 "drug-risedronate",
                 "drug_risedronate",
                 [RIS, ENDO_FIRST],
-                mg=RISEDRONATE_WEEKLY_MG,
+                mg=RISEDRONATE_WEEKLY_MG.value,
                 renal_unknown=e is None,
                 cutoff=RENAL_CUTOFF["risedronate"],
                 only_oral=renal_allows("alendronate", e) is False,
@@ -243,8 +245,8 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
             "drug-oral-administration",
             "drug_oral_administration",
             [ALN, RIS],
-            water_ml=WATER_ML,
-            minutes=UPRIGHT_MINUTES,
+            water_ml=WATER_ML.value,
+            minutes=UPRIGHT_MINUTES.value,
         )
     )
     missing = ["egfr"] if e is None else []
@@ -289,12 +291,12 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
                 "drug-zoledronic-acid",
                 "drug_zoledronic_acid",
                 [ZOL],
-                mg=ZOLEDRONIC_ACID_YEARLY_MG,
+                mg=ZOLEDRONIC_ACID_YEARLY_MG.value,
                 renal_unknown=e is None,
                 cutoff=RENAL_CUTOFF["zoledronic_acid"],
             )
         )
-    advanced_ckd = (e is not None and e < DENOSUMAB_ADVANCED_CKD_EGFR) or f.has("dialysis")
+    advanced_ckd = (e is not None and e < DENOSUMAB_ADVANCED_CKD_EGFR.value) or f.has("dialysis")
     denosumab_ok = "denosumab" not in blocked
     if denosumab_ok:
         recs.append(
@@ -302,10 +304,10 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
                 "drug-denosumab",
                 "drug_denosumab",
                 [DEN, ACP_FIRST],
-                mg=DENOSUMAB_MG,
-                months=DENOSUMAB_EVERY_MONTHS,
+                mg=DENOSUMAB_MG.value,
+                months=DENOSUMAB_EVERY_MONTHS.value,
                 advanced_ckd=advanced_ckd,
-                ckd_egfr=DENOSUMAB_ADVANCED_CKD_EGFR,
+                ckd_egfr=DENOSUMAB_ADVANCED_CKD_EGFR.value,
             )
         )
     return Finding(
@@ -335,7 +337,7 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
         "drug-raloxifene",
         "drug_raloxifene",
         [RLX, ENDO_RALOXIFENE],
-        mg=RALOXIFENE_DAILY_MG,
+        mg=RALOXIFENE_DAILY_MG.value,
         breast=f.has("breast_cancer_risk"),
     )
     return Finding(
@@ -399,7 +401,7 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
         "aln": RENAL_CUTOFF["alendronate"],
         "ris": RENAL_CUTOFF["risedronate"],
         "zol": RENAL_CUTOFF["zoledronic_acid"],
-        "den": DENOSUMAB_ADVANCED_CKD_EGFR,
+        "den": DENOSUMAB_ADVANCED_CKD_EGFR.value,
         "crcl": f.egfr_is_crcl,
     }
     if e is None and kidney_known(f):
@@ -425,7 +427,7 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
         egfr=e,
         allowed=allowed,
         excluded=excluded,
-        advanced_ckd=e < DENOSUMAB_ADVANCED_CKD_EGFR,
+        advanced_ckd=e < DENOSUMAB_ADVANCED_CKD_EGFR.value,
         **params,
     )
     return Finding(

@@ -6,6 +6,7 @@ holiday from denosumab; anabolic courses are finite and followed by an antiresor
 from __future__ import annotations
 
 from assistant.engine.knowledge.drugs import BISPHOSPHONATES, canonical
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Finding,
@@ -28,25 +29,25 @@ AFF = "asbmr-2016#aff-risk"
 
 # ASBMR 2016: reassess after 5 years oral / 3 years IV; continue up to 10 / 6 years if still high risk;
 # otherwise a 2-3 year holiday.
-REVIEW_ORAL_YEARS = 5
-REVIEW_IV_YEARS = 3
-MAX_ORAL_YEARS = 10
-MAX_IV_YEARS = 6
-HOLIDAY_MIN_YEARS = 2
-HOLIDAY_MAX_YEARS = 3
+REVIEW_ORAL_YEARS = threshold("bisphosphonate-review-oral")
+REVIEW_IV_YEARS = threshold("bisphosphonate-review-iv")
+MAX_ORAL_YEARS = threshold("bisphosphonate-max-oral")
+MAX_IV_YEARS = threshold("bisphosphonate-max-iv")
+HOLIDAY_MIN_YEARS = threshold("bisphosphonate-holiday-min")
+HOLIDAY_MAX_YEARS = threshold("bisphosphonate-holiday-max")
 # Hip T-score at or below which risk stays high (ASBMR 2016).
-HIGH_RISK_HIP_T = -2.5
+HIGH_RISK_HIP_T = threshold("holiday-high-risk-hip-t")
 # Endocrine Society 2019: reassess after 3-5 years; holiday up to 5 years.
-ENDO_REVIEW_MIN = 3
-ENDO_REVIEW_MAX = 5
-ENDO_HOLIDAY_MAX = 5
+ENDO_REVIEW_MIN = threshold("endocrine-review-min")
+ENDO_REVIEW_MAX = threshold("endocrine-review-max")
+ENDO_HOLIDAY_MAX = threshold("endocrine-holiday-max")
 # Denosumab: reassess after 5-10 years (Endocrine Society 2019); follow-on 6 months after the last dose.
-DEN_REVIEW_MIN = 5
-DEN_REVIEW_MAX = 10
-DEN_FOLLOW_ON_MONTHS = 6
+DEN_REVIEW_MIN = threshold("denosumab-review-min")
+DEN_REVIEW_MAX = threshold("denosumab-review-max")
+DEN_FOLLOW_ON_MONTHS = threshold("denosumab-follow-on")
 # Anabolic courses: teriparatide/abaloparatide up to 2 years (Endocrine 2019); romosozumab 12 doses (label).
-PTH_ANALOGUE_MAX_YEARS = 2
-ROMOSOZUMAB_DOSES = 12
+PTH_ANALOGUE_MAX_YEARS = threshold("pth-analogue-max")
+ROMOSOZUMAB_DOSES = threshold("romosozumab-doses")
 
 
 SECTION = Section.DURATION  # this topic's answer section (read once: enum look-ups are slow)
@@ -65,7 +66,7 @@ def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
     unknown: list[str] = []
     hips = [f.t_scores[s] for s in (Site.FEMORAL_NECK, Site.TOTAL_HIP) if s in f.t_scores]
     if hips:
-        if min(hips) <= HIGH_RISK_HIP_T:
+        if min(hips) <= HIGH_RISK_HIP_T.value:
             reasons.append(f"a hip T-score of {min(hips):g}")
     else:
         unknown.append("t_scores")
@@ -90,12 +91,12 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             "duration-plan",
             "duration_plan",
             [ASBMR],
-            oral=REVIEW_ORAL_YEARS,
-            iv=REVIEW_IV_YEARS,
-            oral_max=MAX_ORAL_YEARS,
-            iv_max=MAX_IV_YEARS,
-            hol_min=HOLIDAY_MIN_YEARS,
-            hol_max=HOLIDAY_MAX_YEARS,
+            oral=REVIEW_ORAL_YEARS.value,
+            iv=REVIEW_IV_YEARS.value,
+            oral_max=MAX_ORAL_YEARS.value,
+            iv_max=MAX_IV_YEARS.value,
+            hol_min=HOLIDAY_MIN_YEARS.value,
+            hol_max=HOLIDAY_MAX_YEARS.value,
         )
         return Finding(
             result="plan: reassess after 5 years oral / 3 years IV",
@@ -106,15 +107,17 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     m = meds[0]
     drug = canonical(m.name)
     iv = drug == "zoledronic_acid"
-    review, most = (REVIEW_IV_YEARS, MAX_IV_YEARS) if iv else (REVIEW_ORAL_YEARS, MAX_ORAL_YEARS)
+    review, most = (
+        (REVIEW_IV_YEARS.value, MAX_IV_YEARS.value) if iv else (REVIEW_ORAL_YEARS.value, MAX_ORAL_YEARS.value)
+    )
     base = {
         "drug": drug,
         "iv": iv,
         "review": review,
         "most": most,
         "years": m.years,
-        "hol_min": HOLIDAY_MIN_YEARS,
-        "hol_max": HOLIDAY_MAX_YEARS,
+        "hol_min": HOLIDAY_MIN_YEARS.value,
+        "hol_max": HOLIDAY_MAX_YEARS.value,
     }
     threshold = f"reassess at {review} years; continue up to {most} if hip T <= -2.5 or hip/vertebral fracture"
     used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
@@ -156,9 +159,9 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             "duration-endocrine-variant",
             "duration_endocrine_variant",
             [ENDO_HOLIDAY],
-            lo=ENDO_REVIEW_MIN,
-            hi=ENDO_REVIEW_MAX,
-            hol=ENDO_HOLIDAY_MAX,
+            lo=ENDO_REVIEW_MIN.value,
+            hi=ENDO_REVIEW_MAX.value,
+            hol=ENDO_HOLIDAY_MAX.value,
         ),
     ]
     return Finding(
@@ -180,9 +183,9 @@ def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
         "duration_denosumab",
         [ENDO_DEN, ECTS],
         Urgency.WARNING,
-        lo=DEN_REVIEW_MIN,
-        hi=DEN_REVIEW_MAX,
-        months=DEN_FOLLOW_ON_MONTHS,
+        lo=DEN_REVIEW_MIN.value,
+        hi=DEN_REVIEW_MAX.value,
+        months=DEN_FOLLOW_ON_MONTHS.value,
     )
     return Finding(
         result="denosumab: no drug holiday; reassess at 5-10 years", used=["medications"], recommendations=[rec]
@@ -201,12 +204,12 @@ def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
                     "duration_pth_analogue",
                     [ENDO_ANABOLIC, ABL],
                     drug=d,
-                    most=PTH_ANALOGUE_MAX_YEARS,
+                    most=PTH_ANALOGUE_MAX_YEARS.value,
                     years=m.years,
                 )
             )
         elif d == "romosozumab":
-            recs.append(_rec("duration-romosozumab", "duration_romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES))
+            recs.append(_rec("duration-romosozumab", "duration_romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES.value))
     if not recs:
         return None
     return Finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)

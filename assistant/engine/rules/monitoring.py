@@ -8,6 +8,7 @@ interval on glucocorticoids; ISCD per-site minimum precision figures.
 from __future__ import annotations
 
 from assistant.engine.knowledge.drugs import TREATMENT_DECISIONS
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Category,
@@ -27,9 +28,9 @@ LSC = "iscd-2019#least-significant-change"
 ACR = "acr-2022#reassess-on-glucocorticoids"
 
 # On treatment: Endocrine Society 2019, BMD every 1-3 years; ACP 2017, no BMD monitoring in the first 5 years.
-ENDO_MIN_YEARS = 1
-ENDO_MAX_YEARS = 3
-ACP_NO_MONITORING_YEARS = 5
+ENDO_MIN_YEARS = threshold("endocrine-dxa-interval-min")
+ENDO_MAX_YEARS = threshold("endocrine-dxa-interval-max")
+ACP_NO_MONITORING_YEARS = threshold("acp-no-monitoring")
 
 # Gourlay 2012: lowest of femoral neck and total hip T-score; years for 10% to reach osteoporosis.
 # (upper T-score of the band, inclusive lower bound excluded: band applies while T > lower)
@@ -41,8 +42,8 @@ GOURLAY_BANDS: tuple[tuple[str, float, float, int], ...] = (
     ("advanced", -2.495, 1.1, 1),  # -2.00 to -2.49
 )
 HIP_SITES = (Site.FEMORAL_NECK, Site.TOTAL_HIP)  # Gourlay: the lowest of the two hip T-scores
-GOURLAY_MIN_AGE = 67  # women 67 and over, untreated, without hip or clinical vertebral fracture
-LSC_FACTOR = 2.77  # least significant change = 2.77 x precision error (ISCD)
+GOURLAY_MIN_AGE = threshold("gourlay-min-age")
+LSC_FACTOR = threshold("lsc-factor")
 
 
 SECTION = Section.MONITORING  # this topic's answer section (read once: enum look-ups are slow)
@@ -78,11 +79,7 @@ def on_treatment(f: Facts, a: Assessment) -> Finding | None:
     on_drug = bool(a.derived.current)
     if not (on_drug or a.decision in TREATMENT_DECISIONS or a.intent == Intent.MONITORING_INTERVAL):
         return None
-    if (
-        a.intent == Intent.MONITORING_INTERVAL
-        and not on_drug
-        and a.decision not in TREATMENT_DECISIONS
-    ):
+    if a.intent == Intent.MONITORING_INTERVAL and not on_drug and a.decision not in TREATMENT_DECISIONS:
         return None  # an untreated patient asking about the interval gets the Gourlay rule
     rec = _rec(
         "monitor-on-treatment",
@@ -90,9 +87,9 @@ def on_treatment(f: Facts, a: Assessment) -> Finding | None:
         [ENDO, ACP],
         on=on_drug,
         conditional=not on_drug and a.decision != Decision.YES,
-        lo=ENDO_MIN_YEARS,
-        hi=ENDO_MAX_YEARS,
-        acp=ACP_NO_MONITORING_YEARS,
+        lo=ENDO_MIN_YEARS.value,
+        hi=ENDO_MAX_YEARS.value,
+        acp=ACP_NO_MONITORING_YEARS.value,
     )
     return Finding(
         result="on treatment: DXA every 1-3 years (Endocrine 2019); ACP 2017 none in first 5 years",
@@ -105,7 +102,7 @@ def _outside_population(f: Facts) -> list[str]:
     out: list[str] = []
     if f.sex == Sex.MALE:
         out.append("men")
-    if f.age is not None and f.age < GOURLAY_MIN_AGE:
+    if f.age is not None and f.age < GOURLAY_MIN_AGE.value:
         out.append("people younger than 67")
     if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
         out.append("people with a hip or vertebral fracture")
@@ -150,7 +147,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
         outside=outside,
         unknown=unknown,
         conditional=a.decision == Decision.CONDITIONAL,
-        min_age=GOURLAY_MIN_AGE,
+        min_age=GOURLAY_MIN_AGE.value,
     )
     return Finding(
         result=f"untreated, lowest hip T {t:g}: {name} band, ~{rounded} y (Gourlay {years:g} y)",
@@ -164,7 +161,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
 def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
     if not any(r.section is SECTION for r in a.recommendations):
         return None
-    rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR)
+    rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR.value)
     return Finding(result="compare with the centre's least significant change", used=[], recommendations=[rec])
 
 

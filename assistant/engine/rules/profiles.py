@@ -96,8 +96,8 @@ def frax_raw_and_adjusted(f: Facts, a: Assessment) -> Finding | None:
         "raw_over": over(view.major_raw, view.hip_raw),
         "adjusted_over": over(view.major, view.hip),
         "vhr": aace_vhr,
-        "vhr_major": VERY_HIGH_FRAX_MAJOR_ABOVE,
-        "vhr_hip": VERY_HIGH_FRAX_HIP_ABOVE,
+        "vhr_major": VERY_HIGH_FRAX_MAJOR_ABOVE.value,
+        "vhr_hip": VERY_HIGH_FRAX_HIP_ABOVE.value,
     }
     cites = _banner_cites(p)  # the profile's own passages (its name and thresholds), with its very-high-risk list
     cites += GC_ADJUST_CITES if view.gc_band else []

@@ -62,12 +62,12 @@ def frax_gc_dose(f: Facts, a: Assessment) -> Finding | None:
     params = {
         "dose": f.glucocorticoid_dose_mg,
         "band": view.gc_band,
-        "major_change": GC_HIGH_MAJOR_CHANGE if high else -GC_LOW_MAJOR_CHANGE,
-        "hip_change": GC_HIGH_HIP_CHANGE if high else -GC_LOW_HIP_CHANGE,
+        "major_change": GC_HIGH_MAJOR_CHANGE.value if high else -GC_LOW_MAJOR_CHANGE.value,
+        "hip_change": GC_HIGH_HIP_CHANGE.value if high else -GC_LOW_HIP_CHANGE.value,
         "major_raw": view.major_raw,
         "hip_raw": view.hip_raw,
-        "major": _gc_only(view.major_raw, GC_HIGH_MAJOR_CHANGE if high else GC_LOW_MAJOR_CHANGE),
-        "hip": _gc_only(view.hip_raw, GC_HIGH_HIP_CHANGE if high else GC_LOW_HIP_CHANGE),
+        "major": _gc_only(view.major_raw, GC_HIGH_MAJOR_CHANGE.value if high else GC_LOW_MAJOR_CHANGE.value),
+        "hip": _gc_only(view.hip_raw, GC_HIGH_HIP_CHANGE.value if high else GC_LOW_HIP_CHANGE.value),
     }
     return Finding(
         result=f"glucocorticoid {view.gc_band} dose: FRAX adjusted",
@@ -98,7 +98,9 @@ def frax_spine_offset(f: Facts, a: Assessment) -> Finding | None:
     before = (
         _gc_only(view.major_raw, 0)
         if view.gc_band is None
-        else _gc_only(view.major_raw, GC_HIGH_MAJOR_CHANGE if view.gc_band == "high" else GC_LOW_MAJOR_CHANGE)
+        else _gc_only(
+            view.major_raw, GC_HIGH_MAJOR_CHANGE.value if view.gc_band == "high" else GC_LOW_MAJOR_CHANGE.value
+        )
     )
     return Finding(
         result=f"spine {abs(view.spine_units)} unit(s) {'below' if view.spine_units > 0 else 'above'} "
@@ -115,7 +117,7 @@ def frax_spine_offset(f: Facts, a: Assessment) -> Finding | None:
                     "fn": f.t_scores[Site.FEMORAL_NECK],
                     "units": abs(view.spine_units),
                     "lower": view.spine_units > 0,
-                    "change": SPINE_OFFSET_PER_UNIT * abs(view.spine_units),
+                    "change": SPINE_OFFSET_PER_UNIT.value * abs(view.spine_units),
                     "before": before,
                     "after": view.major,
                 },

@@ -19,6 +19,7 @@ from assistant.engine.knowledge.drugs import (
     drugs_relevant,
 )
 from assistant.engine.knowledge.situations import kidney_advanced, kidney_known
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Finding,
@@ -50,17 +51,17 @@ ONJ_RATE = "solomon-2013#onj-incidence"
 AFF_DURATION = "asbmr-2016#aff-risk"
 
 # Follow-on after the last denosumab injection, months (ECTS, tsourdi-2021).
-DENOSUMAB_FOLLOW_ON_MONTHS = 6
+DENOSUMAB_FOLLOW_ON_MONTHS = threshold("denosumab-follow-on")
 # Rebound after stopping denosumab (cummings-2018): vertebral fractures per 100 patient-years.
-REBOUND_ON_RATE = 1.2
-REBOUND_OFF_RATE = 7.1
-REBOUND_MULTIPLE_PCT = 60.7
+REBOUND_ON_RATE = threshold("denosumab-rebound-on-rate")
+REBOUND_OFF_RATE = threshold("denosumab-rebound-off-rate")
+REBOUND_MULTIPLE_PCT = threshold("denosumab-rebound-multiple")
 # 25-OH vitamin D below which it is deficient and must be corrected first, ng/mL (IOM 20; labels: correct
 # deficiency before treatment). 30 is the BHOF/AACE target, not a label condition (facts.md §9b).
-VITD_DEFICIENT = 20.0
-VITD_BHOF_TARGET = 30.0
+VITD_DEFICIENT = threshold("vitamin-d-deficient")
+VITD_BHOF_TARGET = threshold("vitamin-d-bhof-target")
 # ONJ in osteoporosis-dose bisphosphonate users, percent (solomon-2013).
-ONJ_PCT = 0.02
+ONJ_PCT = threshold("onj-incidence")
 
 
 SECTION = Section.SAFETY  # this topic's answer section (read once: enum look-ups are slow)
@@ -178,7 +179,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
             "safety_denosumab_follow_on",
             [ECTS, ENDO_DEN, REBOUND],
             urgency,
-            months=DENOSUMAB_FOLLOW_ON_MONTHS,
+            months=DENOSUMAB_FOLLOW_ON_MONTHS.value,
             stopped=stopped and not on_bp,
             followed=stopped and on_bp,
             renal_blocks=renal_blocks,
@@ -186,9 +187,9 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
             egfr=e,
             ris=RENAL_CUTOFF["risedronate"],
             zol=RENAL_CUTOFF["zoledronic_acid"],
-            on=REBOUND_ON_RATE,
-            off=REBOUND_OFF_RATE,
-            multiple=REBOUND_MULTIPLE_PCT,
+            on=REBOUND_ON_RATE.value,
+            off=REBOUND_OFF_RATE.value,
+            multiple=REBOUND_MULTIPLE_PCT.value,
         )
     ]
     if renal_blocks:
@@ -237,7 +238,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
     if not drug_on_table(f, a):
         return None
     v = f.vitamin_d
-    deficient = v is not None and v < VITD_DEFICIENT
+    deficient = v is not None and v < VITD_DEFICIENT.value
     low_ca = f.has("hypocalcaemia")
     urgency = Urgency.CRITICAL if (deficient or low_ca) else Urgency.WARNING
     rec = _rec(
@@ -248,8 +249,8 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
         vitamin_d=v,
         deficient=deficient,
         hypocalcaemia=low_ca,
-        deficient_below=VITD_DEFICIENT,
-        target=VITD_BHOF_TARGET,
+        deficient_below=VITD_DEFICIENT.value,
+        target=VITD_BHOF_TARGET.value,
     )
     missing = [] if v is not None else ["vitamin_d"]
     result = (
@@ -284,7 +285,7 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
         [ONJ_AFF, ZOL_ONJ, ONJ_RATE],
         Urgency.WARNING if planned else Urgency.INFO,
         planned=planned,
-        pct=ONJ_PCT,
+        pct=ONJ_PCT.value,
     )
     return Finding(
         result="dental check before antiresorptive" + (" (invasive dental work planned)" if planned else ""),

@@ -185,7 +185,7 @@ def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="CKD G4-5 or dialysis: CKD-MBD first, no automatic bisphosphonate or denosumab",
         used=["egfr", "ckd_stage", "conditions.dialysis"],
-        threshold=f"eGFR < {threshold('ckd-advanced-egfr').value:g}, stage >= 4, or dialysis",
+        threshold=f"eGFR < {threshold('ckd-g4-egfr').value:g}, stage >= 4, or dialysis",
         recommendations=[rec],
         **extra,
     )
@@ -294,7 +294,7 @@ def anabolic_sequences(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope:
         return None
     recs: list[Recommendation] = []
-    limit = threshold("pth-analogue-lifetime-years").value
+    limit = threshold("pth-analogue-max").value
     for m in f.medications:
         name = m.name.lower()
         if name in _PTH and m.years is not None and m.years >= limit:

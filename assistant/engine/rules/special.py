@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant.engine.knowledge.bmd import T_SCORE_AGE
 from assistant.engine.knowledge.glucocorticoids import GC_FRAX_AGE, GC_VERY_HIGH_DOSE, acr_stratum
 from assistant.engine.knowledge.intents import DECISION_INTENTS
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Category,
@@ -18,11 +19,11 @@ from assistant.engine.model import (
 from assistant.facts import Facts, Intent, Sex
 
 # Older women with advanced osteopenia (seed; reid-2018, gourlay-2012, acp-2023).
-OLDER_AGE = 65  # years, from this age
-ADVANCED_OSTEOPENIA_T_BELOW = -2.0  # T-score strictly below
-# ACR 2022 glucocorticoid-induced osteoporosis: the strata and their numbers live in knowledge/glucocorticoids.py.
+OLDER_AGE = threshold("older-age")
+ADVANCED_OSTEOPENIA_T_BELOW = threshold("advanced-osteopenia-t")
+# ACR 2022 glucocorticoid-induced osteoporosis: the strata live in knowledge/glucocorticoids.py (issue 16 shares them).
 # CKD (kdigo-2017#ckd-g4-g5-caution; secondary summaries only, so phrased as caution).
-CKD_EGFR_BELOW = 30.0  # mL/min/1.73m2
+CKD_EGFR_BELOW = threshold("ckd-g4-egfr")
 
 # Intents that get the special-groups section.
 SPECIAL_INTENTS = DECISION_INTENTS
@@ -106,7 +107,7 @@ def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
         return None
     low = a.derived.lowest_t
     t = low[0] if low else None
-    if f.age is not None and (f.age < OLDER_AGE or (t is not None and t >= ADVANCED_OSTEOPENIA_T_BELOW)):
+    if f.age is not None and (f.age < OLDER_AGE.value or (t is not None and t >= ADVANCED_OSTEOPENIA_T_BELOW.value)):
         return None
     tailored = f.age is not None and t is not None
     return _one(
@@ -133,7 +134,7 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
             id="special-gc-assessment",
             section=Section.SPECIAL,
             statement="special-gc-assessment",
-            params={"age": f.age, "under_40": f.age is not None and f.age < GC_FRAX_AGE},
+            params={"age": f.age, "under_40": f.age is not None and f.age < GC_FRAX_AGE.value},
             citations=GC_ASSESS_CITES,
         ),
         Recommendation(
@@ -143,7 +144,7 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
             params={
                 "dose": f.glucocorticoid_dose_mg,
                 "very_high_dose": f.glucocorticoid_dose_mg is not None
-                and f.glucocorticoid_dose_mg >= GC_VERY_HIGH_DOSE,
+                and f.glucocorticoid_dose_mg >= GC_VERY_HIGH_DOSE.value,
             },
             citations=GC_TREAT_CITES,
         ),
@@ -174,7 +175,7 @@ def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
     """eGFR below 30 (or dialysis): exclude CKD-MBD before osteoporosis drugs; cautious, referral advised."""
     if not a.in_scope:
         return None
-    low_egfr = f.egfr is not None and f.egfr < CKD_EGFR_BELOW
+    low_egfr = f.egfr is not None and f.egfr < CKD_EGFR_BELOW.value
     if not (low_egfr or f.has("dialysis")):
         return None
     return _one(

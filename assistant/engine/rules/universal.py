@@ -6,6 +6,7 @@ fall prevention, smoking and alcohol. Sources: facts.md §5, sources.md §6.
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Finding,
@@ -27,31 +28,31 @@ SMOKING_ALCOHOL = "bhof-2022#smoking-alcohol"
 FRAX_ALCOHOL = "frax-web#alcohol"
 
 # Total calcium intake, mg/day (IOM 2011 RDA; BHOF 2022 gives the same figures from 50/51).
-CALCIUM_ADULT_TO_50_MG = 1000  # adults 19-50
-CALCIUM_WOMEN_51_PLUS_MG = 1200  # women 51 and over
-CALCIUM_MEN_51_70_MG = 1000  # men 51-70
-CALCIUM_ALL_71_PLUS_MG = 1200  # everyone 71 and over
+CALCIUM_ADULT_TO_50_MG = threshold("calcium-adult-to-50")  # adults 19-50
+CALCIUM_WOMEN_51_PLUS_MG = threshold("calcium-women-51-plus")  # women 51 and over
+CALCIUM_MEN_51_70_MG = threshold("calcium-men-51-70")  # men 51-70
+CALCIUM_ALL_71_PLUS_MG = threshold("calcium-all-71-plus")  # everyone 71 and over
 # Tolerable upper intake level, mg/day (IOM 2011): 2500 for 19-50, 2000 from 51.
-CALCIUM_UL_TO_50_MG = 2500
-CALCIUM_UL_51_PLUS_MG = 2000
-ADULT_AGE = 19
-YOUNGER_BAND_LAST_AGE = 50  # IOM band 19-50
-MIDDLE_BAND_LAST_AGE = 70  # IOM band 51-70; 71 and over is the oldest band
+CALCIUM_UL_TO_50_MG = threshold("calcium-upper-to-50")
+CALCIUM_UL_51_PLUS_MG = threshold("calcium-upper-51-plus")
+ADULT_AGE = threshold("calcium-adult-age")
+YOUNGER_BAND_LAST_AGE = threshold("calcium-younger-band-last-age")
+MIDDLE_BAND_LAST_AGE = threshold("calcium-middle-band-last-age")
 
 # Vitamin D intake, IU/day: IOM RDA 600 to age 70, 800 from 71; BHOF 800-1000 for adults 50 and over.
-VITD_IOM_TO_70_IU = 600
-VITD_IOM_71_PLUS_IU = 800
-VITD_BHOF_LOW_IU = 800
-VITD_BHOF_HIGH_IU = 1000
-VITD_BHOF_FROM_AGE = 50
+VITD_IOM_TO_70_IU = threshold("vitamin-d-iom-to-70")
+VITD_IOM_71_PLUS_IU = threshold("vitamin-d-iom-71-plus")
+VITD_BHOF_LOW_IU = threshold("vitamin-d-bhof-low")
+VITD_BHOF_HIGH_IU = threshold("vitamin-d-bhof-high")
+VITD_BHOF_FROM_AGE = threshold("vitamin-d-bhof-from-age")
 # Serum 25-OH vitamin D targets, ng/mL: IOM 20 (50 nmol/L) enough for bone; BHOF/AACE 30 (75 nmol/L)
 # or more; BHOF upper bound 50.
-VITD_IOM_TARGET = 20.0
-VITD_BHOF_TARGET = 30.0
-VITD_BHOF_UPPER = 50.0
+VITD_IOM_TARGET = threshold("vitamin-d-iom-target")
+VITD_BHOF_TARGET = threshold("vitamin-d-bhof-target")
+VITD_BHOF_UPPER = threshold("vitamin-d-bhof-upper")
 
 # FRAX counts 3 or more units of alcohol a day as a risk factor (frax-web).
-ALCOHOL_FRAX_UNITS = 3
+ALCOHOL_FRAX_UNITS = threshold("alcohol-frax-units")
 
 
 SECTION = Section.UNIVERSAL  # this topic's answer section (read once: enum look-ups are slow)
@@ -62,19 +63,19 @@ _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency
 
 def calcium_target_mg(age: int, sex: Sex | None) -> int | None:
     """Total daily calcium for an adult of this age and sex; None when sex is needed but unknown."""
-    if age <= YOUNGER_BAND_LAST_AGE:
-        return CALCIUM_ADULT_TO_50_MG
-    if age > MIDDLE_BAND_LAST_AGE:
-        return CALCIUM_ALL_71_PLUS_MG
+    if age <= YOUNGER_BAND_LAST_AGE.value:
+        return CALCIUM_ADULT_TO_50_MG.value
+    if age > MIDDLE_BAND_LAST_AGE.value:
+        return CALCIUM_ALL_71_PLUS_MG.value
     if sex == Sex.FEMALE:
-        return CALCIUM_WOMEN_51_PLUS_MG
+        return CALCIUM_WOMEN_51_PLUS_MG.value
     if sex == Sex.MALE:
-        return CALCIUM_MEN_51_70_MG
+        return CALCIUM_MEN_51_70_MG.value
     return None
 
 
 def calcium_upper_mg(age: int) -> int:
-    return CALCIUM_UL_TO_50_MG if age <= YOUNGER_BAND_LAST_AGE else CALCIUM_UL_51_PLUS_MG
+    return CALCIUM_UL_TO_50_MG.value if age <= YOUNGER_BAND_LAST_AGE.value else CALCIUM_UL_51_PLUS_MG.value
 
 
 @rule("calcium-intake", topic="universal", cites=[CALCIUM_IOM, CALCIUM_BHOF])
@@ -82,7 +83,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
     cites = [CALCIUM_IOM, CALCIUM_BHOF]
     used = ["age", "sex"]
     threshold = "IOM/BHOF: 1000 mg to 50; women 51+ 1200; men 51-70 1000; 71+ 1200"
-    if f.age is not None and f.age >= ADULT_AGE:
+    if f.age is not None and f.age >= ADULT_AGE.value:
         mg = calcium_target_mg(f.age, f.sex)
         ul = calcium_upper_mg(f.age)
         if mg is not None:
@@ -100,8 +101,8 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
             "calcium-intake",
             "calcium_sex_unknown",
             cites,
-            women_mg=CALCIUM_WOMEN_51_PLUS_MG,
-            men_mg=CALCIUM_MEN_51_70_MG,
+            women_mg=CALCIUM_WOMEN_51_PLUS_MG.value,
+            men_mg=CALCIUM_MEN_51_70_MG.value,
             ul=ul,
             age=f.age,
         )
@@ -117,12 +118,12 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
         "calcium_general",
         cites,
         sex=f.sex.value if f.sex else None,
-        young_mg=CALCIUM_ADULT_TO_50_MG,
-        women_mg=CALCIUM_WOMEN_51_PLUS_MG,
-        men_mg=CALCIUM_MEN_51_70_MG,
-        old_mg=CALCIUM_ALL_71_PLUS_MG,
-        ul_young=CALCIUM_UL_TO_50_MG,
-        ul_old=CALCIUM_UL_51_PLUS_MG,
+        young_mg=CALCIUM_ADULT_TO_50_MG.value,
+        women_mg=CALCIUM_WOMEN_51_PLUS_MG.value,
+        men_mg=CALCIUM_MEN_51_70_MG.value,
+        old_mg=CALCIUM_ALL_71_PLUS_MG.value,
+        ul_young=CALCIUM_UL_TO_50_MG.value,
+        ul_old=CALCIUM_UL_51_PLUS_MG.value,
     )
     missing = ["age"] + ([] if f.sex else ["sex"])
     return Finding(
@@ -137,9 +138,9 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
 @rule("vitamin-d-intake", topic="universal", cites=[VITD_IOM, VITD_BHOF])
 def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
     threshold = "IOM 600 IU to 70, 800 IU from 71; BHOF 800-1000 IU from 50"
-    if f.age is not None and f.age >= ADULT_AGE:
-        iom = VITD_IOM_TO_70_IU if f.age <= MIDDLE_BAND_LAST_AGE else VITD_IOM_71_PLUS_IU
-        bhof = f.age >= VITD_BHOF_FROM_AGE
+    if f.age is not None and f.age >= ADULT_AGE.value:
+        iom = VITD_IOM_TO_70_IU.value if f.age <= MIDDLE_BAND_LAST_AGE.value else VITD_IOM_71_PLUS_IU.value
+        bhof = f.age >= VITD_BHOF_FROM_AGE.value
         cites = [VITD_IOM, VITD_BHOF] if bhof else [VITD_IOM]
         rec = _rec(
             "vitamin-d-intake",
@@ -147,8 +148,8 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
             cites,
             iom_iu=iom,
             bhof=bhof,
-            bhof_low=VITD_BHOF_LOW_IU,
-            bhof_high=VITD_BHOF_HIGH_IU,
+            bhof_low=VITD_BHOF_LOW_IU.value,
+            bhof_high=VITD_BHOF_HIGH_IU.value,
             age=f.age,
         )
         return Finding(
@@ -161,10 +162,10 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
         "vitamin-d-intake",
         "vitamin_d_general",
         [VITD_IOM, VITD_BHOF],
-        iom_young=VITD_IOM_TO_70_IU,
-        iom_old=VITD_IOM_71_PLUS_IU,
-        bhof_low=VITD_BHOF_LOW_IU,
-        bhof_high=VITD_BHOF_HIGH_IU,
+        iom_young=VITD_IOM_TO_70_IU.value,
+        iom_old=VITD_IOM_71_PLUS_IU.value,
+        bhof_low=VITD_BHOF_LOW_IU.value,
+        bhof_high=VITD_BHOF_HIGH_IU.value,
     )
     return Finding(
         result="vitamin D 600-800 IU (IOM) / 800-1000 IU (BHOF) by age",
@@ -177,11 +178,11 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
 
 def vitamin_d_band(level: float) -> str:
     """'deficient' (< 20), 'iom-only' (20 to < 30), 'target' (30-50), 'above' (> 50), ng/mL."""
-    if level < VITD_IOM_TARGET:
+    if level < VITD_IOM_TARGET.value:
         return "deficient"
-    if level < VITD_BHOF_TARGET:
+    if level < VITD_BHOF_TARGET.value:
         return "iom-only"
-    if level <= VITD_BHOF_UPPER:
+    if level <= VITD_BHOF_UPPER.value:
         return "target"
     return "above"
 
@@ -189,7 +190,7 @@ def vitamin_d_band(level: float) -> str:
 @rule("vitamin-d-target", topic="universal", cites=[VITD_IOM, VITD_BHOF, VITD_AACE])
 def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
     cites = [VITD_IOM, VITD_BHOF, VITD_AACE]
-    params = {"iom": VITD_IOM_TARGET, "bhof": VITD_BHOF_TARGET, "upper": VITD_BHOF_UPPER}
+    params = {"iom": VITD_IOM_TARGET.value, "bhof": VITD_BHOF_TARGET.value, "upper": VITD_BHOF_UPPER.value}
     threshold = "25-OH D >= 20 ng/mL (IOM); >= 30 and <= 50 ng/mL (BHOF/AACE)"
     if f.vitamin_d is None:
         rec = _rec("vitamin-d-target", "vitamin_d_targets", cites, **params)
@@ -251,7 +252,7 @@ def alcohol(f: Facts, a: Assessment) -> Finding | None:
         [SMOKING_ALCOHOL, FRAX_ALCOHOL],
         Urgency.WARNING if status else Urgency.INFO,
         excess=status is True,
-        units=ALCOHOL_FRAX_UNITS,
+        units=ALCOHOL_FRAX_UNITS.value,
     )
     return Finding(
         result="alcohol excess: cut down" if status else "limit alcohol",

@@ -6,6 +6,7 @@ Protein electrophoresis is tied to a suspicion of myeloma, never to age alone (f
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Category,
@@ -26,13 +27,13 @@ YOUNGER = "iscd-2019#z-scores-younger-adults"  # engine A's passage (diagnosis.y
 
 # Below this 25-OH vitamin D (ng/mL) vitamin D is "low" for the PTH trigger: the IOM level that is
 # enough for bone (iom-2011, sources.md §6).
-LOW_VITAMIN_D_NG_ML = 20.0
+LOW_VITAMIN_D_NG_ML = threshold("vitamin-d-deficient")
 # Z-score at or below which BMD is "below the expected range for age" (ISCD, sources.md §1.2).
-Z_BELOW_EXPECTED = -2.0
+Z_BELOW_EXPECTED = threshold("z-score-below-expected")
 # Under this age the T-score categories do not apply and a low BMD needs a wider search (ISCD).
-YOUNG_AGE = 50
+YOUNG_AGE = threshold("t-score-age")
 # WHO: a T-score of -1.0 or higher is normal (who-1994, sources.md §1.1).
-NORMAL_T = -1.0
+NORMAL_T = threshold("t-score-normal")
 
 # The core panel, in the order a clinician writes the request: (recommendation id, statement key).
 CORE_TESTS: tuple[tuple[str, str], ...] = (
@@ -108,7 +109,7 @@ def _pth_triggers(f: Facts) -> list[str]:
         out.append("low calcium")
     if f.has("hyperparathyroidism"):
         out.append("suspected hyperparathyroidism")
-    if f.vitamin_d is not None and f.vitamin_d < LOW_VITAMIN_D_NG_ML:
+    if f.vitamin_d is not None and f.vitamin_d < LOW_VITAMIN_D_NG_ML.value:
         out.append("low vitamin D")
     return out
 
@@ -125,7 +126,7 @@ def pth(f: Facts, a: Assessment) -> Finding | None:
         return Finding(
             result="PTH indicated: " + ", ".join(why),
             used=["vitamin_d", "conditions"],
-            threshold=f"25-OH D < {LOW_VITAMIN_D_NG_ML:g} ng/mL or abnormal calcium",
+            threshold=f"25-OH D < {LOW_VITAMIN_D_NG_ML.value:g} ng/mL or abnormal calcium",
             recommendations=[rec],
         )
     rec = _rec("workup-pth", "workup_pth_if", [CONDITIONAL])
@@ -191,14 +192,16 @@ def cushing(f: Facts, a: Assessment) -> Finding | None:
 
 def _wider_reasons(f: Facts, a: Assessment) -> list[str]:
     out: list[str] = []
-    if f.age is not None and f.age < YOUNG_AGE:
+    if f.age is not None and f.age < YOUNG_AGE.value:
         out.append("age under 50")
     z = f.lowest_z()
-    if a.classification.category == Category.BELOW_EXPECTED_FOR_AGE or (z is not None and z[0] <= Z_BELOW_EXPECTED):
+    if a.classification.category == Category.BELOW_EXPECTED_FOR_AGE or (
+        z is not None and z[0] <= Z_BELOW_EXPECTED.value
+    ):
         out.append("a Z-score below the expected range for age")
     low = a.derived.lowest_t
     fractured = bool(f.prior_fragility_fracture or f.fracture_sites)
-    if fractured and (a.classification.category == Category.NORMAL or (low is not None and low[0] >= NORMAL_T)):
+    if fractured and (a.classification.category == Category.NORMAL or (low is not None and low[0] >= NORMAL_T.value)):
         out.append("a fragility fracture with normal bone density")
     if f.has("fracture_on_therapy"):
         out.append("a fracture despite treatment")
