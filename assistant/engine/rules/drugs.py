@@ -249,7 +249,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
             minutes=UPRIGHT_MINUTES.value,
         )
     )
-    missing = ["egfr"] if e is None else []
+    missing = ["egfr"] if e is None and not kidney_known(f) else []
     return Finding(
         result="oral bisphosphonate: " + ", ".join(offered) + (" (as follow-on)" if follow_on else ""),
         used=["egfr", "very_high_risk", "conditions"],
@@ -315,7 +315,7 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
         used=["egfr", "conditions"],
         threshold="zoledronic acid CrCl >= 35; denosumab boxed warning eGFR < 30",
         recommendations=recs,
-        missing=["egfr"] if e is None else [],
+        missing=["egfr"] if e is None and not kidney_known(f) else [],
         offers=[*(["zoledronic_acid"] if zoledronic_ok else []), *(["denosumab"] if denosumab_ok else [])],
     )
 
