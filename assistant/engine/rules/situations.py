@@ -104,8 +104,6 @@ def first_step(f: Facts) -> str | None:
         return "thigh_pain"
     if sit.osteomalacia_pattern(f):
         return "osteomalacia"
-    if sit.kidney_advanced(f):
-        return "ckd"
     return None
 
 
@@ -178,16 +176,13 @@ def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
     if not a.in_scope or not sit.kidney_advanced(f):
         return None
     params = {"dialysis": f.has("dialysis"), "egfr": f.egfr, "stage": f.ckd_stage}
-    rec = _first(a, "sit-ckd", "sit-ckd", CKD_CITES, _WARNING, **params)
-    extra = (
-        _override(_CONDITIONAL, "sit-ckd-because", params, CKD_CITES) if _decides(a) and first_step(f) == "ckd" else {}
-    )
+    # The decision stays the risk's (treatment may well be indicated); what changes is how a drug is chosen.
+    rec = _first(a, "sit-ckd", "sit-ckd", CKD_CITES, Urgency.WARNING, **params)
     return Finding(
         result="CKD G4-5 or dialysis: CKD-MBD first, no automatic bisphosphonate or denosumab",
         used=["egfr", "ckd_stage", "conditions.dialysis"],
         threshold=f"eGFR < {threshold('ckd-g4-egfr').value:g}, stage >= 4, or dialysis",
         recommendations=[rec],
-        **extra,
     )
 
 
