@@ -109,7 +109,7 @@ FRAX_INPUTS: tuple[str, ...] = (
 )
 # The missing-fact name to ask for, when it differs from the input name.
 _ASK_FOR = {"femoral_neck_bmd": "t_scores"}
-SECONDARY_CAUSES = ("type1_diabetes", "malabsorption", "hyperparathyroidism")
+SECONDARY_CAUSES = ("type1_diabetes", "malabsorption", "hyperparathyroidism", "bariatric_surgery")
 
 
 def _input_values(f: Facts) -> dict[str, object]:
