@@ -322,3 +322,24 @@ def test_after_romosozumab_an_antiresorptive_follows() -> None:
     a = assess(f, Intent.DRUG_CHOICE)
     assert "sit-after-romosozumab" in ids(a)
     assert "48%" in answer_text(a)
+
+
+# --- type 2 diabetes: FRAX underestimates risk, so the unadjusted "no" is not given ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("t2d", "frax", "decision"),
+    [
+        (True, Frax(major=14.0, hip=2.1), Decision.CONDITIONAL),
+        (False, Frax(major=14.0, hip=2.1), Decision.NO),
+        (True, Frax(major=20.0, hip=2.1), Decision.YES),
+        (True, Frax(major=19.9, hip=2.9), Decision.CONDITIONAL),
+        (True, Frax(major=10.0, hip=3.0), Decision.YES),
+    ],
+)
+def test_type2_diabetes_at_the_frax_thresholds(t2d: bool, frax: Frax, decision: Decision) -> None:
+    f = woman(66, t_scores={FN: -1.9}, frax=frax, conditions={"type2_diabetes": t2d})
+    a = assess(f, Intent.TREAT_OR_NOT)
+    assert a.decision == decision
+    if decision == Decision.CONDITIONAL:
+        assert "underestimates" in because(a) and "0.5 lower" in because(a)

@@ -311,3 +311,29 @@ def anabolic_sequences(f: Facts, a: Assessment) -> Finding | None:
         used=["medications", "mentions"],
         recommendations=recs,
     )
+
+
+T2D_CITES = ["leslie-2018-t2d#options", "bhof-2022#who-to-treat"]
+
+
+@rule("situation-type2-diabetes-frax-below", cites=T2D_CITES)
+def type2_diabetes_frax_below(f: Facts, a: Assessment) -> Finding | None:
+    """Type 2 diabetes with FRAX below the thresholds: FRAX underestimates risk there, so the unadjusted "no" is
+    not the answer; the sources describe corrections but name none as the rule, so it depends (leslie-2018-t2d)."""
+    if not f.has("type2_diabetes") or a.because is None or a.because.statement != "decision-no-frax-below":
+        return None
+    if not _decides(a) or first_step(f) is not None:
+        return None
+    frax = a.derived.frax
+    params = {
+        "major": frax.major if frax else None,
+        "hip": frax.hip if frax else None,
+        "major_threshold": threshold("frax-major-treat").value,
+        "hip_threshold": threshold("frax-hip-treat").value,
+    }
+    return Finding(
+        result="type 2 diabetes: FRAX below the thresholds does not settle it (FRAX underestimates risk)",
+        used=["conditions.type2_diabetes", "frax"],
+        threshold="FRAX major >= 20% or hip >= 3%, after a published diabetes correction",
+        **_override(Decision.CONDITIONAL, "sit-t2d-because", params, T2D_CITES),
+    )
