@@ -195,3 +195,15 @@ def phpt_met(f: Facts) -> list[str]:
     if f.age is not None and f.age < threshold("phpt-age").value:
         met.append(f"age {f.age}")
     return met
+
+
+def romosozumab_course_done(f: Facts) -> bool:
+    """Romosozumab taken before, or taken now for its whole course (12 monthly doses, a year)."""
+    for m in f.medications:
+        if _drug(m.name) != "romosozumab" or m.status not in _ON:
+            continue
+        if m.status == Status.HISTORICAL:
+            return True
+        if m.years is not None and m.years * 12 >= threshold("romosozumab-doses").value:
+            return True
+    return False

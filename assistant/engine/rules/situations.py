@@ -293,17 +293,19 @@ def anabolic_sequences(f: Facts, a: Assessment) -> Finding | None:
     for m in f.medications:
         name = m.name.lower()
         if name in _PTH and m.years is not None and m.years >= limit:
-            recs.append(_drugs("sit-pth-beyond-2-years", "sit-pth-beyond-2-years", PTH_CITES, _WARNING, drug=name))
+            recs.append(
+                _first(a, "sit-pth-beyond-2-years", "sit-pth-beyond-2-years", PTH_CITES, Urgency.WARNING, drug=name)
+            )
             break
     named = {m.concept for m in f.mentions if m.category == "drug"} | {m.name for m in f.medications}
-    if "romosozumab" in sit.took(f, ("romosozumab",)) and not sit.taking(f, ("romosozumab",)):
-        recs.append(_drugs("sit-after-romosozumab", "sit-after-romosozumab", ROMO_CITES))
+    if sit.romosozumab_course_done(f):
+        recs.append(_first(a, "sit-after-romosozumab", "sit-after-romosozumab", ROMO_CITES, Urgency.INFO))
     elif (
         "romosozumab" in named
         and named & set(_PTH)
         and a.intent in (Intent.DRUG_CHOICE, Intent.COMPARE, Intent.MANAGEMENT_OVERALL)
     ):
-        recs.append(_drugs("sit-romo-vs-teriparatide", "sit-romo-vs-teriparatide", ROMO_VS_CITES))
+        recs.append(_first(a, "sit-romo-vs-teriparatide", "sit-romo-vs-teriparatide", ROMO_VS_CITES, Urgency.INFO))
     if not recs:
         return None
     return Finding(
