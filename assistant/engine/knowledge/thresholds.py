@@ -3,7 +3,7 @@
     from assistant.engine.knowledge.thresholds import threshold
     threshold("frax-major-treat").value                  # 20.0
     threshold("frax-major-treat", profile="aace").value  # the AACE entry when one exists, else the default
-    str(threshold("frax-major-treat"))                   # "20%": the value with its unit, for traces
+    f"FRAX major >= {threshold('frax-major-treat')}"      # "FRAX major >= 20%": traces never retype a number
 
 An entry: `{id, value, unit, comparison, passage, profile?, note?}`. `comparison` says how the engine compares
 a fact with it (">=": at or above; ">": strictly above; "<=", "<"; "=" for a dose, interval or factor).
@@ -22,8 +22,6 @@ from assistant.datafiles import corpus_file, parse_yaml_file
 THRESHOLDS_FILE = corpus_file("thresholds.yaml")
 COMPARISONS = frozenset({">=", ">", "<=", "<", "="})
 PROFILES = frozenset({"us", "aace", "acp", "endocrine"})
-# Units a percent or a plain count shows without a space ("20%"); other units follow a space ("30 mg").
-_GLUED_UNITS = frozenset({"%"})
 
 
 class ThresholdError(Exception):
@@ -41,10 +39,10 @@ class Threshold:
     note: str | None = None
 
     def __str__(self) -> str:
-        number = f"{self.value:g}"
-        if not self.unit or self.unit in ("T-score", "Z-score", "count", "factor"):
-            return number
-        return number + self.unit if self.unit in _GLUED_UNITS else f"{number} {self.unit}"
+        """The number as traces write it: T- and Z-scores with one decimal, percentages with "%", others bare."""
+        if self.unit in ("T-score", "Z-score"):
+            return f"{self.value:.1f}"
+        return f"{self.value:g}%" if self.unit == "%" else f"{self.value:g}"
 
 
 def thresholds_path() -> Path:

@@ -17,7 +17,14 @@ from assistant.engine.knowledge.frax import FraxView, frax_inputs
 from assistant.engine.knowledge.intents import DECISION_INTENTS, patient_specific
 from assistant.engine.knowledge.profiles import profile_of, women_only_outside
 from assistant.engine.knowledge.thresholds import threshold
-from assistant.engine.knowledge.very_high_risk import endocrine_very_high_reasons, very_high_risk_reasons
+from assistant.engine.knowledge.very_high_risk import (
+    ENDO_VERY_HIGH_T_BELOW,
+    VERY_HIGH_FRAX_HIP_ABOVE,
+    VERY_HIGH_FRAX_MAJOR_ABOVE,
+    VERY_HIGH_T_BELOW,
+    endocrine_very_high_reasons,
+    very_high_risk_reasons,
+)
 from assistant.engine.model import (
     Assessment,
     Because,
@@ -142,9 +149,9 @@ def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
         "decision-yes-t-score",
         {"t": t, "site": site_label(site), "sited": site is not None},
         [WHO_TO_TREAT, "iscd-2019#diagnostic-sites"],
-        result=f"yes: lowest T {t} <= -2.5",
+        result=f"yes: lowest T {t} <= {T_OSTEOPOROSIS}",
         used=["t_scores"],
-        threshold="T-score <= -2.5",
+        threshold=f"T-score <= {T_OSTEOPOROSIS}",
     )
 
 
@@ -163,7 +170,7 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
         AACE_TREAT,
         result="yes: low bone mass with a fragility fracture (AACE)",
         used=["t_scores", "conditions.osteopenia_stated", "prior_fragility_fracture", "fracture_sites"],
-        threshold="T-score between -1.0 and -2.5 plus a fragility fracture",
+        threshold=f"T-score between {T_NORMAL} and {T_OSTEOPOROSIS} plus a fragility fracture",
     )
 
 
@@ -275,10 +282,10 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     missing = (["age"] if f.age is None else []) + (["sex"] if woman is None else [])
     if woman is not False and (f.age is None or f.age > over):  # type: ignore[operator]
         statement = "decision-acp-individualised"
-        result = "conditional: ACP rec 4, individualised decision for women over 65 with low bone mass"
+        result = f"conditional: ACP rec 4, individualised decision for women over {over} with low bone mass"
     else:
         statement = "decision-acp-no-recommendation"
-        result = "conditional: ACP gives no recommendation on low bone mass outside women over 65"
+        result = f"conditional: ACP gives no recommendation on low bone mass outside women over {over}"
     return _decide(
         Decision.CONDITIONAL,
         statement,
@@ -286,7 +293,7 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
         cites,
         result=result,
         used=["t_scores", "age", "sex", "frax"],
-        threshold="female, age over 65, low bone mass (no FRAX threshold)",
+        threshold=f"female, age over {over}, low bone mass (no FRAX threshold)",
         missing=missing,
     )
 
@@ -303,9 +310,9 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
             "decision-yes-frax",
             _frax_params(view),
             [WHO_TO_TREAT],
-            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over 20% / 3%",
+            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over {FRAX_MAJOR_TREAT} / {FRAX_HIP_TREAT}",
             used=["frax", "t_scores"],
-            threshold="FRAX major >= 20% or hip >= 3%",
+            threshold=f"FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
         )
     if a.classification.category is None and a.derived.lowest_t is None:
         return _decide(
@@ -315,7 +322,7 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
             [WHO_TO_TREAT],
             result="conditional: FRAX at threshold but no bone density given",
             used=["frax"],
-            threshold="low bone mass and FRAX major >= 20% or hip >= 3%",
+            threshold=f"low bone mass and FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
             missing=["t_scores"],
         )
     return None
@@ -337,9 +344,9 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
         "decision-no-frax-below",
         _frax_params(view),
         [WHO_TO_TREAT],
-        result=f"no: FRAX major {view.major} / hip {view.hip} below 20% / 3%",
+        result=f"no: FRAX major {view.major} / hip {view.hip} below {FRAX_MAJOR_TREAT} / {FRAX_HIP_TREAT}",
         used=["frax", "t_scores"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
         missing=missing,
     )
 
@@ -357,7 +364,7 @@ def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
         ["who-1994#t-score-categories", WHO_TO_TREAT],
         result=f"no: lowest T {low[0]} is normal (>= -1.0)",
         used=["t_scores"],
-        threshold="T-score >= -1.0 normal",
+        threshold=f"T-score >= {T_NORMAL} normal",
     )
 
 
@@ -379,7 +386,7 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
         BOTTOM_LINE_CITES,
         result="conditional: low bone mass, FRAX not given",
         used=["t_scores", "frax"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
         missing=["frax", *names],
     )
 
@@ -411,8 +418,9 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="very high risk (AACE list): " + ", ".join(reasons),
         used=["conditions", "fracture_sites", "t_scores", "frax", "glucocorticoids"],
-        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; T < -3.0; falls; "
-        "FRAX major > 30% or hip > 4.5%",
+        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; "
+        f"T < {VERY_HIGH_T_BELOW}; falls; "
+        f"FRAX major > {VERY_HIGH_FRAX_MAJOR_ABOVE} or hip > {VERY_HIGH_FRAX_HIP_ABOVE}",
         very_high_risk=True,
         very_high_risk_reasons=reasons,
         sequence_advised=True,
@@ -447,7 +455,8 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="very high risk (Endocrine 2020): " + ", ".join(reasons),
         used=["t_scores", "prior_fragility_fracture", "fracture_sites", "conditions.multiple_fractures"],
-        threshold="Endocrine 2020: T-score below -2.5 with fractures, or multiple vertebral fractures",
+        threshold=f"Endocrine 2020: T-score below {ENDO_VERY_HIGH_T_BELOW} with fractures, "
+        "or multiple vertebral fractures",
         very_high_risk=True,
         very_high_risk_reasons=reasons,
         recommendations=[
@@ -511,9 +520,9 @@ def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
     if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
         return None
     return Finding(
-        result=f"FRAX major {view.major} vs 20%, hip {view.hip} vs 3%",
+        result=f"FRAX major {view.major} vs {FRAX_MAJOR_TREAT}, hip {view.hip} vs {FRAX_HIP_TREAT}",
         used=["frax"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
         recommendations=[
             Recommendation(
                 id="risk-frax-vs-thresholds",

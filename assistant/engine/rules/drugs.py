@@ -34,6 +34,7 @@ from assistant.engine.knowledge.drugs import (
     oral_unsuitable_reasons,
     renal_allows,
 )
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Finding,
@@ -62,6 +63,10 @@ ABL = "label-abaloparatide#dosing"
 ROMO = "label-romosozumab#dosing"
 ISCD_YOUNG = "iscd-2019#z-scores-younger-adults"
 RLX = "label-raloxifene#dosing"
+# Kidney limits as the traces name them (the values: RENAL_CUTOFF, from corpus/thresholds.yaml).
+ALN_MIN_CRCL = threshold("alendronate-min-crcl")
+RIS_MIN_CRCL = threshold("risedronate-min-crcl")
+ZOL_MIN_CRCL = threshold("zoledronic-acid-min-crcl")
 
 
 SECTION = Section.DRUGS  # this topic's answer section (read once: enum look-ups are slow)
@@ -234,7 +239,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
         return Finding(
             result=f"no oral bisphosphonate: eGFR {e:g} below every oral cut-off",
             used=["egfr"],
-            threshold="risedronate/ibandronate CrCl >= 30; alendronate >= 35",
+            threshold=f"risedronate/ibandronate CrCl >= {RIS_MIN_CRCL}; alendronate >= {ALN_MIN_CRCL}",
         )
     recs.append(
         _rec(
@@ -249,7 +254,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="oral bisphosphonate: " + ", ".join(offered) + (" (as follow-on)" if follow_on else ""),
         used=["egfr", "very_high_risk", "conditions"],
-        threshold="alendronate CrCl >= 35; risedronate >= 30",
+        threshold=f"alendronate CrCl >= {ALN_MIN_CRCL}; risedronate >= {RIS_MIN_CRCL}",
         recommendations=recs,
         missing=missing,
         offers=offered,
@@ -303,7 +308,8 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"parenteral options ({why})",
         used=["egfr", "conditions"],
-        threshold="zoledronic acid CrCl >= 35; denosumab boxed warning eGFR < 30",
+        threshold=f"zoledronic acid CrCl >= {ZOL_MIN_CRCL}; "
+        f"denosumab boxed warning eGFR < {DENOSUMAB_ADVANCED_CKD_EGFR}",
         recommendations=recs,
         missing=["egfr"] if e is None else [],
         offers=[*(["zoledronic_acid"] if renal_allows("zoledronic_acid", e) is not False else []), "denosumab"],
@@ -417,7 +423,7 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"eGFR {e:g}: excluded " + (", ".join(excluded) or "none"),
         used=["egfr"],
-        threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
+        threshold=f"alendronate/zoledronic acid >= {ALN_MIN_CRCL}; risedronate/ibandronate >= {RIS_MIN_CRCL}",
         recommendations=[rec],
         renal_limits_listed=True,
     )

@@ -99,7 +99,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             hol_max=HOLIDAY_MAX_YEARS.value,
         )
         return Finding(
-            result="plan: reassess after 5 years oral / 3 years IV",
+            result=f"plan: reassess after {REVIEW_ORAL_YEARS} years oral / {REVIEW_IV_YEARS} years IV",
             used=["medications"],
             recommendations=[rec],
             missing=["medications"] if asked else [],
@@ -119,7 +119,9 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
         "hol_min": HOLIDAY_MIN_YEARS.value,
         "hol_max": HOLIDAY_MAX_YEARS.value,
     }
-    threshold = f"reassess at {review} years; continue up to {most} if hip T <= -2.5 or hip/vertebral fracture"
+    threshold = (
+        f"reassess at {review} years; continue up to {most} if hip T <= {HIGH_RISK_HIP_T} or hip/vertebral fracture"
+    )
     used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
     if m.years is None:
         rec = _rec("duration-bisphosphonate-review", "duration_years_unknown", [ASBMR], **base)
@@ -188,7 +190,9 @@ def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
         months=DEN_FOLLOW_ON_MONTHS.value,
     )
     return Finding(
-        result="denosumab: no drug holiday; reassess at 5-10 years", used=["medications"], recommendations=[rec]
+        result=f"denosumab: no drug holiday; reassess at {DEN_REVIEW_MIN}-{DEN_REVIEW_MAX} years",
+        used=["medications"],
+        recommendations=[rec],
     )
 
 

@@ -92,7 +92,8 @@ def on_treatment(f: Facts, a: Assessment) -> Finding | None:
         acp=ACP_NO_MONITORING_YEARS.value,
     )
     return Finding(
-        result="on treatment: DXA every 1-3 years (Endocrine 2019); ACP 2017 none in first 5 years",
+        result=f"on treatment: DXA every {ENDO_MIN_YEARS}-{ENDO_MAX_YEARS} years (Endocrine 2019); "
+        f"ACP 2017 none in first {ACP_NO_MONITORING_YEARS} years",
         used=["medications", "decision"],
         recommendations=[rec],
     )
@@ -103,7 +104,7 @@ def _outside_population(f: Facts) -> list[str]:
     if f.sex == Sex.MALE:
         out.append("men")
     if f.age is not None and f.age < GOURLAY_MIN_AGE.value:
-        out.append("people younger than 67")
+        out.append(f"people younger than {GOURLAY_MIN_AGE}")
     if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
         out.append("people with a hip or vertebral fracture")
     return out
