@@ -1,7 +1,9 @@
-"""Statement templates: the wording of every recommendation lives in prompts/statements.yaml.
+"""Statement templates: the wording of every recommendation lives in prompts/statements/*.yaml.
 
 A statement is a short Jinja2 template keyed by name; the engine names it and gives the values,
-this module fills it in. Templates are compiled once per process.
+this module fills it in. Templates are compiled once per process. A template never retypes a clinical
+number: it gets it as a parameter or reads it with `{{ threshold("id") | num }}` (corpus/thresholds.yaml;
+`| score` writes a T- or Z-score with one decimal).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, Function
 
 from assistant import datafiles
 from assistant.datafiles import cache_dir, parse_yaml_file
+from assistant.engine.knowledge.thresholds import threshold
 
 PROMPTS_DIR = datafiles.PROMPTS_DIR
 STATEMENTS_DIR = PROMPTS_DIR / "statements"  # one YAML file per topic: key -> template
@@ -30,6 +33,16 @@ def num(value: Any) -> str:
         text = f"{value:.2f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
     return str(value)
+
+
+def score(value: Any) -> str:
+    """A T- or Z-score as DXA reports write it, with one decimal: -1.0, -2.5."""
+    return f"{value:.1f}"
+
+
+def threshold_value(threshold_id: str, profile: str | None = None) -> float:
+    """`{{ threshold("frax-major-treat") }}` in a template: the number from corpus/thresholds.yaml."""
+    return threshold(threshold_id, profile).value
 
 
 def join_and(items: Any) -> str:
@@ -77,7 +90,9 @@ def make_environment(loader: FunctionLoader | None = None, bytecode_cache: Bytec
         cache_size=-1,
     )
     env.filters["num"] = num
+    env.filters["score"] = score
     env.filters["join_and"] = join_and
+    env.globals["threshold"] = threshold_value
     return env
 
 
