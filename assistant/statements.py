@@ -2,7 +2,7 @@
 
 A statement is a short Jinja2 template keyed by name; the engine names it and gives the values,
 this module fills it in. Templates are compiled once per process. A template never retypes a clinical
-number: it gets it as a parameter or reads it with `{{ threshold("id") | num }}` (corpus/thresholds.yaml;
+number: it gets it as a parameter or reads it with `{{ threshold(ID) | num }}` (corpus/thresholds.yaml;
 `| score` writes a T- or Z-score with one decimal).
 """
 
@@ -41,7 +41,7 @@ def score(value: Any) -> str:
 
 
 def threshold_value(threshold_id: str, profile: str | None = None) -> float:
-    """`{{ threshold("frax-major-treat") }}` in a template: the number from corpus/thresholds.yaml."""
+    """`threshold(ID)` in a template: the number from corpus/thresholds.yaml."""
     return threshold(threshold_id, profile).value
 
 
@@ -171,6 +171,11 @@ def check_statements() -> int:
     for key in _sources():
         _template(key)
     return len(_sources())
+
+
+def statement_sources() -> dict[str, str]:
+    """Every statement's template text by key (for checks that read them)."""
+    return dict(_sources())
 
 
 def statement_keys() -> set[str]:

@@ -13,6 +13,8 @@ a fact with it (">=": at or above; ">": strictly above; "<=", "<"; "=" for a dos
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -113,3 +115,29 @@ def threshold(threshold_id: str, profile: str | None = None) -> Threshold:
 def all_thresholds() -> list[Threshold]:
     """Every entry of the file, in its order."""
     return list(_table().values())
+
+
+# threshold(<quoted id>, ...) in source code and templates, for `assistant corpus check`.
+_REFERENCE = re.compile(r"""\bthreshold\(\s*["']([a-z0-9-]+)["']""")
+
+
+def referenced_ids(text: str) -> set[str]:
+    """Threshold ids named literally in a piece of code or template text."""
+    return set(_REFERENCE.findall(text))
+
+
+def check_thresholds(path: Path, passages: Collection[str], used: Iterable[str]) -> list[str]:
+    """Problems with a thresholds file: unreadable or incomplete entries (a missing unit, ...), passages that do
+    not exist, and ids that code, templates or profiles name but the file does not define."""
+    try:
+        table = load_thresholds(path)
+    except ThresholdError as exc:
+        return [str(exc)]
+    problems = [
+        f"{path}: threshold {t.id!r} cites unknown passage {t.passage!r}"
+        for t in table.values()
+        if t.passage not in passages
+    ]
+    defined = {tid for tid, _ in table}
+    problems += [f"unknown threshold {tid!r} (not in {path})" for tid in sorted(set(used) - defined)]
+    return problems

@@ -16,7 +16,7 @@ from assistant.engine.knowledge.fractures import (
 from assistant.engine.knowledge.frax import FraxView, frax_inputs
 from assistant.engine.knowledge.intents import DECISION_INTENTS, patient_specific
 from assistant.engine.knowledge.profiles import profile_of, women_only_outside
-from assistant.engine.knowledge.thresholds import threshold
+from assistant.engine.knowledge.thresholds import Threshold, threshold
 from assistant.engine.knowledge.very_high_risk import (
     ENDO_VERY_HIGH_T_BELOW,
     VERY_HIGH_FRAX_HIP_ABOVE,
@@ -39,8 +39,6 @@ from assistant.engine.model import (
 from assistant.facts import Facts, Menopause, Sex
 
 WHO_TO_TREAT = "bhof-2022#who-to-treat"
-FRAX_MAJOR_TREAT = threshold("frax-major-treat")
-FRAX_HIP_TREAT = threshold("frax-hip-treat")
 ACP_OSTEOPENIA = "acp-2023#osteopenia-over-65"
 ACP_FIRST_LINE = "acp-2023#bisphosphonate-first-line"
 ACP_ANABOLIC = "acp-2023#anabolic-very-high-risk"
@@ -78,20 +76,27 @@ def _decide(
     )
 
 
-def _frax_params(view: FraxView) -> dict:
+def _frax_thresholds(a: Assessment) -> tuple[Threshold, Threshold]:
+    """The treatment thresholds for low bone mass, FRAX major and hip (the profile's own when it has them)."""
+    return threshold("frax-major-treat", a.profile), threshold("frax-hip-treat", a.profile)
+
+
+def _frax_params(view: FraxView, a: Assessment) -> dict:
+    major_t, hip_t = _frax_thresholds(a)
     return {
         "major": view.major,
         "hip": view.hip,
         "major_raw": view.major_raw,
         "hip_raw": view.hip_raw,
-        "major_threshold": FRAX_MAJOR_TREAT.value,
-        "hip_threshold": FRAX_HIP_TREAT.value,
+        "major_threshold": major_t.value,
+        "hip_threshold": hip_t.value,
     }
 
 
-def _frax_over(view: FraxView) -> bool:
-    return (view.major is not None and view.major >= FRAX_MAJOR_TREAT.value) or (
-        view.hip is not None and view.hip >= FRAX_HIP_TREAT.value
+def _frax_over(view: FraxView, a: Assessment) -> bool:
+    major_t, hip_t = _frax_thresholds(a)
+    return (view.major is not None and view.major >= major_t.value) or (
+        view.hip is not None and view.hip >= hip_t.value
     )
 
 
@@ -224,7 +229,7 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     view = a.derived.frax
-    if view is not None and _frax_over(view) and cat is None:
+    if view is not None and _frax_over(view, a) and cat is None:
         return None  # FRAX at threshold without BMD is handled below
     return _decide(
         Decision.CONDITIONAL,
@@ -301,28 +306,29 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
 @rule("treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 3: low bone mass and FRAX major >= 20% or hip >= 3%."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
-    if not _open(a) or view is None or not _frax_over(view):
+    if not _open(a) or view is None or not _frax_over(view, a):
         return None
     if low_bone_mass(f, a):
         return _decide(
             Decision.YES,
             "decision-yes-frax",
-            _frax_params(view),
+            _frax_params(view, a),
             [WHO_TO_TREAT],
-            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over {FRAX_MAJOR_TREAT} / {FRAX_HIP_TREAT}",
+            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over {major_t} / {hip_t}",
             used=["frax", "t_scores"],
-            threshold=f"FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
+            threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         )
     if a.classification.category is None and a.derived.lowest_t is None:
         return _decide(
             Decision.CONDITIONAL,
             "decision-conditional-frax-no-bmd",
-            _frax_params(view),
+            _frax_params(view, a),
             [WHO_TO_TREAT],
             result="conditional: FRAX at threshold but no bone density given",
             used=["frax"],
-            threshold=f"low bone mass and FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
+            threshold=f"low bone mass and FRAX major >= {major_t} or hip >= {hip_t}",
             missing=["t_scores"],
         )
     return None
@@ -331,8 +337,9 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_below(f: Facts, a: Assessment) -> Finding | None:
     """FRAX given and below both thresholds (or the one given is below): not indicated on these facts."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
-    if not _open(a) or view is None or _frax_over(view):
+    if not _open(a) or view is None or _frax_over(view, a):
         return None
     if a.classification.category not in (None, Category.OSTEOPENIA):
         return None
@@ -342,11 +349,11 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
     return _decide(
         Decision.NO,
         "decision-no-frax-below",
-        _frax_params(view),
+        _frax_params(view, a),
         [WHO_TO_TREAT],
-        result=f"no: FRAX major {view.major} / hip {view.hip} below {FRAX_MAJOR_TREAT} / {FRAX_HIP_TREAT}",
+        result=f"no: FRAX major {view.major} / hip {view.hip} below {major_t} / {hip_t}",
         used=["frax", "t_scores"],
-        threshold=f"FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         missing=missing,
     )
 
@@ -371,6 +378,7 @@ def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
 @rule("conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
 def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass without FRAX: not indicated on BMD alone; FRAX decides (20% / 3%)."""
+    major_t, hip_t = _frax_thresholds(a)
     if not _open(a) or not low_bone_mass(f, a):
         return None
     _, _, names = frax_inputs(f)
@@ -380,13 +388,13 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
         "decision-conditional-osteopenia",
         {
             "t": low[0] if low else None,
-            "major_threshold": FRAX_MAJOR_TREAT.value,
-            "hip_threshold": FRAX_HIP_TREAT.value,
+            "major_threshold": major_t.value,
+            "hip_threshold": hip_t.value,
         },
         BOTTOM_LINE_CITES,
         result="conditional: low bone mass, FRAX not given",
         used=["t_scores", "frax"],
-        threshold=f"FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         missing=["frax", *names],
     )
 
@@ -394,12 +402,13 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
 @rule("conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
 def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     """Nothing about bone density, FRAX or fractures: the decision waits for them."""
+    major_t, hip_t = _frax_thresholds(a)
     if not _open(a):
         return None
     return _decide(
         Decision.CONDITIONAL,
         "decision-conditional-no-data",
-        {"major_threshold": FRAX_MAJOR_TREAT.value, "hip_threshold": FRAX_HIP_TREAT.value},
+        {"major_threshold": major_t.value, "hip_threshold": hip_t.value},
         [WHO_TO_TREAT],
         result="conditional: no bone density, FRAX or fracture data",
         used=["t_scores", "frax", "prior_fragility_fracture"],
@@ -516,21 +525,22 @@ def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("risk-frax-vs-thresholds", topic="decision", cites=[WHO_TO_TREAT])
 def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
     """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
     if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
         return None
     return Finding(
-        result=f"FRAX major {view.major} vs {FRAX_MAJOR_TREAT}, hip {view.hip} vs {FRAX_HIP_TREAT}",
+        result=f"FRAX major {view.major} vs {major_t}, hip {view.hip} vs {hip_t}",
         used=["frax"],
-        threshold=f"FRAX major >= {FRAX_MAJOR_TREAT} or hip >= {FRAX_HIP_TREAT}",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         recommendations=[
             Recommendation(
                 id="risk-frax-vs-thresholds",
                 section=Section.RISK,
                 statement="risk-frax-vs-thresholds",
                 params={
-                    **_frax_params(view),
-                    "over": _frax_over(view),
+                    **_frax_params(view, a),
+                    "over": _frax_over(view, a),
                     "low_mass": a.classification.category == Category.OSTEOPENIA,
                 },
                 citations=[WHO_TO_TREAT],
