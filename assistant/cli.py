@@ -8,6 +8,7 @@ Exit status: 0 for every answer (out of scope and "please clarify" included), 1 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -208,9 +209,11 @@ def main(argv: list[str] | None = None) -> int:
                 raise UsageError("assistant corpus: the only subcommand is 'check'")
             return cmd_corpus_check(args.directory)
         if args.command == "bench":
-            from assistant.bench import main_bench
-
-            return main_bench()
+            # The benchmark reads the test transcripts: it lives with them in a checkout, not in the package.
+            script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
+            if not script.exists():
+                raise UsageError("assistant bench: runs from a source checkout (benchmarks/bench.py)")
+            return subprocess.call([sys.executable, str(script)])
         parser.print_help()
         return 2
     except UsageError as exc:

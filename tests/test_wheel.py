@@ -5,12 +5,15 @@ from it into a fresh virtual environment and run from another folder, answers th
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import ROOT, SEED_QUESTION
+
+SOURCES = ("assistant", "corpus", "prompts", "pyproject.toml", "setup.py", "MANIFEST.in", "README.md")
 
 
 def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -20,9 +23,17 @@ def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Completed
 def test_wheel_installs_and_answers_from_another_folder(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "ASSISTANT_THRESHOLDS")}
     env["ASSISTANT_NO_CACHE"] = "1"
+    # Built from a copy of the sources, so that nothing is written into the checkout and no stale build/ is used.
+    source = tmp_path / "source"
+    source.mkdir()
+    for name in SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(ROOT / name, source / name)
     dist = tmp_path / "dist"
     built = _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(dist), str(source)],
         tmp_path,
         env,
     )
