@@ -8,7 +8,6 @@ number: it gets it as a parameter or reads it with `{{ threshold(ID) | num }}` (
 
 from __future__ import annotations
 
-import marshal
 from functools import cache, lru_cache
 from typing import Any
 
@@ -195,19 +194,9 @@ def _wording(key: str) -> str | Template:
     return wording
 
 
-_RENDERED: dict[tuple[str, bytes | str], str] = {}
+_RENDERED: dict[tuple[str, str], str] = {}
 
 
-def _values_key(params: dict[str, Any] | None) -> bytes | str:
-    """An exact key for a statement's values. marshal writes plain data (numbers, strings, booleans,
-    None, lists, dicts) with its type and exact value (1, 1.0 and True differ; so do 0.0 and -0.0) and
-    costs a third less than repr, which formats every float in decimal; repr for anything else."""
-    if not params:
-        return ""
-    try:
-        return marshal.dumps(params, 2)
-    except ValueError:  # not plain data (e.g. an enum member)
-        return repr(params)
 _RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation repeats most of them
 
 
@@ -219,7 +208,7 @@ def forget_rendered() -> None:
 def render_kept(name: str, template: Template, params: dict[str, Any]) -> str:
     """`template.render(**params)`, kept under `name` and the exact values (a Jinja render costs several
     times the key). Statements are kept under their key, messages under "message:<key>"."""
-    memo_key = (name, _values_key(params))
+    memo_key = (name, repr(params))  # exact: 1, 1.0 and True, or 0.0 and -0.0, have different reprs
     text = _RENDERED.get(memo_key)
     if text is None:
         text = template.render(**params)

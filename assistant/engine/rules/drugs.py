@@ -108,6 +108,7 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
 
 @rule("drug-anabolic-first", topic="drugs", cites=[AACE_VHR, ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO])
 def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
+    """Very high risk and a drug on the table: an anabolic drug first, then an antiresorptive (AACE, ACP, Endocrine)."""
     if not a.very_high_risk or not drugs_relevant(f, a):
         return None
     if not ANABOLIC_SET.isdisjoint(a.derived.current):
@@ -194,6 +195,8 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-first-line-oral", topic="drugs", cites=[ACP_FIRST, ENDO_FIRST, ALN, RIS])
 def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
+    """Treatment indicated or asked about: an oral bisphosphonate first (alendronate, risedronate), within its
+    kidney limit."""
     if not drugs_relevant(f, a):
         return None
     if on_antiresorptive(f, a):
@@ -263,6 +266,8 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-parenteral-alternatives", topic="drugs", cites=[ACP_FIRST, ZOL, DEN])
 def parenteral(f: Facts, a: Assessment) -> Finding | None:
+    """Zoledronic acid and denosumab, as alternatives or when an oral bisphosphonate is unsuitable or too renally
+    limited."""
     if not drugs_relevant(f, a) or on_antiresorptive(f, a):
         return None
     unsuitable = oral_unsuitable_reasons(f)
@@ -318,6 +323,7 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-raloxifene", topic="drugs", cites=[RLX, ENDO_RALOXIFENE])
 def raloxifene(f: Facts, a: Assessment) -> Finding | None:
+    """Raloxifene as a limited option for women (spine only), excluded after a venous thromboembolism."""
     if not drugs_relevant(f, a) or f.sex == Sex.MALE or on_antiresorptive(f, a):
         return None
     asked = a.intent in (Intent.DRUG_CHOICE, Intent.COMPARE)
@@ -343,6 +349,7 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-current-therapy", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN, TPTD, ABL, ROMO, RLX])
 def current_therapy(f: Facts, a: Assessment) -> Finding | None:
+    """What the drug taken now means: keep, review at the kidney limit, never simply stop denosumab, finish a course."""
     drugs = a.derived.current
     if not drugs:
         return None
@@ -385,6 +392,7 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-renal-limits", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN])
 def renal_limits(f: Facts, a: Assessment) -> Finding | None:
+    """The bisphosphonates' kidney limits and denosumab's advanced-CKD warning, against the eGFR when given."""
     if not (drugs_relevant(f, a) or a.derived.current):
         return None
     e = f.egfr

@@ -81,6 +81,7 @@ def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
 
 @rule("duration-bisphosphonate-review", topic="duration", cites=[ASBMR, ENDO_HOLIDAY])
 def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
+    """Bisphosphonates: reassess after the ASBMR review time; continue if still at high risk, else a holiday."""
     meds = [m for m in _current_meds(f) if canonical(m.name) in BISPHOSPHONATES]
     asked = a.intent == Intent.DRUG_HOLIDAY_OR_DURATION
     offered = not {"alendronate", "risedronate", "zoledronic_acid"}.isdisjoint(a.drugs_offered)
@@ -177,6 +178,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("duration-denosumab-no-holiday", topic="duration", cites=[ENDO_DEN, ECTS])
 def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
+    """Denosumab: no drug holiday; reassess after the Endocrine Society review time, with a follow-on if it stops."""
     on = "denosumab" in a.derived.current  # the canonical names of the drugs taken now (engine/derived.py)
     if not (on or a.intent == Intent.DENOSUMAB_STOP):
         return None
@@ -198,6 +200,7 @@ def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("duration-anabolic-course", topic="duration", cites=[ENDO_ANABOLIC, ABL, ROMO])
 def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
+    """Anabolic drugs: the length of the course, and the antiresorptive that must follow it."""
     recs: list[Recommendation] = []
     for m in _current_meds(f):
         d = canonical(m.name)

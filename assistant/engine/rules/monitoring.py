@@ -76,6 +76,7 @@ def _treated_or_to_be(f: Facts, a: Assessment) -> bool:
 
 @rule("monitor-on-treatment", topic="monitoring", cites=[ENDO, ACP])
 def on_treatment(f: Facts, a: Assessment) -> Finding | None:
+    """DXA on treatment: the Endocrine Society interval, and ACP's advice against monitoring in the first years."""
     on_drug = bool(a.derived.current)
     if not (on_drug or a.decision in TREATMENT_DECISIONS or a.intent == Intent.MONITORING_INTERVAL):
         return None
@@ -112,6 +113,7 @@ def _outside_population(f: Facts) -> list[str]:
 
 @rule("monitor-untreated-interval", topic="monitoring", cites=[GOURLAY, DISPUTE])
 def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
+    """Untreated low bone mass: when to repeat DXA, by the lowest hip T-score band (Gourlay 2012)."""
     if _treated_or_to_be(f, a):
         return None
     cat = a.classification.category
@@ -160,6 +162,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("monitor-least-significant-change", topic="monitoring", cites=[LSC])
 def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
+    """When DXA is repeated: compare the change with the centre's least significant change (ISCD)."""
     if not any(r.section is SECTION for r in a.recommendations):
         return None
     rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR.value)
@@ -168,6 +171,7 @@ def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("monitor-glucocorticoids", topic="monitoring", cites=[ACR])
 def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
+    """On glucocorticoids: reassess fracture risk regularly (ACR 2022)."""
     if f.glucocorticoids is not True:
         return None
     rec = _rec("monitor-glucocorticoids", "monitor_glucocorticoids", [ACR])
