@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 import yaml
-from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template, meta
 
 from assistant import datafiles
 from assistant.datafiles import cache_dir, parse_yaml_file
@@ -185,12 +185,19 @@ _WORDINGS: dict[str, str | Template] = {}  # statement key -> its text, or its t
 
 
 def _wording(key: str) -> str | Template:
-    """The statement's text when it has no template syntax (most do not: no Jinja call needed), else its
-    compiled template. Raises StatementError for an unknown key."""
+    """The statement's text when it takes no values (most do not: no Jinja call per use), else its compiled
+    template. A statement whose only template syntax reads thresholds is worded once: the thresholds do not
+    change while the process runs. Raises StatementError for an unknown key."""
     wording = _WORDINGS.get(key)
     if wording is None:
         source = _sources().get(key)
-        wording = _WORDINGS[key] = source if source is not None and "{" not in source else _template(key)
+        if source is not None and "{" not in source:
+            wording = source
+        else:
+            template = _template(key)
+            names = meta.find_undeclared_variables(_shared_environment().parse(_sources()[key]))
+            wording = template.render() if names <= {"threshold"} else template
+        _WORDINGS[key] = wording
     return wording
 
 
