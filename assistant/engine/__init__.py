@@ -18,9 +18,9 @@ the rule id in a test. If other rules need what it concludes, add a named field 
 (as `drugs_offered` or `very_high_risk_reasons`) and set it in `_apply` below; never scan ids or citations.
 
 To add a threshold: add an entry to corpus/thresholds.yaml (id, value, unit, comparison, passage, and profile
-when it differs by profile), read it with `threshold("the-id").value` from
+when it differs by profile), read it with `threshold(ID).value` from
 assistant.engine.knowledge.thresholds, and let statements show it through their parameters or
-`{{ threshold("the-id") }}`; never retype the number. `assistant corpus check` validates the file.
+`{{ threshold(ID) | num }}`; never retype the number. `assistant corpus check` validates the file.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from assistant.datafiles import corpus_file, parse_yaml_file
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import Assessment
 from assistant.facts import Facts, Sex
 
@@ -99,6 +100,28 @@ class ProfileError(Exception):
     pass
 
 
+def _with_thresholds(data: Any, pid: str) -> Any:
+    """The profile's data with each `{threshold: ID}` replaced by that threshold's value (corpus/thresholds.yaml)."""
+    if isinstance(data, dict):
+        if set(data) == {"threshold"}:
+            return threshold(data["threshold"], profile=pid).value
+        return {k: _with_thresholds(v, pid) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_with_thresholds(v, pid) for v in data]
+    return data
+
+
+def threshold_ids(data: Any) -> set[str]:
+    """Every threshold id a profiles file refers to (for `assistant corpus check`)."""
+    if isinstance(data, dict):
+        if set(data) == {"threshold"}:
+            return {str(data["threshold"])}
+        return set().union(*(threshold_ids(v) for v in data.values()))
+    if isinstance(data, list):
+        return set().union(*(threshold_ids(v) for v in data))
+    return set()
+
+
 @lru_cache(maxsize=1)
 def profiles() -> dict[str, Profile]:
     """All profiles from corpus/profiles.yaml, in the order of PROFILE_ORDER (read once)."""
@@ -111,7 +134,7 @@ def profiles() -> dict[str, Profile]:
         dec = data.get("decision", {})
         if dec.get("frax") == "none":
             dec["frax"] = None
-    out = {pid: Profile(id=pid, **raw[pid]) for pid in PROFILE_ORDER if pid in raw}
+    out = {pid: Profile(id=pid, **_with_thresholds(raw[pid], pid)) for pid in PROFILE_ORDER if pid in raw}
     missing = [p for p in PROFILE_ORDER if p not in out]
     if missing:
         raise ProfileError(f"{PROFILES_FILE}: missing profile(s) {', '.join(missing)}")

@@ -3,7 +3,7 @@
     from assistant.engine.knowledge.thresholds import threshold
     threshold("frax-major-treat").value                  # 20.0
     threshold("frax-major-treat", profile="aace").value  # the AACE entry when one exists, else the default
-    str(threshold("frax-major-treat"))                   # "20%": the value with its unit, for traces
+    f"FRAX major >= {threshold('frax-major-treat')}"      # "FRAX major >= 20%": traces never retype a number
 
 An entry: `{id, value, unit, comparison, passage, profile?, note?}`. `comparison` says how the engine compares
 a fact with it (">=": at or above; ">": strictly above; "<=", "<"; "=" for a dose, interval or factor).
@@ -13,6 +13,8 @@ a fact with it (">=": at or above; ">": strictly above; "<=", "<"; "=" for a dos
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,8 +24,6 @@ from assistant.datafiles import corpus_file, parse_yaml_file
 THRESHOLDS_FILE = corpus_file("thresholds.yaml")
 COMPARISONS = frozenset({">=", ">", "<=", "<", "="})
 PROFILES = frozenset({"us", "aace", "acp", "endocrine"})
-# Units a percent or a plain count shows without a space ("20%"); other units follow a space ("30 mg").
-_GLUED_UNITS = frozenset({"%"})
 
 
 class ThresholdError(Exception):
@@ -41,10 +41,10 @@ class Threshold:
     note: str | None = None
 
     def __str__(self) -> str:
-        number = f"{self.value:g}"
-        if not self.unit or self.unit in ("T-score", "Z-score", "count", "factor"):
-            return number
-        return number + self.unit if self.unit in _GLUED_UNITS else f"{number} {self.unit}"
+        """The number as traces write it: T- and Z-scores with one decimal, percentages with "%", others bare."""
+        if self.unit in ("T-score", "Z-score"):
+            return f"{self.value:.1f}"
+        return f"{self.value:g}%" if self.unit == "%" else f"{self.value:g}"
 
 
 def thresholds_path() -> Path:
@@ -115,3 +115,29 @@ def threshold(threshold_id: str, profile: str | None = None) -> Threshold:
 def all_thresholds() -> list[Threshold]:
     """Every entry of the file, in its order."""
     return list(_table().values())
+
+
+# threshold(<quoted id>, ...) in source code and templates, for `assistant corpus check`.
+_REFERENCE = re.compile(r"""\bthreshold\(\s*["']([a-z0-9-]+)["']""")
+
+
+def referenced_ids(text: str) -> set[str]:
+    """Threshold ids named literally in a piece of code or template text."""
+    return set(_REFERENCE.findall(text))
+
+
+def check_thresholds(path: Path, passages: Collection[str], used: Iterable[str]) -> list[str]:
+    """Problems with a thresholds file: unreadable or incomplete entries (a missing unit, ...), passages that do
+    not exist, and ids that code, templates or profiles name but the file does not define."""
+    try:
+        table = load_thresholds(path)
+    except ThresholdError as exc:
+        return [str(exc)]
+    problems = [
+        f"{path}: threshold {t.id!r} cites unknown passage {t.passage!r}"
+        for t in table.values()
+        if t.passage not in passages
+    ]
+    defined = {tid for tid, _ in table}
+    problems += [f"unknown threshold {tid!r} (not in {path})" for tid in sorted(set(used) - defined)]
+    return problems

@@ -16,8 +16,15 @@ from assistant.engine.knowledge.fractures import (
 from assistant.engine.knowledge.frax import FraxView, frax_inputs
 from assistant.engine.knowledge.intents import DECISION_INTENTS, patient_specific
 from assistant.engine.knowledge.profiles import profile_of, women_only_outside
-from assistant.engine.knowledge.thresholds import threshold
-from assistant.engine.knowledge.very_high_risk import endocrine_very_high_reasons, very_high_risk_reasons
+from assistant.engine.knowledge.thresholds import Threshold, threshold
+from assistant.engine.knowledge.very_high_risk import (
+    ENDO_VERY_HIGH_T_BELOW,
+    VERY_HIGH_FRAX_HIP_ABOVE,
+    VERY_HIGH_FRAX_MAJOR_ABOVE,
+    VERY_HIGH_T_BELOW,
+    endocrine_very_high_reasons,
+    very_high_risk_reasons,
+)
 from assistant.engine.model import (
     Assessment,
     Because,
@@ -32,8 +39,6 @@ from assistant.engine.model import (
 from assistant.facts import Facts, Menopause, Sex
 
 WHO_TO_TREAT = "bhof-2022#who-to-treat"
-FRAX_MAJOR_TREAT = threshold("frax-major-treat")
-FRAX_HIP_TREAT = threshold("frax-hip-treat")
 ACP_OSTEOPENIA = "acp-2023#osteopenia-over-65"
 ACP_FIRST_LINE = "acp-2023#bisphosphonate-first-line"
 ACP_ANABOLIC = "acp-2023#anabolic-very-high-risk"
@@ -71,20 +76,27 @@ def _decide(
     )
 
 
-def _frax_params(view: FraxView) -> dict:
+def _frax_thresholds(a: Assessment) -> tuple[Threshold, Threshold]:
+    """The treatment thresholds for low bone mass, FRAX major and hip (the profile's own when it has them)."""
+    return threshold("frax-major-treat", a.profile), threshold("frax-hip-treat", a.profile)
+
+
+def _frax_params(view: FraxView, a: Assessment) -> dict:
+    major_t, hip_t = _frax_thresholds(a)
     return {
         "major": view.major,
         "hip": view.hip,
         "major_raw": view.major_raw,
         "hip_raw": view.hip_raw,
-        "major_threshold": FRAX_MAJOR_TREAT.value,
-        "hip_threshold": FRAX_HIP_TREAT.value,
+        "major_threshold": major_t.value,
+        "hip_threshold": hip_t.value,
     }
 
 
-def _frax_over(view: FraxView) -> bool:
-    return (view.major is not None and view.major >= FRAX_MAJOR_TREAT.value) or (
-        view.hip is not None and view.hip >= FRAX_HIP_TREAT.value
+def _frax_over(view: FraxView, a: Assessment) -> bool:
+    major_t, hip_t = _frax_thresholds(a)
+    return (view.major is not None and view.major >= major_t.value) or (
+        view.hip is not None and view.hip >= hip_t.value
     )
 
 
@@ -142,9 +154,9 @@ def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
         "decision-yes-t-score",
         {"t": t, "site": site_label(site), "sited": site is not None},
         [WHO_TO_TREAT, "iscd-2019#diagnostic-sites"],
-        result=f"yes: lowest T {t} <= -2.5",
+        result=f"yes: lowest T {t} <= {T_OSTEOPOROSIS}",
         used=["t_scores"],
-        threshold="T-score <= -2.5",
+        threshold=f"T-score <= {T_OSTEOPOROSIS}",
     )
 
 
@@ -163,7 +175,7 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
         AACE_TREAT,
         result="yes: low bone mass with a fragility fracture (AACE)",
         used=["t_scores", "conditions.osteopenia_stated", "prior_fragility_fracture", "fracture_sites"],
-        threshold="T-score between -1.0 and -2.5 plus a fragility fracture",
+        threshold=f"T-score between {T_NORMAL} and {T_OSTEOPOROSIS} plus a fragility fracture",
     )
 
 
@@ -217,7 +229,7 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     view = a.derived.frax
-    if view is not None and _frax_over(view) and cat is None:
+    if view is not None and _frax_over(view, a) and cat is None:
         return None  # FRAX at threshold without BMD is handled below
     return _decide(
         Decision.CONDITIONAL,
@@ -275,10 +287,10 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     missing = (["age"] if f.age is None else []) + (["sex"] if woman is None else [])
     if woman is not False and (f.age is None or f.age > over):  # type: ignore[operator]
         statement = "decision-acp-individualised"
-        result = "conditional: ACP rec 4, individualised decision for women over 65 with low bone mass"
+        result = f"conditional: ACP rec 4, individualised decision for women over {over} with low bone mass"
     else:
         statement = "decision-acp-no-recommendation"
-        result = "conditional: ACP gives no recommendation on low bone mass outside women over 65"
+        result = f"conditional: ACP gives no recommendation on low bone mass outside women over {over}"
     return _decide(
         Decision.CONDITIONAL,
         statement,
@@ -286,7 +298,7 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
         cites,
         result=result,
         used=["t_scores", "age", "sex", "frax"],
-        threshold="female, age over 65, low bone mass (no FRAX threshold)",
+        threshold=f"female, age over {over}, low bone mass (no FRAX threshold)",
         missing=missing,
     )
 
@@ -294,28 +306,29 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
 @rule("treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 3: low bone mass and FRAX major >= 20% or hip >= 3%."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
-    if not _open(a) or view is None or not _frax_over(view):
+    if not _open(a) or view is None or not _frax_over(view, a):
         return None
     if low_bone_mass(f, a):
         return _decide(
             Decision.YES,
             "decision-yes-frax",
-            _frax_params(view),
+            _frax_params(view, a),
             [WHO_TO_TREAT],
-            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over 20% / 3%",
+            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over {major_t} / {hip_t}",
             used=["frax", "t_scores"],
-            threshold="FRAX major >= 20% or hip >= 3%",
+            threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         )
     if a.classification.category is None and a.derived.lowest_t is None:
         return _decide(
             Decision.CONDITIONAL,
             "decision-conditional-frax-no-bmd",
-            _frax_params(view),
+            _frax_params(view, a),
             [WHO_TO_TREAT],
             result="conditional: FRAX at threshold but no bone density given",
             used=["frax"],
-            threshold="low bone mass and FRAX major >= 20% or hip >= 3%",
+            threshold=f"low bone mass and FRAX major >= {major_t} or hip >= {hip_t}",
             missing=["t_scores"],
         )
     return None
@@ -324,8 +337,9 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_below(f: Facts, a: Assessment) -> Finding | None:
     """FRAX given and below both thresholds (or the one given is below): not indicated on these facts."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
-    if not _open(a) or view is None or _frax_over(view):
+    if not _open(a) or view is None or _frax_over(view, a):
         return None
     if a.classification.category not in (None, Category.OSTEOPENIA):
         return None
@@ -335,11 +349,11 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
     return _decide(
         Decision.NO,
         "decision-no-frax-below",
-        _frax_params(view),
+        _frax_params(view, a),
         [WHO_TO_TREAT],
-        result=f"no: FRAX major {view.major} / hip {view.hip} below 20% / 3%",
+        result=f"no: FRAX major {view.major} / hip {view.hip} below {major_t} / {hip_t}",
         used=["frax", "t_scores"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         missing=missing,
     )
 
@@ -357,13 +371,14 @@ def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
         ["who-1994#t-score-categories", WHO_TO_TREAT],
         result=f"no: lowest T {low[0]} is normal (>= -1.0)",
         used=["t_scores"],
-        threshold="T-score >= -1.0 normal",
+        threshold=f"T-score >= {T_NORMAL} normal",
     )
 
 
 @rule("conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
 def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass without FRAX: not indicated on BMD alone; FRAX decides (20% / 3%)."""
+    major_t, hip_t = _frax_thresholds(a)
     if not _open(a) or not low_bone_mass(f, a):
         return None
     _, _, names = frax_inputs(f)
@@ -373,13 +388,13 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
         "decision-conditional-osteopenia",
         {
             "t": low[0] if low else None,
-            "major_threshold": FRAX_MAJOR_TREAT.value,
-            "hip_threshold": FRAX_HIP_TREAT.value,
+            "major_threshold": major_t.value,
+            "hip_threshold": hip_t.value,
         },
         BOTTOM_LINE_CITES,
         result="conditional: low bone mass, FRAX not given",
         used=["t_scores", "frax"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         missing=["frax", *names],
     )
 
@@ -387,12 +402,13 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
 @rule("conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
 def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     """Nothing about bone density, FRAX or fractures: the decision waits for them."""
+    major_t, hip_t = _frax_thresholds(a)
     if not _open(a):
         return None
     return _decide(
         Decision.CONDITIONAL,
         "decision-conditional-no-data",
-        {"major_threshold": FRAX_MAJOR_TREAT.value, "hip_threshold": FRAX_HIP_TREAT.value},
+        {"major_threshold": major_t.value, "hip_threshold": hip_t.value},
         [WHO_TO_TREAT],
         result="conditional: no bone density, FRAX or fracture data",
         used=["t_scores", "frax", "prior_fragility_fracture"],
@@ -411,8 +427,9 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="very high risk (AACE list): " + ", ".join(reasons),
         used=["conditions", "fracture_sites", "t_scores", "frax", "glucocorticoids"],
-        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; T < -3.0; falls; "
-        "FRAX major > 30% or hip > 4.5%",
+        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; "
+        f"T < {VERY_HIGH_T_BELOW}; falls; "
+        f"FRAX major > {VERY_HIGH_FRAX_MAJOR_ABOVE} or hip > {VERY_HIGH_FRAX_HIP_ABOVE}",
         very_high_risk=True,
         very_high_risk_reasons=reasons,
         sequence_advised=True,
@@ -447,7 +464,8 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="very high risk (Endocrine 2020): " + ", ".join(reasons),
         used=["t_scores", "prior_fragility_fracture", "fracture_sites", "conditions.multiple_fractures"],
-        threshold="Endocrine 2020: T-score below -2.5 with fractures, or multiple vertebral fractures",
+        threshold=f"Endocrine 2020: T-score below {ENDO_VERY_HIGH_T_BELOW} with fractures, "
+        "or multiple vertebral fractures",
         very_high_risk=True,
         very_high_risk_reasons=reasons,
         recommendations=[
@@ -507,21 +525,22 @@ def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("risk-frax-vs-thresholds", topic="decision", cites=[WHO_TO_TREAT])
 def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
     """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
     if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
         return None
     return Finding(
-        result=f"FRAX major {view.major} vs 20%, hip {view.hip} vs 3%",
+        result=f"FRAX major {view.major} vs {major_t}, hip {view.hip} vs {hip_t}",
         used=["frax"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         recommendations=[
             Recommendation(
                 id="risk-frax-vs-thresholds",
                 section=Section.RISK,
                 statement="risk-frax-vs-thresholds",
                 params={
-                    **_frax_params(view),
-                    "over": _frax_over(view),
+                    **_frax_params(view, a),
+                    "over": _frax_over(view, a),
                     "low_mass": a.classification.category == Category.OSTEOPENIA,
                 },
                 citations=[WHO_TO_TREAT],

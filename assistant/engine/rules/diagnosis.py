@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from assistant.engine.knowledge.bmd import (
     CATEGORY_LABELS,
+    T_NORMAL,
     T_OSTEOPOROSIS,
     Z_BELOW_EXPECTED,
     site_label,
@@ -43,7 +44,7 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
         return Finding(
             result="younger adult with T-scores only: Z-scores needed, no WHO category",
             used=["age", "sex", "menopause", "t_scores"],
-            threshold="Z-score <= -2.0 below the expected range for age",
+            threshold=f"Z-score <= {Z_BELOW_EXPECTED} below the expected range for age",
             missing=["z_scores"],
             recommendations=[
                 Recommendation(
@@ -61,7 +62,7 @@ def z_score_category(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"{cat.value} (lowest Z {z} at {site_label(site)})",
         used=["age", "sex", "menopause", "z_scores"],
-        threshold="Z-score <= -2.0 below the expected range for age",
+        threshold=f"Z-score <= {Z_BELOW_EXPECTED} below the expected range for age",
         category=cat,
         site=site,
         basis="z-score",
@@ -88,7 +89,7 @@ def who_t_score(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"{cat.value} (lowest T {t} at {site_label(site)})",
         used=["t_scores"],
-        threshold="normal >= -1.0; osteoporosis <= -2.5",
+        threshold=f"normal >= {T_NORMAL}; osteoporosis <= {T_OSTEOPOROSIS}",
         category=cat,
         lowest_t_score=t,
         site=site,
@@ -137,7 +138,7 @@ def stated_diagnosis(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"stated {stated.value} but T {low[0]} is {by_numbers.value}: the numbers are used",
         used=["t_scores", "conditions"],
-        threshold="normal >= -1.0; osteoporosis <= -2.5",
+        threshold=f"normal >= {T_NORMAL}; osteoporosis <= {T_OSTEOPOROSIS}",
         recommendations=[
             Recommendation(
                 id="dx-numbers-win",
@@ -160,7 +161,7 @@ def severe_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"severe osteoporosis (T {t} with a fragility fracture)",
         used=["t_scores", "prior_fragility_fracture", "fracture_sites"],
-        threshold="T-score <= -2.5 plus a fragility fracture",
+        threshold=f"T-score <= {T_OSTEOPOROSIS} plus a fragility fracture",
         category=Category.SEVERE_OSTEOPOROSIS,
         lowest_t_score=t,
         site=site,
@@ -219,7 +220,8 @@ def aace_low_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"osteoporosis (AACE): low bone mass with a {'/'.join(fracture_label(sites))} fragility fracture",
         used=["t_scores", "fracture_sites", "prior_fragility_fracture"],
-        threshold="T-score between -1.0 and -2.5 plus pelvis, proximal humerus or distal forearm fragility fracture",
+        threshold=f"T-score between {T_NORMAL} and {T_OSTEOPOROSIS} plus pelvis, proximal humerus or distal forearm "
+        "fragility fracture",
         category=Category.OSTEOPOROSIS,
         lowest_t_score=a.classification.lowest_t_score,
         site=a.classification.site,

@@ -35,6 +35,7 @@ from assistant.engine.knowledge.drugs import (
     renal_allows,
 )
 from assistant.engine.knowledge.situations import blocked_drugs, kidney_known
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Finding,
@@ -63,6 +64,10 @@ ABL = "label-abaloparatide#dosing"
 ROMO = "label-romosozumab#dosing"
 ISCD_YOUNG = "iscd-2019#z-scores-younger-adults"
 RLX = "label-raloxifene#dosing"
+# Kidney limits as the traces name them (the values: RENAL_CUTOFF, from corpus/thresholds.yaml).
+ALN_MIN_CRCL = threshold("alendronate-min-crcl")
+RIS_MIN_CRCL = threshold("risedronate-min-crcl")
+ZOL_MIN_CRCL = threshold("zoledronic-acid-min-crcl")
 
 
 SECTION = Section.DRUGS  # this topic's answer section (read once: enum look-ups are slow)
@@ -104,6 +109,7 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
 
 @rule("drug-anabolic-first", topic="drugs", cites=[AACE_VHR, ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO])
 def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
+    """Very high risk and a drug on the table: an anabolic drug first, then an antiresorptive (AACE, ACP, Endocrine)."""
     if not a.very_high_risk or not drugs_relevant(f, a):
         return None
     if not ANABOLIC_SET.isdisjoint(a.derived.current):
@@ -190,6 +196,8 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-first-line-oral", topic="drugs", cites=[ACP_FIRST, ENDO_FIRST, ALN, RIS])
 def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
+    """Treatment indicated or asked about: an oral bisphosphonate first (alendronate, risedronate), within its
+    kidney limit."""
     if not drugs_relevant(f, a):
         return None
     if on_antiresorptive(f, a):
@@ -238,7 +246,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
         return Finding(
             result=f"no oral bisphosphonate: eGFR {e:g} below every oral cut-off",
             used=["egfr"],
-            threshold="risedronate/ibandronate CrCl >= 30; alendronate >= 35",
+            threshold=f"risedronate/ibandronate CrCl >= {RIS_MIN_CRCL}; alendronate >= {ALN_MIN_CRCL}",
         )
     recs.append(
         _rec(
@@ -253,7 +261,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="oral bisphosphonate: " + ", ".join(offered) + (" (as follow-on)" if follow_on else ""),
         used=["egfr", "very_high_risk", "conditions"],
-        threshold="alendronate CrCl >= 35; risedronate >= 30",
+        threshold=f"alendronate CrCl >= {ALN_MIN_CRCL}; risedronate >= {RIS_MIN_CRCL}",
         recommendations=recs,
         missing=missing,
         offers=offered,
@@ -262,6 +270,8 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-parenteral-alternatives", topic="drugs", cites=[ACP_FIRST, ZOL, DEN])
 def parenteral(f: Facts, a: Assessment) -> Finding | None:
+    """Zoledronic acid and denosumab, as alternatives or when an oral bisphosphonate is unsuitable or too renally
+    limited."""
     if not drugs_relevant(f, a) or on_antiresorptive(f, a):
         return None
     unsuitable = oral_unsuitable_reasons(f)
@@ -313,7 +323,8 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"parenteral options ({why})",
         used=["egfr", "conditions"],
-        threshold="zoledronic acid CrCl >= 35; denosumab boxed warning eGFR < 30",
+        threshold=f"zoledronic acid CrCl >= {ZOL_MIN_CRCL}; "
+        f"denosumab boxed warning eGFR < {DENOSUMAB_ADVANCED_CKD_EGFR}",
         recommendations=recs,
         missing=["egfr"] if e is None and not kidney_known(f) else [],
         offers=[*(["zoledronic_acid"] if zoledronic_ok else []), *(["denosumab"] if denosumab_ok else [])],
@@ -322,6 +333,7 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-raloxifene", topic="drugs", cites=[RLX, ENDO_RALOXIFENE])
 def raloxifene(f: Facts, a: Assessment) -> Finding | None:
+    """Raloxifene as a limited option for women (spine only), excluded after a venous thromboembolism."""
     if not drugs_relevant(f, a) or f.sex == Sex.MALE or on_antiresorptive(f, a):
         return None
     asked = a.intent in (Intent.DRUG_CHOICE, Intent.COMPARE)
@@ -350,6 +362,7 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-current-therapy", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN, TPTD, ABL, ROMO, RLX])
 def current_therapy(f: Facts, a: Assessment) -> Finding | None:
+    """What the drug taken now means: keep, review at the kidney limit, never simply stop denosumab, finish a course."""
     drugs = a.derived.current
     if not drugs:
         return None
@@ -393,6 +406,7 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("drug-renal-limits", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN])
 def renal_limits(f: Facts, a: Assessment) -> Finding | None:
+    """The bisphosphonates' kidney limits and denosumab's advanced-CKD warning, against the eGFR when given."""
     if not (drugs_relevant(f, a) or a.derived.current):
         return None
     e = f.egfr
@@ -433,7 +447,7 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"eGFR {e:g}: excluded " + (", ".join(excluded) or "none"),
         used=["egfr"],
-        threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
+        threshold=f"alendronate/zoledronic acid >= {ALN_MIN_CRCL}; risedronate/ibandronate >= {RIS_MIN_CRCL}",
         recommendations=[rec],
         renal_limits_listed=True,
     )

@@ -81,6 +81,7 @@ def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
 
 @rule("duration-bisphosphonate-review", topic="duration", cites=[ASBMR, ENDO_HOLIDAY])
 def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
+    """Bisphosphonates: reassess after the ASBMR review time; continue if still at high risk, else a holiday."""
     meds = [m for m in _current_meds(f) if canonical(m.name) in BISPHOSPHONATES]
     asked = a.intent == Intent.DRUG_HOLIDAY_OR_DURATION
     offered = not {"alendronate", "risedronate", "zoledronic_acid"}.isdisjoint(a.drugs_offered)
@@ -99,7 +100,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             hol_max=HOLIDAY_MAX_YEARS.value,
         )
         return Finding(
-            result="plan: reassess after 5 years oral / 3 years IV",
+            result=f"plan: reassess after {REVIEW_ORAL_YEARS} years oral / {REVIEW_IV_YEARS} years IV",
             used=["medications"],
             recommendations=[rec],
             missing=["medications"] if asked else [],
@@ -119,7 +120,9 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
         "hol_min": HOLIDAY_MIN_YEARS.value,
         "hol_max": HOLIDAY_MAX_YEARS.value,
     }
-    threshold = f"reassess at {review} years; continue up to {most} if hip T <= -2.5 or hip/vertebral fracture"
+    threshold = (
+        f"reassess at {review} years; continue up to {most} if hip T <= {HIGH_RISK_HIP_T} or hip/vertebral fracture"
+    )
     used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
     if m.years is None:
         rec = _rec("duration-bisphosphonate-review", "duration_years_unknown", [ASBMR], **base)
@@ -175,6 +178,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("duration-denosumab-no-holiday", topic="duration", cites=[ENDO_DEN, ECTS])
 def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
+    """Denosumab: no drug holiday; reassess after the Endocrine Society review time, with a follow-on if it stops."""
     on = "denosumab" in a.derived.current  # the canonical names of the drugs taken now (engine/derived.py)
     if not (on or a.intent == Intent.DENOSUMAB_STOP):
         return None
@@ -188,12 +192,15 @@ def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
         months=DEN_FOLLOW_ON_MONTHS.value,
     )
     return Finding(
-        result="denosumab: no drug holiday; reassess at 5-10 years", used=["medications"], recommendations=[rec]
+        result=f"denosumab: no drug holiday; reassess at {DEN_REVIEW_MIN}-{DEN_REVIEW_MAX} years",
+        used=["medications"],
+        recommendations=[rec],
     )
 
 
 @rule("duration-anabolic-course", topic="duration", cites=[ENDO_ANABOLIC, ABL, ROMO])
 def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
+    """Anabolic drugs: the length of the course, and the antiresorptive that must follow it."""
     recs: list[Recommendation] = []
     for m in _current_meds(f):
         d = canonical(m.name)

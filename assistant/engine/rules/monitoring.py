@@ -76,6 +76,7 @@ def _treated_or_to_be(f: Facts, a: Assessment) -> bool:
 
 @rule("monitor-on-treatment", topic="monitoring", cites=[ENDO, ACP])
 def on_treatment(f: Facts, a: Assessment) -> Finding | None:
+    """DXA on treatment: the Endocrine Society interval, and ACP's advice against monitoring in the first years."""
     on_drug = bool(a.derived.current)
     if not (on_drug or a.decision in TREATMENT_DECISIONS or a.intent == Intent.MONITORING_INTERVAL):
         return None
@@ -92,7 +93,8 @@ def on_treatment(f: Facts, a: Assessment) -> Finding | None:
         acp=ACP_NO_MONITORING_YEARS.value,
     )
     return Finding(
-        result="on treatment: DXA every 1-3 years (Endocrine 2019); ACP 2017 none in first 5 years",
+        result=f"on treatment: DXA every {ENDO_MIN_YEARS}-{ENDO_MAX_YEARS} years (Endocrine 2019); "
+        f"ACP 2017 none in first {ACP_NO_MONITORING_YEARS} years",
         used=["medications", "decision"],
         recommendations=[rec],
     )
@@ -103,7 +105,7 @@ def _outside_population(f: Facts) -> list[str]:
     if f.sex == Sex.MALE:
         out.append("men")
     if f.age is not None and f.age < GOURLAY_MIN_AGE.value:
-        out.append("people younger than 67")
+        out.append(f"people younger than {GOURLAY_MIN_AGE}")
     if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
         out.append("people with a hip or vertebral fracture")
     return out
@@ -111,6 +113,7 @@ def _outside_population(f: Facts) -> list[str]:
 
 @rule("monitor-untreated-interval", topic="monitoring", cites=[GOURLAY, DISPUTE])
 def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
+    """Untreated low bone mass: when to repeat DXA, by the lowest hip T-score band (Gourlay 2012)."""
     if _treated_or_to_be(f, a):
         return None
     cat = a.classification.category
@@ -159,6 +162,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("monitor-least-significant-change", topic="monitoring", cites=[LSC])
 def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
+    """When DXA is repeated: compare the change with the centre's least significant change (ISCD)."""
     if not any(r.section is SECTION for r in a.recommendations):
         return None
     rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR.value)
@@ -167,6 +171,7 @@ def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("monitor-glucocorticoids", topic="monitoring", cites=[ACR])
 def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
+    """On glucocorticoids: reassess fracture risk regularly (ACR 2022)."""
     if f.glucocorticoids is not True:
         return None
     rec = _rec("monitor-glucocorticoids", "monitor_glucocorticoids", [ACR])

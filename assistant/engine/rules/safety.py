@@ -81,6 +81,7 @@ def drug_on_table(f: Facts, a: Assessment) -> bool:
 
 @rule("safety-renal-cutoffs", topic="safety", cites=[ALN, RIS, IBN, ZOL, DEN, KDIGO])
 def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
+    """Kidney function against the drug labels' limits; ask for it when it is not given."""
     if not drug_on_table(f, a):
         return None
     e = f.egfr
@@ -163,6 +164,7 @@ def _denosumab_relevant(f: Facts, a: Assessment) -> bool:
 
 @rule("safety-denosumab-follow-on", topic="safety", cites=[ECTS, REBOUND, ENDO_DEN])
 def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
+    """Denosumab must not stop without a follow-on bisphosphonate: the rebound fractures after stopping (ECTS)."""
     if not _denosumab_relevant(f, a):
         return None
     stopped = any(m.name == "denosumab" and m.status == Status.HISTORICAL for m in f.medications)
@@ -204,6 +206,8 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-romosozumab-cardiovascular", topic="safety", cites=[ROMO_CV, ENDO_ROMO])
 def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
+    """Romosozumab: not after a heart attack or stroke in the past year, avoided after an older one, asked about
+    otherwise (label, Endocrine Society)."""
     recent = f.condition("recent_mi_or_stroke")
     history = f.has("mi_or_stroke_history")
     on_romo = "romosozumab" in a.derived.current
@@ -235,6 +239,7 @@ def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-calcium-vitamin-d-first", topic="safety", cites=[ALN_CA, ZOL_CA, DEN_CA, VITD_BHOF])
 def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
+    """Correct low calcium and vitamin D deficiency before an antiresorptive (labels)."""
     if not drug_on_table(f, a):
         return None
     v = f.vitamin_d
@@ -273,6 +278,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-dental-onj", topic="safety", cites=[ONJ_AFF, ZOL_ONJ, ONJ_RATE])
 def dental(f: Facts, a: Assessment) -> Finding | None:
+    """Osteonecrosis of the jaw: rare, a dental check before an antiresorptive (labels, Solomon 2013)."""
     antiresorptive = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current) or bool(
         offered(a) & {"alendronate", "risedronate", "zoledronic_acid", "denosumab"}
     )
@@ -296,6 +302,8 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-atypical-femur-fracture", topic="safety", cites=[ONJ_AFF, AFF_DURATION])
 def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
+    """Atypical femur fracture: its rise with duration, and thigh or groin pain on treatment to be imaged (labels,
+    ASBMR)."""
     on_drug = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current) or not a.derived.taken.isdisjoint(BISPHOSPHONATES)
     pain = f.has("thigh_pain")
     if not (on_drug or (pain and drug_on_table(f, a))):

@@ -80,6 +80,7 @@ def calcium_upper_mg(age: int) -> int:
 
 @rule("calcium-intake", topic="universal", cites=[CALCIUM_IOM, CALCIUM_BHOF])
 def calcium(f: Facts, a: Assessment) -> Finding | None:
+    """Total calcium intake by age and sex (IOM 2011, BHOF 2022), with the upper limit."""
     cites = [CALCIUM_IOM, CALCIUM_BHOF]
     used = ["age", "sex"]
     threshold = "IOM/BHOF: 1000 mg to 50; women 51+ 1200; men 51-70 1000; 71+ 1200"
@@ -137,6 +138,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("vitamin-d-intake", topic="universal", cites=[VITD_IOM, VITD_BHOF])
 def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
+    """Vitamin D intake: the IOM allowance by age and the BHOF range from 50."""
     threshold = "IOM 600 IU to 70, 800 IU from 71; BHOF 800-1000 IU from 50"
     if f.age is not None and f.age >= ADULT_AGE.value:
         iom = VITD_IOM_TO_70_IU.value if f.age <= MIDDLE_BAND_LAST_AGE.value else VITD_IOM_71_PLUS_IU.value
@@ -189,6 +191,7 @@ def vitamin_d_band(level: float) -> str:
 
 @rule("vitamin-d-target", topic="universal", cites=[VITD_IOM, VITD_BHOF, VITD_AACE])
 def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
+    """The serum 25-OH vitamin D target: enough for bone by IOM, the BHOF/AACE range, against the level given."""
     cites = [VITD_IOM, VITD_BHOF, VITD_AACE]
     params = {"iom": VITD_IOM_TARGET.value, "bhof": VITD_BHOF_TARGET.value, "upper": VITD_BHOF_UPPER.value}
     threshold = "25-OH D >= 20 ng/mL (IOM); >= 30 and <= 50 ng/mL (BHOF/AACE)"
@@ -210,6 +213,7 @@ def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("exercise", topic="universal", cites=[EXERCISE])
 def exercise(f: Facts, a: Assessment) -> Finding | None:
+    """Weight-bearing and muscle-strengthening exercise, for everyone (BHOF)."""
     return Finding(
         result="weight-bearing and muscle-strengthening exercise",
         used=[],
@@ -219,6 +223,7 @@ def exercise(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("falls-prevention", topic="universal", cites=[FALLS])
 def falls(f: Facts, a: Assessment) -> Finding | None:
+    """Fall prevention for everyone; a warning when falls are reported (BHOF)."""
     fell = f.has("falls")
     rec = _rec("falls-prevention", "falls_prevention", [FALLS], Urgency.WARNING if fell else Urgency.INFO, falls=fell)
     return Finding(
@@ -230,6 +235,7 @@ def falls(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("smoking-cessation", topic="universal", cites=[SMOKING_ALCOHOL, FRAX_ALCOHOL])
 def smoking(f: Facts, a: Assessment) -> Finding | None:
+    """Stop smoking, unless the patient is known not to smoke (BHOF; smoking is a FRAX input)."""
     status = f.condition("smoking")
     if status is False:
         return Finding(result="non-smoker: nothing to add", used=["conditions.smoking"])
@@ -243,6 +249,7 @@ def smoking(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("alcohol-limit", topic="universal", cites=[SMOKING_ALCOHOL, FRAX_ALCOHOL])
 def alcohol(f: Facts, a: Assessment) -> Finding | None:
+    """Limit alcohol, unless intake is known not to be excessive (BHOF; the FRAX cut-off in units a day)."""
     status = f.condition("alcohol_excess")
     if status is False:
         return Finding(result="no excess alcohol: nothing to add", used=["conditions.alcohol_excess"])

@@ -73,6 +73,8 @@ _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency
 
 @rule("workup-core-panel", topic="workup", cites=[CORE, EVALUATE])
 def core_panel(f: Facts, a: Assessment) -> Finding | None:
+    """Low bone mass, osteoporosis or a fragility fracture: the core laboratory panel for secondary causes (BHOF,
+    AACE)."""
     if not workup_relevant(f, a):
         return None
     known = {
@@ -94,6 +96,7 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("workup-testosterone-men", topic="workup", cites=[MEN, CONDITIONAL])
 def testosterone_men(f: Facts, a: Assessment) -> Finding | None:
+    """Men: add testosterone (with the other tests of the Endocrine Society's guideline for men)."""
     if not workup_relevant(f, a) or f.sex != Sex.MALE:
         return None
     return Finding(
@@ -116,6 +119,7 @@ def _pth_triggers(f: Facts) -> list[str]:
 
 @rule("workup-pth", topic="workup", cites=[CONDITIONAL])
 def pth(f: Facts, a: Assessment) -> Finding | None:
+    """PTH when low calcium, suspected hyperparathyroidism or low vitamin D suggests it (AACE 2010)."""
     if not workup_relevant(f, a):
         return None
     why = _pth_triggers(f)
@@ -150,6 +154,8 @@ def _myeloma_features(f: Facts) -> list[str]:
 
 @rule("workup-myeloma-screen", topic="workup", cites=[CONDITIONAL])
 def myeloma(f: Facts, a: Assessment) -> Finding | None:
+    """A myeloma screen when a vertebral fracture, multiple fractures, anaemia or a high serum protein suggest it
+    (AACE 2010)."""
     if not workup_relevant(f, a):
         return None
     features = _myeloma_features(f)
@@ -170,6 +176,7 @@ def myeloma(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("workup-coeliac", topic="workup", cites=[CONDITIONAL])
 def coeliac(f: Facts, a: Assessment) -> Finding | None:
+    """Coeliac serology when malabsorption or coeliac disease is mentioned (AACE 2010)."""
     if not workup_relevant(f, a):
         return None
     if f.has("malabsorption") or f.has("coeliac") or f.has("celiac"):
@@ -180,6 +187,7 @@ def coeliac(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("workup-cushing", topic="workup", cites=[CONDITIONAL])
 def cushing(f: Facts, a: Assessment) -> Finding | None:
+    """Tests for Cushing's syndrome when it is suspected or mentioned (AACE 2010)."""
     if not workup_relevant(f, a):
         return None
     if f.has("cushing") or f.has("cushings"):
@@ -212,6 +220,8 @@ def _wider_reasons(f: Facts, a: Assessment) -> list[str]:
 
 @rule("workup-wider", topic="workup", cites=[CONDITIONAL, YOUNGER])
 def wider(f: Facts, a: Assessment) -> Finding | None:
+    """A wider search for causes when bone loss is unexpected: age under 50, a Z-score below expected, a fracture
+    with normal bone density, a fracture or bone loss despite treatment (AACE 2010, ISCD)."""
     if not workup_relevant(f, a):
         return None
     reasons = _wider_reasons(f, a)
