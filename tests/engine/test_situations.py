@@ -343,3 +343,26 @@ def test_type2_diabetes_at_the_frax_thresholds(t2d: bool, frax: Frax, decision: 
     assert a.decision == decision
     if decision == Decision.CONDITIONAL:
         assert "underestimates" in because(a) and "0.5 lower" in because(a)
+
+
+# --- where guidelines differ, the profile decides and the comparison shows both -----------------------------
+
+
+def test_aromatase_inhibitor_guidance_decides_under_us_and_the_comparison_shows_the_others() -> None:
+    from assistant.engine.compare import compare
+
+    f = woman(60, t_scores={FN: -2.1}, frax=Frax(major=9.0, hip=1.0), conditions={"aromatase_inhibitor": True})
+    assert assess(f, Intent.TREAT_OR_NOT, "us").decision == Decision.YES
+    aace = assess(f, Intent.TREAT_OR_NOT, "aace")
+    assert aace.decision == Decision.NO and "sit-cancer" in ids(aace)  # the situation is still named
+    decisions = compare(f).decisions
+    assert decisions["us"] == "yes" and decisions["aace"] == "no"
+
+
+def test_glucocorticoid_strata_decide_under_us_and_the_comparison_shows_the_others() -> None:
+    from assistant.engine.compare import compare
+
+    f = woman(62, t_scores={FN: -1.8}, frax=Frax(major=12.0, hip=1.5), glucocorticoids=True,
+              glucocorticoid_dose_mg=5.0)
+    decisions = compare(f).decisions
+    assert decisions["us"] == "yes" and decisions["aace"] == "no"

@@ -45,6 +45,9 @@ class DecisionRules(BaseModel):
     # Glucocorticoid users: "acr-2022" (the ACR 2022 risk strata decide) or "frax" (the profile's FRAX thresholds
     # on glucocorticoid-adjusted FRAX). Issue 16: where ACR and the general guideline differ, the profile decides.
     glucocorticoids: Literal["acr-2022", "frax"] = "frax"
+    # Aromatase inhibitors / androgen deprivation: "cancer-guidance" (ASCO 2019 and the AI position statement
+    # decide) or "general" (the profile's own thresholds; the situation is still named).
+    cancer_treatment: Literal["cancer-guidance", "general"] = "general"
 
 
 class VeryHighRisk(BaseModel):

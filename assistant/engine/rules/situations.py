@@ -225,7 +225,11 @@ def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
     reason = sit.cancer_reason(f, kind)
     extra = (
         _override(_YES, "sit-cancer-because", {"kind": kind, "reason": reason}, cites)
-        if reason and _decides(a) and first_step(f) is None and not _gc_decides(f, a)
+        if reason
+        and _decides(a)
+        and first_step(f) is None
+        and not _gc_decides(f, a)
+        and profile_of(a).decision.cancer_treatment == "cancer-guidance"
         else {}
     )
     return Finding(
