@@ -19,7 +19,7 @@ from assistant.engine.knowledge.frax import (
     GC_LOW_MAJOR_CHANGE,
     adjusted_frax,
 )
-from assistant.facts import Facts, FractureSite, Frax, Intent, Medication, Menopause, Sex, Site, Status
+from assistant.facts import Facts, FractureSite, Frax, Intent, Medication, Mention, Menopause, Sex, Site, Span, Status
 from assistant.statements import render_statement
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -134,6 +134,8 @@ EXTRAS = [
     {"medications": [Medication(name="denosumab", months_since_last=6.5)]},
     {"medications": [Medication(name="teriparatide", years=2.5)]},
     {"medications": [Medication(name="romosozumab", status=Status.HISTORICAL)]},
+    {"mentions": [Mention(concept="fracture", category="fracture", span=Span(0, 5, "crash"), detail="traumatic")]},
+    {"conditions": {"type2_diabetes": True}},
 ]
 
 

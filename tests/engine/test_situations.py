@@ -366,3 +366,23 @@ def test_glucocorticoid_strata_decide_under_us_and_the_comparison_shows_the_othe
               glucocorticoid_dose_mg=5.0)
     decisions = compare(f).decisions
     assert decisions["us"] == "yes" and decisions["aace"] == "no"
+
+
+# --- traumatic fractures ----------------------------------------------------------------------------------
+
+
+def _traumatic(age: int) -> Facts:
+    from assistant.facts import Mention, Span
+
+    span = Span(0, 5, "crash")
+    return woman(age, t_scores={FN: -1.6}, mentions=[Mention(concept="fracture", category="fracture", span=span,
+                                                             detail="traumatic")])
+
+
+@pytest.mark.parametrize(("age", "older"), [(49, False), (50, True)])
+def test_a_traumatic_fracture_is_said_not_counted(age: int, older: bool) -> None:
+    a = assess(_traumatic(age))
+    assert a.facts.prior_fragility_fracture is None and a.decision != Decision.YES
+    text = answer_text(a)
+    assert "not counted as a fragility fracture" in text
+    assert ("can signal fragile bone" in text) is older

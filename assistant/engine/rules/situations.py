@@ -343,3 +343,24 @@ def type2_diabetes_frax_below(f: Facts, a: Assessment) -> Finding | None:
         threshold="FRAX major >= 20% or hip >= 3%, after a published diabetes correction",
         **_override(Decision.CONDITIONAL, "sit-t2d-because", params, T2D_CITES),
     )
+
+
+TRAUMA_CITES = ["nice-cg146#fragility-fracture", "bhof-2022#fracture-after-50"]
+
+
+@rule("situation-traumatic-fracture", cites=TRAUMA_CITES)
+def traumatic_fracture(f: Facts, a: Assessment) -> Finding | None:
+    """A fracture the text ties to high-energy trauma is not a fragility fracture (nice-cg146), but after 50 it
+    is not silently dropped either (bhof-2022): said, not counted."""
+    if not a.in_scope or a.intent not in BOTTOM_LINE_INTENTS:
+        return None
+    count = sum(1 for m in f.mentions if m.category == "fracture" and m.detail == "traumatic")
+    if not count:
+        return None
+    older = f.age is None or f.age >= threshold("fracture-sentinel-age").value
+    rec = _first(
+        a, "sit-traumatic-fracture", "sit-traumatic-fracture", TRAUMA_CITES, Urgency.INFO, count=count, older=older
+    )
+    return Finding(
+        result="traumatic fracture: not counted as a fragility fracture", used=["mentions"], recommendations=[rec]
+    )
