@@ -19,7 +19,7 @@ from assistant.engine.knowledge.frax import (
     GC_LOW_MAJOR_CHANGE,
     adjusted_frax,
 )
-from assistant.facts import Facts, FractureSite, Frax, Intent, Medication, Mention, Menopause, Sex, Site, Span, Status
+from assistant.facts import Facts, FractureSite, Frax, Intent, Medication, Menopause, Mention, Sex, Site, Span, Status
 from assistant.statements import render_statement
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
