@@ -238,7 +238,7 @@ def test_denosumab_months_since_last_dose(months: float, rid: str | None) -> Non
     assert got == ({rid} if rid else set())
     if rid == "sit-denosumab-overdue":
         text = answer_text(a)
-        assert "Give it now" in text and "vertebral fractures" in text and "why it was delayed" in text
+        assert "due now and should not wait" in text and "vertebral fractures" in text and "why it was delayed" in text
 
 
 def test_the_overdue_threshold_is_the_delay_definition() -> None:
