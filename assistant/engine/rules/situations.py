@@ -117,6 +117,8 @@ def _override(decision: Decision, statement: str, params: dict, cites: list[str]
 
 @rule("situation-atypical-femur-fracture", cites=[*AFF_CITES, *AFF_BOTH])
 def atypical_femur_fracture(f: Facts, a: Assessment) -> Finding | None:
+    """An established atypical femur fracture: stop the bisphosphonate, no other antiresorptive by default, image the
+    other femur, specialist review; teriparatide may be considered (bubbear-2016, ects-aff-2020, asbmr-aff-2014)."""
     if not a.in_scope or not sit.established_aff(f):
         return None
     drugs = _names(sit.took(f, sit.ANTIRESORPTIVES))
@@ -132,6 +134,8 @@ def atypical_femur_fracture(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("situation-prodromal-thigh-pain", cites=THIGH_CITES)
 def thigh_pain(f: Facts, a: Assessment) -> Finding | None:
+    """Thigh or groin pain on a bisphosphonate or denosumab: image both femurs before any other drug decision
+    (bubbear-2016, tins-2015; bilateral imaging as expert practice)."""
     if not a.in_scope or not sit.prodromal_thigh_pain(f):
         return None
     drugs = _names(sit.took(f, (*sit.BISPHOSPHONATES, "denosumab")))
@@ -151,6 +155,8 @@ def thigh_pain(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("situation-osteomalacia-pattern", cites=OM_CITES)
 def osteomalacia(f: Facts, a: Assessment) -> Finding | None:
+    """An osteomalacia pattern: not yet; load vitamin D and correct calcium before zoledronic acid, denosumab or
+    another antiresorptive (ros-vitd, hamdy-2010, the denosumab label)."""
     if not a.in_scope:
         return None
     features = sit.osteomalacia_pattern(f)
@@ -173,6 +179,8 @@ def osteomalacia(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("situation-ckd-g4-g5-dialysis", cites=CKD_CITES)
 def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
+    """CKD G4-5 or dialysis (which sets kidney function): CKD-MBD first, every bisphosphonate below its label
+    cut-off, denosumab only under its boxed warning (kdigo-2017 summaries, labels). The decision stays the risk's."""
     if not a.in_scope or not sit.kidney_advanced(f):
         return None
     params = {"dialysis": f.has("dialysis"), "egfr": f.egfr, "stage": f.ckd_stage}
@@ -188,6 +196,8 @@ def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("situation-glucocorticoids-acr-stratum", cites=GC_CITES)
 def glucocorticoid_stratum(f: Facts, a: Assessment) -> Finding | None:
+    """Glucocorticoid users under a profile that follows ACR 2022: the risk stratum decides (drug therapy at
+    moderate, high and very high risk), so the headline and the strata statement agree (acr-2022)."""
     if not _decides(a) or first_step(f) is not None or profile_of(a).decision.glucocorticoids != "acr-2022":
         return None
     placed = gc_stratum(f)
@@ -215,6 +225,8 @@ def _gc_decides(f: Facts, a: Assessment) -> bool:
 
 @rule("situation-cancer-treatment-bone-loss", cites=[*AI_CITES, *ADT_CITES])
 def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
+    """Aromatase inhibitors or androgen deprivation: cancer-treatment bone loss named, its thresholds (ASCO 2019;
+    Hadji 2017 for aromatase inhibitors) decide under a profile that follows them; never a SERM with an AI."""
     if not a.in_scope:
         return None
     kind = sit.cancer_treatment(f)
@@ -243,6 +255,8 @@ def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("situation-primary-hyperparathyroidism", cites=PHPT_CITES)
 def hyperparathyroidism(f: Facts, a: Assessment) -> Finding | None:
+    """Primary hyperparathyroidism: the Fourth International Workshop surgery criteria first, with those the facts
+    meet, and referral before or alongside any osteoporosis drug (phpt-2014)."""
     if not a.in_scope or not f.has("hyperparathyroidism"):
         return None
     met = sit.phpt_met(f)
@@ -257,6 +271,8 @@ def hyperparathyroidism(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("situation-bariatric-surgery", cites=BARIATRIC_CITES)
 def bariatric(f: Facts, a: Assessment) -> Finding | None:
+    """After bariatric surgery: no oral bisphosphonate; zoledronic acid preferred, denosumab second, after vitamin D
+    and calcium repletion (karam-paccou-2025, a secondary summary of society guidance)."""
     if not a.in_scope or not sit.after_bariatric_surgery(f):
         return None
     rec = _drugs("sit-bariatric", "sit-bariatric", BARIATRIC_CITES, _WARNING)
@@ -269,6 +285,8 @@ def bariatric(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("situation-denosumab-timing", cites=DMAB_CITES)
 def denosumab_timing(f: Facts, a: Assessment) -> Finding | None:
+    """Denosumab 6 or more months since the last injection: due; more than 7 (4 weeks late): overdue, with the
+    vertebral-fracture risk of delay (lyu-2020, the label's 6-monthly schedule)."""
     if not a.in_scope:
         return None
     timing = sit.denosumab_timing(f)
@@ -290,6 +308,8 @@ _PTH = ("teriparatide", "abaloparatide")
 
 @rule("situation-anabolic-sequences", cites=[*PTH_CITES, *ROMO_CITES])
 def anabolic_sequences(f: Facts, a: Assessment) -> Finding | None:
+    """Anabolic questions: a PTH analogue for 2 years or more, what follows romosozumab, romosozumab or teriparatide
+    (labels, krege-2022, data-switch-2015, arch-2017, cosman-2022)."""
     if not a.in_scope:
         return None
     recs: list[Recommendation] = []
