@@ -285,12 +285,14 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
     if not antiresorptive:
         return None
     planned = f.has("invasive_dental_work")
+    on_drug = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current)  # already taking one (issue 16: dental work on it)
     rec = _rec(
         "safety-dental-onj",
         "safety_dental",
         [ONJ_AFF, ZOL_ONJ, ONJ_RATE],
         Urgency.WARNING if planned else Urgency.INFO,
         planned=planned,
+        on_drug=on_drug,
         pct=ONJ_PCT.value,
     )
     return Finding(
