@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
-	$(BIN)/assistant bench
+	$(BIN)/python benchmarks/bench.py
 
 score: $(STAMP)
 	$(BIN)/python ../shared/eval/score.py --command $(BIN)/assistant

@@ -8,8 +8,9 @@ Exit status: 0 for every answer (out of scope and "please clarify" included), 1 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 FORMATS = ("text", "markdown", "json", "jsonl", "html")
@@ -199,9 +200,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"assistant serve: {exc}") from None
 
 
+def _threshold_problems(directory: str | None, passages: Collection[str]) -> list[str]:
+    """corpus/thresholds.yaml (or the checked directory's copy): complete entries, existing passages, and every
+    threshold id the engine, the templates and the profiles name defined."""
+    from assistant import datafiles
+    from assistant.engine.knowledge.profiles import threshold_ids
+    from assistant.engine.knowledge.thresholds import check_thresholds, referenced_ids, thresholds_path
+    from assistant.statements import statement_sources
+
+    base = Path(directory) if directory else datafiles.CORPUS_DIR
+    path = base / "thresholds.yaml" if directory and (base / "thresholds.yaml").exists() else thresholds_path()
+    profiles = base / "profiles.yaml" if (base / "profiles.yaml").exists() else datafiles.corpus_file("profiles.yaml")
+    used: set[str] = set()
+    for source in Path(__file__).resolve().parent.rglob("*.py"):
+        used |= referenced_ids(source.read_text(encoding="utf-8"))
+    for text in statement_sources().values():
+        used |= referenced_ids(text)
+    try:
+        used |= threshold_ids(datafiles.parse_yaml_file(profiles))
+    except Exception as exc:  # OSError, yaml.YAMLError: reported, not raised
+        return [f"{profiles}: cannot be read: {exc}"]
+    return check_thresholds(path, passages, used)
+
+
 def cmd_corpus_check(directory: str | None = None) -> int:
     from assistant.corpus import CorpusError, load_corpus
     from assistant.engine import all_rules
+    from assistant.engine.knowledge.thresholds import all_thresholds
     from assistant.statements import StatementError, check_statements
 
     try:
@@ -214,12 +239,14 @@ def cmd_corpus_check(directory: str | None = None) -> int:
     problems = [
         f"rule {r.id!r} cites unknown passage {pid!r}" for r in rules for pid in r.cites if pid not in corpus.passages
     ]
+    problems += _threshold_problems(directory, corpus.passages)
     for problem in problems:
         print(f"assistant corpus check: {problem}", file=sys.stderr)
     cited = {pid for r in rules for pid in r.cites}
     print(
         f"corpus ok: {len(corpus.references)} references, {len(corpus.passages)} passages, "
-        f"{len(rules)} rules ({len(cited)} passages cited by rule declarations), {keys} statements"
+        f"{len(rules)} rules ({len(cited)} passages cited by rule declarations), {keys} statements, "
+        f"{len(all_thresholds())} thresholds"
         if not problems
         else f"corpus has {len(problems)} problem(s)"
     )
@@ -274,9 +301,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return cmd_serve(args)
         if args.command == "bench":
-            from assistant.bench import main_bench
-
-            return main_bench()
+            # The benchmark reads the test transcripts: it lives with them in a checkout, not in the package.
+            script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
+            if not script.exists():
+                raise UsageError("assistant bench: runs from a source checkout (benchmarks/bench.py)")
+            return subprocess.call([sys.executable, str(script)])
         parser.print_help()
         return 2
     except UsageError as exc:

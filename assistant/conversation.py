@@ -24,9 +24,10 @@ from assistant.corpus import Corpus, default_corpus
 from assistant.datafiles import read_yaml
 from assistant.engine import DECIDING_TOPICS, all_rules, assess
 from assistant.engine.compare import compare
+from assistant.engine.knowledge.profiles import get_profile
 from assistant.engine.model import Assessment, Decision
-from assistant.engine.profiles import get_profile
 from assistant.facts import Facts, Frax, Intent, Mention, Parsed, Site, Span
+from assistant.followup import rescope
 from assistant.parse import parse
 from assistant.render import Answer, build_answer, label, message
 from assistant.statements import PROMPTS_DIR, num, render_statement
@@ -648,6 +649,9 @@ class Conversation:
             self._decided = None
             return self._plain(turn, user, "reset", message("reset"))
 
+        # A bone-health follow-up without a bone word of its own is never refused (assistant/followup.py).
+        parsed = rescope(parsed, self._facts, self._intent, _has_content(self._facts))
+        intent = parsed.intent
         delta = parsed.facts
         delta_has_content = _has_content(delta)
         hypo = parsed.hypothetical if _has_content(parsed.hypothetical) else None

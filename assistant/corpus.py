@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from assistant import datafiles
 from assistant.datafiles import parse_yaml_file
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS_DIR = ROOT / "corpus"
+CORPUS_DIR = datafiles.CORPUS_DIR
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 _PASSAGE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*#[a-z0-9][a-z0-9.-]*$")

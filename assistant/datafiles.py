@@ -1,4 +1,5 @@
-"""Reading the project's data files (YAML): once per process, with the fast C loader when present,
+"""Finding and reading the project's data files (corpus/ and prompts/): YAML once per process, with the fast C
+loader when present,
 and from a small on-disk cache of the parsed data when the file has not changed since.
 
 The lowest layer: any module may use it. The returned data is shared: callers must not mutate it.
@@ -18,6 +19,33 @@ from pathlib import Path
 import yaml
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_PACKAGE = Path(__file__).resolve().parent  # assistant/
+# corpus/ and prompts/ sit at the top of a checkout; the wheel ships them inside the package (setup.py copies
+# them there at build time), so an installed `assistant` finds them next to its modules.
+_HOMES = (_PACKAGE, _PACKAGE.parent)
+
+
+def _data_dir(name: str) -> Path:
+    for home in _HOMES:
+        candidate = home / name
+        if candidate.is_dir():
+            return candidate
+    return _PACKAGE.parent / name  # a checkout's layout: the error that follows names the expected place
+
+
+CORPUS_DIR = _data_dir("corpus")
+PROMPTS_DIR = _data_dir("prompts")
+
+
+def corpus_file(name: str) -> Path:
+    """A file of corpus/ (in a checkout or in the installed package)."""
+    return CORPUS_DIR / name
+
+
+def prompts_file(name: str) -> Path:
+    """A file of prompts/ (in a checkout or in the installed package)."""
+    return PROMPTS_DIR / name
 _CACHE_VERSION = 1
 
 

@@ -172,7 +172,7 @@ KNOWN_CONDITIONS: tuple[str, ...] = (
     "malabsorption",
     "bmd_declining",
     "hrt",
-    # Agreed vocabulary (shared/prompts/others.md): i15 reads them, i16 writes rules on them, i18 maps FHIR codes.
+    # Situations a consultant must not miss (issue 16; the agreed vocabulary).
     "atypical_femur_fracture",
     "aromatase_inhibitor",
     "androgen_deprivation",
@@ -181,6 +181,7 @@ KNOWN_CONDITIONS: tuple[str, ...] = (
     "bariatric_surgery",
     "osteomalacia",
     "cushings",
+    "high_alkaline_phosphatase",
 )
 
 
@@ -206,6 +207,7 @@ class Facts(BaseModel):
     egfr: float | None = None  # mL/min/1.73m2, or CrCl when that is what was given
     egfr_is_crcl: bool = False
     ckd_stage: int | None = None  # 1-5 ("CKD stage 4", "CKD G5", "ESRD" = 5)
+    alkaline_phosphatase: float | None = None  # U/L
     vitamin_d: float | None = None  # 25-OH vitamin D, ng/mL
     calcium: float | None = None  # serum calcium, mg/dL
     pth: float | None = None

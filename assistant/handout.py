@@ -23,7 +23,7 @@ from assistant.conversation import Conversation, Reply
 from assistant.corpus import Corpus
 from assistant.engine import DECIDING_TOPICS, all_rules, assess
 from assistant.engine.model import Assessment, Decision
-from assistant.engine.profiles import get_profile
+from assistant.engine.knowledge.profiles import get_profile
 from assistant.facts import Facts, Intent
 from assistant.handout_facts import fact_rows, facts_read, noted
 from assistant.handout_svg import picture_svg

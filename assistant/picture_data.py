@@ -2,38 +2,19 @@
 
 Both drawings use it: the terminal app's (assistant/tui/picture.py, characters) and the handout's
 (assistant/handout_svg.py, inline SVG), so they always show the same values against the same limits.
-Every limit is looked up from the engine's named constants (never typed in here); a limit the engine
-does not define is None and the drawings then say so instead of guessing.
+Every limit is read from corpus/thresholds.yaml (never typed in here), the same entries the rules apply.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from assistant.engine.knowledge.thresholds import threshold
+
 if TYPE_CHECKING:
     from assistant.facts import Facts
-
-# (module, constant) candidates, first found wins.
-_NORMAL_T = (("assistant.engine.diagnosis", "NORMAL_T_MIN"), ("assistant.engine.workup", "NORMAL_T"))
-_OSTEOPOROSIS_T = (("assistant.engine.diagnosis", "OSTEOPOROSIS_T_MAX"),)
-_FRAX_MAJOR = (("assistant.engine.decision", "FRAX_MAJOR_THRESHOLD"),)
-_FRAX_HIP = (("assistant.engine.decision", "FRAX_HIP_THRESHOLD"),)
-
-
-def _lookup(candidates: tuple[tuple[str, str], ...]) -> float | None:
-    for module, name in candidates:
-        try:
-            mod = importlib.import_module(module)
-        except ImportError:
-            continue
-        value = getattr(mod, name, None)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-    return None
-
 
 @dataclass(frozen=True)
 class Bands:
@@ -53,7 +34,12 @@ class Bands:
 
 @lru_cache(maxsize=1)
 def bands() -> Bands:
-    return Bands(_lookup(_NORMAL_T), _lookup(_OSTEOPOROSIS_T), _lookup(_FRAX_MAJOR), _lookup(_FRAX_HIP))
+    return Bands(
+        threshold("t-score-normal").value,
+        threshold("t-score-osteoporosis").value,
+        threshold("frax-major-treat").value,
+        threshold("frax-hip-treat").value,
+    )
 
 
 @dataclass(frozen=True)

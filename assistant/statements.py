@@ -1,22 +1,24 @@
-"""Statement templates: the wording of every recommendation lives in prompts/statements.yaml.
+"""Statement templates: the wording of every recommendation lives in prompts/statements/*.yaml.
 
 A statement is a short Jinja2 template keyed by name; the engine names it and gives the values,
-this module fills it in. Templates are compiled once per process.
+this module fills it in. Templates are compiled once per process. A template never retypes a clinical
+number: it gets it as a parameter or reads it with `{{ threshold(ID) | num }}` (corpus/thresholds.yaml;
+`| score` writes a T- or Z-score with one decimal).
 """
 
 from __future__ import annotations
 
-import marshal
 from functools import cache, lru_cache
-from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template, meta
 
+from assistant import datafiles
 from assistant.datafiles import cache_dir, parse_yaml_file
+from assistant.engine.knowledge.thresholds import threshold
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+PROMPTS_DIR = datafiles.PROMPTS_DIR
 STATEMENTS_DIR = PROMPTS_DIR / "statements"  # one YAML file per topic: key -> template
 
 
@@ -30,6 +32,16 @@ def num(value: Any) -> str:
         text = f"{value:.2f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
     return str(value)
+
+
+def score(value: Any) -> str:
+    """A T- or Z-score as DXA reports write it, with one decimal: -1.0, -2.5."""
+    return f"{value:.1f}"
+
+
+def threshold_value(threshold_id: str, profile: str | None = None) -> float:
+    """`threshold(ID)` in a template: the number from corpus/thresholds.yaml."""
+    return threshold(threshold_id, profile).value
 
 
 def join_and(items: Any) -> str:
@@ -77,7 +89,9 @@ def make_environment(loader: FunctionLoader | None = None, bytecode_cache: Bytec
         cache_size=-1,
     )
     env.filters["num"] = num
+    env.filters["score"] = score
     env.filters["join_and"] = join_and
+    env.globals["threshold"] = threshold_value
     return env
 
 
@@ -158,6 +172,11 @@ def check_statements() -> int:
     return len(_sources())
 
 
+def statement_sources() -> dict[str, str]:
+    """Every statement's template text by key (for checks that read them)."""
+    return dict(_sources())
+
+
 def statement_keys() -> set[str]:
     return set(_sources())
 
@@ -166,28 +185,25 @@ _WORDINGS: dict[str, str | Template] = {}  # statement key -> its text, or its t
 
 
 def _wording(key: str) -> str | Template:
-    """The statement's text when it has no template syntax (most do not: no Jinja call needed), else its
-    compiled template. Raises StatementError for an unknown key."""
+    """The statement's text when it takes no values (most do not: no Jinja call per use), else its compiled
+    template. A statement whose only template syntax reads thresholds is worded once: the thresholds do not
+    change while the process runs. Raises StatementError for an unknown key."""
     wording = _WORDINGS.get(key)
     if wording is None:
         source = _sources().get(key)
-        wording = _WORDINGS[key] = source if source is not None and "{" not in source else _template(key)
+        if source is not None and "{" not in source:
+            wording = source
+        else:
+            template = _template(key)
+            names = meta.find_undeclared_variables(_shared_environment().parse(_sources()[key]))
+            wording = template.render() if names <= {"threshold"} else template
+        _WORDINGS[key] = wording
     return wording
 
 
-_RENDERED: dict[tuple[str, bytes | str], str] = {}
+_RENDERED: dict[tuple[str, str], str] = {}
 
 
-def _values_key(params: dict[str, Any] | None) -> bytes | str:
-    """An exact key for a statement's values. marshal writes plain data (numbers, strings, booleans,
-    None, lists, dicts) with its type and exact value (1, 1.0 and True differ; so do 0.0 and -0.0) and
-    costs a third less than repr, which formats every float in decimal; repr for anything else."""
-    if not params:
-        return ""
-    try:
-        return marshal.dumps(params, 2)
-    except ValueError:  # not plain data (e.g. an enum member)
-        return repr(params)
 _RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation repeats most of them
 
 
@@ -199,7 +215,7 @@ def forget_rendered() -> None:
 def render_kept(name: str, template: Template, params: dict[str, Any]) -> str:
     """`template.render(**params)`, kept under `name` and the exact values (a Jinja render costs several
     times the key). Statements are kept under their key, messages under "message:<key>"."""
-    memo_key = (name, _values_key(params))
+    memo_key = (name, repr(params))  # exact: 1, 1.0 and True, or 0.0 and -0.0, have different reprs
     text = _RENDERED.get(memo_key)
     if text is None:
         text = template.render(**params)

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import assistant.conversation as conversation  # noqa: E402
-from assistant.bench import forget_what_was_read  # noqa: E402
 from assistant.replay import load_transcript, run_transcript  # noqa: E402
+from benchmarks.bench import forget_what_was_read  # noqa: E402
 
 LAYERS = ("parse", "assess", "build_answer")
 

@@ -9,7 +9,7 @@ Conversation per transcript (expectations checked), best of several rounds after
 that loads the corpus, lexicon and templates. Before each round the caches keyed by what users typed
 (typo corrections, worded statements) are emptied, so a round costs what replaying the transcripts
 once in a fresh process costs, less the loading; the figure with those caches kept is printed too.
-Target: at least 2,000 turns/s (assistant.bench.REPLAY_MIN_TURNS_PER_S).
+Target: at least 2,000 turns/s (benchmarks/bench.py, REPLAY_MIN_TURNS_PER_S).
 
 Per-turn cost: one conversation of 200+ turns (facts, corrections, what-ifs, focused questions,
 "why?", sources; never a reset), repeated; the median time of turns 1-10 against turns 191-200.
@@ -29,9 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.bench import REPLAY_MIN_TURNS_PER_S, forget_what_was_read, replay_throughput  # noqa: E402
 from assistant.conversation import Conversation  # noqa: E402
 from assistant.replay import load_transcript, run_transcript  # noqa: E402
+from benchmarks.bench import REPLAY_MIN_TURNS_PER_S, forget_what_was_read, replay_throughput  # noqa: E402
 
 TRANSCRIPTS = ROOT / "tests" / "transcripts"
 SEED = (

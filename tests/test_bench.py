@@ -1,13 +1,13 @@
-"""`assistant bench` helpers: the parts cheap enough to run in the suite (the whole bench takes minutes)."""
+"""The benchmark's helpers (benchmarks/bench.py): the parts cheap enough for the suite (the bench takes minutes)."""
 
 from __future__ import annotations
 
 import sys
 
-from assistant import bench
 from assistant.conversation import Conversation
 from assistant.parse import lexicon, parse
 from assistant.replay import load_transcript
+from benchmarks import bench
 
 normalise_module = sys.modules["assistant.parse.normalise"]  # `assistant.parse.normalise` is a function
 

@@ -1,10 +1,32 @@
-"""The guideline engine: Facts -> Assessment, by small rules grouped by topic, each traced and cited."""
+"""The guideline engine: Facts -> Assessment, by small rules grouped by topic, each traced and cited.
+
+Layout (lower layers never import higher ones; tests/engine/test_layout.py checks there is no circle and no
+import inside a function):
+
+    model.py        the data: Assessment, Finding, Recommendation, the rule registry and the topic order
+    knowledge/      what the engine knows, as data and pure functions: thresholds (corpus/thresholds.yaml),
+                    bone density categories, fractures, FRAX, drugs, very-high-risk criteria, profiles
+    rules/          the rules, one module per topic, importing the model and the knowledge only
+    compare.py      the same facts under every guideline profile, side by side
+    __init__.py     assess(): derives the shared values once, runs the rules in topic order, applies findings
+
+To add a rule: write `fn(f: Facts, a: Assessment) -> Finding | None` in the topic's module under rules/ and
+decorate it with `@rule("topic-what-it-decides", cites=["ref#passage", ...])` (the topic is the module's name;
+ids are lowercase words joined by hyphens and start with the topic's prefix). Give it a docstring saying what it
+concludes and from which source, name its statement in prompts/statements/<topic>.yaml (same id style), and name
+the rule id in a test. If other rules need what it concludes, add a named field to Assessment and Finding
+(as `drugs_offered` or `very_high_risk_reasons`) and set it in `_apply` below; never scan ids or citations.
+
+To add a threshold: add an entry to corpus/thresholds.yaml (id, value, unit, comparison, passage, and profile
+when it differs by profile), read it with `threshold(ID).value` from
+assistant.engine.knowledge.thresholds, and let statements show it through their parameters or
+`{{ threshold(ID) | num }}`; never retype the number. `assistant corpus check` validates the file.
+"""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-
+from assistant.engine import rules as _rules  # noqa: F401 - registers every rule
+from assistant.engine.knowledge.derived import derive
 from assistant.engine.model import (
     REGISTRY,
     TOPICS,
@@ -19,8 +41,6 @@ from assistant.engine.model import (
 )
 from assistant.facts import Facts, Intent
 
-_new = object.__new__
-
 __all__ = [
     "assess",
     "all_rules",
@@ -32,33 +52,18 @@ __all__ = [
     "Section",
 ]
 
-# One module per topic; a topic without its module yet is simply skipped.
-_RULE_MODULES = [f"assistant.engine.{topic}" for topic in TOPICS]
-_loaded = False
-_ordered: list[Rule] = []
-_steps: tuple[tuple[Callable[[Facts, Assessment], Finding | None], Rule], ...] = ()  # (rule.fn, rule), in order
-_deciding_steps: tuple[tuple[Callable[[Facts, Assessment], Finding | None], Rule], ...] = ()  # DECIDING_TOPICS
+# The topics whose rules set the classification, the treatment decision and its reason, and the very-high-risk
+# flag; no later topic sets them (tests/engine/test_deciding.py checks it on every transcript's facts).
+DECIDING_TOPICS: tuple[str, ...] = ("scope", "diagnosis", "risk", "decision", "situations")
 
-
-def _load_rules() -> list[Rule]:
-    global _loaded, _ordered, _steps, _deciding_steps
-    if not _loaded:
-        for name in _RULE_MODULES:
-            try:
-                importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-        order = {t: i for i, t in enumerate(TOPICS)}
-        _ordered = sorted(REGISTRY.rules, key=lambda r: order[r.topic])  # stable within a topic
-        _steps = tuple((r.fn, r) for r in _ordered)
-        _deciding_steps = tuple((r.fn, r) for r in _ordered if r.topic in DECIDING_TOPICS)
-        _loaded = True
-    return _ordered
+_TOPIC_ORDER = {t: i for i, t in enumerate(TOPICS)}
+_ORDERED: tuple[Rule, ...] = tuple(sorted(REGISTRY.rules, key=lambda r: _TOPIC_ORDER[r.topic]))  # stable in a topic
+_DECIDING: tuple[Rule, ...] = tuple(r for r in _ORDERED if r.topic in DECIDING_TOPICS)
 
 
 def all_rules() -> list[Rule]:
-    return list(_load_rules())
+    """Every rule, in the order assess() runs them."""
+    return list(_ORDERED)
 
 
 def _trace_cites(rule: Rule, f: Finding) -> list[str]:
@@ -103,21 +108,17 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
                 missing.append(m)
     if f.very_high_risk is not None:
         a.very_high_risk = f.very_high_risk
+    if f.very_high_risk_reasons is not None:
+        a.very_high_risk_reasons = f.very_high_risk_reasons
+    if f.sequence_advised:
+        a.sequence_advised = True
+    if f.offers:
+        a.drugs_offered += [d for d in f.offers if d not in a.drugs_offered]
+    if f.renal_limits_listed:
+        a.renal_limits_listed = True
     if f.out_of_scope:
         a.in_scope = False
-    # The trace step, made as trace_step(...) makes it (inline: one per finding).
-    t = _new(TraceStep)
-    t.rule = rule.id
-    t.used = f.used
-    t.result = f.result
-    t.threshold = f.threshold
-    t.cites = list(rule.cites) if cites is None else cites
-    a.trace.append(t)
-
-
-# The topics whose rules set the classification, the treatment decision and its reason, and the very-high-risk
-# flag; no later topic sets them (tests/engine/test_deciding.py checks it on every transcript's facts).
-DECIDING_TOPICS: tuple[str, ...] = ("scope", "diagnosis", "risk", "decision")
+    a.trace.append(TraceStep(rule.id, f.used, f.result, f.threshold, list(rule.cites) if cites is None else cites))
 
 
 def assess(
@@ -128,12 +129,9 @@ def assess(
     `decision_only`: run only the DECIDING_TOPICS, for callers that read nothing but the classification,
     the decision (and its reason) and the very-high-risk flag (the guideline comparison, the search for the
     fact that changed a decision): the same values as a whole assessment, for less than half the work."""
-    a = Assessment(facts=facts, intent=intent, profile=profile)
-    if not _loaded:
-        _load_rules()
-    view = a.derived.view  # the facts' fields and helpers, read as plain attributes (engine/derived.py)
-    for fn, rule in _deciding_steps if decision_only else _steps:
-        finding = fn(view, a)  # type: ignore[arg-type]
+    a = Assessment(facts=facts, intent=intent, profile=profile, derived=derive(facts))
+    for rule in _DECIDING if decision_only else _ORDERED:
+        finding = rule.fn(facts, a)
         if finding is not None:
             _apply(a, rule, finding)
             if not a.in_scope:  # only a finding takes the question out of scope

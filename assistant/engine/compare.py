@@ -14,15 +14,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from assistant.engine import assess
-from assistant.engine.decision import (
+from assistant.engine.knowledge.frax import GC_ADJUST_CITES, SPINE_CITES, T2D_CITES, FraxView, adjusted_frax
+from assistant.engine.knowledge.profiles import PROFILE_ORDER, Cell, Profile, get_profile
+from assistant.engine.knowledge.very_high_risk import (
     VERY_HIGH_FRAX_HIP_ABOVE,
     VERY_HIGH_FRAX_MAJOR_ABOVE,
     endocrine_very_high_reasons,
     very_high_risk_reasons,
 )
 from assistant.engine.model import Assessment, Decision
-from assistant.engine.profiles import PROFILE_ORDER, Cell, Profile, get_profile
-from assistant.engine.risk import GC_ADJUST_CITES, SPINE_CITES, T2D_CITES, FraxView, adjusted_frax
 from assistant.facts import Facts, Intent
 
 NOGG_CITES = ["nogg-2022#intervention-threshold", "kanis-2021-nogg#very-high-risk"]
@@ -135,9 +135,9 @@ def _frax_cell(p: Profile, view: FraxView) -> CompareCell:
     vhr_crossed = False
     cites = list(p.decision.passages)
     if p.very_high_risk.scheme == "aace":
-        vhr_frax = f"major above {VERY_HIGH_FRAX_MAJOR_ABOVE:g}% or hip above {VERY_HIGH_FRAX_HIP_ABOVE:g}%"
-        vhr_crossed = (view.major is not None and view.major > VERY_HIGH_FRAX_MAJOR_ABOVE) or (
-            view.hip is not None and view.hip > VERY_HIGH_FRAX_HIP_ABOVE
+        vhr_frax = f"major above {VERY_HIGH_FRAX_MAJOR_ABOVE.value:g}% or hip above {VERY_HIGH_FRAX_HIP_ABOVE.value:g}%"
+        vhr_crossed = (view.major is not None and view.major > VERY_HIGH_FRAX_MAJOR_ABOVE.value) or (
+            view.hip is not None and view.hip > VERY_HIGH_FRAX_HIP_ABOVE.value
         )
         cites += [c for c in p.very_high_risk.passages if c not in cites]
     if view.gc_band is not None:
@@ -187,16 +187,12 @@ def compare(
         cells["monitoring"][pid] = _cell(p.monitoring)
         cells["holiday"][pid] = _cell(p.holiday)
     rows = [
-        CompareRow(id=r, cells=cells[r], differ=len({c.key for c in cells[r].values()}) > 1)
-        for r in ROWS
-        if cells[r]
+        CompareRow(id=r, cells=cells[r], differ=len({c.key for c in cells[r].values()}) > 1) for r in ROWS if cells[r]
     ]
     notes = [Note(statement="compare-nogg", citations=list(NOGG_CITES))]
     if facts.has("type2_diabetes"):
         notes.append(Note(statement="compare-t2d", citations=list(T2D_CITES)))
-    return Comparison(
-        profiles=list(PROFILE_ORDER), names=names, decisions=decisions, rows=rows, notes=notes
-    )
+    return Comparison(profiles=list(PROFILE_ORDER), names=names, decisions=decisions, rows=rows, notes=notes)
 
 
 def decision_of(comparison: Comparison, profile: str) -> Decision:

@@ -9,12 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from assistant.facts import Facts, Intent, Site
-
-if TYPE_CHECKING:
-    from assistant.engine.derived import Derived
 
 
 class Category(StrEnum):
@@ -108,6 +105,17 @@ class Because:
     citations: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True, frozen=True)
+class Derived:
+    """Values many rules read, derived from the facts once per assessment (knowledge/derived.py makes them)."""
+
+    lowest_t: tuple[float, Site | None] | None  # the lowest T-score and its site
+    uses_z_scores: bool  # premenopausal women and men under 50 (ISCD)
+    current: tuple[str, ...]  # osteoporosis drugs taken now, canonical names
+    taken: frozenset[str]  # osteoporosis drugs taken now or before, canonical names
+    frax: Any  # knowledge.frax.FraxView | None: FRAX as given and as adjusted
+
+
 @dataclass(slots=True)
 class Assessment:
     """The engine's whole output for one set of facts and one question.
@@ -128,11 +136,13 @@ class Assessment:
     missing_facts: list[str] = field(default_factory=list)  # most decisive first
     trace: list[TraceStep] = field(default_factory=list)
     very_high_risk: bool | None = None
-    # What the rules derive from the facts, computed once (assistant/engine/derived.py; never output).
-    derived: Derived = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self.derived = _derived_type()(self.facts)
+    # What the rules conclude for other rules to read, by name (set from the findings by the engine):
+    very_high_risk_reasons: dict[str, object] = field(default_factory=dict)  # criterion -> value (very-high-risk)
+    sequence_advised: bool = False  # the anabolic-then-antiresorptive sequence has been advised
+    drugs_offered: list[str] = field(default_factory=list)  # drugs offered as a new start, canonical names
+    renal_limits_listed: bool = False  # the drugs' kidney limits have been listed
+    # What the rules derive from the facts, computed once by assess() (knowledge/derived.py; never output).
+    derived: Derived = field(kw_only=True, repr=False, compare=False)
 
     def cited_passages(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -146,26 +156,6 @@ class Assessment:
 
     def section(self, section: Section) -> list[Recommendation]:
         return [r for r in self.recommendations if r.section == section]
-
-    def memo(self, f: Facts) -> Derived:
-        """What the rules derive from `f` (this assessment's facts: the memo; other facts: a fresh one)."""
-        d = self.derived
-        return d if d.facts is f else type(d)(f)
-
-    def recs_index(self) -> Derived:
-        """The memo, with its index of the recommendations so far (ids, sections, drugs offered) up to date."""
-        return self.derived.index(self.recommendations)
-
-
-_DERIVED: list[type[Derived]] = []  # the Derived class, imported on first use
-
-
-def _derived_type() -> type[Derived]:
-    if not _DERIVED:
-        from assistant.engine.derived import Derived  # imports the topic modules, which import this one
-
-        _DERIVED.append(Derived)
-    return _DERIVED[0]
 
 
 @dataclass(slots=True)
@@ -186,97 +176,23 @@ class Finding:
     because: Because | None = None
     missing: Sequence[str] = ()  # facts that would change the answer
     very_high_risk: bool | None = None
+    very_high_risk_reasons: dict[str, object] | None = None
+    sequence_advised: bool = False
+    offers: Sequence[str] = ()  # drugs offered as a new start (canonical names)
+    renal_limits_listed: bool = False
     out_of_scope: bool = False
-
-
-_new = object.__new__
-_INFO = Urgency.INFO  # read once: a read through the enum class costs about 100 ns
-
-
-def recommendation(
-    id: str,  # noqa: A002 - the field's name
-    section: Section,
-    statement: str,
-    params: dict[str, Any],
-    citations: list[str],
-    urgency: Urgency = Urgency.INFO,
-) -> Recommendation:
-    """`Recommendation(...)` with every value given, for the rules' hot paths (some sixty per turn): a
-    function call skips type_call's generic path. Same fields (tests/engine/test_facts_view.py compares)."""
-    r = _new(Recommendation)
-    r.id = id
-    r.section = section
-    r.statement = statement
-    r.params = params
-    r.citations = citations
-    r.urgency = urgency
-    return r
 
 
 def section_recommendation(section: Section) -> Callable[..., Recommendation]:
     """A topic's maker of recommendations in its own answer section: `_rec(id, statement, citations,
-    urgency=INFO, **params)`, the params given as keywords (a fresh dict). One call per recommendation, where a
-    wrapper around `recommendation` would make two; it makes what `recommendation` makes."""
+    urgency=INFO, **params)`, the params given as keywords."""
 
     def rec(
-        rid: str, statement: str, cites: list[str], urgency: Urgency = _INFO, **params: object
+        rid: str, statement: str, cites: list[str], urgency: Urgency = Urgency.INFO, **params: object
     ) -> Recommendation:
-        r = _new(Recommendation)
-        r.id = rid
-        r.section = section
-        r.statement = statement
-        r.params = params
-        r.citations = cites
-        r.urgency = urgency
-        return r
+        return Recommendation(rid, section, statement, params, cites, urgency)
 
     return rec
-
-
-def trace_step(rule: str, used: Sequence[str], result: str, threshold: str | None, cites: list[str]) -> TraceStep:
-    """`TraceStep(...)` with every value given, as the engine records one per finding (see `recommendation`)."""
-    t = _new(TraceStep)
-    t.rule = rule
-    t.used = used
-    t.result = result
-    t.threshold = threshold
-    t.cites = cites
-    return t
-
-
-def finding(
-    result: str,
-    used: Sequence[str] = (),
-    threshold: str | None = None,
-    recommendations: Sequence[Recommendation] = (),
-    category: Category | None = None,
-    lowest_t_score: float | None = None,
-    site: Site | None = None,
-    basis: str | None = None,
-    decision: Decision | None = None,
-    because: Because | None = None,
-    missing: Sequence[str] = (),
-    very_high_risk: bool | None = None,
-    out_of_scope: bool = False,
-) -> Finding:
-    """`Finding(...)` at about half the cost, for the rules (some thirty findings per turn): calling a class
-    with keywords goes through type_call, which packs the keywords into a dict and unpacks them again; a
-    function call does not. Same parameters, same defaults (tests/engine/test_facts_view.py compares them)."""
-    f = _new(Finding)
-    f.result = result
-    f.used = used
-    f.threshold = threshold
-    f.recommendations = recommendations
-    f.category = category
-    f.lowest_t_score = lowest_t_score
-    f.site = site
-    f.basis = basis
-    f.decision = decision
-    f.because = because
-    f.missing = missing
-    f.very_high_risk = very_high_risk
-    f.out_of_scope = out_of_scope
-    return f
 
 
 @dataclass
@@ -295,12 +211,15 @@ class Rule:
 class Registry:
     rules: list[Rule] = field(default_factory=list)
 
-    def rule(self, rule_id: str, topic: str, cites: list[str] | tuple[str, ...] = ()) -> Callable:
-        """Register `fn(facts, assessment_so_far) -> Finding | None` under `rule_id` and `topic`."""
-        if topic not in TOPICS:
-            raise ValueError(f"unknown topic {topic!r}; one of {TOPICS}")
+    def rule(self, rule_id: str, topic: str | None = None, cites: list[str] | tuple[str, ...] = ()) -> Callable:
+        """Register `fn(facts, assessment_so_far) -> Finding | None` under `rule_id`, in `topic` (by default the
+        name of the rule's module in assistant/engine/rules/)."""
 
         def wrap(fn: Callable) -> Callable:
+            nonlocal topic
+            topic = topic or fn.__module__.rsplit(".", 1)[-1]
+            if topic not in TOPICS:
+                raise ValueError(f"unknown topic {topic!r} for rule {rule_id!r}; one of {TOPICS}")
             if any(r.id == rule_id for r in self.rules):
                 raise ValueError(f"duplicate rule id {rule_id!r}")
             self.rules.append(Rule(rule_id, topic, tuple(cites), fn))
@@ -316,6 +235,7 @@ TOPICS: tuple[str, ...] = (
     "diagnosis",
     "risk",
     "decision",
+    "situations",  # situations with their own first step (issue 16): after the generic decision, deciding
     "evidence",
     "workup",
     "universal",
@@ -325,7 +245,7 @@ TOPICS: tuple[str, ...] = (
     "duration",
     "special",
     "pitfalls",
-    "profiles",  # statements of the guideline profile in use (assistant/engine/profiles.py)
+    "profiles",  # statements of the guideline profile in use (assistant/engine/rules/profiles.py)
 )
 
 REGISTRY = Registry()

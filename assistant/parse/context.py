@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
-from assistant.datafiles import read_yaml
+from assistant.datafiles import corpus_file, read_yaml
 from assistant.facts import Status
 from assistant.parse.normalise import Token, tokenize
 
-CONTEXT_PATH = Path(__file__).resolve().parent.parent.parent / "corpus" / "context.yaml"
+CONTEXT_PATH = corpus_file("context.yaml")  # in a checkout or in the installed package
 
 # Status members read once (an enum member look-up costs ~100 ns on Python 3.11)
 AFFIRMED, FAMILY, HISTORICAL = Status.AFFIRMED, Status.FAMILY, Status.HISTORICAL

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
-from assistant.datafiles import read_yaml
+from assistant.datafiles import corpus_file, read_yaml
 from assistant.parse.normalise import Token, stem, tokenize
 
-LEXICON_PATH = Path(__file__).resolve().parent.parent.parent / "corpus" / "lexicon.yaml"
+LEXICON_PATH = corpus_file("lexicon.yaml")  # in a checkout or in the installed package
 
 FUZZY_MIN_LEN = 5  # shorter words (and all abbreviations) only ever match exactly
 # fuzz.ratio cutoff by word length: one edit in a short word is a bigger change.

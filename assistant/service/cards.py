@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.corpus import default_corpus
 from assistant.engine.model import Urgency
-from assistant.engine.profiles import get_profile
+from assistant.engine.knowledge.profiles import get_profile
 from assistant.render import Answer, label, with_marks
 from assistant.service.reading import Reading
 

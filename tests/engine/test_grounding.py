@@ -12,14 +12,14 @@ from hypothesis import strategies as st
 
 from assistant.corpus import default_corpus
 from assistant.engine import Assessment, Decision, Section, all_rules, assess
-from assistant.engine.risk import (
+from assistant.engine.knowledge.frax import (
     GC_HIGH_HIP_CHANGE,
     GC_HIGH_MAJOR_CHANGE,
     GC_LOW_HIP_CHANGE,
     GC_LOW_MAJOR_CHANGE,
     adjusted_frax,
 )
-from assistant.facts import Facts, FractureSite, Frax, Intent, Medication, Menopause, Sex, Site
+from assistant.facts import Facts, FractureSite, Frax, Intent, Medication, Menopause, Mention, Sex, Site, Span, Status
 from assistant.statements import render_statement
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -57,8 +57,8 @@ def derived_numbers(f: Facts) -> set[float]:
         if v is not None:
             out.add(v)
     for raw, changes in (
-        (view.major_raw, (GC_LOW_MAJOR_CHANGE, GC_HIGH_MAJOR_CHANGE)),
-        (view.hip_raw, (GC_LOW_HIP_CHANGE, GC_HIGH_HIP_CHANGE)),
+        (view.major_raw, (GC_LOW_MAJOR_CHANGE.value, GC_HIGH_MAJOR_CHANGE.value)),
+        (view.hip_raw, (GC_LOW_HIP_CHANGE.value, GC_HIGH_HIP_CHANGE.value)),
     ):
         if raw is not None:
             out.update(round(raw * (100 + c) / 100, 1) for c in changes)
@@ -119,6 +119,23 @@ EXTRAS = [
     {"conditions": {"osteopenia_stated": True, "type2_diabetes": True, "falls": True}},
     {"egfr": 30.0, "medications": [Medication(name="denosumab")]},
     {"conditions": {"dialysis": True, "recent_fracture": True}, "fracture_sites": [FractureSite.HIP]},
+    # Situations with their own first step (issue 16).
+    {"conditions": {"atypical_femur_fracture": True}, "medications": [Medication(name="alendronate", years=9.0)]},
+    {"conditions": {"thigh_pain": True}, "medications": [Medication(name="alendronate", years=7.0)]},
+    {"vitamin_d": 8.0, "conditions": {"hypocalcaemia": True, "high_alkaline_phosphatase": True}},
+    {"conditions": {"aromatase_inhibitor": True, "smoking": True}},
+    {"conditions": {"androgen_deprivation": True, "prostate_cancer": True}},
+    {"conditions": {"hyperparathyroidism": True}, "calcium": 11.2, "egfr": 55.0},
+    {"conditions": {"bariatric_surgery": True}},
+    {"ckd_stage": 4},
+    {"glucocorticoids": True, "glucocorticoid_dose_mg": 40.0},
+    {"glucocorticoids": True, "glucocorticoid_dose_mg": 7.5, "glucocorticoid_months": 8.0},
+    {"medications": [Medication(name="denosumab", months_since_last=10.0)]},
+    {"medications": [Medication(name="denosumab", months_since_last=6.5)]},
+    {"medications": [Medication(name="teriparatide", years=2.5)]},
+    {"medications": [Medication(name="romosozumab", status=Status.HISTORICAL)]},
+    {"mentions": [Mention(concept="fracture", category="fracture", span=Span(0, 5, "crash"), detail="traumatic")]},
+    {"conditions": {"type2_diabetes": True}},
 ]
 
 
@@ -181,12 +198,34 @@ facts_strategy = st.builds(
                 "parental_hip_fracture",
                 "rheumatoid_arthritis",
                 "fracture_on_therapy",
+                "atypical_femur_fracture",
+                "thigh_pain",
+                "aromatase_inhibitor",
+                "androgen_deprivation",
+                "bariatric_surgery",
+                "osteomalacia",
+                "hyperparathyroidism",
+                "hypocalcaemia",
+                "high_alkaline_phosphatase",
             ]
         ),
         st.booleans(),
         max_size=4,
     ),
-    medications=st.lists(st.builds(Medication, name=st.sampled_from(["alendronate", "denosumab"])), max_size=1),
+    medications=st.lists(
+        st.builds(
+            Medication,
+            name=st.sampled_from(["alendronate", "denosumab", "zoledronic_acid", "teriparatide", "romosozumab"]),
+            status=st.sampled_from([Status.AFFIRMED, Status.HISTORICAL]),
+            years=st.one_of(st.none(), st.integers(1, 12).map(float)),
+            months_since_last=st.one_of(st.none(), st.integers(1, 24).map(float)),
+        ),
+        max_size=2,
+    ),
+    ckd_stage=st.one_of(st.none(), st.integers(1, 5)),
+    vitamin_d=st.one_of(st.none(), st.integers(4, 60).map(float)),
+    calcium=st.one_of(st.none(), st.integers(75, 125).map(lambda x: x / 10)),
+    glucocorticoid_months=st.one_of(st.none(), st.integers(0, 24).map(float)),
 )
 
 

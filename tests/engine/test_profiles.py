@@ -11,8 +11,8 @@ import pytest
 from assistant.corpus import default_corpus
 from assistant.engine import Assessment, Decision, assess
 from assistant.engine.compare import compare
-from assistant.engine.decision import FRAX_HIP_THRESHOLD, FRAX_MAJOR_THRESHOLD
-from assistant.engine.profiles import PROFILE_ORDER, get_profile, profiles
+from assistant.engine.knowledge.profiles import PROFILE_ORDER, get_profile, profiles
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.facts import Facts, FractureSite, Frax, Intent, Menopause, Sex, Site
 from assistant.statements import render_statement
 from tests.engine.test_grounding import check_grounded, derived_numbers, numbers
@@ -23,6 +23,7 @@ BHOF = "bhof-2022#who-to-treat"
 AACE = "aace-2020#clinical-diagnosis"
 AACE_TREAT = "aace-2020#treat-osteoporosis"
 ACP4 = "acp-2023#osteopenia-over-65"
+ACR = "acr-2022#risk-strata-all-ages"  # the US default places glucocorticoid users by the ACR 2022 strata
 
 
 def woman(age: int | None = 67, **kw: object) -> Facts:
@@ -118,12 +119,12 @@ DISAGREE: list[tuple[str, Facts, dict[str, tuple[Decision, str]]]] = [
     (
         "glucocorticoid-high-dose: raw FRAX below, adjusted over",
         woman(70, t_scores={FN: -2.0}, **gc(10.0, 18.0, 2.6)),
-        {"us": (Y, BHOF), "aace": (Y, BHOF), "acp": (C, ACP4), "endocrine": (Y, BHOF)},
+        {"us": (Y, ACR), "aace": (Y, BHOF), "acp": (C, ACP4), "endocrine": (Y, BHOF)},
     ),
     (
-        "glucocorticoid-low-dose: raw FRAX over, adjusted below",
+        "glucocorticoid-low-dose: raw FRAX over, adjusted below; ACR 2022 moderate (T -2.0) under the US default",
         woman(70, t_scores={FN: -2.0}, **gc(2.0, 22.0, 3.2)),
-        {"us": (N, BHOF), "aace": (N, BHOF), "acp": (C, ACP4), "endocrine": (N, BHOF)},
+        {"us": (Y, ACR), "aace": (N, BHOF), "acp": (C, ACP4), "endocrine": (N, BHOF)},
     ),
     (
         "spine-offset: lumbar spine a unit below the neck lifts major FRAX over 20%",
@@ -159,17 +160,31 @@ DISAGREE: list[tuple[str, Facts, dict[str, tuple[Decision, str]]]] = [
 
 # Decision agrees; the very-high-risk status differs (scheme per profile: AACE list, Endocrine 2020, ACP none).
 VHR: list[tuple[str, Facts, dict[str, bool | None]]] = [
-    ("t-minus-3.2-no-fracture: AACE very high, Endocrine not", woman(70, t_scores={FN: -3.2}),
-     {"us": True, "aace": True, "acp": None, "endocrine": None}),
-    ("t-minus-2.7-wrist-fracture: Endocrine very high, AACE not", woman(70, t_scores={FN: -2.7}, **fx(WRIST)),
-     {"us": None, "aace": None, "acp": None, "endocrine": True}),
-    ("t-minus-2.5-wrist-fracture: not below -2.5 for Endocrine", woman(70, t_scores={FN: -2.5}, **fx(WRIST)),
-     {"us": None, "aace": None, "acp": None, "endocrine": None}),
-    ("frax-35-osteoporosis: AACE very high by FRAX", woman(75, t_scores={FN: -2.6}, frax=Frax(major=35.0, hip=5.0)),
-     {"us": True, "aace": True, "acp": None, "endocrine": None}),
-    ("multiple-vertebral: both schemes", woman(72, t_scores={LS: -2.8}, conditions={"multiple_fractures": True},
-                                               **fx(FractureSite.VERTEBRAL)),
-     {"us": True, "aace": True, "acp": None, "endocrine": True}),
+    (
+        "t-minus-3.2-no-fracture: AACE very high, Endocrine not",
+        woman(70, t_scores={FN: -3.2}),
+        {"us": True, "aace": True, "acp": None, "endocrine": None},
+    ),
+    (
+        "t-minus-2.7-wrist-fracture: Endocrine very high, AACE not",
+        woman(70, t_scores={FN: -2.7}, **fx(WRIST)),
+        {"us": None, "aace": None, "acp": None, "endocrine": True},
+    ),
+    (
+        "t-minus-2.5-wrist-fracture: not below -2.5 for Endocrine",
+        woman(70, t_scores={FN: -2.5}, **fx(WRIST)),
+        {"us": None, "aace": None, "acp": None, "endocrine": None},
+    ),
+    (
+        "frax-35-osteoporosis: AACE very high by FRAX",
+        woman(75, t_scores={FN: -2.6}, frax=Frax(major=35.0, hip=5.0)),
+        {"us": True, "aace": True, "acp": None, "endocrine": None},
+    ),
+    (
+        "multiple-vertebral: both schemes",
+        woman(72, t_scores={LS: -2.8}, conditions={"multiple_fractures": True}, **fx(FractureSite.VERTEBRAL)),
+        {"us": True, "aace": True, "acp": None, "endocrine": True},
+    ),
 ]
 
 AGREE: list[tuple[str, Facts, Decision]] = [
@@ -177,11 +192,17 @@ AGREE: list[tuple[str, Facts, Decision]] = [
     ("t-minus-2.8-man: treated everywhere", man(70, t_scores={LS: -2.8}), Y),
     ("hip-fracture-osteopenia: treated everywhere", woman(75, t_scores={FN: -1.5}, **fx(FractureSite.HIP)), Y),
     ("normal-bmd-no-fracture: not indicated anywhere", woman(60, t_scores={FN: -0.4, LS: 0.2}), N),
-    ("premenopausal-z-score: individual decision everywhere",
-     Facts(age=35, sex=Sex.FEMALE, menopause=Menopause.PRE, z_scores={LS: -2.3}), C),
+    (
+        "premenopausal-z-score: individual decision everywhere",
+        Facts(age=35, sex=Sex.FEMALE, menopause=Menopause.PRE, z_scores={LS: -2.3}),
+        C,
+    ),
     ("frax-over-without-bmd: every profile needs a DXA first", woman(68, frax=Frax(major=24.0, hip=3.5)), C),
-    ("man-normal-bmd-wrist: AACE covers postmenopausal women, so the BHOF criteria apply",
-     man(70, t_scores={FN: -0.5}, **fx(FractureSite.WRIST)), C),
+    (
+        "man-normal-bmd-wrist: AACE covers postmenopausal women, so the BHOF criteria apply",
+        man(70, t_scores={FN: -0.5}, **fx(FractureSite.WRIST)),
+        C,
+    ),
 ]
 
 
@@ -281,8 +302,11 @@ def test_frax_adjustment_shows_raw_and_adjusted_against_every_profile() -> None:
 @pytest.mark.parametrize(
     ("pid", "needle"),
     [
-        ("us", "FRAX as given (major 18%, hip 2.6%) is below the 20% major / 3% hip threshold; adjusted"
-               " (major 20.7%, hip 3.1%) it is at or over it"),
+        (
+            "us",
+            "FRAX as given (major 18%, hip 2.6%) is below the 20% major / 3% hip threshold; adjusted"
+            " (major 20.7%, hip 3.1%) it is at or over it",
+        ),
         ("aace", "very-high-risk FRAX (major above 30% or hip above 4.5%) is not reached after adjustment"),
         ("acp", "and adjusted (major 20.7%, hip 3.1%) meet no threshold, because this guideline sets none"),
         ("endocrine", "Under Endocrine Society 2019/2020: FRAX as given (major 18%, hip 2.6%) is below"),
@@ -332,7 +356,10 @@ def test_vitamin_d_monitoring_and_holiday_rows_follow_the_profiles() -> None:
 def test_profile_thresholds_match_the_engine_constants() -> None:
     for p in profiles().values():
         if p.decision.frax is not None:
-            assert (p.decision.frax.major, p.decision.frax.hip) == (FRAX_MAJOR_THRESHOLD, FRAX_HIP_THRESHOLD)
+            assert (p.decision.frax.major, p.decision.frax.hip) == (
+                threshold("frax-major-treat").value,
+                threshold("frax-hip-treat").value,
+            )
     assert get_profile("acp").decision.frax is None
     assert get_profile("nonsense").id == "us"
 
@@ -358,8 +385,11 @@ def _cell_grounded(text: str, cites: list[str], f: Facts) -> None:
     assert not stray, (text, stray)
 
 
-@pytest.mark.parametrize(("name", "facts", "expected"), DISAGREE + [(v[0], v[1], {}) for v in VHR],
-                         ids=[d[0].split(":")[0] for d in DISAGREE] + [v[0].split(":")[0] for v in VHR])
+@pytest.mark.parametrize(
+    ("name", "facts", "expected"),
+    DISAGREE + [(v[0], v[1], {}) for v in VHR],
+    ids=[d[0].split(":")[0] for d in DISAGREE] + [v[0].split(":")[0] for v in VHR],
+)
 def test_every_comparison_cell_is_cited_and_grounded(name: str, facts: Facts, expected: dict) -> None:
     c = compare(facts)
     for row in c.rows:

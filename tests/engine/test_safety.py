@@ -285,3 +285,112 @@ def test_every_number_is_in_a_cited_passage_or_the_facts(
         cited = _numbers(" ".join(passages[c].text for c in r.citations))
         stray = _numbers(text) - cited - fact_numbers
         assert not stray, (r.id, stray, text)
+
+
+# --- Issue 16: the situations' safety invariants, as properties over generated facts ------------------------
+# Whatever the other facts, the decision forced by engine A and the question: never an oral bisphosphonate after
+# gastric bypass, never a SERM with an aromatase inhibitor, never an antiresorptive advised while an established
+# AFF is unaddressed, never an antiresorptive started on an osteomalacia pattern, never "kidney function not
+# given" when dialysis is stated. Checked on engine B alone (run_b) and on whole assessments.
+
+ANTIRESORPTIVE_STARTS = {
+    "drug-alendronate",
+    "drug-risedronate",
+    "drug-ibandronate",
+    "drug-zoledronic-acid",
+    "drug-denosumab",
+    "drug-raloxifene",
+}
+ORAL_BP_STARTS = {"drug-alendronate", "drug-risedronate", "drug-ibandronate"}
+SITUATION_CONDITIONS = [
+    "atypical_femur_fracture",
+    "thigh_pain",
+    "aromatase_inhibitor",
+    "bariatric_surgery",
+    "osteomalacia",
+    "hypocalcaemia",
+    "high_alkaline_phosphatase",
+    "dialysis",
+    "breast_cancer_risk",
+    "oesophageal_disorder",
+    "vte_history",
+]
+
+situation_facts = st.builds(
+    lambda egfr, sex, age, vit_d, conds, med, status, t, stage: Facts(
+        age=age,
+        sex=sex,
+        egfr=egfr,
+        vitamin_d=vit_d,
+        ckd_stage=stage,
+        t_scores={Site.FEMORAL_NECK: t},
+        conditions=conds,
+        medications=[] if med is None else [Medication(name=med, status=status, years=7.0)],
+    ),
+    egfr=st.one_of(st.none(), st.integers(5, 120).map(float)),
+    sex=st.sampled_from([None, Sex.FEMALE, Sex.MALE]),
+    age=st.one_of(st.none(), st.integers(30, 95)),
+    vit_d=st.one_of(st.none(), st.integers(4, 60).map(float)),
+    conds=st.dictionaries(st.sampled_from(SITUATION_CONDITIONS), st.booleans()),
+    med=st.one_of(st.none(), st.sampled_from(["alendronate", "zoledronic_acid", "denosumab", "raloxifene"])),
+    status=st.sampled_from([Status.AFFIRMED, Status.HISTORICAL]),
+    t=st.sampled_from([-1.7, -2.6, -3.4]),
+    stage=st.one_of(st.none(), st.integers(1, 5)),
+)
+ALL_INTENTS = [
+    Intent.MANAGEMENT_OVERALL,
+    Intent.TREAT_OR_NOT,
+    Intent.DRUG_CHOICE,
+    Intent.DOSE,
+    Intent.RENAL_DOSING,
+    Intent.DENOSUMAB_STOP,
+    Intent.DRUG_HOLIDAY_OR_DURATION,
+    Intent.COMPARE,
+]
+
+
+def _assessments(f: Facts, decision: Decision, intent: Intent) -> list[Assessment]:
+    from assistant.engine import assess
+
+    return [run_b(f, decision, intent), assess(f, intent), assess(f, intent, "aace")]
+
+
+def _osteomalacia(f: Facts) -> bool:
+    from assistant.engine.knowledge.situations import osteomalacia_pattern
+
+    return bool(osteomalacia_pattern(f))
+
+
+@settings(max_examples=300, deadline=None)
+@given(f=situation_facts, decision=st.sampled_from(DECISIONS), intent=st.sampled_from(ALL_INTENTS))
+def test_situation_safety_invariants(f: Facts, decision: Decision, intent: Intent) -> None:
+    for a in _assessments(f, decision, intent):
+        got = starts(a)
+        text = all_text(a)
+        if f.has("bariatric_surgery"):
+            assert not got & ORAL_BP_STARTS, got
+            assert "alendronate 70 mg" not in text and "risedronate 35 mg" not in text.lower()
+        if f.has("aromatase_inhibitor"):
+            assert "drug-raloxifene" not in got
+            assert "raloxifene 60 mg" not in text.lower()
+        if f.has("atypical_femur_fracture"):
+            assert not got & ANTIRESORPTIVE_STARTS, got
+            assert not {r.id for r in a.recommendations} & {f"drug-current-{d}" for d in ("alendronate", "denosumab")}
+        if _osteomalacia(f):
+            assert not got & ANTIRESORPTIVE_STARTS, got
+        if f.has("dialysis"):
+            assert not re.search(r"kidney function[^.]*not given", text), text
+            assert "safety-renal-check" not in ids(a)
+            assert "egfr" not in a.missing_facts
+
+
+@settings(max_examples=200, deadline=None)
+@given(f=situation_facts, intent=st.sampled_from(ALL_INTENTS))
+def test_an_established_aff_is_always_addressed_in_a_whole_answer(f: Facts, intent: Intent) -> None:
+    from assistant.engine import assess
+
+    a = assess(f, intent)
+    if f.has("atypical_femur_fracture") and a.in_scope:
+        assert "sit-aff" in ids(a)
+        aff = rec(a, "sit-aff")
+        assert aff.urgency == Urgency.CRITICAL

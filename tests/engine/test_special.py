@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine import Assessment, Decision, Section, assess
-from assistant.engine.special import acr_stratum
+from assistant.engine.knowledge.glucocorticoids import acr_stratum
 from assistant.facts import Facts, Frax, Intent, Medication, Menopause, Sex, Site
 from assistant.statements import render_statement
 

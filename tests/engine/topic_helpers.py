@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.corpus import default_corpus
 from assistant.engine import _apply, all_rules
+from assistant.engine.knowledge.derived import derive
 from assistant.engine.model import Assessment, Category, Decision, Recommendation
 from assistant.facts import Facts, Intent
 from assistant.statements import render_statement
@@ -19,7 +20,7 @@ def run_b(
     category: Category | None = None,
 ) -> Assessment:
     """Engine B's topics over a hand-built assessment (engine A's topics stand in as given)."""
-    a = Assessment(facts=facts, intent=intent, decision=decision, very_high_risk=very_high_risk)
+    a = Assessment(facts=facts, intent=intent, decision=decision, very_high_risk=very_high_risk, derived=derive(facts))
     a.classification.category = category
     for r in all_rules():
         if r.topic in ENGINE_B:

@@ -117,7 +117,7 @@ TERSE = [
      {"age": 70, "fracture": True, "sites": ["wrist"], "t": {"femoral_neck": -1.9, "total_hip": -1.4},
       "frax": {"major": 16.0, "hip": 2.9}}),
     ("63F, s/p gastric bypass, vit D 11, FN -2.5",
-     {"age": 63, "vitd": 11.0, "t": {"femoral_neck": -2.5}, "conditions": {"malabsorption": True}}),
+     {"age": 63, "vitd": 11.0, "t": {"femoral_neck": -2.5}, "conditions": {"bariatric_surgery": True}}),
     ("62 F, T2DM, BMI 31, FN -1.6, FRAX 8.5 / 0.9",
      {"age": 62, "sex": "female", "t": {"femoral_neck": -1.6}, "frax": {"major": 8.5, "hip": 0.9},
       "conditions": {"type2_diabetes": True}}),

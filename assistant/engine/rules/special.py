@@ -3,38 +3,27 @@
 
 from __future__ import annotations
 
-from assistant.engine.decision import DECISION_INTENTS
-from assistant.engine.diagnosis import T_SCORE_AGE, has_fragility_fracture
+from assistant.engine.knowledge.bmd import T_SCORE_AGE
+from assistant.engine.knowledge.glucocorticoids import GC_FRAX_AGE, GC_VERY_HIGH_DOSE, acr_stratum
+from assistant.engine.knowledge.intents import DECISION_INTENTS
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Category,
     Finding,
+    Recommendation,
     Section,
     Urgency,
-    finding,
-    recommendation,
     rule,
 )
-from assistant.engine.risk import adjusted_frax
 from assistant.facts import Facts, Intent, Sex
 
 # Older women with advanced osteopenia (seed; reid-2018, gourlay-2012, acp-2023).
-OLDER_AGE = 65  # years, from this age
-ADVANCED_OSTEOPENIA_T_BELOW = -2.0  # T-score strictly below
-# ACR 2022 glucocorticoid-induced osteoporosis (acr-2022#assessment, acr-2022#risk-strata).
-GC_FRAX_AGE = 40  # FRAX used from this age; DXA with vertebral imaging below it
-GC_VERY_HIGH_DOSE = 30.0  # mg/day prednisone: very high risk; FRAX underestimates risk
-GC_VERY_HIGH_T = -3.5  # T-score at or below: very high risk (strata table, secondary summary)
-GC_VERY_HIGH_MAJOR = 30.0  # % FRAX major at or above
-GC_VERY_HIGH_HIP = 4.5  # % FRAX hip at or above
-GC_HIGH_T = -2.5
-GC_HIGH_MAJOR = 20.0
-GC_HIGH_HIP = 3.0
-GC_MODERATE_T = -1.0  # T-score at or below (-1.0 to -2.4)
-GC_MODERATE_MAJOR = 10.0  # % at or above
-GC_LOW_HIP_MAX = 1.0  # % hip above this is moderate
+OLDER_AGE = threshold("older-age")
+ADVANCED_OSTEOPENIA_T_BELOW = threshold("advanced-osteopenia-t")
+# ACR 2022 glucocorticoid-induced osteoporosis: the strata live in knowledge/glucocorticoids.py (issue 16 shares them).
 # CKD (kdigo-2017#ckd-g4-g5-caution; secondary summaries only, so phrased as caution).
-CKD_EGFR_BELOW = 30.0  # mL/min/1.73m2
+CKD_EGFR_BELOW = threshold("ckd-g4-egfr")
 
 # Intents that get the special-groups section.
 SPECIAL_INTENTS = DECISION_INTENTS
@@ -48,16 +37,6 @@ GC_STRATA_CITES = ["acr-2022#risk-strata"]
 CKD_CITES = ["kdigo-2017#ckd-g4-g5-caution"]
 
 
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_FEMALE = Sex.FEMALE
-_MALE = Sex.MALE
-_OSTEOPENIA = Category.OSTEOPENIA
-_GLUCOCORTICOID = Intent.GLUCOCORTICOID
-_SPECIAL = Section.SPECIAL
-_INFO = Urgency.INFO
-_WARNING = Urgency.WARNING
-
-
 def _shown(a: Assessment) -> bool:
     return a.in_scope and a.intent in SPECIAL_INTENTS
 
@@ -69,14 +48,14 @@ def _one(
     cites: list[str],
     result: str,
     used: list[str],
-    urgency: Urgency = _INFO,
-    section: Section = _SPECIAL,
+    urgency: Urgency = Urgency.INFO,
+    section: Section = Section.SPECIAL,
 ) -> Finding:
-    return finding(
+    return Finding(
         result=result,
         used=used,
         recommendations=[
-            recommendation(
+            Recommendation(
                 id=rec_id, section=section, statement=statement, params=params, citations=cites, urgency=urgency
             )
         ],
@@ -86,14 +65,14 @@ def _one(
 @rule("special-men", topic="special", cites=MEN_CITES)
 def men(f: Facts, a: Assessment) -> Finding | None:
     """Men 50 and over: same categories and thresholds as women; check testosterone."""
-    if not _shown(a) or f.sex == _FEMALE or f.menopause is not None:
+    if not _shown(a) or f.sex == Sex.FEMALE or f.menopause is not None:
         return None
-    if f.age is not None and f.age < T_SCORE_AGE:
+    if f.age is not None and f.age < T_SCORE_AGE.value:
         return None
     return _one(
         "special-men",
         "special-men",
-        {"age": f.age, "male": f.sex == _MALE},
+        {"age": f.age, "male": f.sex == Sex.MALE},
         MEN_CITES,
         "men 50+: same categories and thresholds",
         ["sex", "age"],
@@ -122,13 +101,13 @@ def under_50(f: Facts, a: Assessment) -> Finding | None:
 @rule("special-65-plus-advanced-osteopenia", topic="special", cites=OLDER_CITES)
 def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
     """65 and over with T < -2.0: the case for treatment is stronger than in younger, milder osteopenia."""
-    if not _shown(a) or f.sex == _MALE or a.derived.uses_z_scores:
+    if not _shown(a) or f.sex == Sex.MALE or a.derived.uses_z_scores:
         return None
-    if a.classification.category not in (_OSTEOPENIA, None):
+    if a.classification.category not in (Category.OSTEOPENIA, None):
         return None
     low = a.derived.lowest_t
     t = low[0] if low else None
-    if f.age is not None and (f.age < OLDER_AGE or (t is not None and t >= ADVANCED_OSTEOPENIA_T_BELOW)):
+    if f.age is not None and (f.age < OLDER_AGE.value or (t is not None and t >= ADVANCED_OSTEOPENIA_T_BELOW.value)):
         return None
     tailored = f.age is not None and t is not None
     return _one(
@@ -143,64 +122,29 @@ def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-def acr_stratum(f: Facts) -> str | None:
-    """ACR 2022 risk stratum for adults 40 and over (table known from a secondary summary)."""
-    if f.age is not None and f.age < GC_FRAX_AGE:
-        return None
-    view = adjusted_frax(f)
-    major = view.major if view else None
-    hip = view.hip if view else None
-    low = f.lowest_t()
-    t = low[0] if low else None
-    dose = f.glucocorticoid_dose_mg
-    if (
-        has_fragility_fracture(f)
-        or (t is not None and t <= GC_VERY_HIGH_T)
-        or (major is not None and major >= GC_VERY_HIGH_MAJOR)
-        or (hip is not None and hip >= GC_VERY_HIGH_HIP)
-        or (dose is not None and dose >= GC_VERY_HIGH_DOSE)
-    ):
-        return "very high"
-    if (
-        (t is not None and t <= GC_HIGH_T)
-        or (major is not None and major >= GC_HIGH_MAJOR)
-        or (hip is not None and hip >= GC_HIGH_HIP)
-    ):
-        return "high"
-    if (
-        (t is not None and t <= GC_MODERATE_T)
-        or (major is not None and major >= GC_MODERATE_MAJOR)
-        or (hip is not None and hip > GC_LOW_HIP_MAX)
-    ):
-        return "moderate"
-    if t is not None and major is not None and hip is not None:
-        return "low"
-    return None
-
-
 @rule("special-glucocorticoids-acr", topic="special", cites=[*GC_ASSESS_CITES, *GC_TREAT_CITES])
 def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
     """Glucocorticoid users (ACR 2022): assess early, universal measures, drug therapy from moderate risk."""
-    if not a.in_scope or not (f.glucocorticoids is True or a.intent == _GLUCOCORTICOID):
+    if not a.in_scope or not (f.glucocorticoids is True or a.intent == Intent.GLUCOCORTICOID):
         return None
     if f.glucocorticoids is False:
         return None
     recs = [
-        recommendation(
+        Recommendation(
             id="special-gc-assessment",
-            section=_SPECIAL,
+            section=Section.SPECIAL,
             statement="special-gc-assessment",
-            params={"age": f.age, "under_40": f.age is not None and f.age < GC_FRAX_AGE},
+            params={"age": f.age, "under_40": f.age is not None and f.age < GC_FRAX_AGE.value},
             citations=GC_ASSESS_CITES,
         ),
-        recommendation(
+        Recommendation(
             id="special-gc-treatment",
-            section=_SPECIAL,
+            section=Section.SPECIAL,
             statement="special-gc-treatment",
             params={
                 "dose": f.glucocorticoid_dose_mg,
                 "very_high_dose": f.glucocorticoid_dose_mg is not None
-                and f.glucocorticoid_dose_mg >= GC_VERY_HIGH_DOSE,
+                and f.glucocorticoid_dose_mg >= GC_VERY_HIGH_DOSE.value,
             },
             citations=GC_TREAT_CITES,
         ),
@@ -208,15 +152,15 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
     stratum = acr_stratum(f) if f.glucocorticoids is True else None
     if stratum is not None:
         recs.append(
-            recommendation(
+            Recommendation(
                 id="special-gc-stratum",
-                section=_SPECIAL,
+                section=Section.SPECIAL,
                 statement="special-gc-stratum",
                 params={"stratum": stratum},
                 citations=[*GC_STRATA_CITES, *GC_TREAT_CITES],
             )
         )
-    return finding(
+    return Finding(
         result="glucocorticoids (ACR 2022)"
         + (f": {stratum} risk (strata from a secondary summary)" if stratum else ""),
         used=["glucocorticoids", "glucocorticoid_dose_mg", "age", "frax", "t_scores", "prior_fragility_fracture"],
@@ -231,7 +175,7 @@ def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
     """eGFR below 30 (or dialysis): exclude CKD-MBD before osteoporosis drugs; cautious, referral advised."""
     if not a.in_scope:
         return None
-    low_egfr = f.egfr is not None and f.egfr < CKD_EGFR_BELOW
+    low_egfr = f.egfr is not None and f.egfr < CKD_EGFR_BELOW.value
     if not (low_egfr or f.has("dialysis")):
         return None
     return _one(
@@ -241,5 +185,5 @@ def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
         CKD_CITES,
         "eGFR < 30: exclude CKD-MBD first, refer (KDIGO, secondary summaries)",
         ["egfr", "conditions.dialysis"],
-        urgency=_WARNING,
+        urgency=Urgency.WARNING,
     )

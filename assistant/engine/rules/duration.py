@@ -5,14 +5,14 @@ holiday from denosumab; anabolic courses are finite and followed by an antiresor
 
 from __future__ import annotations
 
-from assistant.engine.drugs import BISPHOSPHONATES, canonical
+from assistant.engine.knowledge.drugs import BISPHOSPHONATES, canonical
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Finding,
     Recommendation,
     Section,
     Urgency,
-    finding,
     rule,
     section_recommendation,
 )
@@ -29,60 +29,48 @@ AFF = "asbmr-2016#aff-risk"
 
 # ASBMR 2016: reassess after 5 years oral / 3 years IV; continue up to 10 / 6 years if still high risk;
 # otherwise a 2-3 year holiday.
-REVIEW_ORAL_YEARS = 5
-REVIEW_IV_YEARS = 3
-MAX_ORAL_YEARS = 10
-MAX_IV_YEARS = 6
-HOLIDAY_MIN_YEARS = 2
-HOLIDAY_MAX_YEARS = 3
+REVIEW_ORAL_YEARS = threshold("bisphosphonate-review-oral")
+REVIEW_IV_YEARS = threshold("bisphosphonate-review-iv")
+MAX_ORAL_YEARS = threshold("bisphosphonate-max-oral")
+MAX_IV_YEARS = threshold("bisphosphonate-max-iv")
+HOLIDAY_MIN_YEARS = threshold("bisphosphonate-holiday-min")
+HOLIDAY_MAX_YEARS = threshold("bisphosphonate-holiday-max")
 # Hip T-score at or below which risk stays high (ASBMR 2016).
-HIGH_RISK_HIP_T = -2.5
+HIGH_RISK_HIP_T = threshold("holiday-high-risk-hip-t")
 # Endocrine Society 2019: reassess after 3-5 years; holiday up to 5 years.
-ENDO_REVIEW_MIN = 3
-ENDO_REVIEW_MAX = 5
-ENDO_HOLIDAY_MAX = 5
+ENDO_REVIEW_MIN = threshold("endocrine-review-min")
+ENDO_REVIEW_MAX = threshold("endocrine-review-max")
+ENDO_HOLIDAY_MAX = threshold("endocrine-holiday-max")
 # Denosumab: reassess after 5-10 years (Endocrine Society 2019); follow-on 6 months after the last dose.
-DEN_REVIEW_MIN = 5
-DEN_REVIEW_MAX = 10
-DEN_FOLLOW_ON_MONTHS = 6
+DEN_REVIEW_MIN = threshold("denosumab-review-min")
+DEN_REVIEW_MAX = threshold("denosumab-review-max")
+DEN_FOLLOW_ON_MONTHS = threshold("denosumab-follow-on")
 # Anabolic courses: teriparatide/abaloparatide up to 2 years (Endocrine 2019); romosozumab 12 doses (label).
-PTH_ANALOGUE_MAX_YEARS = 2
-ROMOSOZUMAB_DOSES = 12
+PTH_ANALOGUE_MAX_YEARS = threshold("pth-analogue-max")
+ROMOSOZUMAB_DOSES = threshold("romosozumab-doses")
 
 
 SECTION = Section.DURATION  # this topic's answer section (read once: enum look-ups are slow)
-
-
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_INFO = Urgency.INFO
-_WARNING = Urgency.WARNING
-_AFFIRMED = Status.AFFIRMED
-_FEMORAL_NECK = Site.FEMORAL_NECK
-_TOTAL_HIP = Site.TOTAL_HIP
-_HIP = FractureSite.HIP
-_VERTEBRAL = FractureSite.VERTEBRAL
-_DRUG_HOLIDAY_OR_DURATION = Intent.DRUG_HOLIDAY_OR_DURATION
-_DENOSUMAB_STOP = Intent.DENOSUMAB_STOP
 
 
 _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def _current_meds(f: Facts) -> list[Medication]:
-    return [m for m in f.medications if m.status == _AFFIRMED]
+    return [m for m in f.medications if m.status == Status.AFFIRMED]
 
 
 def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
     """Reasons to continue (ASBMR 2016), and the facts still unknown that could add one."""
     reasons: list[str] = []
     unknown: list[str] = []
-    hips = [f.t_scores[s] for s in (_FEMORAL_NECK, _TOTAL_HIP) if s in f.t_scores]
+    hips = [f.t_scores[s] for s in (Site.FEMORAL_NECK, Site.TOTAL_HIP) if s in f.t_scores]
     if hips:
-        if min(hips) <= HIGH_RISK_HIP_T:
+        if min(hips) <= HIGH_RISK_HIP_T.value:
             reasons.append(f"a hip T-score of {min(hips):g}")
     else:
         unknown.append("t_scores")
-    if _HIP in f.fracture_sites or _VERTEBRAL in f.fracture_sites:
+    if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
         reasons.append("a hip or vertebral fracture")
     elif f.prior_fragility_fracture is None and not f.fracture_sites:
         unknown.append("prior_fragility_fracture")
@@ -93,9 +81,10 @@ def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
 
 @rule("duration-bisphosphonate-review", topic="duration", cites=[ASBMR, ENDO_HOLIDAY])
 def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
+    """Bisphosphonates: reassess after the ASBMR review time; continue if still at high risk, else a holiday."""
     meds = [m for m in _current_meds(f) if canonical(m.name) in BISPHOSPHONATES]
-    asked = a.intent == _DRUG_HOLIDAY_OR_DURATION
-    offered = not a.recs_index().rec_ids.isdisjoint(("drug-alendronate", "drug-risedronate", "drug-zoledronic-acid"))
+    asked = a.intent == Intent.DRUG_HOLIDAY_OR_DURATION
+    offered = not {"alendronate", "risedronate", "zoledronic_acid"}.isdisjoint(a.drugs_offered)
     if not meds:
         if not (asked or offered):
             return None
@@ -103,15 +92,15 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             "duration-plan",
             "duration_plan",
             [ASBMR],
-            oral=REVIEW_ORAL_YEARS,
-            iv=REVIEW_IV_YEARS,
-            oral_max=MAX_ORAL_YEARS,
-            iv_max=MAX_IV_YEARS,
-            hol_min=HOLIDAY_MIN_YEARS,
-            hol_max=HOLIDAY_MAX_YEARS,
+            oral=REVIEW_ORAL_YEARS.value,
+            iv=REVIEW_IV_YEARS.value,
+            oral_max=MAX_ORAL_YEARS.value,
+            iv_max=MAX_IV_YEARS.value,
+            hol_min=HOLIDAY_MIN_YEARS.value,
+            hol_max=HOLIDAY_MAX_YEARS.value,
         )
-        return finding(
-            result="plan: reassess after 5 years oral / 3 years IV",
+        return Finding(
+            result=f"plan: reassess after {REVIEW_ORAL_YEARS} years oral / {REVIEW_IV_YEARS} years IV",
             used=["medications"],
             recommendations=[rec],
             missing=["medications"] if asked else [],
@@ -119,21 +108,25 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     m = meds[0]
     drug = canonical(m.name)
     iv = drug == "zoledronic_acid"
-    review, most = (REVIEW_IV_YEARS, MAX_IV_YEARS) if iv else (REVIEW_ORAL_YEARS, MAX_ORAL_YEARS)
+    review, most = (
+        (REVIEW_IV_YEARS.value, MAX_IV_YEARS.value) if iv else (REVIEW_ORAL_YEARS.value, MAX_ORAL_YEARS.value)
+    )
     base = {
         "drug": drug,
         "iv": iv,
         "review": review,
         "most": most,
         "years": m.years,
-        "hol_min": HOLIDAY_MIN_YEARS,
-        "hol_max": HOLIDAY_MAX_YEARS,
+        "hol_min": HOLIDAY_MIN_YEARS.value,
+        "hol_max": HOLIDAY_MAX_YEARS.value,
     }
-    threshold = f"reassess at {review} years; continue up to {most} if hip T <= -2.5 or hip/vertebral fracture"
+    threshold = (
+        f"reassess at {review} years; continue up to {most} if hip T <= {HIGH_RISK_HIP_T} or hip/vertebral fracture"
+    )
     used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
     if m.years is None:
         rec = _rec("duration-bisphosphonate-review", "duration_years_unknown", [ASBMR], **base)
-        return finding(
+        return Finding(
             result=f"{drug}: duration not given; reassess at {review} years",
             used=used,
             threshold=threshold,
@@ -142,7 +135,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
         )
     if m.years < review:
         rec = _rec("duration-bisphosphonate-review", "duration_before_review", [ASBMR], **base)
-        return finding(
+        return Finding(
             result=f"{drug} {m.years:g} y: continue, reassess at {review} y",
             used=used,
             threshold=threshold,
@@ -159,7 +152,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             "duration-bisphosphonate-review",
             f"duration_{verdict}",
             cites,
-            _WARNING if verdict in ("beyond", "unknown") else _INFO,
+            Urgency.WARNING if verdict in ("beyond", "unknown") else Urgency.INFO,
             reasons=reasons,
             need_hip="t_scores" in unknown,
             need_fracture="prior_fragility_fracture" in unknown,
@@ -169,12 +162,12 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             "duration-endocrine-variant",
             "duration_endocrine_variant",
             [ENDO_HOLIDAY],
-            lo=ENDO_REVIEW_MIN,
-            hi=ENDO_REVIEW_MAX,
-            hol=ENDO_HOLIDAY_MAX,
+            lo=ENDO_REVIEW_MIN.value,
+            hi=ENDO_REVIEW_MAX.value,
+            hol=ENDO_HOLIDAY_MAX.value,
         ),
     ]
-    return finding(
+    return Finding(
         result=f"{drug} {m.years:g} y: {verdict}" + (f" ({', '.join(reasons)})" if reasons else ""),
         used=used,
         threshold=threshold,
@@ -185,25 +178,29 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("duration-denosumab-no-holiday", topic="duration", cites=[ENDO_DEN, ECTS])
 def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
+    """Denosumab: no drug holiday; reassess after the Endocrine Society review time, with a follow-on if it stops."""
     on = "denosumab" in a.derived.current  # the canonical names of the drugs taken now (engine/derived.py)
-    if not (on or a.intent == _DENOSUMAB_STOP):
+    if not (on or a.intent == Intent.DENOSUMAB_STOP):
         return None
     rec = _rec(
         "duration-denosumab-no-holiday",
         "duration_denosumab",
         [ENDO_DEN, ECTS],
-        _WARNING,
-        lo=DEN_REVIEW_MIN,
-        hi=DEN_REVIEW_MAX,
-        months=DEN_FOLLOW_ON_MONTHS,
+        Urgency.WARNING,
+        lo=DEN_REVIEW_MIN.value,
+        hi=DEN_REVIEW_MAX.value,
+        months=DEN_FOLLOW_ON_MONTHS.value,
     )
-    return finding(
-        result="denosumab: no drug holiday; reassess at 5-10 years", used=["medications"], recommendations=[rec]
+    return Finding(
+        result=f"denosumab: no drug holiday; reassess at {DEN_REVIEW_MIN}-{DEN_REVIEW_MAX} years",
+        used=["medications"],
+        recommendations=[rec],
     )
 
 
 @rule("duration-anabolic-course", topic="duration", cites=[ENDO_ANABOLIC, ABL, ROMO])
 def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
+    """Anabolic drugs: the length of the course, and the antiresorptive that must follow it."""
     recs: list[Recommendation] = []
     for m in _current_meds(f):
         d = canonical(m.name)
@@ -214,12 +211,12 @@ def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
                     "duration_pth_analogue",
                     [ENDO_ANABOLIC, ABL],
                     drug=d,
-                    most=PTH_ANALOGUE_MAX_YEARS,
+                    most=PTH_ANALOGUE_MAX_YEARS.value,
                     years=m.years,
                 )
             )
         elif d == "romosozumab":
-            recs.append(_rec("duration-romosozumab", "duration_romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES))
+            recs.append(_rec("duration-romosozumab", "duration_romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES.value))
     if not recs:
         return None
-    return finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)
+    return Finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)

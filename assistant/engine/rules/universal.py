@@ -6,12 +6,12 @@ fall prevention, smoking and alcohol. Sources: facts.md §5, sources.md §6.
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Finding,
     Section,
     Urgency,
-    finding,
     rule,
     section_recommendation,
 )
@@ -28,41 +28,34 @@ SMOKING_ALCOHOL = "bhof-2022#smoking-alcohol"
 FRAX_ALCOHOL = "frax-web#alcohol"
 
 # Total calcium intake, mg/day (IOM 2011 RDA; BHOF 2022 gives the same figures from 50/51).
-CALCIUM_ADULT_TO_50_MG = 1000  # adults 19-50
-CALCIUM_WOMEN_51_PLUS_MG = 1200  # women 51 and over
-CALCIUM_MEN_51_70_MG = 1000  # men 51-70
-CALCIUM_ALL_71_PLUS_MG = 1200  # everyone 71 and over
+CALCIUM_ADULT_TO_50_MG = threshold("calcium-adult-to-50")  # adults 19-50
+CALCIUM_WOMEN_51_PLUS_MG = threshold("calcium-women-51-plus")  # women 51 and over
+CALCIUM_MEN_51_70_MG = threshold("calcium-men-51-70")  # men 51-70
+CALCIUM_ALL_71_PLUS_MG = threshold("calcium-all-71-plus")  # everyone 71 and over
 # Tolerable upper intake level, mg/day (IOM 2011): 2500 for 19-50, 2000 from 51.
-CALCIUM_UL_TO_50_MG = 2500
-CALCIUM_UL_51_PLUS_MG = 2000
-ADULT_AGE = 19
-YOUNGER_BAND_LAST_AGE = 50  # IOM band 19-50
-MIDDLE_BAND_LAST_AGE = 70  # IOM band 51-70; 71 and over is the oldest band
+CALCIUM_UL_TO_50_MG = threshold("calcium-upper-to-50")
+CALCIUM_UL_51_PLUS_MG = threshold("calcium-upper-51-plus")
+ADULT_AGE = threshold("calcium-adult-age")
+YOUNGER_BAND_LAST_AGE = threshold("calcium-younger-band-last-age")
+MIDDLE_BAND_LAST_AGE = threshold("calcium-middle-band-last-age")
 
 # Vitamin D intake, IU/day: IOM RDA 600 to age 70, 800 from 71; BHOF 800-1000 for adults 50 and over.
-VITD_IOM_TO_70_IU = 600
-VITD_IOM_71_PLUS_IU = 800
-VITD_BHOF_LOW_IU = 800
-VITD_BHOF_HIGH_IU = 1000
-VITD_BHOF_FROM_AGE = 50
+VITD_IOM_TO_70_IU = threshold("vitamin-d-iom-to-70")
+VITD_IOM_71_PLUS_IU = threshold("vitamin-d-iom-71-plus")
+VITD_BHOF_LOW_IU = threshold("vitamin-d-bhof-low")
+VITD_BHOF_HIGH_IU = threshold("vitamin-d-bhof-high")
+VITD_BHOF_FROM_AGE = threshold("vitamin-d-bhof-from-age")
 # Serum 25-OH vitamin D targets, ng/mL: IOM 20 (50 nmol/L) enough for bone; BHOF/AACE 30 (75 nmol/L)
 # or more; BHOF upper bound 50.
-VITD_IOM_TARGET = 20.0
-VITD_BHOF_TARGET = 30.0
-VITD_BHOF_UPPER = 50.0
+VITD_IOM_TARGET = threshold("vitamin-d-iom-target")
+VITD_BHOF_TARGET = threshold("vitamin-d-bhof-target")
+VITD_BHOF_UPPER = threshold("vitamin-d-bhof-upper")
 
 # FRAX counts 3 or more units of alcohol a day as a risk factor (frax-web).
-ALCOHOL_FRAX_UNITS = 3
+ALCOHOL_FRAX_UNITS = threshold("alcohol-frax-units")
 
 
 SECTION = Section.UNIVERSAL  # this topic's answer section (read once: enum look-ups are slow)
-
-
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_INFO = Urgency.INFO
-_WARNING = Urgency.WARNING
-_FEMALE = Sex.FEMALE
-_MALE = Sex.MALE
 
 
 _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
@@ -70,27 +63,28 @@ _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency
 
 def calcium_target_mg(age: int, sex: Sex | None) -> int | None:
     """Total daily calcium for an adult of this age and sex; None when sex is needed but unknown."""
-    if age <= YOUNGER_BAND_LAST_AGE:
-        return CALCIUM_ADULT_TO_50_MG
-    if age > MIDDLE_BAND_LAST_AGE:
-        return CALCIUM_ALL_71_PLUS_MG
-    if sex == _FEMALE:
-        return CALCIUM_WOMEN_51_PLUS_MG
-    if sex == _MALE:
-        return CALCIUM_MEN_51_70_MG
+    if age <= YOUNGER_BAND_LAST_AGE.value:
+        return CALCIUM_ADULT_TO_50_MG.value
+    if age > MIDDLE_BAND_LAST_AGE.value:
+        return CALCIUM_ALL_71_PLUS_MG.value
+    if sex == Sex.FEMALE:
+        return CALCIUM_WOMEN_51_PLUS_MG.value
+    if sex == Sex.MALE:
+        return CALCIUM_MEN_51_70_MG.value
     return None
 
 
 def calcium_upper_mg(age: int) -> int:
-    return CALCIUM_UL_TO_50_MG if age <= YOUNGER_BAND_LAST_AGE else CALCIUM_UL_51_PLUS_MG
+    return CALCIUM_UL_TO_50_MG.value if age <= YOUNGER_BAND_LAST_AGE.value else CALCIUM_UL_51_PLUS_MG.value
 
 
 @rule("calcium-intake", topic="universal", cites=[CALCIUM_IOM, CALCIUM_BHOF])
 def calcium(f: Facts, a: Assessment) -> Finding | None:
+    """Total calcium intake by age and sex (IOM 2011, BHOF 2022), with the upper limit."""
     cites = [CALCIUM_IOM, CALCIUM_BHOF]
     used = ["age", "sex"]
     threshold = "IOM/BHOF: 1000 mg to 50; women 51+ 1200; men 51-70 1000; 71+ 1200"
-    if f.age is not None and f.age >= ADULT_AGE:
+    if f.age is not None and f.age >= ADULT_AGE.value:
         mg = calcium_target_mg(f.age, f.sex)
         ul = calcium_upper_mg(f.age)
         if mg is not None:
@@ -103,17 +97,17 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
                 age=f.age,
                 sex=f.sex.value if f.sex else None,
             )
-            return finding(result=f"calcium {mg} mg/day total", used=used, threshold=threshold, recommendations=[rec])
+            return Finding(result=f"calcium {mg} mg/day total", used=used, threshold=threshold, recommendations=[rec])
         rec = _rec(
             "calcium-intake",
             "calcium_sex_unknown",
             cites,
-            women_mg=CALCIUM_WOMEN_51_PLUS_MG,
-            men_mg=CALCIUM_MEN_51_70_MG,
+            women_mg=CALCIUM_WOMEN_51_PLUS_MG.value,
+            men_mg=CALCIUM_MEN_51_70_MG.value,
             ul=ul,
             age=f.age,
         )
-        return finding(
+        return Finding(
             result="calcium depends on sex at 51-70",
             used=used,
             threshold=threshold,
@@ -125,15 +119,15 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
         "calcium_general",
         cites,
         sex=f.sex.value if f.sex else None,
-        young_mg=CALCIUM_ADULT_TO_50_MG,
-        women_mg=CALCIUM_WOMEN_51_PLUS_MG,
-        men_mg=CALCIUM_MEN_51_70_MG,
-        old_mg=CALCIUM_ALL_71_PLUS_MG,
-        ul_young=CALCIUM_UL_TO_50_MG,
-        ul_old=CALCIUM_UL_51_PLUS_MG,
+        young_mg=CALCIUM_ADULT_TO_50_MG.value,
+        women_mg=CALCIUM_WOMEN_51_PLUS_MG.value,
+        men_mg=CALCIUM_MEN_51_70_MG.value,
+        old_mg=CALCIUM_ALL_71_PLUS_MG.value,
+        ul_young=CALCIUM_UL_TO_50_MG.value,
+        ul_old=CALCIUM_UL_51_PLUS_MG.value,
     )
     missing = ["age"] + ([] if f.sex else ["sex"])
-    return finding(
+    return Finding(
         result="calcium 1000-1200 mg/day by age and sex",
         used=used,
         threshold=threshold,
@@ -144,10 +138,11 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("vitamin-d-intake", topic="universal", cites=[VITD_IOM, VITD_BHOF])
 def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
+    """Vitamin D intake: the IOM allowance by age and the BHOF range from 50."""
     threshold = "IOM 600 IU to 70, 800 IU from 71; BHOF 800-1000 IU from 50"
-    if f.age is not None and f.age >= ADULT_AGE:
-        iom = VITD_IOM_TO_70_IU if f.age <= MIDDLE_BAND_LAST_AGE else VITD_IOM_71_PLUS_IU
-        bhof = f.age >= VITD_BHOF_FROM_AGE
+    if f.age is not None and f.age >= ADULT_AGE.value:
+        iom = VITD_IOM_TO_70_IU.value if f.age <= MIDDLE_BAND_LAST_AGE.value else VITD_IOM_71_PLUS_IU.value
+        bhof = f.age >= VITD_BHOF_FROM_AGE.value
         cites = [VITD_IOM, VITD_BHOF] if bhof else [VITD_IOM]
         rec = _rec(
             "vitamin-d-intake",
@@ -155,11 +150,11 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
             cites,
             iom_iu=iom,
             bhof=bhof,
-            bhof_low=VITD_BHOF_LOW_IU,
-            bhof_high=VITD_BHOF_HIGH_IU,
+            bhof_low=VITD_BHOF_LOW_IU.value,
+            bhof_high=VITD_BHOF_HIGH_IU.value,
             age=f.age,
         )
-        return finding(
+        return Finding(
             result=f"vitamin D {iom} IU/day (IOM)" + (" or 800-1000 IU (BHOF)" if bhof else ""),
             used=["age"],
             threshold=threshold,
@@ -169,12 +164,12 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
         "vitamin-d-intake",
         "vitamin_d_general",
         [VITD_IOM, VITD_BHOF],
-        iom_young=VITD_IOM_TO_70_IU,
-        iom_old=VITD_IOM_71_PLUS_IU,
-        bhof_low=VITD_BHOF_LOW_IU,
-        bhof_high=VITD_BHOF_HIGH_IU,
+        iom_young=VITD_IOM_TO_70_IU.value,
+        iom_old=VITD_IOM_71_PLUS_IU.value,
+        bhof_low=VITD_BHOF_LOW_IU.value,
+        bhof_high=VITD_BHOF_HIGH_IU.value,
     )
-    return finding(
+    return Finding(
         result="vitamin D 600-800 IU (IOM) / 800-1000 IU (BHOF) by age",
         used=["age"],
         threshold=threshold,
@@ -185,39 +180,41 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
 
 def vitamin_d_band(level: float) -> str:
     """'deficient' (< 20), 'iom-only' (20 to < 30), 'target' (30-50), 'above' (> 50), ng/mL."""
-    if level < VITD_IOM_TARGET:
+    if level < VITD_IOM_TARGET.value:
         return "deficient"
-    if level < VITD_BHOF_TARGET:
+    if level < VITD_BHOF_TARGET.value:
         return "iom-only"
-    if level <= VITD_BHOF_UPPER:
+    if level <= VITD_BHOF_UPPER.value:
         return "target"
     return "above"
 
 
 @rule("vitamin-d-target", topic="universal", cites=[VITD_IOM, VITD_BHOF, VITD_AACE])
 def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
+    """The serum 25-OH vitamin D target: enough for bone by IOM, the BHOF/AACE range, against the level given."""
     cites = [VITD_IOM, VITD_BHOF, VITD_AACE]
-    params = {"iom": VITD_IOM_TARGET, "bhof": VITD_BHOF_TARGET, "upper": VITD_BHOF_UPPER}
+    params = {"iom": VITD_IOM_TARGET.value, "bhof": VITD_BHOF_TARGET.value, "upper": VITD_BHOF_UPPER.value}
     threshold = "25-OH D >= 20 ng/mL (IOM); >= 30 and <= 50 ng/mL (BHOF/AACE)"
     if f.vitamin_d is None:
         rec = _rec("vitamin-d-target", "vitamin_d_targets", cites, **params)
-        return finding(
+        return Finding(
             result="targets: IOM >= 20, BHOF/AACE >= 30 ng/mL",
             used=["vitamin_d"],
             threshold=threshold,
             recommendations=[rec],
         )
     band = vitamin_d_band(f.vitamin_d)
-    urgency = _WARNING if band == "deficient" else _INFO
+    urgency = Urgency.WARNING if band == "deficient" else Urgency.INFO
     rec = _rec("vitamin-d-target", "vitamin_d_level", cites, urgency, level=f.vitamin_d, band=band, **params)
-    return finding(
+    return Finding(
         result=f"25-OH D {f.vitamin_d:g} ng/mL: {band}", used=["vitamin_d"], threshold=threshold, recommendations=[rec]
     )
 
 
 @rule("exercise", topic="universal", cites=[EXERCISE])
 def exercise(f: Facts, a: Assessment) -> Finding | None:
-    return finding(
+    """Weight-bearing and muscle-strengthening exercise, for everyone (BHOF)."""
+    return Finding(
         result="weight-bearing and muscle-strengthening exercise",
         used=[],
         recommendations=[_rec("exercise", "exercise", [EXERCISE])],
@@ -226,9 +223,10 @@ def exercise(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("falls-prevention", topic="universal", cites=[FALLS])
 def falls(f: Facts, a: Assessment) -> Finding | None:
+    """Fall prevention for everyone; a warning when falls are reported (BHOF)."""
     fell = f.has("falls")
-    rec = _rec("falls-prevention", "falls_prevention", [FALLS], _WARNING if fell else _INFO, falls=fell)
-    return finding(
+    rec = _rec("falls-prevention", "falls_prevention", [FALLS], Urgency.WARNING if fell else Urgency.INFO, falls=fell)
+    return Finding(
         result="falls history: targeted prevention" if fell else "fall prevention",
         used=["conditions.falls"],
         recommendations=[rec],
@@ -237,11 +235,12 @@ def falls(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("smoking-cessation", topic="universal", cites=[SMOKING_ALCOHOL, FRAX_ALCOHOL])
 def smoking(f: Facts, a: Assessment) -> Finding | None:
+    """Stop smoking, unless the patient is known not to smoke (BHOF; smoking is a FRAX input)."""
     status = f.condition("smoking")
     if status is False:
-        return finding(result="non-smoker: nothing to add", used=["conditions.smoking"])
+        return Finding(result="non-smoker: nothing to add", used=["conditions.smoking"])
     rec = _rec("smoking-cessation", "smoking", [SMOKING_ALCOHOL, FRAX_ALCOHOL], smoker=status is True)
-    return finding(
+    return Finding(
         result="smoker: advise stopping" if status else "advise not smoking",
         used=["conditions.smoking"],
         recommendations=[rec],
@@ -250,18 +249,19 @@ def smoking(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("alcohol-limit", topic="universal", cites=[SMOKING_ALCOHOL, FRAX_ALCOHOL])
 def alcohol(f: Facts, a: Assessment) -> Finding | None:
+    """Limit alcohol, unless intake is known not to be excessive (BHOF; the FRAX cut-off in units a day)."""
     status = f.condition("alcohol_excess")
     if status is False:
-        return finding(result="no excess alcohol: nothing to add", used=["conditions.alcohol_excess"])
+        return Finding(result="no excess alcohol: nothing to add", used=["conditions.alcohol_excess"])
     rec = _rec(
         "alcohol-limit",
         "alcohol",
         [SMOKING_ALCOHOL, FRAX_ALCOHOL],
-        _WARNING if status else _INFO,
+        Urgency.WARNING if status else Urgency.INFO,
         excess=status is True,
-        units=ALCOHOL_FRAX_UNITS,
+        units=ALCOHOL_FRAX_UNITS.value,
     )
-    return finding(
+    return Finding(
         result="alcohol excess: cut down" if status else "limit alcohol",
         used=["conditions.alcohol_excess"],
         threshold="3 or more units a day (FRAX)",

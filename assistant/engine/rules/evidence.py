@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from assistant.engine.decision import DECISION_INTENTS
-from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
+from assistant.engine.knowledge.intents import DECISION_INTENTS
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
 from assistant.facts import Facts
 
 BURDEN_CITES = ["siris-2004#nora-fracture-burden", "reid-mcclung-2024#risk-not-label"]
@@ -16,7 +16,6 @@ THRESHOLD_DEBATE_CITES = ["bhof-2022#who-to-treat", "reid-mcclung-2024#risk-not-
 
 
 SECTION = Section.EVIDENCE  # this topic's answer section (read once: enum look-ups are slow)
-_OSTEOPENIA = Category.OSTEOPENIA  # likewise
 
 
 def _applies(f: Facts, a: Assessment) -> bool:
@@ -24,17 +23,17 @@ def _applies(f: Facts, a: Assessment) -> bool:
     return (
         a.in_scope
         and a.intent in DECISION_INTENTS
-        and a.classification.category == _OSTEOPENIA
+        and a.classification.category == Category.OSTEOPENIA
         and not a.derived.uses_z_scores
     )
 
 
 def _evidence(rec_id: str, cites: list[str], result: str, params: dict | None = None) -> Finding:
-    return finding(
+    return Finding(
         result=result,
         used=["t_scores"],
         recommendations=[
-            recommendation(rec_id, SECTION, rec_id, params or {}, cites)  # id, section, statement, params, citations
+            Recommendation(rec_id, SECTION, rec_id, params or {}, cites)  # id, section, statement, params, citations
         ],
     )
 

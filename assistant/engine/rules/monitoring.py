@@ -7,15 +7,14 @@ interval on glucocorticoids; ISCD per-site minimum precision figures.
 
 from __future__ import annotations
 
-from assistant.engine.drugs import TREATMENT_DECISIONS
+from assistant.engine.knowledge.drugs import TREATMENT_DECISIONS
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Category,
     Decision,
     Finding,
     Section,
-    Urgency,
-    finding,
     rule,
     section_recommendation,
 )
@@ -29,9 +28,9 @@ LSC = "iscd-2019#least-significant-change"
 ACR = "acr-2022#reassess-on-glucocorticoids"
 
 # On treatment: Endocrine Society 2019, BMD every 1-3 years; ACP 2017, no BMD monitoring in the first 5 years.
-ENDO_MIN_YEARS = 1
-ENDO_MAX_YEARS = 3
-ACP_NO_MONITORING_YEARS = 5
+ENDO_MIN_YEARS = threshold("endocrine-dxa-interval-min")
+ENDO_MAX_YEARS = threshold("endocrine-dxa-interval-max")
+ACP_NO_MONITORING_YEARS = threshold("acp-no-monitoring")
 
 # Gourlay 2012: lowest of femoral neck and total hip T-score; years for 10% to reach osteoporosis.
 # (upper T-score of the band, inclusive lower bound excluded: band applies while T > lower)
@@ -43,24 +42,11 @@ GOURLAY_BANDS: tuple[tuple[str, float, float, int], ...] = (
     ("advanced", -2.495, 1.1, 1),  # -2.00 to -2.49
 )
 HIP_SITES = (Site.FEMORAL_NECK, Site.TOTAL_HIP)  # Gourlay: the lowest of the two hip T-scores
-GOURLAY_MIN_AGE = 67  # women 67 and over, untreated, without hip or clinical vertebral fracture
-LSC_FACTOR = 2.77  # least significant change = 2.77 x precision error (ISCD)
+GOURLAY_MIN_AGE = threshold("gourlay-min-age")
+LSC_FACTOR = threshold("lsc-factor")
 
 
 SECTION = Section.MONITORING  # this topic's answer section (read once: enum look-ups are slow)
-
-
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_INFO = Urgency.INFO
-_YES = Decision.YES
-_CONDITIONAL = Decision.CONDITIONAL
-_MONITORING_INTERVAL = Intent.MONITORING_INTERVAL
-_SCREENING = Intent.SCREENING
-_OSTEOPENIA = Category.OSTEOPENIA
-_NORMAL = Category.NORMAL
-_MALE = Sex.MALE
-_HIP = FractureSite.HIP
-_VERTEBRAL = FractureSite.VERTEBRAL
 
 
 _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
@@ -85,32 +71,30 @@ def _lowest_hip(f: Facts) -> tuple[float, Site] | None:
 
 
 def _treated_or_to_be(f: Facts, a: Assessment) -> bool:
-    return bool(a.derived.current) or a.decision == _YES
+    return bool(a.derived.current) or a.decision == Decision.YES
 
 
 @rule("monitor-on-treatment", topic="monitoring", cites=[ENDO, ACP])
 def on_treatment(f: Facts, a: Assessment) -> Finding | None:
+    """DXA on treatment: the Endocrine Society interval, and ACP's advice against monitoring in the first years."""
     on_drug = bool(a.derived.current)
-    if not (on_drug or a.decision in TREATMENT_DECISIONS or a.intent == _MONITORING_INTERVAL):
+    if not (on_drug or a.decision in TREATMENT_DECISIONS or a.intent == Intent.MONITORING_INTERVAL):
         return None
-    if (
-        a.intent == _MONITORING_INTERVAL
-        and not on_drug
-        and a.decision not in TREATMENT_DECISIONS
-    ):
+    if a.intent == Intent.MONITORING_INTERVAL and not on_drug and a.decision not in TREATMENT_DECISIONS:
         return None  # an untreated patient asking about the interval gets the Gourlay rule
     rec = _rec(
         "monitor-on-treatment",
         "monitor_on_treatment",
         [ENDO, ACP],
         on=on_drug,
-        conditional=not on_drug and a.decision != _YES,
-        lo=ENDO_MIN_YEARS,
-        hi=ENDO_MAX_YEARS,
-        acp=ACP_NO_MONITORING_YEARS,
+        conditional=not on_drug and a.decision != Decision.YES,
+        lo=ENDO_MIN_YEARS.value,
+        hi=ENDO_MAX_YEARS.value,
+        acp=ACP_NO_MONITORING_YEARS.value,
     )
-    return finding(
-        result="on treatment: DXA every 1-3 years (Endocrine 2019); ACP 2017 none in first 5 years",
+    return Finding(
+        result=f"on treatment: DXA every {ENDO_MIN_YEARS}-{ENDO_MAX_YEARS} years (Endocrine 2019); "
+        f"ACP 2017 none in first {ACP_NO_MONITORING_YEARS} years",
         used=["medications", "decision"],
         recommendations=[rec],
     )
@@ -118,29 +102,30 @@ def on_treatment(f: Facts, a: Assessment) -> Finding | None:
 
 def _outside_population(f: Facts) -> list[str]:
     out: list[str] = []
-    if f.sex == _MALE:
+    if f.sex == Sex.MALE:
         out.append("men")
-    if f.age is not None and f.age < GOURLAY_MIN_AGE:
-        out.append("people younger than 67")
-    if _HIP in f.fracture_sites or _VERTEBRAL in f.fracture_sites:
+    if f.age is not None and f.age < GOURLAY_MIN_AGE.value:
+        out.append(f"people younger than {GOURLAY_MIN_AGE}")
+    if FractureSite.HIP in f.fracture_sites or FractureSite.VERTEBRAL in f.fracture_sites:
         out.append("people with a hip or vertebral fracture")
     return out
 
 
 @rule("monitor-untreated-interval", topic="monitoring", cites=[GOURLAY, DISPUTE])
 def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
+    """Untreated low bone mass: when to repeat DXA, by the lowest hip T-score band (Gourlay 2012)."""
     if _treated_or_to_be(f, a):
         return None
     cat = a.classification.category
-    asked = a.intent in (_MONITORING_INTERVAL, _SCREENING)
-    if not (asked or cat in (_OSTEOPENIA, _NORMAL, None)):
+    asked = a.intent in (Intent.MONITORING_INTERVAL, Intent.SCREENING)
+    if not (asked or cat in (Category.OSTEOPENIA, Category.NORMAL, None)):
         return None
     hip = _lowest_hip(f)
     if hip is None:
         if not (asked or f.t_scores or f.t_score_unsited is not None):
             return None
         rec = _rec("monitor-untreated-interval", "monitor_gourlay_no_hip", [GOURLAY])
-        return finding(
+        return Finding(
             result="repeat interval needs a femoral neck or total hip T-score",
             used=["t_scores"],
             recommendations=[rec],
@@ -164,10 +149,10 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
         rounded=rounded,
         outside=outside,
         unknown=unknown,
-        conditional=a.decision == _CONDITIONAL,
-        min_age=GOURLAY_MIN_AGE,
+        conditional=a.decision == Decision.CONDITIONAL,
+        min_age=GOURLAY_MIN_AGE.value,
     )
-    return finding(
+    return Finding(
         result=f"untreated, lowest hip T {t:g}: {name} band, ~{rounded} y (Gourlay {years:g} y)",
         used=["t_scores.femoral_neck", "t_scores.total_hip", "age", "sex", "fracture_sites"],
         threshold="bands -1.01/-1.50/-2.00/-2.50 (lowest of femoral neck and total hip)",
@@ -177,17 +162,19 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("monitor-least-significant-change", topic="monitoring", cites=[LSC])
 def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
-    if SECTION not in a.recs_index().sections:
+    """When DXA is repeated: compare the change with the centre's least significant change (ISCD)."""
+    if not any(r.section is SECTION for r in a.recommendations):
         return None
-    rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR)
-    return finding(result="compare with the centre's least significant change", used=[], recommendations=[rec])
+    rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR.value)
+    return Finding(result="compare with the centre's least significant change", used=[], recommendations=[rec])
 
 
 @rule("monitor-glucocorticoids", topic="monitoring", cites=[ACR])
 def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
+    """On glucocorticoids: reassess fracture risk regularly (ACR 2022)."""
     if f.glucocorticoids is not True:
         return None
     rec = _rec("monitor-glucocorticoids", "monitor_glucocorticoids", [ACR])
-    return finding(
+    return Finding(
         result="on glucocorticoids: reassess fracture risk regularly", used=["glucocorticoids"], recommendations=[rec]
     )

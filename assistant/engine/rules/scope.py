@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Finding, Recommendation, Section, finding, rule
+from assistant.engine.model import Assessment, Finding, Recommendation, Section, rule
 from assistant.facts import Facts, Intent
 
 SCOPE_CITES = ["bhof-2022#guide-scope"]
-_OUT_OF_SCOPE = Intent.OUT_OF_SCOPE  # read once: a read through the enum class costs about 100 ns
 
 
 @rule("scope-out-of-scope", topic="scope", cites=SCOPE_CITES)
 def out_of_scope(f: Facts, a: Assessment) -> Finding | None:
     """A question the parser could not place in bone health: say so and say what is covered."""
-    if a.intent != _OUT_OF_SCOPE:
+    if a.intent != Intent.OUT_OF_SCOPE:
         return None
-    return finding(
+    return Finding(
         result="outside bone health: answered with what is covered",
         used=["intent"],
         out_of_scope=True,

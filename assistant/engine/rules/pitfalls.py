@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.engine.model import Assessment, Category, Finding, Section, finding, recommendation, rule
+from assistant.engine.knowledge.situations import kidney_advanced
+from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
 from assistant.facts import Facts, Intent
 
 # Intents whose answer carries the pitfalls section (whole-plan questions).
@@ -16,7 +17,6 @@ DENOSUMAB_CITES = ["tsourdi-2021#stop-needs-follow-on"]
 
 
 # Enum members the rules compare with, bound once: a read through the enum class costs about 100 ns.
-_OSTEOPENIA = Category.OSTEOPENIA
 
 
 def _shown(a: Assessment) -> bool:
@@ -27,17 +27,17 @@ SECTION = Section.PITFALLS  # this topic's answer section (read once: enum look-
 
 
 def _pitfall(statement: str, cites: list[str], result: str, used: list[str] | None = None) -> Finding:
-    return finding(
+    return Finding(
         result=result,
         used=used or [],
-        recommendations=[recommendation(statement, SECTION, statement, {}, cites)],  # id, section, statement, ...
+        recommendations=[Recommendation(statement, SECTION, statement, {}, cites)],  # id, section, statement, ...
     )
 
 
 @rule("pitfall-t-score-alone", topic="pitfalls", cites=T_ALONE_CITES)
 def t_score_alone(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass (or no category yet): do not treat, or reassure, on the T-score alone."""
-    if not _shown(a) or a.classification.category not in (_OSTEOPENIA, None):
+    if not _shown(a) or a.classification.category not in (Category.OSTEOPENIA, None):
         return None
     return _pitfall("pitfall-t-score-alone", T_ALONE_CITES, "do not treat on the T-score alone", ["t_scores"])
 
@@ -69,8 +69,8 @@ def secondary_causes(f: Facts, a: Assessment) -> Finding | None:
 @rule("pitfall-denosumab-stop", topic="pitfalls", cites=DENOSUMAB_CITES)
 def denosumab_stop(f: Facts, a: Assessment) -> Finding | None:
     """Denosumab must not simply stop (shown here unless the safety section already says it)."""
-    if not _shown(a):
-        return None
+    if not _shown(a) or kidney_advanced(f):
+        return None  # in CKD G4-5 or on dialysis the usual follow-ons are barred: the safety section plans it
     # Newest first: the safety and duration statements that cite it come late. Plain loops: any() over a
     # generator costs several times more per item.
     for r in reversed(a.recommendations):

@@ -6,17 +6,24 @@ step aside. Each rule's name says why it applies, the way guideline-as-code name
 
 from __future__ import annotations
 
-from assistant.engine.diagnosis import (
+from assistant.engine.knowledge.bmd import T_NORMAL, T_OSTEOPOROSIS, low_bone_mass, site_label, who_younger
+from assistant.engine.knowledge.fractures import (
     HIP_OR_VERTEBRAL,
-    NORMAL_T_MIN,
-    OSTEOPOROSIS_T_MAX,
     fracture_label,
     fracture_sites,
     has_fragility_fracture,
-    low_bone_mass,
-    site_label,
-    uses_z_scores,
-    who_younger,
+)
+from assistant.engine.knowledge.frax import FraxView, frax_inputs
+from assistant.engine.knowledge.intents import DECISION_INTENTS, patient_specific
+from assistant.engine.knowledge.profiles import profile_of, women_only_outside
+from assistant.engine.knowledge.thresholds import Threshold, threshold
+from assistant.engine.knowledge.very_high_risk import (
+    ENDO_VERY_HIGH_T_BELOW,
+    VERY_HIGH_FRAX_HIP_ABOVE,
+    VERY_HIGH_FRAX_MAJOR_ABOVE,
+    VERY_HIGH_T_BELOW,
+    endocrine_very_high_reasons,
+    very_high_risk_reasons,
 )
 from assistant.engine.model import (
     Assessment,
@@ -27,39 +34,9 @@ from assistant.engine.model import (
     Recommendation,
     Section,
     Urgency,
-    finding,
-    recommendation,
     rule,
 )
-from assistant.engine.profiles import profile_of, women_only_outside
-from assistant.engine.risk import FraxView, frax_inputs
-from assistant.facts import Facts, FractureSite, Intent, Menopause, Sex
-
-# BHOF 2022 treatment thresholds for low bone mass (bhof-2022#who-to-treat).
-FRAX_MAJOR_THRESHOLD = 20.0  # % 10-year major osteoporotic fracture, treat at or above
-FRAX_HIP_THRESHOLD = 3.0  # % 10-year hip fracture, treat at or above
-# AACE/ACE 2020 very high risk (aace-2020#very-high-risk-list; list from secondary summaries).
-VERY_HIGH_T_BELOW = -3.0  # T-score strictly below
-VERY_HIGH_FRAX_MAJOR_ABOVE = 30.0  # % strictly above
-VERY_HIGH_FRAX_HIP_ABOVE = 4.5  # % strictly above
-# Endocrine Society 2020 very high risk (endo-2020#romosozumab): T-score below -2.5 with fractures, or
-# multiple vertebral fractures.
-ENDO_VERY_HIGH_T_BELOW = -2.5  # T-score strictly below, with a fragility fracture
-
-# Intents whose answer includes the treatment decision; the others get "n/a" unless the facts
-# carry patient-specific bone density, FRAX or fracture data.
-DECISION_INTENTS = frozenset(
-    {
-        Intent.MANAGEMENT_OVERALL,
-        Intent.TREAT_OR_NOT,
-        Intent.GLUCOCORTICOID,
-        Intent.FACTS_ONLY,
-        Intent.FULL_PLAN,
-        Intent.WHY,
-        Intent.MISSING_FACTS,
-        Intent.COMPARE,
-    }
-)
+from assistant.facts import Facts, Menopause, Sex
 
 WHO_TO_TREAT = "bhof-2022#who-to-treat"
 ACP_OSTEOPENIA = "acp-2023#osteopenia-over-65"
@@ -70,38 +47,6 @@ AACE_TREAT = ["aace-2020#treat-osteoporosis", "aace-2020#clinical-diagnosis"]
 BOTTOM_LINE_CITES = [WHO_TO_TREAT, "reid-mcclung-2024#risk-not-label"]
 VERY_HIGH_CITES = ["aace-2020#very-high-risk-list"]
 SEQUENCE_CITES = ["aace-2020#anabolic-then-antiresorptive", "endo-2020#anabolic-sequence"]
-
-
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_YES = Decision.YES
-_NO = Decision.NO
-_CONDITIONAL = Decision.CONDITIONAL
-_NA = Decision.NA
-_NORMAL = Category.NORMAL
-_OSTEOPENIA = Category.OSTEOPENIA
-_OSTEOPOROSIS = Category.OSTEOPOROSIS
-_BELOW_EXPECTED_FOR_AGE = Category.BELOW_EXPECTED_FOR_AGE
-_MALE = Sex.MALE
-_FEMALE = Sex.FEMALE
-_POST = Menopause.POST
-_PERI = Menopause.PERI
-_RISK = Section.RISK
-_DRUGS = Section.DRUGS
-_WARNING = Urgency.WARNING
-_VERTEBRAL = FractureSite.VERTEBRAL
-
-
-def patient_specific(f: Facts) -> bool:
-    """The facts carry this patient's bone density, FRAX or fracture data."""
-    return bool(
-        f.t_scores
-        or f.z_scores
-        or f.t_score_unsited is not None
-        or f.z_score_unsited is not None
-        or (f.frax is not None and (f.frax.major is not None or f.frax.hip is not None))
-        or f.prior_fragility_fracture is True
-        or fracture_sites(f)
-    )
 
 
 def _open(a: Assessment) -> bool:
@@ -120,7 +65,7 @@ def _decide(
     missing: list[str] | None = None,
     recommendations: list[Recommendation] | None = None,
 ) -> Finding:
-    return finding(
+    return Finding(
         result=result,
         used=used,
         threshold=threshold,
@@ -131,20 +76,27 @@ def _decide(
     )
 
 
-def _frax_params(view: FraxView) -> dict:
+def _frax_thresholds(a: Assessment) -> tuple[Threshold, Threshold]:
+    """The treatment thresholds for low bone mass, FRAX major and hip (the profile's own when it has them)."""
+    return threshold("frax-major-treat", a.profile), threshold("frax-hip-treat", a.profile)
+
+
+def _frax_params(view: FraxView, a: Assessment) -> dict:
+    major_t, hip_t = _frax_thresholds(a)
     return {
         "major": view.major,
         "hip": view.hip,
         "major_raw": view.major_raw,
         "hip_raw": view.hip_raw,
-        "major_threshold": FRAX_MAJOR_THRESHOLD,
-        "hip_threshold": FRAX_HIP_THRESHOLD,
+        "major_threshold": major_t.value,
+        "hip_threshold": hip_t.value,
     }
 
 
-def _frax_over(view: FraxView) -> bool:
-    return (view.major is not None and view.major >= FRAX_MAJOR_THRESHOLD) or (
-        view.hip is not None and view.hip >= FRAX_HIP_THRESHOLD
+def _frax_over(view: FraxView, a: Assessment) -> bool:
+    major_t, hip_t = _frax_thresholds(a)
+    return (view.major is not None and view.major >= major_t.value) or (
+        view.hip is not None and view.hip >= hip_t.value
     )
 
 
@@ -153,7 +105,7 @@ def not_asked(f: Facts, a: Assessment) -> Finding | None:
     """A question about something other than starting treatment, with no patient data: n/a."""
     if not _open(a) or a.intent in DECISION_INTENTS or patient_specific(f):
         return None
-    return _decide(_NA, "decision-not-asked", {}, [], result=f"n/a: intent {a.intent.value}", used=["intent"])
+    return _decide(Decision.NA, "decision-not-asked", {}, [], result=f"n/a: intent {a.intent.value}", used=["intent"])
 
 
 @rule("decision-younger-adult", topic="decision", cites=["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT])
@@ -161,9 +113,9 @@ def younger_adult(f: Facts, a: Assessment) -> Finding | None:
     """Premenopausal women and men under 50: the BHOF thresholds do not apply; decision is individual."""
     if not _open(a) or not a.derived.uses_z_scores:
         return None
-    below = a.classification.category == _BELOW_EXPECTED_FOR_AGE
+    below = a.classification.category == Category.BELOW_EXPECTED_FOR_AGE
     return _decide(
-        _CONDITIONAL,
+        Decision.CONDITIONAL,
         "decision-younger-adult",
         {"who": who_younger(f), "below": below, "fracture": has_fragility_fracture(f)},
         ["iscd-2019#z-scores-younger-adults", WHO_TO_TREAT],
@@ -180,7 +132,7 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a) or not sites:
         return None
     return _decide(
-        _YES,
+        Decision.YES,
         "decision-yes-hip-vertebral",
         {"sites": fracture_label(sites)},
         [WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"],
@@ -194,17 +146,17 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
 def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 2: T-score <= -2.5 at femoral neck, total hip or lumbar spine."""
     low = a.derived.lowest_t
-    if not _open(a) or low is None or low[0] > OSTEOPOROSIS_T_MAX:
+    if not _open(a) or low is None or low[0] > T_OSTEOPOROSIS.value:
         return None
     t, site = low
     return _decide(
-        _YES,
+        Decision.YES,
         "decision-yes-t-score",
         {"t": t, "site": site_label(site), "sited": site is not None},
         [WHO_TO_TREAT, "iscd-2019#diagnostic-sites"],
-        result=f"yes: lowest T {t} <= -2.5",
+        result=f"yes: lowest T {t} <= {T_OSTEOPOROSIS}",
         used=["t_scores"],
-        threshold="T-score <= -2.5",
+        threshold=f"T-score <= {T_OSTEOPOROSIS}",
     )
 
 
@@ -217,13 +169,13 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
         return None  # ACP and Endocrine profiles: the densitometric label stands (sources.md §11.5)
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     return _decide(
-        _YES,
+        Decision.YES,
         "decision-yes-low-mass-fracture",
         {"sites": fracture_label(sites)},
         AACE_TREAT,
         result="yes: low bone mass with a fragility fracture (AACE)",
         used=["t_scores", "conditions.osteopenia_stated", "prior_fragility_fracture", "fracture_sites"],
-        threshold="T-score between -1.0 and -2.5 plus a fragility fracture",
+        threshold=f"T-score between {T_NORMAL} and {T_OSTEOPOROSIS} plus a fragility fracture",
     )
 
 
@@ -234,12 +186,12 @@ def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
     p = profile_of(a)
     if not _open(a) or not p.decision.any_fracture or women_only_outside(p, f) or not has_fragility_fracture(f):
         return None
-    if a.classification.category not in (None, _NORMAL) or a.derived.uses_z_scores:
+    if a.classification.category not in (None, Category.NORMAL) or a.derived.uses_z_scores:
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     low = a.derived.lowest_t
     return _decide(
-        _YES,
+        Decision.YES,
         "decision-yes-fracture-any-bmd-aace",
         {"sites": fracture_label(sites), "t": low[0] if low else None},
         AACE_TREAT,
@@ -254,10 +206,10 @@ def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
 def osteoporosis_stated(f: Facts, a: Assessment) -> Finding | None:
     """Osteoporosis stated without numbers: treatment is indicated (confirm with DXA)."""
     c = a.classification
-    if not _open(a) or c.basis != "stated" or c.category != _OSTEOPOROSIS:
+    if not _open(a) or c.basis != "stated" or c.category != Category.OSTEOPOROSIS:
         return None
     return _decide(
-        _YES,
+        Decision.YES,
         "decision-yes-stated-osteoporosis",
         {},
         [WHO_TO_TREAT],
@@ -273,16 +225,16 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
     if not _open(a) or not has_fragility_fracture(f):
         return None
     cat = a.classification.category
-    if cat not in (None, _NORMAL):
+    if cat not in (None, Category.NORMAL):
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     view = a.derived.frax
-    if view is not None and _frax_over(view) and cat is None:
+    if view is not None and _frax_over(view, a) and cat is None:
         return None  # FRAX at threshold without BMD is handled below
     return _decide(
-        _CONDITIONAL,
+        Decision.CONDITIONAL,
         "decision-conditional-fracture",
-        {"sites": fracture_label(sites), "normal": cat == _NORMAL, "t": a.classification.lowest_t_score},
+        {"sites": fracture_label(sites), "normal": cat == Category.NORMAL, "t": a.classification.lowest_t_score},
         [WHO_TO_TREAT, *AACE_TREAT],
         result="conditional: fragility fracture without low bone mass shown",
         used=["prior_fragility_fracture", "fracture_sites", "t_scores"],
@@ -295,8 +247,8 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
 def _acp_woman(f: Facts) -> bool | None:
     """A woman (the ACP low-bone-mass recommendation is for females); None when sex is not known."""
     if f.sex is not None:
-        return f.sex == _FEMALE
-    return True if f.menopause in (_POST, _PERI) else None
+        return f.sex == Sex.FEMALE
+    return True if f.menopause in (Menopause.POST, Menopause.PERI) else None
 
 
 @rule("acp-low-bone-mass-individualised", topic="decision", cites=[ACP_OSTEOPENIA, ACP_FIRST_LINE])
@@ -324,7 +276,7 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     cites = [ACP_OSTEOPENIA, ACP_FIRST_LINE]
     if no_bmd:
         return _decide(
-            _CONDITIONAL,
+            Decision.CONDITIONAL,
             "decision-acp-no-bmd",
             params,
             cites,
@@ -335,18 +287,18 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     missing = (["age"] if f.age is None else []) + (["sex"] if woman is None else [])
     if woman is not False and (f.age is None or f.age > over):  # type: ignore[operator]
         statement = "decision-acp-individualised"
-        result = "conditional: ACP rec 4, individualised decision for women over 65 with low bone mass"
+        result = f"conditional: ACP rec 4, individualised decision for women over {over} with low bone mass"
     else:
         statement = "decision-acp-no-recommendation"
-        result = "conditional: ACP gives no recommendation on low bone mass outside women over 65"
+        result = f"conditional: ACP gives no recommendation on low bone mass outside women over {over}"
     return _decide(
-        _CONDITIONAL,
+        Decision.CONDITIONAL,
         statement,
         params,
         cites,
         result=result,
         used=["t_scores", "age", "sex", "frax"],
-        threshold="female, age over 65, low bone mass (no FRAX threshold)",
+        threshold=f"female, age over {over}, low bone mass (no FRAX threshold)",
         missing=missing,
     )
 
@@ -354,28 +306,29 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
 @rule("treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 3: low bone mass and FRAX major >= 20% or hip >= 3%."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
-    if not _open(a) or view is None or not _frax_over(view):
+    if not _open(a) or view is None or not _frax_over(view, a):
         return None
     if low_bone_mass(f, a):
         return _decide(
-            _YES,
+            Decision.YES,
             "decision-yes-frax",
-            _frax_params(view),
+            _frax_params(view, a),
             [WHO_TO_TREAT],
-            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over 20% / 3%",
+            result=f"yes: FRAX major {view.major} / hip {view.hip} at or over {major_t} / {hip_t}",
             used=["frax", "t_scores"],
-            threshold="FRAX major >= 20% or hip >= 3%",
+            threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         )
     if a.classification.category is None and a.derived.lowest_t is None:
         return _decide(
-            _CONDITIONAL,
+            Decision.CONDITIONAL,
             "decision-conditional-frax-no-bmd",
-            _frax_params(view),
+            _frax_params(view, a),
             [WHO_TO_TREAT],
             result="conditional: FRAX at threshold but no bone density given",
             used=["frax"],
-            threshold="low bone mass and FRAX major >= 20% or hip >= 3%",
+            threshold=f"low bone mass and FRAX major >= {major_t} or hip >= {hip_t}",
             missing=["t_scores"],
         )
     return None
@@ -384,22 +337,23 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_below(f: Facts, a: Assessment) -> Finding | None:
     """FRAX given and below both thresholds (or the one given is below): not indicated on these facts."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
-    if not _open(a) or view is None or _frax_over(view):
+    if not _open(a) or view is None or _frax_over(view, a):
         return None
-    if a.classification.category not in (None, _OSTEOPENIA):
+    if a.classification.category not in (None, Category.OSTEOPENIA):
         return None
     missing = (["frax.hip"] if view.hip is None else []) + (["frax.major"] if view.major is None else [])
     if a.derived.lowest_t is None and a.classification.category is None:
         missing.append("t_scores")
     return _decide(
-        _NO,
+        Decision.NO,
         "decision-no-frax-below",
-        _frax_params(view),
+        _frax_params(view, a),
         [WHO_TO_TREAT],
-        result=f"no: FRAX major {view.major} / hip {view.hip} below 20% / 3%",
+        result=f"no: FRAX major {view.major} / hip {view.hip} below {major_t} / {hip_t}",
         used=["frax", "t_scores"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         missing=missing,
     )
 
@@ -408,34 +362,39 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
 def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
     """Normal bone density (T >= -1.0) and no fracture criterion: not indicated."""
     low = a.derived.lowest_t
-    if not _open(a) or a.classification.category != _NORMAL or low is None:
+    if not _open(a) or a.classification.category != Category.NORMAL or low is None:
         return None
     return _decide(
-        _NO,
+        Decision.NO,
         "decision-no-normal-bmd",
-        {"t": low[0], "limit": NORMAL_T_MIN},
+        {"t": low[0], "limit": T_NORMAL.value},
         ["who-1994#t-score-categories", WHO_TO_TREAT],
         result=f"no: lowest T {low[0]} is normal (>= -1.0)",
         used=["t_scores"],
-        threshold="T-score >= -1.0 normal",
+        threshold=f"T-score >= {T_NORMAL} normal",
     )
 
 
 @rule("conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
 def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass without FRAX: not indicated on BMD alone; FRAX decides (20% / 3%)."""
+    major_t, hip_t = _frax_thresholds(a)
     if not _open(a) or not low_bone_mass(f, a):
         return None
     _, _, names = frax_inputs(f)
     low = a.derived.lowest_t
     return _decide(
-        _CONDITIONAL,
+        Decision.CONDITIONAL,
         "decision-conditional-osteopenia",
-        {"t": low[0] if low else None, "major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
+        {
+            "t": low[0] if low else None,
+            "major_threshold": major_t.value,
+            "hip_threshold": hip_t.value,
+        },
         BOTTOM_LINE_CITES,
         result="conditional: low bone mass, FRAX not given",
         used=["t_scores", "frax"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         missing=["frax", *names],
     )
 
@@ -443,12 +402,13 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
 @rule("conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
 def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     """Nothing about bone density, FRAX or fractures: the decision waits for them."""
+    major_t, hip_t = _frax_thresholds(a)
     if not _open(a):
         return None
     return _decide(
-        _CONDITIONAL,
+        Decision.CONDITIONAL,
         "decision-conditional-no-data",
-        {"major_threshold": FRAX_MAJOR_THRESHOLD, "hip_threshold": FRAX_HIP_THRESHOLD},
+        {"major_threshold": major_t.value, "hip_threshold": hip_t.value},
         [WHO_TO_TREAT],
         result="conditional: no bone density, FRAX or fracture data",
         used=["t_scores", "frax", "prior_fragility_fracture"],
@@ -456,56 +416,35 @@ def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-def very_high_risk_reasons(f: Facts, view: FraxView | None) -> dict[str, object]:
-    """AACE/ACE very-high-risk criteria met by the facts (name -> value; the wording is in the template)."""
-    reasons: dict[str, object] = {}
-    sites = fracture_sites(f)
-    if f.has("recent_fracture"):
-        reasons["recent_fracture"] = True
-    if f.has("fracture_on_therapy"):
-        reasons["fracture_on_therapy"] = True
-    if f.has("multiple_fractures") or len(set(sites)) >= 2:
-        reasons["multiple_fractures"] = True
-    if f.glucocorticoids is True and has_fragility_fracture(f):
-        reasons["fracture_on_glucocorticoids"] = True
-    low = f.lowest_t()
-    if low is not None and low[0] < VERY_HIGH_T_BELOW and not uses_z_scores(f):
-        reasons["t"] = low[0]
-    if f.has("falls"):
-        reasons["falls"] = True
-    if view is not None and view.major is not None and view.major > VERY_HIGH_FRAX_MAJOR_ABOVE:
-        reasons["major"] = view.major
-    if view is not None and view.hip is not None and view.hip > VERY_HIGH_FRAX_HIP_ABOVE:
-        reasons["hip"] = view.hip
-    return reasons
-
-
 @rule("very-high-risk-aace", topic="decision", cites=[*VERY_HIGH_CITES, *SEQUENCE_CITES])
 def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     """Treatment indicated and an AACE very-high-risk criterion met: anabolic first, then antiresorptive."""
-    if a.decision != _YES or profile_of(a).very_high_risk.scheme != "aace":
+    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "aace":
         return None
     reasons = very_high_risk_reasons(f, a.derived.frax)
     if not reasons:
         return None
-    return finding(
+    return Finding(
         result="very high risk (AACE list): " + ", ".join(reasons),
         used=["conditions", "fracture_sites", "t_scores", "frax", "glucocorticoids"],
-        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; T < -3.0; falls; "
-        "FRAX major > 30% or hip > 4.5%",
+        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; "
+        f"T < {VERY_HIGH_T_BELOW}; falls; "
+        f"FRAX major > {VERY_HIGH_FRAX_MAJOR_ABOVE} or hip > {VERY_HIGH_FRAX_HIP_ABOVE}",
         very_high_risk=True,
+        very_high_risk_reasons=reasons,
+        sequence_advised=True,
         recommendations=[
-            recommendation(
+            Recommendation(
                 id="very-high-risk",
-                section=_RISK,
+                section=Section.RISK,
                 statement="risk-very-high-aace",
                 params={"r": reasons},
                 citations=VERY_HIGH_CITES,
-                urgency=_WARNING,
+                urgency=Urgency.WARNING,
             ),
-            recommendation(
+            Recommendation(
                 id="very-high-risk-sequence",
-                section=_DRUGS,
+                section=Section.DRUGS,
                 statement="drugs-very-high-risk-sequence",
                 params={},
                 citations=SEQUENCE_CITES,
@@ -514,39 +453,29 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-def endocrine_very_high_reasons(f: Facts) -> dict[str, object]:
-    """Endocrine Society 2020 very-high-risk examples met by the facts: a T-score below -2.5 with a fragility
-    fracture (severe osteoporosis), or multiple vertebral fractures."""
-    reasons: dict[str, object] = {}
-    low = f.lowest_t()
-    if low is not None and low[0] < ENDO_VERY_HIGH_T_BELOW and has_fragility_fracture(f) and not uses_z_scores(f):
-        reasons["severe"] = low[0]
-    if _VERTEBRAL in fracture_sites(f) and f.has("multiple_fractures"):
-        reasons["multiple_vertebral"] = True
-    return reasons
-
-
 @rule("very-high-risk-endocrine", topic="decision", cites=ENDO_VERY_HIGH_CITES)
 def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     """Endocrine profile: treatment indicated and the 2020 very-high-risk description met."""
-    if a.decision != _YES or profile_of(a).very_high_risk.scheme != "endocrine-2020":
+    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "endocrine-2020":
         return None
     reasons = endocrine_very_high_reasons(f)
     if not reasons:
         return None
-    return finding(
+    return Finding(
         result="very high risk (Endocrine 2020): " + ", ".join(reasons),
         used=["t_scores", "prior_fragility_fracture", "fracture_sites", "conditions.multiple_fractures"],
-        threshold="Endocrine 2020: T-score below -2.5 with fractures, or multiple vertebral fractures",
+        threshold=f"Endocrine 2020: T-score below {ENDO_VERY_HIGH_T_BELOW} with fractures, "
+        "or multiple vertebral fractures",
         very_high_risk=True,
+        very_high_risk_reasons=reasons,
         recommendations=[
-            recommendation(
+            Recommendation(
                 id="very-high-risk",
-                section=_RISK,
+                section=Section.RISK,
                 statement="risk-very-high-endocrine",
                 params={"r": reasons},
                 citations=ENDO_VERY_HIGH_CITES,
-                urgency=_WARNING,
+                urgency=Urgency.WARNING,
             )
         ],
     )
@@ -555,15 +484,15 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
 @rule("very-high-risk-undefined-acp", topic="decision", cites=[ACP_ANABOLIC])
 def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
     """ACP profile: anabolic drugs only for women at very high risk, which ACP does not define."""
-    if a.decision != _YES or profile_of(a).very_high_risk.scheme != "none" or f.sex == _MALE:
+    if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "none" or f.sex == Sex.MALE:
         return None
-    return finding(
+    return Finding(
         result="very high risk: not defined by ACP (clinician judgement)",
         used=["decision", "sex"],
         recommendations=[
-            recommendation(
+            Recommendation(
                 id="very-high-risk-undefined",
-                section=_RISK,
+                section=Section.RISK,
                 statement="risk-very-high-undefined-acp",
                 params={"aace_would": bool(very_high_risk_reasons(f, a.derived.frax))},
                 citations=[ACP_ANABOLIC],
@@ -578,13 +507,13 @@ def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
     view = a.derived.frax
     if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is not None:
         return None
-    return finding(
+    return Finding(
         result="FRAX given; ACP sets no FRAX threshold",
         used=["frax"],
         recommendations=[
-            recommendation(
+            Recommendation(
                 id="risk-frax-no-threshold",
-                section=_RISK,
+                section=Section.RISK,
                 statement="risk-frax-no-threshold-acp",
                 params={"major": view.major, "hip": view.hip, "adjusted": view.adjusted},
                 citations=[ACP_OSTEOPENIA],
@@ -596,27 +525,25 @@ def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("risk-frax-vs-thresholds", topic="decision", cites=[WHO_TO_TREAT])
 def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
     """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
+    major_t, hip_t = _frax_thresholds(a)
     view = a.derived.frax
     if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
         return None
-    return finding(
-        result=f"FRAX major {view.major} vs 20%, hip {view.hip} vs 3%",
+    return Finding(
+        result=f"FRAX major {view.major} vs {major_t}, hip {view.hip} vs {hip_t}",
         used=["frax"],
-        threshold="FRAX major >= 20% or hip >= 3%",
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
         recommendations=[
-            recommendation(
+            Recommendation(
                 id="risk-frax-vs-thresholds",
-                section=_RISK,
+                section=Section.RISK,
                 statement="risk-frax-vs-thresholds",
                 params={
-                    **_frax_params(view),
-                    "over": _frax_over(view),
-                    "low_mass": a.classification.category == _OSTEOPENIA,
+                    **_frax_params(view, a),
+                    "over": _frax_over(view, a),
+                    "low_mass": a.classification.category == Category.OSTEOPENIA,
                 },
                 citations=[WHO_TO_TREAT],
             )
         ],
     )
-
-
-__all__ = ["DECISION_INTENTS", "endocrine_very_high_reasons", "patient_specific", "very_high_risk_reasons"]

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 
-from assistant.engine.drugs import (
+from assistant.engine.knowledge.drugs import (
     ANTIRESORPTIVE_SET,
     BISPHOSPHONATE_SET,
     BISPHOSPHONATES,
     RENAL_CUTOFF,
     drugs_relevant,
 )
+from assistant.engine.knowledge.situations import kidney_advanced, kidney_known
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
     Finding,
     Section,
     Urgency,
-    finding,
     rule,
     section_recommendation,
 )
@@ -50,36 +51,28 @@ ONJ_RATE = "solomon-2013#onj-incidence"
 AFF_DURATION = "asbmr-2016#aff-risk"
 
 # Follow-on after the last denosumab injection, months (ECTS, tsourdi-2021).
-DENOSUMAB_FOLLOW_ON_MONTHS = 6
+DENOSUMAB_FOLLOW_ON_MONTHS = threshold("denosumab-follow-on")
 # Rebound after stopping denosumab (cummings-2018): vertebral fractures per 100 patient-years.
-REBOUND_ON_RATE = 1.2
-REBOUND_OFF_RATE = 7.1
-REBOUND_MULTIPLE_PCT = 60.7
+REBOUND_ON_RATE = threshold("denosumab-rebound-on-rate")
+REBOUND_OFF_RATE = threshold("denosumab-rebound-off-rate")
+REBOUND_MULTIPLE_PCT = threshold("denosumab-rebound-multiple")
 # 25-OH vitamin D below which it is deficient and must be corrected first, ng/mL (IOM 20; labels: correct
 # deficiency before treatment). 30 is the BHOF/AACE target, not a label condition (facts.md §9b).
-VITD_DEFICIENT = 20.0
-VITD_BHOF_TARGET = 30.0
+VITD_DEFICIENT = threshold("vitamin-d-deficient")
+VITD_BHOF_TARGET = threshold("vitamin-d-bhof-target")
 # ONJ in osteoporosis-dose bisphosphonate users, percent (solomon-2013).
-ONJ_PCT = 0.02
+ONJ_PCT = threshold("onj-incidence")
 
 
 SECTION = Section.SAFETY  # this topic's answer section (read once: enum look-ups are slow)
-
-
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_INFO = Urgency.INFO
-_WARNING = Urgency.WARNING
-_CRITICAL = Urgency.CRITICAL
-_DENOSUMAB_STOP = Intent.DENOSUMAB_STOP
-_HISTORICAL = Status.HISTORICAL
 
 
 _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency=INFO, **params)
 
 
 def offered(a: Assessment) -> AbstractSet[str]:
-    """Drugs the drugs topic offered as a start (recommendation ids 'drug-<name>'); read-only."""
-    return a.recs_index().offered
+    """Drugs the drugs topic offered as a new start."""
+    return set(a.drugs_offered)
 
 
 def drug_on_table(f: Facts, a: Assessment) -> bool:
@@ -88,23 +81,28 @@ def drug_on_table(f: Facts, a: Assessment) -> bool:
 
 @rule("safety-renal-cutoffs", topic="safety", cites=[ALN, RIS, IBN, ZOL, DEN, KDIGO])
 def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
+    """Kidney function against the drug labels' limits; ask for it when it is not given."""
     if not drug_on_table(f, a):
         return None
     e = f.egfr
+    if e is None and kidney_known(f):
+        return Finding(
+            result="kidney function set by dialysis or a CKD stage", used=["conditions.dialysis", "ckd_stage"]
+        )
     if e is None:
-        if "drug-renal-limits" in a.recs_index().rec_ids:
-            return finding(
+        if a.renal_limits_listed:
+            return Finding(
                 result="kidney function unknown: the drug section lists the cut-offs", used=["egfr"], missing=["egfr"]
             )
         rec = _rec(
             "safety-renal-check",
             "safety_renal_check",
             [ALN, ZOL],
-            _WARNING,
+            Urgency.WARNING,
             aln=RENAL_CUTOFF["alendronate"],
             zol=RENAL_CUTOFF["zoledronic_acid"],
         )
-        return finding(
+        return Finding(
             result="kidney function unknown: check before any bisphosphonate",
             used=["egfr"],
             recommendations=[rec],
@@ -112,7 +110,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
         )
     below = [d for d in BISPHOSPHONATES if e < RENAL_CUTOFF[d]]
     if not below:
-        return finding(
+        return Finding(
             result=f"eGFR {e:g}: above every bisphosphonate cut-off",
             used=["egfr"],
             threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
@@ -122,7 +120,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
             "safety-renal-no-alendronate-zoledronic",
             "safety_renal_35",
             [ALN, ZOL],
-            _CRITICAL,
+            Urgency.CRITICAL,
             egfr=e,
             cutoff=RENAL_CUTOFF["alendronate"],
             crcl=f.egfr_is_crcl,
@@ -134,7 +132,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                 "safety-renal-no-oral-bisphosphonate",
                 "safety_renal_30",
                 [RIS, IBN, KDIGO],
-                _CRITICAL,
+                Urgency.CRITICAL,
                 egfr=e,
                 cutoff=RENAL_CUTOFF["risedronate"],
             )
@@ -146,13 +144,13 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
                     f"safety-renal-current-{d.replace('_', '-')}",
                     "safety_renal_current",
                     [ALN if d == "alendronate" else RIS if d == "risedronate" else IBN if d == "ibandronate" else ZOL],
-                    _CRITICAL,
+                    Urgency.CRITICAL,
                     drug=d,
                     egfr=e,
                     cutoff=RENAL_CUTOFF[d],
                 )
             )
-    return finding(
+    return Finding(
         result=f"eGFR {e:g}: not {', '.join(below)}",
         used=["egfr", "medications"],
         threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
@@ -161,29 +159,30 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
 
 
 def _denosumab_relevant(f: Facts, a: Assessment) -> bool:
-    return "denosumab" in a.derived.taken or a.intent == _DENOSUMAB_STOP or "denosumab" in offered(a)
+    return "denosumab" in a.derived.taken or a.intent == Intent.DENOSUMAB_STOP or "denosumab" in offered(a)
 
 
 @rule("safety-denosumab-follow-on", topic="safety", cites=[ECTS, REBOUND, ENDO_DEN])
 def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
+    """Denosumab must not stop without a follow-on bisphosphonate: the rebound fractures after stopping (ECTS)."""
     if not _denosumab_relevant(f, a):
         return None
-    stopped = any(m.name == "denosumab" and m.status == _HISTORICAL for m in f.medications)
-    stopping = stopped or a.intent == _DENOSUMAB_STOP
+    stopped = any(m.name == "denosumab" and m.status == Status.HISTORICAL for m in f.medications)
+    stopping = stopped or a.intent == Intent.DENOSUMAB_STOP
     e = f.egfr
     # The usual follow-ons are zoledronic acid or alendronate; below their kidney cut-off neither may be offered.
-    renal_blocks = e is not None and e < RENAL_CUTOFF["zoledronic_acid"]
+    renal_blocks = (e is not None and e < RENAL_CUTOFF["zoledronic_acid"]) or kidney_advanced(f)
     risedronate_ok = e is not None and e >= RENAL_CUTOFF["risedronate"]
     on_bp = not BISPHOSPHONATE_SET.isdisjoint(a.derived.current)  # an oral bisphosphonate or zoledronic acid
     # Critical while the stop has no follow-on; once a bisphosphonate followed, the card is a reminder.
-    urgency = _CRITICAL if stopping and not (stopped and on_bp) else _WARNING
+    urgency = Urgency.CRITICAL if stopping and not (stopped and on_bp) else Urgency.WARNING
     recs = [
         _rec(
             "safety-denosumab-follow-on",
             "safety_denosumab_follow_on",
             [ECTS, ENDO_DEN, REBOUND],
             urgency,
-            months=DENOSUMAB_FOLLOW_ON_MONTHS,
+            months=DENOSUMAB_FOLLOW_ON_MONTHS.value,
             stopped=stopped and not on_bp,
             followed=stopped and on_bp,
             renal_blocks=renal_blocks,
@@ -191,14 +190,14 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
             egfr=e,
             ris=RENAL_CUTOFF["risedronate"],
             zol=RENAL_CUTOFF["zoledronic_acid"],
-            on=REBOUND_ON_RATE,
-            off=REBOUND_OFF_RATE,
-            multiple=REBOUND_MULTIPLE_PCT,
+            on=REBOUND_ON_RATE.value,
+            off=REBOUND_OFF_RATE.value,
+            multiple=REBOUND_MULTIPLE_PCT.value,
         )
     ]
     if renal_blocks:
         recs[0].citations.extend([ZOL, ALN, RIS])
-    return finding(
+    return Finding(
         result="denosumab: never stop without a follow-on bisphosphonate" + (" (stopped)" if stopped else ""),
         used=["medications", "egfr"],
         threshold="follow-on about 6 months after the last injection",
@@ -208,6 +207,8 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-romosozumab-cardiovascular", topic="safety", cites=[ROMO_CV, ENDO_ROMO])
 def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
+    """Romosozumab: not after a heart attack or stroke in the past year, avoided after an older one, asked about
+    otherwise (label, Endocrine Society)."""
     recent = f.condition("recent_mi_or_stroke")
     history = f.has("mi_or_stroke_history")
     on_romo = "romosozumab" in a.derived.current
@@ -215,21 +216,21 @@ def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
     if not (considered or (drug_on_table(f, a) and (recent or history))):
         return None
     if recent:
-        rec = _rec("safety-no-romosozumab", "safety_romosozumab_recent", [ROMO_CV], _CRITICAL, on=on_romo)
-        return finding(
+        rec = _rec("safety-no-romosozumab", "safety_romosozumab_recent", [ROMO_CV], Urgency.CRITICAL, on=on_romo)
+        return Finding(
             result="no romosozumab: MI or stroke in the past year",
             used=["conditions.recent_mi_or_stroke"],
             recommendations=[rec],
         )
     if history:
-        rec = _rec("safety-romosozumab-history", "safety_romosozumab_history", [ROMO_CV, ENDO_ROMO], _WARNING)
-        return finding(
+        rec = _rec("safety-romosozumab-history", "safety_romosozumab_history", [ROMO_CV, ENDO_ROMO], Urgency.WARNING)
+        return Finding(
             result="romosozumab: past MI or stroke, avoid",
             used=["conditions.mi_or_stroke_history"],
             recommendations=[rec],
         )
-    rec = _rec("safety-romosozumab-ask", "safety_romosozumab_ask", [ROMO_CV], _WARNING, unknown=recent is None)
-    return finding(
+    rec = _rec("safety-romosozumab-ask", "safety_romosozumab_ask", [ROMO_CV], Urgency.WARNING, unknown=recent is None)
+    return Finding(
         result="romosozumab: ask about MI or stroke in the past year",
         used=["conditions.recent_mi_or_stroke"],
         recommendations=[rec],
@@ -239,12 +240,13 @@ def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-calcium-vitamin-d-first", topic="safety", cites=[ALN_CA, ZOL_CA, DEN_CA, VITD_BHOF])
 def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
+    """Correct low calcium and vitamin D deficiency before an antiresorptive (labels)."""
     if not drug_on_table(f, a):
         return None
     v = f.vitamin_d
-    deficient = v is not None and v < VITD_DEFICIENT
+    deficient = v is not None and v < VITD_DEFICIENT.value
     low_ca = f.has("hypocalcaemia")
-    urgency = _CRITICAL if (deficient or low_ca) else _WARNING
+    urgency = Urgency.CRITICAL if (deficient or low_ca) else Urgency.WARNING
     rec = _rec(
         "safety-calcium-vitamin-d-first",
         "safety_calcium_vitamin_d_first",
@@ -253,8 +255,8 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
         vitamin_d=v,
         deficient=deficient,
         hypocalcaemia=low_ca,
-        deficient_below=VITD_DEFICIENT,
-        target=VITD_BHOF_TARGET,
+        deficient_below=VITD_DEFICIENT.value,
+        target=VITD_BHOF_TARGET.value,
     )
     missing = [] if v is not None else ["vitamin_d"]
     result = (
@@ -266,7 +268,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
         if (deficient or low_ca)
         else "check calcium and vitamin D before any drug"
     )
-    return finding(
+    return Finding(
         result=result,
         used=["vitamin_d", "calcium", "conditions.hypocalcaemia"],
         threshold="25-OH D < 20 ng/mL is deficient",
@@ -277,21 +279,24 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-dental-onj", topic="safety", cites=[ONJ_AFF, ZOL_ONJ, ONJ_RATE])
 def dental(f: Facts, a: Assessment) -> Finding | None:
+    """Osteonecrosis of the jaw: rare, a dental check before an antiresorptive (labels, Solomon 2013)."""
     antiresorptive = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current) or bool(
         offered(a) & {"alendronate", "risedronate", "zoledronic_acid", "denosumab"}
     )
     if not antiresorptive:
         return None
     planned = f.has("invasive_dental_work")
+    on_drug = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current)  # already taking one (issue 16: dental work on it)
     rec = _rec(
         "safety-dental-onj",
         "safety_dental",
         [ONJ_AFF, ZOL_ONJ, ONJ_RATE],
-        _WARNING if planned else _INFO,
+        Urgency.WARNING if planned else Urgency.INFO,
         planned=planned,
-        pct=ONJ_PCT,
+        on_drug=on_drug,
+        pct=ONJ_PCT.value,
     )
-    return finding(
+    return Finding(
         result="dental check before antiresorptive" + (" (invasive dental work planned)" if planned else ""),
         used=["conditions.invasive_dental_work"],
         recommendations=[rec],
@@ -300,6 +305,8 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
 
 @rule("safety-atypical-femur-fracture", topic="safety", cites=[ONJ_AFF, AFF_DURATION])
 def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
+    """Atypical femur fracture: its rise with duration, and thigh or groin pain on treatment to be imaged (labels,
+    ASBMR)."""
     on_drug = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current) or not a.derived.taken.isdisjoint(BISPHOSPHONATES)
     pain = f.has("thigh_pain")
     if not (on_drug or (pain and drug_on_table(f, a))):
@@ -308,10 +315,10 @@ def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
         "safety-atypical-femur-fracture",
         "safety_aff",
         [ONJ_AFF, AFF_DURATION],
-        _CRITICAL if pain else _INFO,
+        Urgency.CRITICAL if pain else Urgency.INFO,
         pain=pain,
     )
-    return finding(
+    return Finding(
         result="thigh or groin pain: image the femur" if pain else "atypical femur fracture: warn",
         used=["conditions.thigh_pain", "medications"],
         recommendations=[rec],

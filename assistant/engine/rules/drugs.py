@@ -8,14 +8,40 @@ about drug choice, dose or kidney dosing; a drug is never offered below its kidn
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.drugs import (
+    ABALOPARATIDE_DAILY_MCG,
+    ALENDRONATE_WEEKLY_MG,
+    ANABOLIC_SET,
+    ANABOLICS,
+    BISPHOSPHONATES,
+    DENOSUMAB_ADVANCED_CKD_EGFR,
+    DENOSUMAB_EVERY_MONTHS,
+    DENOSUMAB_MG,
+    RALOXIFENE_DAILY_MG,
+    RENAL_CUTOFF,
+    RISEDRONATE_WEEKLY_MG,
+    ROMOSOZUMAB_DOSES,
+    ROMOSOZUMAB_MONTHLY_MG,
+    TERIPARATIDE_DAILY_MCG,
+    UPRIGHT_MINUTES,
+    WATER_ML,
+    YOUNG_ADULT_AGE,
+    ZOLEDRONIC_ACID_YEARLY_MG,
+    canonical,
+    drugs_relevant,
+    mode,
+    on_antiresorptive,
+    oral_unsuitable_reasons,
+    renal_allows,
+)
+from assistant.engine.knowledge.situations import blocked_drugs, kidney_known
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
-    Decision,
     Finding,
     Recommendation,
     Section,
     Urgency,
-    finding,
     rule,
     section_recommendation,
 )
@@ -38,111 +64,10 @@ ABL = "label-abaloparatide#dosing"
 ROMO = "label-romosozumab#dosing"
 ISCD_YOUNG = "iscd-2019#z-scores-younger-adults"
 RLX = "label-raloxifene#dosing"
-
-# Doses (labels).
-ALENDRONATE_WEEKLY_MG = 70
-RISEDRONATE_WEEKLY_MG = 35
-IBANDRONATE_MONTHLY_MG = 150
-ZOLEDRONIC_ACID_YEARLY_MG = 5
-DENOSUMAB_MG = 60
-DENOSUMAB_EVERY_MONTHS = 6
-TERIPARATIDE_DAILY_MCG = 20
-ABALOPARATIDE_DAILY_MCG = 80
-ROMOSOZUMAB_MONTHLY_MG = 210
-ROMOSOZUMAB_DOSES = 12
-RALOXIFENE_DAILY_MG = 60
-UPRIGHT_MINUTES = 30  # stay upright after an oral bisphosphonate (alendronate, risedronate labels)
-WATER_ML = 240  # a full glass of plain water (alendronate label)
-
-# Kidney limits, creatinine clearance mL/min, below which the label says not recommended / contraindicated.
-RENAL_CUTOFF: dict[str, float] = {
-    "alendronate": 35.0,  # not recommended < 35 (label-alendronate)
-    "risedronate": 30.0,  # not recommended < 30 (label-risedronate)
-    "ibandronate": 30.0,  # not recommended < 30 (label-ibandronate)
-    "zoledronic_acid": 35.0,  # contraindicated < 35 (label-zoledronic-acid)
-}
-# Denosumab: no dose change, but a boxed warning on severe hypocalcaemia below eGFR 30 or on dialysis.
-DENOSUMAB_ADVANCED_CKD_EGFR = 30.0
-
-ORAL_BISPHOSPHONATES = ("alendronate", "risedronate", "ibandronate")
-BISPHOSPHONATES = (*ORAL_BISPHOSPHONATES, "zoledronic_acid")
-ANTIRESORPTIVES = (*BISPHOSPHONATES, "denosumab", "raloxifene")
-ANABOLICS = ("teriparatide", "abaloparatide", "romosozumab")
-# The same as sets, to test the drugs taken now against them in one call (no loop in Python).
-BISPHOSPHONATE_SET = frozenset(BISPHOSPHONATES)
-ANTIRESORPTIVE_SET = frozenset(ANTIRESORPTIVES)
-ANABOLIC_SET = frozenset(ANABOLICS)
-
-_ALIASES = {
-    "zoledronate": "zoledronic_acid",
-    "zoledronic acid": "zoledronic_acid",
-    "zoledronic-acid": "zoledronic_acid",
-}
-
-YOUNG_ADULT_AGE = 50  # ISCD: premenopausal women and men under 50 are judged on Z-scores (iscd-2019)
-DRUG_INTENTS = (Intent.DRUG_CHOICE, Intent.DOSE, Intent.RENAL_DOSING, Intent.COMPARE)
-TREATMENT_DECISIONS = (Decision.YES, Decision.CONDITIONAL)  # treatment indicated, or if indicated
-
-
-# Enum members the rules read, bound once: a read through the enum class costs about 100 ns.
-_YES = Decision.YES
-_MALE = Sex.MALE
-_AFFIRMED = Status.AFFIRMED
-_DRUG_CHOICE = Intent.DRUG_CHOICE
-_COMPARE = Intent.COMPARE
-_RENAL_DOSING = Intent.RENAL_DOSING
-_INFO = Urgency.INFO
-_WARNING = Urgency.WARNING
-_CRITICAL = Urgency.CRITICAL
-
-
-def canonical(name: str) -> str:
-    key = name.strip().lower()
-    return _ALIASES.get(key, key.replace(" ", "_").replace("-", "_"))
-
-
-def current(f: Facts) -> list[str]:
-    """Osteoporosis drugs the patient takes now (canonical names, in the order given)."""
-    return [canonical(n) for n in f.current_drugs()]
-
-
-def ever_took(f: Facts, drug: str) -> bool:
-    return any(canonical(m.name) == drug for m in f.medications if m.status.value in ("affirmed", "historical"))
-
-
-def renal_allows(drug: str, egfr: float | None) -> bool | None:
-    """True if kidney function allows the drug, False if below its cut-off, None if unknown."""
-    cutoff = RENAL_CUTOFF.get(drug)
-    if cutoff is None:
-        return True
-    if egfr is None:
-        return None
-    return egfr >= cutoff
-
-
-def oral_unsuitable_reasons(f: Facts) -> list[str]:
-    out: list[str] = []
-    if f.has("oesophageal_disorder"):
-        out.append("an oesophageal disorder")
-    if f.has("cannot_stay_upright"):
-        out.append("inability to sit or stand upright after the dose")
-    if f.has("hypocalcaemia"):
-        out.append("hypocalcaemia")
-    return out
-
-
-def drugs_relevant(f: Facts, a: Assessment) -> bool:
-    """New drug starts are discussed when treatment is indicated or conditional, or the question asks."""
-    return a.decision in TREATMENT_DECISIONS or a.intent in DRUG_INTENTS
-
-
-def mode(a: Assessment) -> str:
-    """How firmly to phrase a new start: 'yes' (indicated) or 'if' (if treatment is indicated)."""
-    return "yes" if a.decision == _YES else "if"
-
-
-def on_antiresorptive(f: Facts, a: Assessment) -> bool:
-    return not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current)
+# Kidney limits as the traces name them (the values: RENAL_CUTOFF, from corpus/thresholds.yaml).
+ALN_MIN_CRCL = threshold("alendronate-min-crcl")
+RIS_MIN_CRCL = threshold("risedronate-min-crcl")
+ZOL_MIN_CRCL = threshold("zoledronic-acid-min-crcl")
 
 
 SECTION = Section.DRUGS  # this topic's answer section (read once: enum look-ups are slow)
@@ -157,7 +82,7 @@ def _romosozumab_block(f: Facts) -> str | None:
         return "recent"
     if f.has("mi_or_stroke_history"):
         return "history"
-    if f.sex == _MALE:
+    if f.sex == Sex.MALE:
         return "male"
     return None
 
@@ -169,48 +94,52 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
             "drug-romosozumab",
             "drug_romosozumab",
             [ROMO, ENDO_ROMO],
-            mg=ROMOSOZUMAB_MONTHLY_MG,
-            doses=ROMOSOZUMAB_DOSES,
+            mg=ROMOSOZUMAB_MONTHLY_MG.value,
+            doses=ROMOSOZUMAB_DOSES.value,
             ask_cv=f.condition("recent_mi_or_stroke") is None,
         )
     return _rec(
         "drug-romosozumab-excluded",
         "drug_romosozumab_excluded",
         [ROMO, ENDO_ROMO],
-        _CRITICAL if block == "recent" else _WARNING,
+        Urgency.CRITICAL if block == "recent" else Urgency.WARNING,
         reason=block,
     )
 
 
 @rule("drug-anabolic-first", topic="drugs", cites=[AACE_VHR, ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO])
 def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
+    """Very high risk and a drug on the table: an anabolic drug first, then an antiresorptive (AACE, ACP, Endocrine)."""
     if not a.very_high_risk or not drugs_relevant(f, a):
         return None
     if not ANABOLIC_SET.isdisjoint(a.derived.current):
         return None  # drug-current-therapy speaks to the course already under way
     recs: list[Recommendation] = []
-    if "very-high-risk-sequence" not in a.recs_index().rec_ids:  # engine A may have said it
+    if not a.sequence_advised:  # the very-high-risk decision rule may have said it
         recs.append(
             _rec(
                 "drug-anabolic-sequence",
                 "drug_anabolic_sequence",
                 [AACE_VHR, ACP_ANABOLIC, ENDO_ANABOLIC],
-                _WARNING,
+                Urgency.WARNING,
                 mode=mode(a),
             )
         )
-    recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG))
-    recs.append(_rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG))
+    recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG.value))
+    recs.append(
+        _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG.value)
+    )
     missing: list[str] = []
     block = _romosozumab_block(f)
     recs.append(_romosozumab_rec(f, block))
     if block is None and f.condition("recent_mi_or_stroke") is None:
         missing.append("recent_mi_or_stroke")
-    return finding(
+    return Finding(
         result="very high risk: anabolic first, then antiresorptive" + (f" (no romosozumab: {block})" if block else ""),
         used=["very_high_risk", "conditions.recent_mi_or_stroke", "conditions.mi_or_stroke_history", "sex"],
         recommendations=recs,
         missing=missing,
+        offers=["teriparatide", "abaloparatide", *(["romosozumab"] if block is None else [])],
     )
 
 
@@ -219,62 +148,69 @@ def asked_about(f: Facts) -> list[str]:
     taking = {canonical(m.name) for m in f.medications}
     out: list[str] = []
     for m in f.mentions:
-        if m.category == "drug" and m.status == _AFFIRMED:
+        if m.category == "drug" and m.status == Status.AFFIRMED:
             name = canonical(m.concept)
             if name not in taking and name not in out:
                 out.append(name)
     return out
 
 
-@rule(
-    "drug-anabolic-asked", topic="drugs", cites=[ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO, ROMO, TPTD, ABL, ISCD_YOUNG]
-)
+@rule("drug-anabolic-asked", topic="drugs", cites=[ACP_ANABOLIC, ENDO_ANABOLIC, ENDO_ROMO, ROMO, TPTD, ABL, ISCD_YOUNG])
 def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
     """An anabolic drug asked about by name: where the guidelines place it, whatever the risk level."""
     asked = [d for d in asked_about(f) if d in ANABOLICS]
-    if not asked or any(r.id.startswith(("drug-romosozumab", "drug-teriparatide")) for r in a.recommendations):
+    if not asked or "teriparatide" in a.drugs_offered:  # drug-anabolic-first has placed them already
         return None
     premenopausal_or_young = (f.menopause is not None and f.menopause.value == "pre") or (
-        f.age is not None and f.age < YOUNG_ADULT_AGE
+        f.age is not None and f.age < YOUNG_ADULT_AGE.value
     )
     recs = [
         _rec(
             "drug-anabolic-place",
             "drug_anabolic_place",
             [ACP_ANABOLIC, ENDO_ROMO, ENDO_ANABOLIC, *([ISCD_YOUNG] if premenopausal_or_young else [])],
-            _WARNING if premenopausal_or_young or not a.very_high_risk else _INFO,
+            Urgency.WARNING if premenopausal_or_young or not a.very_high_risk else Urgency.INFO,
             drugs=asked,
             very_high=bool(a.very_high_risk),
             young=premenopausal_or_young,
         )
     ]
+    block = _romosozumab_block(f)
     if "romosozumab" in asked:
-        recs.append(_romosozumab_rec(f, _romosozumab_block(f)))
+        recs.append(_romosozumab_rec(f, block))
     if "teriparatide" in asked:
-        recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG))
+        recs.append(
+            _rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG.value)
+        )
     if "abaloparatide" in asked:
         recs.append(
-            _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG)
+            _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG.value)
         )
-    return finding(
+    return Finding(
         result="asked about " + ", ".join(asked) + ": reserved for very high risk, then an antiresorptive",
         used=["mentions", "very_high_risk", "menopause", "age", "sex", "conditions.recent_mi_or_stroke"],
         recommendations=recs,
+        offers=[d for d in asked if d != "romosozumab" or block is None],
     )
 
 
 @rule("drug-first-line-oral", topic="drugs", cites=[ACP_FIRST, ENDO_FIRST, ALN, RIS])
 def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
+    """Treatment indicated or asked about: an oral bisphosphonate first (alendronate, risedronate), within its
+    kidney limit."""
     if not drugs_relevant(f, a):
         return None
     if on_antiresorptive(f, a):
         return None  # drug-current-therapy covers the drug already taken
     unsuitable = oral_unsuitable_reasons(f)
     if unsuitable:
-        return finding(
+        return Finding(
             result="oral bisphosphonate unsuitable: " + ", ".join(unsuitable),
             used=["conditions.oesophageal_disorder", "conditions.cannot_stay_upright", "conditions.hypocalcaemia"],
         )
+    blocked = blocked_drugs(f)  # situations that bar a drug (issue 16): AFF, osteomalacia, CKD G4-5, bypass
+    if "alendronate" in blocked:
+        return Finding(result="no oral bisphosphonate: " + blocked["alendronate"], used=["conditions", "medications"])
     follow_on = bool(a.very_high_risk)
     e = f.egfr
     recs: list[Recommendation] = []
@@ -286,7 +222,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
                 "drug_alendronate",
                 [ALN, ACP_FIRST, ENDO_FIRST],
                 mode=mode(a),
-                mg=ALENDRONATE_WEEKLY_MG,
+                mg=ALENDRONATE_WEEKLY_MG.value,
                 follow_on=follow_on,
                 renal_unknown=e is None,
                 cutoff=RENAL_CUTOFF["alendronate"],
@@ -299,7 +235,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
                 "drug-risedronate",
                 "drug_risedronate",
                 [RIS, ENDO_FIRST],
-                mg=RISEDRONATE_WEEKLY_MG,
+                mg=RISEDRONATE_WEEKLY_MG.value,
                 renal_unknown=e is None,
                 cutoff=RENAL_CUTOFF["risedronate"],
                 only_oral=renal_allows("alendronate", e) is False,
@@ -307,39 +243,42 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
         )
         offered.append("risedronate")
     if not recs:
-        return finding(
+        return Finding(
             result=f"no oral bisphosphonate: eGFR {e:g} below every oral cut-off",
             used=["egfr"],
-            threshold="risedronate/ibandronate CrCl >= 30; alendronate >= 35",
+            threshold=f"risedronate/ibandronate CrCl >= {RIS_MIN_CRCL}; alendronate >= {ALN_MIN_CRCL}",
         )
     recs.append(
         _rec(
             "drug-oral-administration",
             "drug_oral_administration",
             [ALN, RIS],
-            water_ml=WATER_ML,
-            minutes=UPRIGHT_MINUTES,
+            water_ml=WATER_ML.value,
+            minutes=UPRIGHT_MINUTES.value,
         )
     )
-    missing = ["egfr"] if e is None else []
-    return finding(
+    missing = ["egfr"] if e is None and not kidney_known(f) else []
+    return Finding(
         result="oral bisphosphonate: " + ", ".join(offered) + (" (as follow-on)" if follow_on else ""),
         used=["egfr", "very_high_risk", "conditions"],
-        threshold="alendronate CrCl >= 35; risedronate >= 30",
+        threshold=f"alendronate CrCl >= {ALN_MIN_CRCL}; risedronate >= {RIS_MIN_CRCL}",
         recommendations=recs,
         missing=missing,
+        offers=offered,
     )
 
 
 @rule("drug-parenteral-alternatives", topic="drugs", cites=[ACP_FIRST, ZOL, DEN])
 def parenteral(f: Facts, a: Assessment) -> Finding | None:
+    """Zoledronic acid and denosumab, as alternatives or when an oral bisphosphonate is unsuitable or too renally
+    limited."""
     if not drugs_relevant(f, a) or on_antiresorptive(f, a):
         return None
     unsuitable = oral_unsuitable_reasons(f)
     e = f.egfr
     alendronate_out = renal_allows("alendronate", e) is False
     why = "oral-unsuitable" if unsuitable else ("renal" if alendronate_out else "alternative")
-    urgency = _WARNING if why != "alternative" else _INFO
+    urgency = Urgency.WARNING if why != "alternative" else Urgency.INFO
     recs = [
         _rec(
             "drug-parenteral-intro",
@@ -352,62 +291,78 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
             hypocalcaemia=f.has("hypocalcaemia"),
         )
     ]
-    if renal_allows("zoledronic_acid", e) is not False:
+    blocked = blocked_drugs(f)
+    if "zoledronic_acid" in blocked and "denosumab" in blocked:
+        return Finding(result="no parenteral antiresorptive: " + blocked["denosumab"], used=["conditions", "egfr"])
+    zoledronic_ok = renal_allows("zoledronic_acid", e) is not False and "zoledronic_acid" not in blocked
+    if zoledronic_ok:
         recs.append(
             _rec(
                 "drug-zoledronic-acid",
                 "drug_zoledronic_acid",
                 [ZOL],
-                mg=ZOLEDRONIC_ACID_YEARLY_MG,
+                mg=ZOLEDRONIC_ACID_YEARLY_MG.value,
                 renal_unknown=e is None,
                 cutoff=RENAL_CUTOFF["zoledronic_acid"],
             )
         )
-    advanced_ckd = (e is not None and e < DENOSUMAB_ADVANCED_CKD_EGFR) or f.has("dialysis")
-    recs.append(
-        _rec(
-            "drug-denosumab",
-            "drug_denosumab",
-            [DEN, ACP_FIRST],
-            mg=DENOSUMAB_MG,
-            months=DENOSUMAB_EVERY_MONTHS,
-            advanced_ckd=advanced_ckd,
-            ckd_egfr=DENOSUMAB_ADVANCED_CKD_EGFR,
+    advanced_ckd = (e is not None and e < DENOSUMAB_ADVANCED_CKD_EGFR.value) or f.has("dialysis")
+    denosumab_ok = "denosumab" not in blocked
+    if denosumab_ok:
+        recs.append(
+            _rec(
+                "drug-denosumab",
+                "drug_denosumab",
+                [DEN, ACP_FIRST],
+                mg=DENOSUMAB_MG.value,
+                months=DENOSUMAB_EVERY_MONTHS.value,
+                advanced_ckd=advanced_ckd,
+                ckd_egfr=DENOSUMAB_ADVANCED_CKD_EGFR.value,
+            )
         )
-    )
-    return finding(
+    return Finding(
         result=f"parenteral options ({why})",
         used=["egfr", "conditions"],
-        threshold="zoledronic acid CrCl >= 35; denosumab boxed warning eGFR < 30",
+        threshold=f"zoledronic acid CrCl >= {ZOL_MIN_CRCL}; "
+        f"denosumab boxed warning eGFR < {DENOSUMAB_ADVANCED_CKD_EGFR}",
         recommendations=recs,
-        missing=["egfr"] if e is None else [],
+        missing=["egfr"] if e is None and not kidney_known(f) else [],
+        offers=[*(["zoledronic_acid"] if zoledronic_ok else []), *(["denosumab"] if denosumab_ok else [])],
     )
 
 
 @rule("drug-raloxifene", topic="drugs", cites=[RLX, ENDO_RALOXIFENE])
 def raloxifene(f: Facts, a: Assessment) -> Finding | None:
-    if not drugs_relevant(f, a) or f.sex == _MALE or on_antiresorptive(f, a):
+    """Raloxifene as a limited option for women (spine only), excluded after a venous thromboembolism."""
+    if not drugs_relevant(f, a) or f.sex == Sex.MALE or on_antiresorptive(f, a):
         return None
-    asked = a.intent in (_DRUG_CHOICE, _COMPARE)
+    asked = a.intent in (Intent.DRUG_CHOICE, Intent.COMPARE)
     if not (asked or f.has("breast_cancer_risk")):
         return None
+    barred = blocked_drugs(f).get("raloxifene")
+    if barred:
+        return Finding(result="raloxifene barred: " + barred, used=["conditions"])
     if f.has("vte_history"):
-        rec = _rec("drug-raloxifene-excluded", "drug_raloxifene_excluded", [RLX], _WARNING)
-        return finding(result="raloxifene excluded: past VTE", used=["conditions.vte_history"], recommendations=[rec])
+        rec = _rec("drug-raloxifene-excluded", "drug_raloxifene_excluded", [RLX], Urgency.WARNING)
+        return Finding(result="raloxifene excluded: past VTE", used=["conditions.vte_history"], recommendations=[rec])
     rec = _rec(
         "drug-raloxifene",
         "drug_raloxifene",
         [RLX, ENDO_RALOXIFENE],
-        mg=RALOXIFENE_DAILY_MG,
+        mg=RALOXIFENE_DAILY_MG.value,
         breast=f.has("breast_cancer_risk"),
     )
-    return finding(
-        result="raloxifene as a limited option", used=["sex", "conditions.breast_cancer_risk"], recommendations=[rec]
+    return Finding(
+        result="raloxifene as a limited option",
+        used=["sex", "conditions.breast_cancer_risk"],
+        recommendations=[rec],
+        offers=["raloxifene"],
     )
 
 
 @rule("drug-current-therapy", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN, TPTD, ABL, ROMO, RLX])
 def current_therapy(f: Facts, a: Assessment) -> Finding | None:
+    """What the drug taken now means: keep, review at the kidney limit, never simply stop denosumab, finish a course."""
     drugs = a.derived.current
     if not drugs:
         return None
@@ -423,16 +378,17 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
         "raloxifene": [RLX],
     }
     recs: list[Recommendation] = []
+    blocked = blocked_drugs(f)
     for d in drugs:
-        if d not in cites:
-            continue
+        if d not in cites or blocked.get(d) in ("aff", "thigh_pain"):
+            continue  # the situation's own statement says to stop it or to image first
         allowed = renal_allows(d, f.egfr)
         recs.append(
             _rec(
                 f"drug-current-{d.replace('_', '-')}",
                 "drug_current",
                 cites[d],
-                _WARNING if allowed is False else _INFO,
+                Urgency.WARNING if allowed is False else Urgency.INFO,
                 drug=d,
                 renal_ok=allowed,
                 egfr=f.egfr,
@@ -445,11 +401,12 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
         )
     if not recs:
         return None
-    return finding(result="current therapy: " + ", ".join(drugs), used=["medications", "egfr"], recommendations=recs)
+    return Finding(result="current therapy: " + ", ".join(drugs), used=["medications", "egfr"], recommendations=recs)
 
 
 @rule("drug-renal-limits", topic="drugs", cites=[ALN, RIS, IBN, ZOL, DEN])
 def renal_limits(f: Facts, a: Assessment) -> Finding | None:
+    """The bisphosphonates' kidney limits and denosumab's advanced-CKD warning, against the eGFR when given."""
     if not (drugs_relevant(f, a) or a.derived.current):
         return None
     e = f.egfr
@@ -458,35 +415,39 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
         "aln": RENAL_CUTOFF["alendronate"],
         "ris": RENAL_CUTOFF["risedronate"],
         "zol": RENAL_CUTOFF["zoledronic_acid"],
-        "den": DENOSUMAB_ADVANCED_CKD_EGFR,
+        "den": DENOSUMAB_ADVANCED_CKD_EGFR.value,
         "crcl": f.egfr_is_crcl,
     }
+    if e is None and kidney_known(f):
+        return Finding(result="kidney function given as a stage or dialysis (see the situation)", used=["egfr"])
     if e is None:
         rec = _rec("drug-renal-limits", "drug_renal_unknown", cites, **params)
-        return finding(
+        return Finding(
             result="drug choice depends on kidney function (not given)",
             used=["egfr"],
             recommendations=[rec],
             missing=["egfr"],
+            renal_limits_listed=True,
         )
-    if e >= max(RENAL_CUTOFF.values()) and a.intent != _RENAL_DOSING:
-        return finding(result=f"eGFR {e:g}: no kidney limit applies", used=["egfr"])
+    if e >= max(RENAL_CUTOFF.values()) and a.intent != Intent.RENAL_DOSING:
+        return Finding(result=f"eGFR {e:g}: no kidney limit applies", used=["egfr"])
     allowed = [d for d in BISPHOSPHONATES if renal_allows(d, e)]
     excluded = [d for d in BISPHOSPHONATES if not renal_allows(d, e)]
     rec = _rec(
         "drug-renal-limits",
         "drug_renal_known",
         cites,
-        _WARNING if excluded else _INFO,
+        Urgency.WARNING if excluded else Urgency.INFO,
         egfr=e,
         allowed=allowed,
         excluded=excluded,
-        advanced_ckd=e < DENOSUMAB_ADVANCED_CKD_EGFR,
+        advanced_ckd=e < DENOSUMAB_ADVANCED_CKD_EGFR.value,
         **params,
     )
-    return finding(
+    return Finding(
         result=f"eGFR {e:g}: excluded " + (", ".join(excluded) or "none"),
         used=["egfr"],
-        threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
+        threshold=f"alendronate/zoledronic acid >= {ALN_MIN_CRCL}; risedronate/ibandronate >= {RIS_MIN_CRCL}",
         recommendations=[rec],
+        renal_limits_listed=True,
     )
