@@ -22,7 +22,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.conversation_events import Event, EventKind
-from assistant.conversation_facts import describe, describe_change, diff, has_content, revert
+from assistant.conversation_facts import (
+    describe,
+    describe_change,
+    describe_group,
+    diff,
+    get_group,
+    has_content,
+    revert,
+)
 from assistant.conversation_fold import (
     apply_event,
     fold,
@@ -34,23 +42,31 @@ from assistant.conversation_fold import (
 )
 from assistant.conversation_select import (
     WHOLE,
+    assessed_as,
+    changed_recommendations,
     deciding_paths,
     decision_name,
+    drugs_named,
     engine_intent_for,
+    is_acknowledgement,
     is_read,
     keeps_question,
     profile_words,
+    recognised_kind,
+    touched_sections,
 )
 from assistant.corpus import Corpus, default_corpus
+from assistant.direct import direct_answer
 from assistant.engine import assess
 from assistant.engine.compare import compare
-from assistant.engine.model import Assessment, Decision
+from assistant.engine.model import Assessment, Decision, Section
 from assistant.facts import Facts, Intent, Parsed
 from assistant.parse import parse
-from assistant.render import Answer, build_answer, label, message
+from assistant.render import Answer, build_answer, label, message, shown_sections
 
 PROFILES: tuple[str, ...] = ("us", "aace", "acp", "endocrine")
 MAX_INPUT_CHARS = 20_000  # longer pastes are cut (and the user told) so a turn stays instant
+FOLLOW_UP_WORDS = 300  # a follow-up's answer (before its sources) stays within this many words
 
 
 @dataclass
@@ -104,13 +120,16 @@ class _Shown:
 class Conversation:
     """A whole conversation with one patient (until reset)."""
 
-    def __init__(self, profile: str = "us", corpus: Corpus | None = None, *, strict: bool = False) -> None:
+    def __init__(
+        self, profile: str = "us", corpus: Corpus | None = None, *, strict: bool = False, full: bool = False
+    ) -> None:
         if profile not in PROFILES:
             raise ValueError(f"unknown profile {profile!r}; one of {', '.join(PROFILES)}")
         self.profile = profile
         self.initial_profile = profile
         self.corpus = corpus or default_corpus()
         self.strict = strict  # re-raise internal errors (tests) instead of answering "sorry"
+        self.full = full  # every answer as the full plan (`assistant ask --full`)
         self.events: list[Event] = []
         self.replies: list[Reply] = []
         self._facts = Facts()
@@ -245,18 +264,30 @@ class Conversation:
                 return self._missing(turn, user)
             if switched is not None and only_switch and not has_content(state):
                 return self._plain(turn, user, "message", profile_words("profile-set", switched))
+            if parsed.unrecognised and is_acknowledgement(user):
+                return self._plain(turn, user, "message", message("acknowledged"))
             if parsed.unrecognised or (intent == Intent.FACTS_ONLY and not has_facts):
                 return self._plain(turn, user, "message", message("unreadable"))
 
         # Which question the answer is for: a new question, or the last one again for new facts.
-        engine_intent = engine_intent_for(intent, self._intent, hypo is not None, only_switch)
+        kind = engine_intent_for(intent, self._intent, hypo is not None, only_switch)
+        named = drugs_named(parsed)
+        engine_intent = assessed_as(kind, named)
+        # A follow-up that only adds facts to an answer already shown: show what changed, and where.
+        # A what-if shows what it would change against the answer on the recorded facts.
+        previous = self._real if self._shown is not None else None
+        facts_follow_up = (
+            previous is not None and intent == Intent.FACTS_ONLY and changed_state and hypo is None and not self.full
+        )
+        what_if = previous is not None and intent == Intent.FACTS_ONLY and hypo is not None and not self.full
+        added = [describe_group(state, g) + " (new)" for g in diff(before, state) if get_group(before, g) is None]
 
         preface: list[str] = []
         if switched is not None:
             preface.append(profile_words("profile-changed", switched))
-        if updates:
+        if updates and not facts_follow_up:
             preface.append(message("updated", changes=updates))
-        if removed:
+        if removed and not facts_follow_up:
             preface.append(message("removed", removed=removed))
         if hypo is not None:
             facts_for_engine, _ = merge(state, hypo)
@@ -314,19 +345,52 @@ class Conversation:
         comparison = None
         if intent == Intent.COMPARE:  # "compare guidelines": the same facts under every profile, side by side
             comparison = compare(facts_for_engine, engine_intent, {self.profile: a})
-        ans = build_answer(user, a, preface=preface, corpus=self.corpus, comparison=comparison)
+        full = self.full or kind == Intent.FULL_PLAN
+        changed = updates + added + [f"{r} removed" for r in removed]
+        sections = shown_sections(kind)
+        direct = None
+        only: set[str] | None = None
+        if facts_follow_up and previous is not None:
+            only = changed_recommendations(previous, a)
+            touched = touched_sections(previous, a, diff(before, state))
+            sections = [Section.CLARIFY.value, *touched]
+            direct = (message("follow_up_changes", changes=changed, touched=bool(touched)), [])
+        elif what_if and previous is not None:
+            only = changed_recommendations(previous, a)
+            touched = touched_sections(previous, a, diff(state, facts_for_engine))
+            sections = [Section.CLARIFY.value, *touched]
+        elif not full or kind != Intent.FULL_PLAN:
+            found = direct_answer(kind, a, user, named, recognised=recognised_kind(parsed, user))
+            if found is not None:
+                direct = (found.text, found.citations)
+        focused = facts_follow_up or what_if or kind not in WHOLE
+        budget = FOLLOW_UP_WORDS if (self._shown is not None and not full and focused) else None
+        ans = build_answer(
+            user,
+            a,
+            preface=preface,
+            corpus=self.corpus,
+            comparison=comparison,
+            sections=sections,
+            full=full,
+            direct=direct,
+            changed=changed,
+            budget=budget,
+            only=only,
+        )
         text = ans.text()
-        if not ans.sections and ans.headline is None and engine_intent not in WHOLE and a.in_scope:
+        nothing = not ans.sections and ans.headline is None and ans.direct is None
+        if nothing and engine_intent not in WHOLE and a.in_scope:
             text = "\n".join([*preface, "", message("focused_empty")]).lstrip("\n")
         self._shown = _Shown(a, ans, hypo is not None)
         if hypo is None:
             self._real = a
             if keeps_question(intent, only_switch):
-                self._intent = intent
+                self._intent = kind
         reply = self._plain(turn, user, "answer", text, ans)
         reply.changes = updates + [f"{r} removed" for r in removed]
         reply.hypothetical = hypo is not None
-        reply.cited = list(ans.citations)
+        reply.cited = ans.cited_passages
         reply.decision_change = change
         return reply
 
@@ -375,9 +439,9 @@ class Conversation:
         answer = self._shown.answer
         reply = self._plain(turn, user, "sources", show_sources(answer, number), answer)
         if number is None:
-            reply.cited = list(answer.citations)
+            reply.cited = answer.cited_passages
         elif 1 <= number <= len(answer.citations):
-            reply.cited = [answer.citations[number - 1]]
+            reply.cited = list(answer.passages[answer.citations[number - 1]])
         return reply
 
     def _missing(self, turn: int, user: str) -> Reply:

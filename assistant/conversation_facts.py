@@ -38,9 +38,19 @@ SCORE_KINDS = ("t_scores", "z_scores")
 
 # -- wording -----------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
+def _raw_wording() -> dict[str, Any]:
+    return dict(read_yaml(PROMPTS_DIR / "conversation.yaml"))
+
+
+@lru_cache(maxsize=1)
 def wording() -> dict[str, dict[str, str]]:
-    raw = read_yaml(PROMPTS_DIR / "conversation.yaml")
-    return {k: {str(kk): str(vv) for kk, vv in v.items()} for k, v in raw.items()}
+    raw = _raw_wording()
+    return {k: {str(kk): str(vv) for kk, vv in v.items()} for k, v in raw.items() if isinstance(v, dict)}
+
+
+def wording_list(key: str) -> list[str]:
+    """A list of prompts/conversation.yaml ("acknowledgements")."""
+    return [str(x) for x in _raw_wording().get(key) or ()]
 
 
 def fact_name(path: str) -> str:
@@ -154,7 +164,15 @@ def describe_group(f: Facts, group: str) -> str:
         return tail
     if isinstance(value, bool):
         return f"{fact_name(group)}: {fmt(value)}"
-    return f"{fact_name(group)} {fmt(value)}"
+    return f"{fact_name(group)} {fmt(value)}{unit(f, head)}"
+
+
+def unit(f: Facts, field: str) -> str:
+    """The unit shown after a value (" mL/min/1.73 m2"), from prompts/conversation.yaml."""
+    if field == "egfr" and f.egfr_is_crcl:
+        return " " + wording()["units"]["crcl"]
+    shown = wording().get("units", {}).get(field)
+    return f" {shown}" if shown else ""
 
 
 def describe_change(before: Facts, after: Facts, group: str) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
-from assistant.conversation_facts import wording
+from assistant.conversation_facts import has_content, wording, wording_list
 from assistant.engine import DECIDING_TOPICS, all_rules
-from assistant.engine.model import Assessment, Decision
+from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Section
 from assistant.engine.profiles import get_profile
-from assistant.facts import Intent
+from assistant.facts import Intent, Parsed
+from assistant.parse.intent import find_intents
 from assistant.statements import render_statement
 
 # Intents that ask about the conversation itself rather than for a new assessment.
@@ -26,6 +28,35 @@ def engine_intent_for(intent: Intent, last: Intent, hypothetical: bool, only_swi
             engine_intent = last
         return engine_intent
     return intent
+
+
+# Question kinds the engine assesses under a related intent (the direct answer answers the kind itself).
+_ASSESSED_AS = {
+    Intent.SAFE_WITH: Intent.DRUG_CHOICE,
+    Intent.COMBINATION: Intent.DRUG_CHOICE,
+    Intent.DOSE_TIMING: Intent.DOSE,
+    Intent.NEXT_DRUG: Intent.DRUG_HOLIDAY_OR_DURATION,
+}
+_DENOSUMAB_KINDS = (Intent.DOSE_TIMING, Intent.NEXT_DRUG)
+
+
+def assessed_as(kind: Intent, named: list[str]) -> Intent:
+    """The engine intent for a question kind: a dose of denosumab given late, or what follows it, is
+    assessed as stopping denosumab (so the follow-on advice is there to answer from)."""
+    if kind in _DENOSUMAB_KINDS and "denosumab" in named:
+        return Intent.DENOSUMAB_STOP
+    return _ASSESSED_AS.get(kind, kind)
+
+
+def is_acknowledgement(text: str) -> bool:
+    """Whether a message only acknowledges ("ok thanks", "hmm", "great, got it")."""
+    words = set(wording_list("acknowledgements"))
+    rest = " ".join(re.findall(r"[a-z']+", text.lower()))
+    if not rest:
+        return False
+    for phrase in sorted(words, key=len, reverse=True):
+        rest = re.sub(rf"\b{re.escape(phrase)}\b", " ", rest)
+    return not rest.strip() or bool(re.fullmatch(r"(?:h+m+|m+h*m+|u+h+m*|a+h+)\s*", rest.strip()))
 
 
 def keeps_question(intent: Intent, only_switch: bool) -> bool:
@@ -66,3 +97,69 @@ def is_read(group: str, used: set[str]) -> bool:
         if p_head == "fracture_sites" and head == "prior_fragility_fracture":
             return True
     return False
+
+
+def drugs_named(parsed: Parsed) -> list[str]:
+    """The bone drugs a message names (lexicon concepts), in order, each once."""
+    out: dict[str, None] = {}
+    for facts in (parsed.facts, parsed.hypothetical):
+        if facts is None:
+            continue
+        for m in facts.mentions:
+            if m.category == "drug":
+                out.setdefault(m.concept, None)
+        for med in facts.medications:
+            out.setdefault(med.name, None)
+    return list(out)
+
+
+def recognised_kind(parsed: Parsed, text: str) -> bool:
+    """False for a question whose kind the parser did not find (it fell back to the whole plan): the
+    answer then says what it understood and answers the nearest thing."""
+    if parsed.intents != [Intent.MANAGEMENT_OVERALL] or "?" not in text:
+        return True
+    if has_content(parsed.facts):
+        return True
+    return bool(find_intents(text.lower()))
+
+
+def touched_sections(before: Assessment, after: Assessment, changed_groups: list[str] | None = None) -> list[str]:
+    """The answer sections whose recommendations changed between two assessments (the bottom line when
+    the decision or its reason changed): first those the changed facts touch most (prompts/conversation.yaml
+    `touches`), then the others in answer order."""
+
+    def by_section(a: Assessment) -> dict[Section, list[tuple[str, str]]]:
+        out: dict[Section, list[tuple[str, str]]] = {}
+        for r in a.recommendations:
+            out.setdefault(r.section, []).append((r.id, render_statement(r.statement, r.params)))
+        return out
+
+    def because(a: Assessment) -> tuple[str, str] | None:
+        if a.because is None:
+            return None
+        return a.decision.value, render_statement(a.because.statement, a.because.params)
+
+    old, new = by_section(before), by_section(after)
+    touched = []
+    for section in SECTION_ORDER:
+        if section == Section.BOTTOM_LINE:
+            if because(before) != because(after) or old.get(section) != new.get(section):
+                touched.append(section.value)
+        elif section != Section.CLARIFY and old.get(section) != new.get(section) and new.get(section):
+            touched.append(section.value)
+    first: list[str] = []
+    touches = wording().get("touches", {})
+    changed = {g.partition(".")[0] for g in changed_groups or ()}
+    for field, titles in touches.items():  # in the file's order: the most telling fact first
+        if field not in changed:
+            continue
+        for title in titles.split("|"):
+            if title in touched and title not in first:
+                first.append(title)
+    return first + [t for t in touched if t not in first]
+
+
+def changed_recommendations(before: Assessment, after: Assessment) -> set[str]:
+    """Ids of the recommendations of `after` that are new or worded differently from `before`."""
+    old = {(r.id, render_statement(r.statement, r.params)) for r in before.recommendations}
+    return {r.id for r in after.recommendations if (r.id, render_statement(r.statement, r.params)) not in old}

@@ -6,10 +6,7 @@ import sys
 
 from assistant.conversation import Conversation
 
-BANNER = (
-    "Guideline assistant (bone health). Type a question; 'why?', 'sources', 'new patient', "
-    "'quit' to leave.\n"
-)
+BANNER = "Guideline assistant (bone health). Type a question; 'why?', 'sources', 'new patient', 'quit' to leave.\n"
 
 
 def run_plain_chat(profile: str = "us", transcript: str | None = None) -> int:

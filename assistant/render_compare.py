@@ -152,9 +152,7 @@ def show_comparison(c: Comparison, current: str, cite: Callable[[list[str]], lis
             text = render_statement(cell.statement, cell.params)
             cells.append(ShownCell(pid, c.names[pid], cell.key, text, cite(cell.citations), list(cell.citations)))
         rows.append(ShownRow(row.id, p.rows.get(row.id, row.id), row.differ, cells))
-    notes = [
-        ShownNote(render_statement(n.statement, n.params), cite(n.citations), list(n.citations)) for n in c.notes
-    ]
+    notes = [ShownNote(render_statement(n.statement, n.params), cite(n.citations), list(n.citations)) for n in c.notes]
     differing = [p.summary_rows.get(r, r) for r in c.differing]
     summary_text = (
         render_statement("compare-some-differ", {"rows": differing})

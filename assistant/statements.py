@@ -188,6 +188,8 @@ def _values_key(params: dict[str, Any] | None) -> bytes | str:
         return marshal.dumps(params, 2)
     except ValueError:  # not plain data (e.g. an enum member)
         return repr(params)
+
+
 _RENDERED_MAX = 8192  # distinct (statement, values) pairs kept; a conversation repeats most of them
 
 
