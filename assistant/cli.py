@@ -41,6 +41,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--turns", metavar="FILE", help="one turn a line, answered as one conversation")
     ask.add_argument("--profile", choices=PROFILES, default=None)
     ask.add_argument("--compare", action="store_true", help="also compare the guideline profiles")
+    ask.add_argument("--full", action="store_true", help="the full plan: every recommendation, in full")
 
     replay = sub.add_parser("replay", help="replay transcript files and check their expectations")
     replay.add_argument("files", nargs="+", metavar="FILE")
@@ -100,16 +101,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.batch is not None:
         # Each line is its own question; answers are written as they are made.
         for i, q in enumerate(_read_lines(args.batch)):
-            _emit([sep if i else "", one(Conversation(profile=profile), q)])
+            _emit([sep if i else "", one(Conversation(profile=profile, full=args.full), q)])
         return 0
     if args.turns is not None:
-        conv = Conversation(profile=profile)
+        conv = Conversation(profile=profile, full=args.full)
         for i, turn in enumerate(_read_lines(args.turns)):
             shown = "" if structured else f"> {turn}\n\n"
             _emit([sep if i else "", shown, one(conv, turn)])
         return 0
     question = sys.stdin.read() if args.question == "-" else args.question
-    _emit([one(Conversation(profile=profile), question)])
+    _emit([one(Conversation(profile=profile, full=args.full), question)])
     return 0
 
 

@@ -354,7 +354,7 @@ class Conversation:
             only = changed_recommendations(previous, a)
             touched = touched_sections(previous, a, diff(before, state))
             sections = [Section.CLARIFY.value, *touched]
-            direct = (message("follow_up_changes", changes=changed, touched=bool(touched)), [])
+            direct = (message("follow_up_changes", changes=updates + added, removed=removed, touched=bool(touched)), [])
         elif what_if and previous is not None:
             only = changed_recommendations(previous, a)
             touched = touched_sections(previous, a, diff(state, facts_for_engine))

@@ -6,9 +6,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from assistant.conversation_facts import has_content, wording, wording_list
+from assistant.brief import words as brief_words
+from assistant.conversation_facts import wording, wording_list
 from assistant.engine import DECIDING_TOPICS, all_rules
-from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Section
+from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Recommendation, Section
 from assistant.engine.profiles import get_profile
 from assistant.facts import Intent, Parsed
 from assistant.parse.intent import find_intents
@@ -116,9 +117,7 @@ def drugs_named(parsed: Parsed) -> list[str]:
 def recognised_kind(parsed: Parsed, text: str) -> bool:
     """False for a question whose kind the parser did not find (it fell back to the whole plan): the
     answer then says what it understood and answers the nearest thing."""
-    if parsed.intents != [Intent.MANAGEMENT_OVERALL] or "?" not in text:
-        return True
-    if has_content(parsed.facts):
+    if parsed.intents not in ([Intent.MANAGEMENT_OVERALL], [Intent.FACTS_ONLY]) or "?" not in text:
         return True
     return bool(find_intents(text.lower()))
 
@@ -160,6 +159,11 @@ def touched_sections(before: Assessment, after: Assessment, changed_groups: list
 
 
 def changed_recommendations(before: Assessment, after: Assessment) -> set[str]:
-    """Ids of the recommendations of `after` that are new or worded differently from `before`."""
-    old = {(r.id, render_statement(r.statement, r.params)) for r in before.recommendations}
-    return {r.id for r in after.recommendations if (r.id, render_statement(r.statement, r.params)) not in old}
+    """Ids of the recommendations of `after` that are new or worded differently from `before` (in the
+    short answer's words: a detail only the full plan shows is not a change to show)."""
+
+    def shown(r: Recommendation) -> tuple[str, str]:
+        return r.id, brief_words(r, render_statement(r.statement, r.params))
+
+    old = {shown(r) for r in before.recommendations}
+    return {r.id for r in after.recommendations if shown(r) not in old}

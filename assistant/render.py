@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from jinja2 import Template
@@ -143,7 +143,17 @@ class Answer:
     changed: list[str] = field(default_factory=list)  # what this turn changed, in words ("eGFR 28 (new)")
     full: bool = False  # the full plan (every recommendation in its full wording) rather than the short answer
     hidden: int = 0  # recommendations left to the full plan
+    rebuild: Any = field(default=None, repr=False)  # makes the full plan of the same turn (full_plan())
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def full_plan(self) -> Answer:
+        """This answer as the full plan: every recommendation in full (the exports use it)."""
+        if self.full or self.rebuild is None:
+            return self
+        full = self._cache.get("full_plan")
+        if full is None:
+            full = self._cache["full_plan"] = self.rebuild()
+        return full
 
     @property
     def cited_passages(self) -> list[str]:
@@ -490,7 +500,7 @@ def build_answer(
             if not group:
                 continue
         texts = [words(r) for r in group]
-        size = sum(len(t.split()) for t in texts) + len(title.split())
+        size = sum(len(t.split()) for t in texts) + len(title.split()) + 1  # and its underline
         if budget is not None and used + size > budget and (out_sections or used):
             left_out.append(title)
             continue
@@ -542,6 +552,20 @@ def build_answer(
         changed=list(changed or []),
         full=full,
         hidden=0 if full else max(0, total - shown),
+        rebuild=None
+        if full
+        else partial(
+            build_answer,
+            question,
+            a,
+            preface=preface,
+            corpus=corpus,
+            comparison=comparison,
+            full=True,
+            direct=direct,
+            changed=changed,
+            read_as=read_as,
+        ),
     )
 
 

@@ -119,7 +119,7 @@ async def test_sources_open_by_key_by_typed_command_and_by_clicking_a_citation()
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, PassageScreen)
-        first = corpus.passages[answer.citations[0]]
+        first = corpus.passages[answer.passages[answer.citations[0]][0]]
         body = str(app.screen.query_one("#passage-body").render())
         assert first.where in body
         assert " ".join(first.text.split())[:60] in " ".join(body.split())

@@ -73,7 +73,7 @@ def test_app_draws_and_answers_in_a_real_terminal(tmp_path: Path) -> None:
         tmux.run("send-keys", "-t", tmux.session, "Enter")
         pane = tmux.wait_for("You (turn 1)")
         assert "osteopenia" in pane
-        tmux.wait_for("Bottom line")
+        tmux.wait_for("Treat: it depends")
         tmux.run("send-keys", "-t", tmux.session, "F3")
         tmux.wait_for("Facts")
         tmux.run("send-keys", "-t", tmux.session, "C-q")
