@@ -68,11 +68,19 @@ def _read_lines(path: str) -> list[str]:
 
 
 def _default_profile(explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    from assistant.config import configured_profile
+    profile, problem = _configured(explicit)
+    if problem:
+        print(f"assistant: {problem}", file=sys.stderr)
+    return profile
 
-    return configured_profile()
+
+def _configured(explicit: str | None) -> tuple[str, str | None]:
+    """The profile to use and, when the config file could not be used, what was wrong with it."""
+    if explicit:
+        return explicit, None
+    from assistant.config import load_profile
+
+    return load_profile()
 
 
 def _emit(chunks: Iterable[str]) -> None:
@@ -142,7 +150,9 @@ def cmd_corpus_check(directory: str | None = None) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    profile = _default_profile(args.profile)
+    profile, problem = _configured(args.profile)
+    if problem:
+        print(f"assistant: {problem}", file=sys.stderr)  # and a notice in the app
     if args.plain or not sys.stdin.isatty() or not sys.stdout.isatty():
         from assistant.plain_chat import run_plain_chat
 
@@ -153,7 +163,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         from assistant.plain_chat import run_plain_chat
 
         return run_plain_chat(profile=profile, transcript=args.transcript)
-    return run_app(profile=profile, transcript=args.transcript)
+    return run_app(profile=profile, transcript=args.transcript, notice=problem)
 
 
 def main(argv: list[str] | None = None) -> int:
