@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint bench score clean
+.PHONY: chat web test browser lint bench score clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(STAMP): pyproject.toml
 chat: $(STAMP)
 	$(BIN)/assistant chat
 
-test: $(STAMP)
+web: $(STAMP)
+	$(BIN)/assistant web
+
+# The browser tests drive Debian's chromium (installed when missing, see the script).
+browser:
+	bash tools/ensure-chromium.sh
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -1,4 +1,4 @@
-"""Command line: assistant [chat] | ask | replay | corpus check | bench.
+"""Command line: assistant [chat] | ask | web | replay | corpus check | bench.
 
 Imports are lazy: `assistant ask` never imports Textual, so the one-shot path stays light.
 Exit status: 0 for every answer (out of scope and "please clarify" included), 1 for failed replays,
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-FORMATS = ("text", "markdown", "json", "jsonl")
+FORMATS = ("text", "markdown", "json", "jsonl", "html")
 PROFILES = ("us", "aace", "acp", "endocrine")
 
 
@@ -42,6 +42,12 @@ def _build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--profile", choices=PROFILES, default=None)
     ask.add_argument("--compare", action="store_true", help="also compare the guideline profiles")
     ask.add_argument("--full", action="store_true", help="the full plan: every recommendation, in full")
+    ask.add_argument("--date", metavar="YYYY-MM-DD", help="the date printed on an HTML handout (default: today)")
+
+    web = sub.add_parser("web", help="serve the app in a browser (each tab its own conversation)")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    web.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    web.add_argument("--profile", choices=PROFILES, default=None)
 
     replay = sub.add_parser("replay", help="replay transcript files and check their expectations")
     replay.add_argument("files", nargs="+", metavar="FILE")
@@ -104,6 +110,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             reply = conv.ask("compare guidelines")
         return reply.format(args.format)
 
+    if args.format == "html":
+        return _ask_html(args, profile)
     structured = args.format in ("json", "jsonl")
     sep = "" if structured else "\n" + "=" * 72 + "\n\n"
     if args.batch is not None:
@@ -119,6 +127,37 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     question = sys.stdin.read() if args.question == "-" else args.question
     _emit([one(Conversation(profile=profile, full=args.full), question)])
+    return 0
+
+
+def _handout_date(text: str | None) -> str | None:
+    if text is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise UsageError(f"assistant ask: --date wants YYYY-MM-DD, not {text!r}") from None
+
+
+def _ask_html(args: argparse.Namespace, profile: str) -> int:
+    """One self-contained HTML handout: for one question, or for a whole conversation (--turns)."""
+    from assistant.conversation import Conversation
+    from assistant.handout import render_handout
+
+    if args.batch is not None:
+        raise UsageError("assistant ask: --format html makes one page per patient: use QUESTION or --turns FILE")
+    date = _handout_date(args.date)
+    conv = Conversation(profile=profile)
+    turns = _read_lines(args.turns) if args.turns is not None else [
+        sys.stdin.read() if args.question == "-" else args.question
+    ]
+    for turn in turns:
+        conv.ask(turn)
+    if args.compare:
+        conv.ask("compare guidelines")
+    _emit([render_handout(conv, date=date)])
     return 0
 
 
@@ -184,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_ask(args)
         if args.command == "chat":
             return cmd_chat(args)
+        if args.command == "web":
+            from assistant.web import serve
+
+            return serve(args.host, args.port, _default_profile(args.profile))
         if args.command == "replay":
             from assistant.replay import main_replay
 

@@ -310,6 +310,16 @@ def reference_label(corpus: Corpus, rid: str) -> str:
     return _reference_label(corpus, rid)
 
 
+def reference_labels(corpus: Corpus, pids: list[str]) -> list[str]:
+    """Each passage's reference with the passage's place in it ('... Osteoporos Int 2022;33:2049-2102.
+    Who should be treated.'): for pages that number passages, not references (the HTML handout)."""
+    out = []
+    for pid in pids:
+        p = corpus.passages[pid]
+        out.append(f"{_reference_label(corpus, p.ref, with_url=False)} {p.where.rstrip('.')}.")
+    return out
+
+
 def reference_full(corpus: Corpus, rid: str) -> str:
     """A reference with all its recorded authors (the sources view)."""
     return _reference_label(corpus, rid, all_authors=True)
@@ -323,7 +333,7 @@ def authors_short(authors: str) -> str:
     return first if first.endswith("et al") or "," not in authors else f"{first} et al"
 
 
-def _reference_label(corpus: Corpus, rid: str, *, all_authors: bool = False) -> str:
+def _reference_label(corpus: Corpus, rid: str, *, all_authors: bool = False, with_url: bool = True) -> str:
     ref = corpus.references[rid]
     parts: list[str] = []
     source = ref.source.rstrip(".")
@@ -337,7 +347,7 @@ def _reference_label(corpus: Corpus, rid: str, *, all_authors: bool = False) -> 
         parts.append(source)
         parts.append(ref.title.rstrip("."))
     text = ". ".join(parts) + "."
-    return f"{text} {ref.url}" if ref.url else text
+    return f"{text} {ref.url}" if ref.url and with_url else text
 
 
 # -- building ------------------------------------------------------------------------------------

@@ -43,7 +43,8 @@ class AssistantApp(App[int]):
                             chat.action_new_patient)
         yield SystemCommand("Save transcript", "Save the conversation as a replayable YAML transcript",
                             chat.action_save_transcript)
-        yield SystemCommand("Export conversation", "Write the conversation as Markdown and JSON", chat.action_export)
+        yield SystemCommand("Export conversation", "Write the conversation as Markdown, JSON and an HTML handout",
+                            chat.action_export)
         yield SystemCommand("Copy last answer", "Copy the last answer to the clipboard", chat.action_copy_answer)
         yield SystemCommand("Sources", "The passages cited by the last answer", chat.action_sources)
         yield SystemCommand("Toggle side panel", "Show or hide facts / reasoning / picture", chat.action_toggle_panel)

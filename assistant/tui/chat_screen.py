@@ -407,7 +407,8 @@ class ChatScreen(Screen[None]):
 
     def action_export(self) -> None:
         default = f"conversation-{time.strftime('%Y%m%d-%H%M%S')}"
-        self.app.push_screen(PathScreen("Export the conversation (writes .md and .json)", default), self.export)
+        prompt = "Export the conversation (writes .md, .json and the .html handout)"
+        self.app.push_screen(PathScreen(prompt, default), self.export)
 
     def export(self, stem: str | None) -> list[Path]:
         if not stem:
@@ -419,4 +420,6 @@ class ChatScreen(Screen[None]):
             return []
         self.last_saved = paths
         self.notify("Exported: " + ", ".join(str(p) for p in paths))
+        if self.app.is_web:  # in a browser (assistant web): also open the handout there, to print or project
+            self.app.deliver_text(paths[-1], open_method="browser", mime_type="text/html")
         return paths

@@ -23,7 +23,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("F10", "the full plan: every recommendation, in full"),
     ("Ctrl+N", "new patient (start over)"),
     ("Ctrl+S", "save the conversation as a transcript (YAML)"),
-    ("Ctrl+O", "export the conversation (Markdown and JSON)"),
+    ("Ctrl+O", "export the conversation (Markdown, JSON and an HTML handout)"),
     ("Ctrl+Y", "copy the last answer to the clipboard"),
     ("Ctrl+T", "light / dark theme"),
     ("F7", "compare guidelines: the profiles side by side"),

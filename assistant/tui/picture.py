@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widget import Widget
 
-from assistant.tui.bands import Bands, bands
+from assistant.picture_data import Bands, bands, frax_rows, t_score_rows
 
 if TYPE_CHECKING:
     from assistant.facts import Facts
@@ -39,15 +39,10 @@ def _col(value: float, lo: float, hi: float, width: int) -> int:
 
 
 def t_score_picture(f: Facts, width: int, b: Bands | None = None) -> Text:
-    from assistant.facts import Site
-    from assistant.render import label
-
     b = b or bands()
     out = Text()
     out.append("T-scores against the WHO bands\n", "bold")
-    sites = [(label("sites", s.value), f.t_scores[s]) for s in Site if s in f.t_scores]
-    if f.t_score_unsited is not None:
-        sites.append(("site not given", f.t_score_unsited))
+    sites = [(row.site, row.value) for row in t_score_rows(f, b)]
     if not sites:
         out.append("No T-scores yet.\n", "dim")
         return out
@@ -113,19 +108,19 @@ def frax_picture(f: Facts, width: int, b: Bands | None = None) -> Text:
     b = b or bands()
     out = Text()
     out.append("FRAX 10-year probability against the treatment thresholds\n", "bold")
-    if f.frax is None or (f.frax.major is None and f.frax.hip is None):
+    rows = frax_rows(f, b)
+    if not rows:
         out.append("No FRAX values yet.\n", "dim")
         return out
     bar = max(MIN_BAR, width - LABEL_WIDTH - 8)
-    for name, value, limit in (("major", f.frax.major, b.frax_major), ("hip", f.frax.hip, b.frax_hip)):
-        if value is None:
-            continue
+    for row in rows:
+        name, value, limit = row.name, row.value, row.limit
         out.append(f"{name:<{LABEL_WIDTH}}")
         out.append(f"{num(value) + '%':>6}  ", "bold")
         top = max(2 * limit, value * 1.1) if limit is not None else max(value * 1.25, 1.0)
         filled = _col(value, 0.0, top, bar) + 1 if value > 0 else 0
         tick = _col(limit, 0.0, top, bar) if limit is not None else -1
-        over = limit is not None and value >= limit
+        over = row.over
         for i in range(bar):
             if i == tick:
                 out.append("┃", "bold")

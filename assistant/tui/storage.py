@@ -164,11 +164,15 @@ def conversation_json(conv: Conversation) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
-def export_conversation(conv: Conversation, stem: str | Path) -> Sequence[Path]:
-    """Write <stem>.md and <stem>.json; returns both paths."""
+def export_conversation(conv: Conversation, stem: str | Path, date: str | None = None) -> Sequence[Path]:
+    """Write <stem>.md, <stem>.json and <stem>.html (the one-patient handout, dated `date` or today);
+    returns the three paths."""
+    from assistant.handout import render_handout
+
     base = Path(stem).expanduser()
-    if base.suffix in (".md", ".json"):
+    if base.suffix in (".md", ".json", ".html"):
         base = base.with_suffix("")
     md = atomic_write(base.with_name(base.name + ".md"), conversation_markdown(conv))
     js = atomic_write(base.with_name(base.name + ".json"), conversation_json(conv))
-    return (md, js)
+    page = atomic_write(base.with_name(base.name + ".html"), render_handout(conv, date=date))
+    return (md, js, page)

@@ -101,7 +101,9 @@ async def test_follow_ups_update_facts_decision_and_what_if_leaves_facts_alone()
         await type_question(pilot, "why?")
         why = chat_texts(app)[-1]
         assert why.startswith("PLAIN: ")
-        assert conv.last_assessment.trace[0].rule in why
+        # Plain clinical reasoning in the chat: the first step's finding, not its rule id (that is in F4).
+        assert conv.last_assessment.trace[0].result in why
+        assert conv.last_assessment.trace[0].rule not in why
         assert app.chat.errors == []
 
 
@@ -223,6 +225,8 @@ async def test_exports_markdown_and_json_atomically(tmp_path: Path) -> None:
     assert data["schema"] == "assistant.conversation/1"
     assert [t["user"] for t in data["turns"]] == [SEED_QUESTION, "[bold]odd[/] *text*"]
     assert data["turns"][0]["answer"]["schema"] == "assistant.answer/1"
+    page = (tmp_path / "conv.html").read_text(encoding="utf-8")  # the one-patient handout
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and 'id="sources"' in page
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left behind
 
 
