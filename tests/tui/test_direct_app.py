@@ -126,3 +126,12 @@ async def test_a_config_problem_is_shown_as_a_notice() -> None:
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
         assert any("unknown profile" in str(n.message) for n in app._notifications)  # noqa: SLF001
+
+
+def test_facts_panel_shows_units() -> None:
+    from assistant.facts import Facts
+    from assistant.tui.facts_panel import fact_rows
+
+    shown = [r.shown for r in fact_rows(Facts(egfr=28, vitamin_d=18))]
+    assert "Kidney function (eGFR or creatinine clearance): 28 mL/min/1.73 m2" in shown
+    assert "25-OH vitamin D level: 18 ng/mL" in shown
