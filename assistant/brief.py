@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
+
+from jinja2 import Template
 
 from assistant.datafiles import read_yaml
 from assistant.engine.model import Recommendation
@@ -77,9 +79,8 @@ def select(
     shown = {rec.id for rec in kept}
     if bottom_line is not None:
         shown.add(bottom_line)
-    if bottom_line is not None:
-        shown.add(bottom_line)
-    return [rec for rec in kept if not any(c in shown for c in r.covered_by.get(rec.id, ()))]
+    covered_by = r.covered_by
+    return [rec for rec in kept if rec.id not in covered_by or not any(c in shown for c in covered_by[rec.id])]
 
 
 def words(rec: Recommendation, full_text: str) -> str:
@@ -93,9 +94,13 @@ def words(rec: Recommendation, full_text: str) -> str:
     if "values" in spec:
         return render_statement(rec.statement, {**rec.params, **spec["values"]})
     if "template" in spec:
-        template = compile_template("brief:" + rec.id, " ".join(str(spec["template"]).split()))
-        return render_kept("brief:" + rec.id, template, rec.params)
+        return render_kept("brief:" + rec.id, _template(rec.id), rec.params)
     return full_text
+
+
+@cache
+def _template(rec_id: str) -> Template:
+    return compile_template("brief:" + rec_id, " ".join(str(rules().wording[rec_id]["template"]).split()))
 
 
 def compact_lead(section_title: str) -> str | None:

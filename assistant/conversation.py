@@ -43,7 +43,6 @@ from assistant.conversation_fold import (
 from assistant.conversation_select import (
     WHOLE,
     assessed_as,
-    changed_recommendations,
     deciding_paths,
     decision_name,
     drugs_named,
@@ -53,7 +52,8 @@ from assistant.conversation_select import (
     keeps_question,
     profile_words,
     recognised_kind,
-    touched_sections,
+    settle_kind,
+    what_changed,
 )
 from assistant.corpus import Corpus, default_corpus
 from assistant.direct import direct_answer
@@ -272,6 +272,7 @@ class Conversation:
         # Which question the answer is for: a new question, or the last one again for new facts.
         kind = engine_intent_for(intent, self._intent, hypo is not None, only_switch)
         named = drugs_named(parsed)
+        kind = settle_kind(kind, parsed.intents, named)
         engine_intent = assessed_as(kind, named)
         # A follow-up that only adds facts to an answer already shown: show what changed, and where.
         # A what-if shows what it would change against the answer on the recorded facts.
@@ -280,7 +281,11 @@ class Conversation:
             previous is not None and intent == Intent.FACTS_ONLY and changed_state and hypo is None and not self.full
         )
         what_if = previous is not None and intent == Intent.FACTS_ONLY and hypo is not None and not self.full
-        added = [describe_group(state, g) + " (new)" for g in diff(before, state) if get_group(before, g) is None]
+        added = (
+            [describe_group(state, g) + " (new)" for g in diff(before, state) if get_group(before, g) is None]
+            if changed_state
+            else []
+        )
 
         preface: list[str] = []
         if switched is not None:
@@ -351,13 +356,11 @@ class Conversation:
         direct = None
         only: set[str] | None = None
         if facts_follow_up and previous is not None:
-            only = changed_recommendations(previous, a)
-            touched = touched_sections(previous, a, diff(before, state))
+            touched, only = what_changed(previous, a, diff(before, state))
             sections = [Section.CLARIFY.value, *touched]
             direct = (message("follow_up_changes", changes=updates + added, removed=removed, touched=bool(touched)), [])
         elif what_if and previous is not None:
-            only = changed_recommendations(previous, a)
-            touched = touched_sections(previous, a, diff(state, facts_for_engine))
+            touched, only = what_changed(previous, a, diff(state, facts_for_engine))
             sections = [Section.CLARIFY.value, *touched]
         elif not full or kind != Intent.FULL_PLAN:
             found = direct_answer(kind, a, user, named, recognised=recognised_kind(parsed, user))

@@ -9,7 +9,7 @@ from typing import Any
 from assistant.brief import words as brief_words
 from assistant.conversation_facts import wording, wording_list
 from assistant.engine import DECIDING_TOPICS, all_rules
-from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Recommendation, Section
+from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Section
 from assistant.engine.profiles import get_profile
 from assistant.facts import Intent, Parsed
 from assistant.parse.intent import find_intents
@@ -39,6 +39,15 @@ _ASSESSED_AS = {
     Intent.NEXT_DRUG: Intent.DRUG_HOLIDAY_OR_DURATION,
 }
 _DENOSUMAB_KINDS = (Intent.DOSE_TIMING, Intent.NEXT_DRUG)
+
+
+def settle_kind(kind: Intent, intents: list[Intent], named: list[str]) -> Intent:
+    """The question kind, checked against the drugs named: "together" without two bone drugs is not
+    a question about combining them (the next intent found, or the whole plan)."""
+    if kind == Intent.COMBINATION and len(named) < 2:
+        rest = [i for i in intents if i != Intent.COMBINATION]
+        return rest[0] if rest else Intent.MANAGEMENT_OVERALL
+    return kind
 
 
 def assessed_as(kind: Intent, named: list[str]) -> Intent:
@@ -122,29 +131,46 @@ def recognised_kind(parsed: Parsed, text: str) -> bool:
     return bool(find_intents(text.lower()))
 
 
-def touched_sections(before: Assessment, after: Assessment, changed_groups: list[str] | None = None) -> list[str]:
-    """The answer sections whose recommendations changed between two assessments (the bottom line when
-    the decision or its reason changed): first those the changed facts touch most (prompts/conversation.yaml
-    `touches`), then the others in answer order."""
+_WORDS_KEPT: list[tuple[Assessment, dict[str, tuple[Section, str]]]] = []  # the last few, newest last
 
-    def by_section(a: Assessment) -> dict[Section, list[tuple[str, str]]]:
-        out: dict[Section, list[tuple[str, str]]] = {}
-        for r in a.recommendations:
-            out.setdefault(r.section, []).append((r.id, render_statement(r.statement, r.params)))
-        return out
+
+def _shown_words(a: Assessment) -> dict[str, tuple[Section, str]]:
+    """Each recommendation's id -> (section, its words in the short answer). The last assessments' are
+    kept: a follow-up compares against the one before it, worded at the previous turn."""
+    for kept, words in _WORDS_KEPT:
+        if kept is a:
+            return words
+    words = {r.id: (r.section, brief_words(r, render_statement(r.statement, r.params))) for r in a.recommendations}
+    _WORDS_KEPT.append((a, words))
+    del _WORDS_KEPT[:-4]
+    return words
+
+
+def what_changed(
+    before: Assessment, after: Assessment, changed_groups: list[str] | None = None
+) -> tuple[list[str], set[str]]:
+    """Between two assessments: the answer sections whose recommendations changed (the bottom line when
+    the decision or its reason changed), those the changed facts touch most first (prompts/
+    conversation.yaml `touches`), then the others in answer order; and the ids of the recommendations
+    that are new or worded differently (in the short answer's words)."""
+    old, new = _shown_words(before), _shown_words(after)
+    changed_ids = {rid for rid, shown in new.items() if old.get(rid) != shown}
+    gone_sections = {sec for rid, (sec, _) in old.items() if rid not in new}
+    moved = {new[rid][0] for rid in changed_ids} | {
+        sec for sec in gone_sections if any(s == sec for s, _ in new.values())
+    }
 
     def because(a: Assessment) -> tuple[str, str] | None:
         if a.because is None:
             return None
         return a.decision.value, render_statement(a.because.statement, a.because.params)
 
-    old, new = by_section(before), by_section(after)
     touched = []
     for section in SECTION_ORDER:
         if section == Section.BOTTOM_LINE:
-            if because(before) != because(after) or old.get(section) != new.get(section):
+            if because(before) != because(after) or section in moved:
                 touched.append(section.value)
-        elif section != Section.CLARIFY and old.get(section) != new.get(section) and new.get(section):
+        elif section != Section.CLARIFY and section in moved:
             touched.append(section.value)
     first: list[str] = []
     touches = wording().get("touches", {})
@@ -155,15 +181,4 @@ def touched_sections(before: Assessment, after: Assessment, changed_groups: list
         for title in titles.split("|"):
             if title in touched and title not in first:
                 first.append(title)
-    return first + [t for t in touched if t not in first]
-
-
-def changed_recommendations(before: Assessment, after: Assessment) -> set[str]:
-    """Ids of the recommendations of `after` that are new or worded differently from `before` (in the
-    short answer's words: a detail only the full plan shows is not a change to show)."""
-
-    def shown(r: Recommendation) -> tuple[str, str]:
-        return r.id, brief_words(r, render_statement(r.statement, r.params))
-
-    old = {shown(r) for r in before.recommendations}
-    return {r.id for r in after.recommendations if shown(r) not in old}
+    return first + [t for t in touched if t not in first], changed_ids

@@ -441,11 +441,16 @@ def build_answer(
 
     rec_texts: dict[int, str] = {}
 
+    shown_words: dict[int, str] = {}
+
     def words(rec: Recommendation) -> str:
-        text = rec_texts.get(id(rec))
-        if text is None:
-            text = rec_texts[id(rec)] = render_statement(rec.statement, rec.params)
-        return text if full else brief_words(rec, text)
+        """The recommendation's words as shown (the short wording unless `full`), worded once."""
+        key = id(rec)
+        shown_text = shown_words.get(key)
+        if shown_text is None:
+            text = rec_texts[key] = render_statement(rec.statement, rec.params)
+            shown_text = shown_words[key] = text if full else brief_words(rec, text)
+        return shown_text
 
     direct_item = Item(direct[0], cite(direct[1])) if direct is not None else None
     wanted = sections if sections is not None else _shown_sections(a.intent)
@@ -483,38 +488,40 @@ def build_answer(
         follow_up = message("follow_up", missing=missing)
 
     shown = 0
-    used = 0 if direct is None else len(direct[0].split())
+    used = 0
     if budget is not None:  # what the answer shows besides its sections, and a line naming what is left out
         used += sum(len(p.split()) for p in preface or ()) + len((follow_up or "").split()) + _LEFT_OUT_WORDS
-    if headline is not None:
-        used += len(headline.text.split())
+        used += len(direct[0].split()) if direct is not None else 0
+        used += len(headline.text.split()) if headline is not None else 0
     left_out: list[str] = []
     for section in order:
         if section is _CLARIFY:
             notes = clarifications(a)
             if notes:
                 out_sections.append(AnswerSection(_SECTION_TITLES[section], [Item(t) for t in notes]))
-                used += sum(len(t.split()) for t in notes)
+                used += sum(len(t.split()) for t in notes) if budget is not None else 0
             continue
         group = by_section.get(section)
         if group and section is _BOTTOM_LINE and headline is None and a.because is None:
             first, group = group[0], group[1:]
             headline = Item(words(first), cite(first.citations), first)
-            used += len(headline.text.split())
+            used += len(headline.text.split()) if budget is not None else 0
             shown += 1
         if not group:
             continue
         title = "Also" if section is _BOTTOM_LINE else _SECTION_TITLES[section]
-        if direct is not None:  # say each thing once: an item the direct answer quotes is not repeated
-            group = [r for r in group if words(r) not in direct[0]]
-            if not group:
-                continue
         texts = [words(r) for r in group]
-        size = sum(len(t.split()) for t in texts) + len(title.split()) + 1  # and its underline
-        if budget is not None and used + size > budget and (out_sections or used):
-            left_out.append(title)
-            continue
-        used += size
+        if direct is not None:  # say each thing once: an item the direct answer quotes is not repeated
+            kept = [(t, r) for t, r in zip(texts, group, strict=True) if t not in direct[0]]
+            if not kept:
+                continue
+            texts, group = [t for t, _ in kept], [r for _, r in kept]
+        if budget is not None:
+            size = sum(len(t.split()) for t in texts) + len(title.split()) + 1  # and its underline
+            if used + size > budget and (out_sections or used):
+                left_out.append(title)
+                continue
+            used += size
         items = [Item(t, cite(r.citations), r) for t, r in zip(texts, group, strict=True)]
         shown += len(items)
         lead = None if full else compact_lead(title)
