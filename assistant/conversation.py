@@ -362,6 +362,10 @@ class Conversation:
         elif what_if and previous is not None:
             touched, only = what_changed(previous, a, diff(state, facts_for_engine))
             sections = [Section.CLARIFY.value, *touched]
+        elif comparison is not None:  # "compare guidelines": where the profiles differ, first
+            from assistant.render_compare import summary_text
+
+            direct = (summary_text(comparison), [])
         elif not full or kind != Intent.FULL_PLAN:
             found = direct_answer(kind, a, user, named, recognised=recognised_kind(parsed, user))
             if found is not None:
