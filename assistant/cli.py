@@ -1,4 +1,4 @@
-"""Command line: assistant [chat] | ask | web | replay | corpus check | bench.
+"""Command line: assistant [chat] | ask | web | replay | corpus check | bench | serve.
 
 Imports are lazy: `assistant ask` never imports Textual, so the one-shot path stays light.
 Exit status: 0 for every answer (out of scope and "please clarify" included), 1 for failed replays,
@@ -42,6 +42,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--profile", choices=PROFILES, default=None)
     ask.add_argument("--compare", action="store_true", help="also compare the guideline profiles")
     ask.add_argument("--full", action="store_true", help="the full plan: every recommendation, in full")
+    ask.add_argument("--fhir", metavar="FILE", help="answer from a FHIR R4 Bundle (JSON) instead of a question")
     ask.add_argument("--date", metavar="YYYY-MM-DD", help="the date printed on an HTML handout (default: today)")
 
     web = sub.add_parser("web", help="serve the app in a browser (each tab its own conversation)")
@@ -59,6 +60,18 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("directory", nargs="?", help="a corpus directory to check instead of the bundled one")
 
     sub.add_parser("bench", help="print the benchmark figures")
+
+    serve = sub.add_parser("serve", help="run the CDS Hooks service (FHIR in, cards out)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8088)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--jwks", metavar="FILE", help="JSON Web Key Set: every call must carry a JWT signed by it")
+    serve.add_argument("--public-url", metavar="URL", help="the URL EHRs call (JWT audiences); default http://HOST:PORT")
+    serve.add_argument("--profile", choices=PROFILES, default=None)
+    serve.add_argument("--log-patient", action="store_true", help="log each call's patient id and card summaries")
+    serve.add_argument("--access-log", action="store_true", help="log each request line (no patient data)")
+    serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
+                       help="let a browser-based CDS client from ORIGIN call (CORS), e.g. a CDS Hooks sandbox")
     return p
 
 
@@ -100,9 +113,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.conversation import Conversation
 
     profile = _default_profile(args.profile)
-    sources = [args.question is not None, args.batch is not None, args.turns is not None]
+    sources = [args.question is not None, args.batch is not None, args.turns is not None, args.fhir is not None]
     if sum(sources) != 1:
-        raise UsageError("assistant ask: give exactly one of QUESTION, -, --batch FILE or --turns FILE")
+        raise UsageError("assistant ask: give exactly one of QUESTION, -, --batch FILE, --turns FILE or --fhir FILE")
+    if args.fhir is not None:
+        date = _handout_date(args.date) if args.format == "html" else None
+        return cmd_ask_fhir(args.fhir, profile, args.format, date)
 
     def one(conv: Conversation, text: str) -> str:
         reply = conv.ask(text)
@@ -159,6 +175,37 @@ def _ask_html(args: argparse.Namespace, profile: str) -> int:
         conv.ask("compare guidelines")
     _emit([render_handout(conv, date=date)])
     return 0
+
+
+def cmd_ask_fhir(path: str, profile: str, fmt: str, date: str | None = None) -> int:
+    from assistant.service.fhir_facts import FhirError
+    from assistant.service.record import load_record, record_reply
+
+    try:
+        reply = record_reply(load_record(path), profile, fmt, date=date)
+    except (OSError, UnicodeDecodeError, FhirError) as exc:
+        raise UsageError(f"assistant ask --fhir: {path}: {exc}") from None
+    _emit([reply])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.service.run import ServeError, serve
+
+    try:
+        return serve(
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            jwks=args.jwks,
+            public_url=args.public_url,
+            profile=_default_profile(args.profile),
+            log_patient=args.log_patient,
+            access_log=args.access_log,
+            allow_origins=tuple(args.allow_origin),
+        )
+    except ServeError as exc:
+        raise UsageError(f"assistant serve: {exc}") from None
 
 
 def cmd_corpus_check(directory: str | None = None) -> int:
@@ -235,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.corpus_command != "check":
                 raise UsageError("assistant corpus: the only subcommand is 'check'")
             return cmd_corpus_check(args.directory)
+        if args.command == "serve":
+            return cmd_serve(args)
         if args.command == "bench":
             from assistant.bench import main_bench
 

@@ -94,6 +94,7 @@ class Medication(BaseModel):
     years: float | None = None  # duration of use, when said
     since: int | None = None  # year started ("Prolia since 2019")
     last: int | None = None  # year of last dose ("last Reclast 2022")
+    months_since_last: float | None = None  # months since the last dose ("last Prolia shot 10 months ago")
     dose_mg: float | None = None
     span: Span | None = None
 
@@ -171,6 +172,15 @@ KNOWN_CONDITIONS: tuple[str, ...] = (
     "malabsorption",
     "bmd_declining",
     "hrt",
+    # Agreed vocabulary (shared/prompts/others.md): i15 reads them, i16 writes rules on them, i18 maps FHIR codes.
+    "atypical_femur_fracture",
+    "aromatase_inhibitor",
+    "androgen_deprivation",
+    "breast_cancer",
+    "prostate_cancer",
+    "bariatric_surgery",
+    "osteomalacia",
+    "cushings",
 )
 
 
@@ -195,6 +205,7 @@ class Facts(BaseModel):
     glucocorticoid_months: float | None = None
     egfr: float | None = None  # mL/min/1.73m2, or CrCl when that is what was given
     egfr_is_crcl: bool = False
+    ckd_stage: int | None = None  # 1-5 ("CKD stage 4", "CKD G5", "ESRD" = 5)
     vitamin_d: float | None = None  # 25-OH vitamin D, ng/mL
     calcium: float | None = None  # serum calcium, mg/dL
     pth: float | None = None

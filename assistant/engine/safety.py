@@ -175,7 +175,8 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     renal_blocks = e is not None and e < RENAL_CUTOFF["zoledronic_acid"]
     risedronate_ok = e is not None and e >= RENAL_CUTOFF["risedronate"]
     on_bp = not BISPHOSPHONATE_SET.isdisjoint(a.derived.current)  # an oral bisphosphonate or zoledronic acid
-    urgency = _CRITICAL if stopping else _WARNING
+    # Critical while the stop has no follow-on; once a bisphosphonate followed, the card is a reminder.
+    urgency = _CRITICAL if stopping and not (stopped and on_bp) else _WARNING
     recs = [
         _rec(
             "safety-denosumab-follow-on",

@@ -155,6 +155,18 @@ def test_stopped_denosumab_is_critical_with_rebound_numbers() -> None:
     assert {"tsourdi-2021#denosumab-discontinuation", "cummings-2018#rebound-fractures"} <= set(r.citations)
 
 
+def test_stopped_denosumab_with_its_follow_on_is_a_warning_not_critical() -> None:
+    f = Facts(
+        egfr=60,
+        medications=[
+            Medication(name="denosumab", status=Status.HISTORICAL),
+            Medication(name="alendronate", status=Status.AFFIRMED),
+        ],
+    )
+    a = run_b(f, Decision.NA, Intent.DENOSUMAB_STOP)
+    assert rec(a, "safety-denosumab-follow-on").urgency == Urgency.WARNING
+
+
 def test_denosumab_offered_brings_the_follow_on_warning() -> None:
     a = run_b(Facts(t_scores={Site.FEMORAL_NECK: -2.7}, egfr=60), Decision.YES)
     assert "drug-denosumab" in starts(a)

@@ -1,0 +1,146 @@
+"""An Answer (the engine's, rendered) -> CDS Hooks cards.
+
+The first card carries the bottom line as its summary (at most 140 characters), the most urgent
+indicator of the answer, and a Markdown detail: the short answer, what the record gave, what was set
+aside or not used, what is missing, and the numbered sources. Each critical safety finding (a
+denosumab stop without a follow-on, a drug below its kidney cut-off, ...) gets a card of its own.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from assistant.corpus import default_corpus
+from assistant.engine.model import Urgency
+from assistant.engine.profiles import get_profile
+from assistant.render import Answer, label, with_marks
+from assistant.service.reading import Reading
+
+SUMMARY_MAX = 139  # CDS Hooks: the summary "SHALL be less than 140 characters" (the issue: at most 140)
+_ORDER = {Urgency.INFO: 0, Urgency.WARNING: 1, Urgency.CRITICAL: 2}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<!|])")
+_NAMESPACE = uuid.UUID("6f1d3c2e-8a4b-4f0e-9a53-0b8d2a6c9e11")  # card ids: uuid5 of the hook instance and card
+
+
+def bottom_line(answer: Answer) -> str:
+    """The answer's bottom line in one sentence: the one place to switch to i19's direct answer."""
+    direct = answer.direct  # i19's direct answer (an Item), when the answer has one
+    if direct is not None and direct.text.strip():
+        return direct.text.strip()
+    if answer.because:
+        return answer.because.strip()
+    if answer.headline is not None:
+        return answer.headline.text.strip()
+    return "No bone-health decision could be made from the record: see what is missing."
+
+
+def shorten(text: str, limit: int = SUMMARY_MAX) -> str:
+    """At most `limit` characters, cut at a word with an ellipsis when it had to be cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def md(text: str) -> str:
+    """Text from the record, made inert for Markdown (no links, images or emphasis from client data)."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def indicator(answer: Answer) -> str:
+    worst = Urgency.INFO
+    for r in answer.assessment.recommendations:
+        if _ORDER[r.urgency] > _ORDER[worst]:
+            worst = r.urgency
+    return worst.value
+
+
+def _missing_words(answer: Answer) -> list[str]:
+    return [f"{label('fields', m)}: not found in the record" for m in answer.assessment.missing_facts]
+
+
+def _source(answer: Answer) -> dict[str, str]:
+    profile = get_profile(answer.assessment.profile)
+    out = {"label": f"Guideline assistant, {profile.name} profile"}
+    corpus = answer.corpus or default_corpus()
+    for rid in answer.citations:  # citations are numbered by reference
+        ref = corpus.references[rid]
+        if ref.url:
+            out["url"] = ref.url
+            break
+    return out
+
+
+def _sources_md(answer: Answer, only: list[int] | None = None) -> list[str]:
+    return [f"{n}. {ref_label}" for n, _rid, ref_label, _where in answer._source_lines() if only is None or n in only]
+
+
+def detail(answer: Answer, reading: Reading) -> str:
+    lead = answer.direct if answer.direct is not None else answer.headline
+    marks = lead.citations if lead is not None else []
+    parts: list[str] = [f"**Short answer.** {with_marks(bottom_line(answer), marks)}"]
+    urgent = [
+        (r, item)
+        for section in answer.sections
+        for item in section.items
+        if (r := item.rec) is not None and r.urgency is not Urgency.INFO
+    ]
+    if urgent:
+        parts.append("**Act on:**\n" + "\n".join(f"- {with_marks(i.text, i.citations)}" for _r, i in urgent))
+    if reading.used:
+        parts.append("**From the record:**\n" + "\n".join(f"- {md(u)}" for u in reading.used))
+    missing = _missing_words(answer)
+    if missing:
+        parts.append("**Missing:**\n" + "\n".join(f"- {md(m)}" for m in missing))
+    if reading.set_aside:
+        parts.append("**Set aside (not used):**\n" + "\n".join(f"- {md(s)}" for s in reading.set_aside))
+    if reading.not_used:
+        parts.append("**Not used (not known to this service):**\n" + "\n".join(f"- {md(s)}" for s in reading.not_used))
+    if reading.notes:
+        parts.append("\n".join(f"- {md(n)}" for n in reading.notes))
+    cited = sorted({n for n in marks} | {n for _r, i in urgent for n in i.citations})
+    sources = _sources_md(answer, cited)
+    if sources:
+        more = len(answer.citations) - len(sources)
+        tail = f"\n\n(The full plan cites {more} more sources.)" if more > 0 else ""
+        parts.append("**Sources:**\n" + "\n".join(sources) + tail)
+    if answer.disclaimer:
+        parts.append(f"_{answer.disclaimer}_")
+    return "\n\n".join(parts)
+
+
+def cards(answer: Answer, reading: Reading, instance: str = "") -> list[dict[str, Any]]:
+    """The cards for one answer; `instance` (the hookInstance) makes the card ids stable per call."""
+    source = _source(answer)
+    main = {
+        "uuid": str(uuid.uuid5(_NAMESPACE, f"{instance}:main")),
+        "summary": shorten(bottom_line(answer)),
+        "indicator": indicator(answer),
+        "detail": detail(answer, reading),
+        "source": source,
+    }
+    out = [main]
+    for section in answer.sections:
+        for item in section.items:
+            r = item.rec
+            if r is None or r.urgency is not Urgency.CRITICAL:
+                continue
+            out.append(
+                {
+                    "uuid": str(uuid.uuid5(_NAMESPACE, f"{instance}:{r.id}")),
+                    "summary": shorten(item.text),
+                    "indicator": Urgency.CRITICAL.value,
+                    "detail": with_marks(item.text, item.citations)
+                    + "\n\n**Sources:**\n"
+                    + "\n".join(_sources_md(answer, item.citations)),
+                    "source": source,
+                }
+            )
+    return out
+
