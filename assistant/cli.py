@@ -42,6 +42,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--turns", metavar="FILE", help="one turn a line, answered as one conversation")
     ask.add_argument("--profile", choices=PROFILES, default=None)
     ask.add_argument("--compare", action="store_true", help="also compare the guideline profiles")
+    ask.add_argument("--full", action="store_true", help="the full plan: every recommendation, in full")
     ask.add_argument("--fhir", metavar="FILE", help="answer from a FHIR R4 Bundle (JSON) instead of a question")
     ask.add_argument("--date", metavar="YYYY-MM-DD", help="the date printed on an HTML handout (default: today)")
 
@@ -87,11 +88,19 @@ def _read_lines(path: str) -> list[str]:
 
 
 def _default_profile(explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    from assistant.config import configured_profile
+    profile, problem = _configured(explicit)
+    if problem:
+        print(f"assistant: {problem}", file=sys.stderr)
+    return profile
 
-    return configured_profile()
+
+def _configured(explicit: str | None) -> tuple[str, str | None]:
+    """The profile to use and, when the config file could not be used, what was wrong with it."""
+    if explicit:
+        return explicit, None
+    from assistant.config import load_profile
+
+    return load_profile()
 
 
 def _emit(chunks: Iterable[str]) -> None:
@@ -125,16 +134,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.batch is not None:
         # Each line is its own question; answers are written as they are made.
         for i, q in enumerate(_read_lines(args.batch)):
-            _emit([sep if i else "", one(Conversation(profile=profile), q)])
+            _emit([sep if i else "", one(Conversation(profile=profile, full=args.full), q)])
         return 0
     if args.turns is not None:
-        conv = Conversation(profile=profile)
+        conv = Conversation(profile=profile, full=args.full)
         for i, turn in enumerate(_read_lines(args.turns)):
             shown = "" if structured else f"> {turn}\n\n"
             _emit([sep if i else "", shown, one(conv, turn)])
         return 0
     question = sys.stdin.read() if args.question == "-" else args.question
-    _emit([one(Conversation(profile=profile), question)])
+    _emit([one(Conversation(profile=profile, full=args.full), question)])
     return 0
 
 
@@ -254,7 +263,9 @@ def cmd_corpus_check(directory: str | None = None) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    profile = _default_profile(args.profile)
+    profile, problem = _configured(args.profile)
+    if problem:
+        print(f"assistant: {problem}", file=sys.stderr)  # and a notice in the app
     if args.plain or not sys.stdin.isatty() or not sys.stdout.isatty():
         from assistant.plain_chat import run_plain_chat
 
@@ -265,7 +276,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         from assistant.plain_chat import run_plain_chat
 
         return run_plain_chat(profile=profile, transcript=args.transcript)
-    return run_app(profile=profile, transcript=args.transcript)
+    return run_app(profile=profile, transcript=args.transcript, notice=problem)
 
 
 def main(argv: list[str] | None = None) -> int:

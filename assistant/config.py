@@ -22,15 +22,38 @@ def config_path() -> Path:
     return Path(base) / "guideline-assistant" / "config.toml"
 
 
-def configured_profile() -> str:
-    """The profile named in the config file, or 'us'. A broken file is ignored, never fatal."""
+def load_profile() -> tuple[str, str | None]:
+    """The profile named in the config file (or 'us' when there is none) and, when the file could not
+    be used, what was wrong with it (to report on stderr or as a notice in the app). A broken file is
+    never fatal, but never silently replaced by the default either."""
     path = config_path()
+    explicit = bool(os.environ.get("ASSISTANT_CONFIG"))
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return DEFAULT_PROFILE
+    except FileNotFoundError:
+        if explicit:
+            return (
+                DEFAULT_PROFILE,
+                f"config file {path} (from ASSISTANT_CONFIG) not found; using the {DEFAULT_PROFILE} profile",
+            )
+        return DEFAULT_PROFILE, None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return DEFAULT_PROFILE, f"config file {path} cannot be read ({exc}); using the {DEFAULT_PROFILE} profile"
     profile = data.get("profile")
-    return profile if isinstance(profile, str) and profile in KNOWN_PROFILES else DEFAULT_PROFILE
+    if profile is None:
+        return DEFAULT_PROFILE, None
+    if not isinstance(profile, str) or profile not in KNOWN_PROFILES:
+        known = ", ".join(KNOWN_PROFILES)
+        return DEFAULT_PROFILE, (
+            f"config file {path} names an unknown profile {profile!r} (one of {known}); "
+            f"using the {DEFAULT_PROFILE} profile"
+        )
+    return profile, None
+
+
+def configured_profile() -> str:
+    """The profile named in the config file, or 'us' (load_profile() also says what was wrong)."""
+    return load_profile()[0]
 
 
 def state_dir() -> Path:

@@ -15,7 +15,7 @@ from assistant.corpus import Corpus, default_corpus
 from assistant.engine import DECIDING_TOPICS, all_rules  # the topics whose steps explain the decision
 from assistant.engine.model import Assessment, Decision, TraceStep
 from assistant.facts import Facts, Site
-from assistant.render import Answer, label
+from assistant.render import Answer, label, reference_full, with_marks
 from assistant.statements import file_template, num
 
 
@@ -127,7 +127,7 @@ def _passages(step: TraceStep, answer: Answer, corpus: Corpus) -> list[dict[str,
         p = corpus.passages.get(pid)
         if p is None:
             continue
-        number = answer.citations.index(pid) + 1 if pid in answer.citations else None
+        number = answer.number_of(pid)
         out.append({"id": pid, "where": p.where, "text": " ".join(p.text.split()), "number": number})
     return out
 
@@ -136,7 +136,10 @@ def explain(a: Assessment, answer: Answer, hypothetical: bool = False) -> str:
     """Why the answer is what it is: the deciding rules with facts, thresholds and passages."""
     corpus = answer.corpus or default_corpus()
     topics = _topics()
-    because = (answer.headline.rendered() if answer.headline else answer.because) if a.because else None
+    because = None
+    if a.because is not None and answer.because is not None:
+        numbers = [n for n in map(answer.number_of, a.because.citations) if n is not None]
+        because = with_marks(answer.because, list(dict.fromkeys(numbers)))
     decision = None
     if a.decision != Decision.NA:
         decision = f"pharmacologic treatment {label('decisions', a.decision.value)}"
@@ -180,24 +183,25 @@ def explain(a: Assessment, answer: Answer, hypothetical: bool = False) -> str:
 
 
 def show_sources(answer: Answer, number: int | None = None) -> str:
-    """The passages the last answer cites (all, or citation `number`), each with its reference."""
+    """The sources the last answer cites (all, or citation `number`): each reference once, with the
+    passages used under it (their locators and our wording)."""
     corpus = answer.corpus or default_corpus()
     rows = []
-    for n, pid in enumerate(answer.citations, start=1):
+    for n, rid in enumerate(answer.citations, start=1):
         if number is not None and n != number:
             continue
-        p = corpus.passages[pid]
-        ref = corpus.references[p.ref]
-        authors = f"{ref.authors}. " if ref.authors else ""
-        year = f" ({ref.year})" if getattr(ref, "year", None) else ""
         rows.append(
             {
                 "number": n,
-                "passage_id": pid,
-                "where": p.where,
-                "text": " ".join(p.text.split()),
-                "reference": f"{authors}{ref.title}. {ref.source}{year}.",
-                "url": ref.url,
+                "reference": reference_full(corpus, rid),
+                "passages": [
+                    {
+                        "id": pid,
+                        "where": corpus.passages[pid].where,
+                        "text": " ".join(corpus.passages[pid].text.split()),
+                    }
+                    for pid in answer.passages.get(rid, ())
+                ],
             }
         )
     empty = (

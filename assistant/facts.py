@@ -328,6 +328,11 @@ class Intent(StrEnum):
     COMPARE = "compare"
     OUT_OF_SCOPE = "out_of_scope"
     FACTS_ONLY = "facts_only"  # a message that only adds facts ("she's 67, FRAX 11/1.4")
+    # Question kinds answered directly (the conversation assesses them under a related intent).
+    SAFE_WITH = "safe_with"  # "is alendronate safe with omeprazole / before dental work?"
+    COMBINATION = "combination"  # "Prolia together with Forteo?"
+    DOSE_TIMING = "dose_timing"  # "Prolia given 3 weeks early?", "missed her alendronate"
+    NEXT_DRUG = "next_drug"  # "what comes after teriparatide?"
 
 
 class Parsed(BaseModel):

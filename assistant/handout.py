@@ -22,8 +22,8 @@ from typing import Any
 from assistant.conversation import Conversation, Reply
 from assistant.corpus import Corpus
 from assistant.engine import DECIDING_TOPICS, all_rules, assess
-from assistant.engine.model import Assessment, Decision
 from assistant.engine.knowledge.profiles import get_profile
+from assistant.engine.model import Assessment, Decision
 from assistant.facts import Facts, Intent
 from assistant.handout_facts import fact_rows, facts_read, noted
 from assistant.handout_svg import picture_svg
@@ -62,16 +62,22 @@ class _Numbers:
 
     def item(self, answer: Answer, item: Item) -> dict[str, Any]:
         """One statement with its citations renumbered for the page."""
-        pids = [answer.citations[n - 1] for n in item.citations if 0 < n <= len(answer.citations)]
+        # The answer numbers its citations by reference, its passages listed under each.
+        pids = [
+            pid
+            for n in item.citations
+            if 0 < n <= len(answer.citations)
+            for pid in answer.passages.get(answer.citations[n - 1], ())
+        ]
         return {"text": item.text, "cites": self.of(pids)}
 
 
 def _answer_block(answer: Answer, numbers: _Numbers) -> dict[str, Any]:
-    direct = getattr(answer, "direct", None)  # the direct first sentence, where the answer has one
+    direct = answer.direct.text if answer.direct is not None else None  # the direct answer, where there is one
     headline = answer.headline
     return {
         "title": answer.title,
-        "direct": direct if isinstance(direct, str) and direct else None,
+        "direct": direct or None,
         "headline": numbers.item(answer, headline) if headline is not None else None,
         "sections": [
             {"title": s.title, "entries": [numbers.item(answer, i) for i in s.items]} for s in answer.sections

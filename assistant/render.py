@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from jinja2 import Template
 
+from assistant.brief import compact_lead
+from assistant.brief import head as brief_head
+from assistant.brief import select as brief_select
+from assistant.brief import words as brief_words
 from assistant.corpus import Corpus, default_corpus
 from assistant.datafiles import read_yaml
 from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Recommendation, Section
@@ -111,9 +115,9 @@ class AnswerSection:
     items: list[Item]
 
 
-# One numbered source: (number, passage id, reference label). A plain tuple: the answer templates unpack
-# it, and an answer lists about thirty of them (a NamedTuple costs ten times as much to make).
-SourceLine = tuple[int, str, str]
+# One numbered source: (number, reference id, reference label, locators of the passages used). A plain
+# tuple: the answer templates unpack it.
+SourceLine = tuple[int, str, str, list[str]]
 
 
 @dataclass
@@ -124,7 +128,7 @@ class Answer:
     assessment: Assessment
     headline: Item | None
     sections: list[AnswerSection]
-    citations: list[str]  # passage ids; citation n is citations[n - 1]
+    citations: list[str]  # reference ids; citation n is citations[n - 1] (one number per source document)
     preface: list[str] = field(default_factory=list)
     follow_up: str | None = None
     disclaimer: str = ""
@@ -133,7 +137,35 @@ class Answer:
     because: str | None = None  # the decision's reason in one sentence (shown or not)
     rec_texts: dict[int, str] = field(default_factory=dict)  # id(recommendation) -> its words
     comparison: Any = None  # render_compare.ShownComparison when the guidelines were compared
+    passages: dict[str, list[str]] = field(default_factory=dict)  # reference id -> passage ids used, in order
+    direct: Item | None = None  # the direct answer to the question asked (its first sentence)
+    read_as: str | None = None  # how the message was read (one line above the direct answer)
+    changed: list[str] = field(default_factory=list)  # what this turn changed, in words ("eGFR 28 (new)")
+    full: bool = False  # the full plan (every recommendation in its full wording) rather than the short answer
+    hidden: int = 0  # recommendations left to the full plan
+    rebuild: Any = field(default=None, repr=False)  # makes the full plan of the same turn (full_plan())
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def full_plan(self) -> Answer:
+        """This answer as the full plan: every recommendation in full (the exports use it)."""
+        if self.full or self.rebuild is None:
+            return self
+        full = self._cache.get("full_plan")
+        if full is None:
+            full = self._cache["full_plan"] = self.rebuild()
+        return full
+
+    @property
+    def cited_passages(self) -> list[str]:
+        """Every passage the answer cites, grouped by reference in citation order."""
+        return [pid for ref in self.citations for pid in self.passages.get(ref, ())]
+
+    def number_of(self, pid: str) -> int | None:
+        """The citation number of the reference a passage belongs to (None when not cited)."""
+        for n, ref in enumerate(self.citations, start=1):
+            if pid in self.passages.get(ref, ()):
+                return n
+        return None
 
     def statement_text(self, rec: Recommendation) -> str:
         """The words of one recommendation, rendered once per answer."""
@@ -147,12 +179,21 @@ class Answer:
         lines = self._cache.get("sources")
         if lines is None:
             corpus = self.corpus or default_corpus()
-            labels = reference_labels(corpus, self.citations)
-            lines = self._cache["sources"] = list(zip(range(1, len(labels) + 1), self.citations, labels, strict=True))
+            lines = self._cache["sources"] = [
+                (
+                    n,
+                    ref,
+                    reference_label(corpus, ref),
+                    [corpus.passages[pid].where.rstrip(".") for pid in self.passages[ref]],
+                )
+                for n, ref in enumerate(self.citations, start=1)
+            ]
         return lines
 
     def _context(self, style: str) -> dict[str, Any]:
         return {
+            "read_as": self.read_as,
+            "direct": with_marks(self.direct.text, self.direct.citations) if self.direct else None,
             "preface": self.preface,
             "title": self.title,
             "headline": self.headline.rendered(style) if self.headline else None,
@@ -160,6 +201,7 @@ class Answer:
             "sections": [(s.title, [with_marks(i.text, i.citations) for i in s.items]) for s in self.sections],
             "sources": self._source_lines(),
             "follow_up": self.follow_up,
+            "more": None if self.full or not self.hidden else message("more", hidden=self.hidden),
             "disclaimer": self.disclaimer,
             # Side-by-side comparison of guideline profiles (render_compare.py), when asked for.
             "comparison": None
@@ -182,7 +224,7 @@ class Answer:
         corpus = self.corpus or default_corpus()
         cls = a.classification
         all_passages = a.cited_passages() + [
-            pid for pid in self.citations if self.comparison is not None and pid not in a.cited_passages()
+            pid for pid in self.cited_passages if self.comparison is not None and pid not in a.cited_passages()
         ]
         refs: dict[str, None] = {}
         for pid in all_passages:
@@ -227,9 +269,15 @@ class Answer:
                 for rid in refs
             ],
             "citations": [
-                {"n": number, "passage": pid, "ref": corpus.passages[pid].ref}
-                for number, pid, _label in self._source_lines()
+                {"n": number, "passage": pid, "ref": ref, "where": corpus.passages[pid].where}
+                for number, ref in enumerate(self.citations, start=1)
+                for pid in self.passages[ref]
             ],
+            "direct": self.direct.text if self.direct else None,
+            "changed": list(self.changed),
+            "read_as": self.read_as,
+            "full": self.full,
+            "shown": [i.rec.id for sec in self.sections for i in sec.items if i.rec is not None],
             "preface": self.preface,
             "text": self.text(),
             "disclaimer": self.disclaimer,
@@ -248,37 +296,66 @@ class Answer:
         return self.text()
 
 
-_DEFAULT_LABELS: dict[str, str] = {}  # reference labels of the bundled corpus, by passage id
+_DEFAULT_LABELS: dict[str, str] = {}  # reference labels of the bundled corpus, by reference id
+
+
+def reference_label(corpus: Corpus, rid: str) -> str:
+    """A reference as a source line: 'LeBoff MS et al. The clinician's guide ... Osteoporos Int
+    2022;33:2049-2102. https://...' (one full stop after the authors; the issuer when there are none)."""
+    if corpus is default_corpus():
+        known = _DEFAULT_LABELS.get(rid)
+        if known is None:
+            known = _DEFAULT_LABELS[rid] = _reference_label(corpus, rid)
+        return known
+    return _reference_label(corpus, rid)
 
 
 def reference_labels(corpus: Corpus, pids: list[str]) -> list[str]:
-    """Each passage's reference label, e.g. 'LeBoff MS et al. The clinician's guide ... Osteoporos Int
-    2022;33:2049-2102. Who should be treated.' (those of the bundled corpus are worded once per process)."""
-    if corpus is not default_corpus():
-        return [_reference_label(corpus, pid) for pid in pids]
-    known = _DEFAULT_LABELS
-    return [known.get(pid) or known.setdefault(pid, _reference_label(corpus, pid)) for pid in pids]
+    """Each passage's reference with the passage's place in it ('... Osteoporos Int 2022;33:2049-2102.
+    Who should be treated.'): for pages that number passages, not references (the HTML handout)."""
+    out = []
+    for pid in pids:
+        p = corpus.passages[pid]
+        out.append(f"{_reference_label(corpus, p.ref, with_url=False)} {p.where.rstrip('.')}.")
+    return out
 
 
-def _reference_label(corpus: Corpus, pid: str) -> str:
-    p = corpus.passages[pid]
-    ref = corpus.references[p.ref]
+def reference_full(corpus: Corpus, rid: str) -> str:
+    """A reference with all its recorded authors (the sources view)."""
+    return _reference_label(corpus, rid, all_authors=True)
+
+
+def authors_short(authors: str) -> str:
+    """'LeBoff MS, Greenspan SL, ...' -> 'LeBoff MS et al'; 'Camacho PM et al.' -> 'Camacho PM et al'."""
+    first = authors.split(",")[0].strip().rstrip(".")
+    if "(" in first and ")" not in first:
+        first = first.split("(")[0].strip()
+    return first if first.endswith("et al") or "," not in authors else f"{first} et al"
+
+
+def _reference_label(corpus: Corpus, rid: str, *, all_authors: bool = False, with_url: bool = True) -> str:
+    ref = corpus.references[rid]
     parts: list[str] = []
-    if ref.authors:
-        first = ref.authors.split(",")[0].strip().rstrip(".")
-        if "(" in first and ")" not in first:
-            first = first.split("(")[0].strip()
-        parts.append(first if first.endswith("et al") or "," not in ref.authors else f"{first} et al")
-    parts.append(ref.title.rstrip("."))
     source = ref.source.rstrip(".")
     if ref.year and str(ref.year) not in source:
         source = f"{source} ({ref.year})"
-    parts.append(source)
-    parts.append(p.where.rstrip("."))
-    return ". ".join(parts) + "."
+    if ref.authors:
+        parts.append(ref.authors.rstrip(".") if all_authors else authors_short(ref.authors))
+        parts.append(ref.title.rstrip("."))
+        parts.append(source)
+    else:  # no authors recorded: the issuer (the source) comes first
+        parts.append(source)
+        parts.append(ref.title.rstrip("."))
+    text = ". ".join(parts) + "."
+    return f"{text} {ref.url}" if ref.url and with_url else text
 
 
 # -- building ------------------------------------------------------------------------------------
+def shown_sections(intent: Intent) -> list[str] | None:
+    """The sections a question of this kind shows (prompts/sections.yaml), or None for all."""
+    return _shown_sections(intent)
+
+
 def _shown_sections(intent: Intent) -> list[str] | None:
     wanted = prompts().sections.get(intent.value, "all")
     return None if wanted == "all" else list(wanted)
@@ -328,71 +405,133 @@ def build_answer(
     corpus: Corpus | None = None,
     sections: list[str] | None = None,
     comparison: Any = None,
+    full: bool = False,
+    direct: tuple[str, list[str]] | None = None,
+    changed: list[str] | None = None,
+    read_as: str | None = None,
+    budget: int | None = None,
+    only: set[str] | None = None,
 ) -> Answer:
-    """Select the sections the question asks for, word every statement and number the citations.
-    `comparison` (engine.compare.Comparison) adds the side-by-side table, numbered after the sections."""
+    """Select the sections the question asks for, word every statement and number the citations
+    (one number per reference document). The short answer (the default) shows what prompts/brief.yaml
+    keeps, in its shorter words; `full` shows every recommendation in full. `direct` is the direct
+    answer (text, passage ids), shown first. `comparison` (engine.compare.Comparison) adds the
+    side-by-side table, numbered after the sections. `budget`: the most words the answer's body may
+    have (a follow-up); sections beyond it are named, not shown. `only`: the ids of the recommendations
+    to show (a follow-up shows what changed)."""
+    corpus = corpus or default_corpus()
     numbers: dict[str, int] = {}
+    passages: dict[str, list[str]] = {}
+    ref_of = corpus.passages
 
     def cite(ids: list[str]) -> list[int]:
-        """The citation numbers of `ids`, each passage numbered on its first use in the answer."""
+        """The citation numbers of `ids`: each reference numbered on its first use in the answer."""
         out: list[int] = []
         for pid in ids:
-            n = numbers.setdefault(pid, len(numbers) + 1)
+            ref = ref_of[pid].ref
+            n = numbers.get(ref)
+            if n is None:
+                n = numbers[ref] = len(numbers) + 1
+                passages[ref] = [pid]
+            elif pid not in passages[ref]:
+                passages[ref].append(pid)
             if n not in out:
                 out.append(n)
         return out
 
     rec_texts: dict[int, str] = {}
 
-    def words(rec: Recommendation) -> str:
-        rec_texts[id(rec)] = text = render_statement(rec.statement, rec.params)
-        return text
+    shown_words: dict[int, str] = {}
 
+    def words(rec: Recommendation) -> str:
+        """The recommendation's words as shown (the short wording unless `full`), worded once."""
+        key = id(rec)
+        shown_text = shown_words.get(key)
+        if shown_text is None:
+            text = rec_texts[key] = render_statement(rec.statement, rec.params)
+            shown_text = shown_words[key] = text if full else brief_words(rec, text)
+        return shown_text
+
+    direct_item = Item(direct[0], cite(direct[1])) if direct is not None else None
     wanted = sections if sections is not None else _shown_sections(a.intent)
     because_text: str | None = None
     headline: Item | None = None
     if a.because is not None and a.decision != _NO_DECISION:
         because_text = render_statement(a.because.statement, a.because.params)
         # A focused follow-up ("what labs?") answers only what it asks: no bottom line unless wanted.
-        if wanted is None or _SECTION_TITLES[_BOTTOM_LINE] in wanted:
+        if (wanted is None or _SECTION_TITLES[_BOTTOM_LINE] in wanted) and (
+            direct_item is None or because_text not in direct_item.text
+        ):
             headline = Item(because_text, cite(a.because.citations))
+    recs = a.recommendations
+    if only is not None:
+        recs = [r for r in recs if r.id in only]
+    if not full:
+        bottom_line = a.because.statement if because_text is not None and a.because is not None else None
+        recs = brief_select(recs, a.facts, question, whole=wanted is None, bottom_line=bottom_line)
     by_section: dict[Section, list[Recommendation]] = {}
-    for r in a.recommendations:
-        recs = by_section.get(r.section)
-        if recs is None:
+    for r in recs:
+        group = by_section.get(r.section)
+        if group is None:
             by_section[r.section] = [r]
         else:
-            recs.append(r)
+            group.append(r)
 
     out_sections: list[AnswerSection] = []
     # A focused question shows its sections in the order prompts/sections.yaml gives (most relevant first).
     order = SECTION_ORDER if wanted is None else [s for s in map(_section_named, wanted) if s is not None]
+    follow_up = None
+    if a.missing_facts and a.in_scope:
+        missing = [label("fields", m) for m in a.missing_facts]
+        if not full and len(missing) > _FOLLOW_UP_SHOWN + 1:
+            missing = [*missing[:_FOLLOW_UP_SHOWN], message("and_more", n=len(missing) - _FOLLOW_UP_SHOWN)]
+        follow_up = message("follow_up", missing=missing)
+
+    shown = 0
+    used = 0
+    if budget is not None:  # what the answer shows besides its sections, and a line naming what is left out
+        used += sum(len(p.split()) for p in preface or ()) + len((follow_up or "").split()) + _LEFT_OUT_WORDS
+        used += len(direct[0].split()) if direct is not None else 0
+        used += len(headline.text.split()) if headline is not None else 0
+    left_out: list[str] = []
     for section in order:
         if section is _CLARIFY:
             notes = clarifications(a)
             if notes:
                 out_sections.append(AnswerSection(_SECTION_TITLES[section], [Item(t) for t in notes]))
+                used += sum(len(t.split()) for t in notes) if budget is not None else 0
             continue
-        recs = by_section.get(section)
-        if recs and section is _BOTTOM_LINE and headline is None and a.because is None:
-            first, recs = recs[0], recs[1:]
+        group = by_section.get(section)
+        if group and section is _BOTTOM_LINE and headline is None and a.because is None:
+            first, group = group[0], group[1:]
             headline = Item(words(first), cite(first.citations), first)
-        if not recs:
+            used += len(headline.text.split()) if budget is not None else 0
+            shown += 1
+        if not group:
             continue
-        items = []
-        for r in recs:
-            text = rec_texts[id(r)] = render_statement(r.statement, r.params)
-            items.append(Item(text, cite(r.citations), r))
         title = "Also" if section is _BOTTOM_LINE else _SECTION_TITLES[section]
+        texts = [words(r) for r in group]
+        if direct is not None:  # say each thing once: an item the direct answer quotes is not repeated
+            kept = [(t, r) for t, r in zip(texts, group, strict=True) if t not in direct[0]]
+            if not kept:
+                continue
+            texts, group = [t for t, _ in kept], [r for _, r in kept]
+        if budget is not None:
+            size = sum(len(t.split()) for t in texts) + len(title.split()) + 1  # and its underline
+            if used + size > budget and (out_sections or used):
+                left_out.append(title)
+                continue
+            used += size
+        items = [Item(t, cite(r.citations), r) for t, r in zip(texts, group, strict=True)]
+        shown += len(items)
+        lead = None if full else compact_lead(title)
+        if lead is not None:
+            items = _compacted(lead, items)
         out_sections.append(AnswerSection(title, items))
-
-    follow_up = None
-    if a.missing_facts and a.in_scope:
-        follow_up = message("follow_up", missing=[label("fields", m) for m in a.missing_facts])
 
     title = None
     cls = a.classification
-    if cls.category is not None and a.in_scope:
+    if cls.category is not None and a.in_scope and (full or direct_item is None):
         title = message(
             "title",
             category_label=label("categories", cls.category.value),
@@ -406,13 +545,17 @@ def build_answer(
 
         shown_comparison = show_comparison(comparison, a.profile, cite)
 
+    total = len(a.recommendations)
+    out_preface = list(preface or [])
+    if left_out:
+        out_preface.append(message("left_out", sections=[t[0].lower() + t[1:] for t in left_out]))
     return Answer(
         question=question,
         assessment=a,
         headline=headline,
         sections=out_sections,
         citations=list(numbers),
-        preface=list(preface or []),
+        preface=out_preface,
         follow_up=follow_up,
         disclaimer=prompts().disclaimer,
         title=title,
@@ -420,4 +563,46 @@ def build_answer(
         because=because_text,
         rec_texts=rec_texts,
         comparison=shown_comparison,
+        passages=passages,
+        direct=direct_item,
+        read_as=read_as,
+        changed=list(changed or []),
+        full=full,
+        hidden=0 if full else max(0, total - shown),
+        rebuild=None
+        if full
+        else partial(
+            build_answer,
+            question,
+            a,
+            preface=preface,
+            corpus=corpus,
+            comparison=comparison,
+            full=True,
+            direct=direct,
+            changed=changed,
+            read_as=read_as,
+        ),
     )
+
+
+_LEFT_OUT_WORDS = 35  # room kept for the lines naming what a follow-up leaves to the full plan
+_FOLLOW_UP_SHOWN = 4  # missing facts named in the short answer's "Next" line ("what do you need?" lists all)
+
+
+def _compacted(lead: str, items: list[Item]) -> list[Item]:
+    """Items with a head ("Complete blood count: ...") listed by their heads on one line under `lead`;
+    the others keep their own line, after it."""
+    heads: list[str] = []
+    cited: list[int] = []
+    rest: list[Item] = []
+    for item in items:
+        h = brief_head(item.text)
+        if h is None:
+            rest.append(item)
+            continue
+        heads.append(h[0].lower() + h[1:] if h[:1].isupper() and not h[1:2].isupper() else h)
+        cited.extend(n for n in item.citations if n not in cited)
+    if len(heads) < 2:
+        return items
+    return [Item(f"{lead}: {'; '.join(heads)}.", cited), *rest]

@@ -152,16 +152,8 @@ def show_comparison(c: Comparison, current: str, cite: Callable[[list[str]], lis
             text = render_statement(cell.statement, cell.params)
             cells.append(ShownCell(pid, c.names[pid], cell.key, text, cite(cell.citations), list(cell.citations)))
         rows.append(ShownRow(row.id, p.rows.get(row.id, row.id), row.differ, cells))
-    notes = [
-        ShownNote(render_statement(n.statement, n.params), cite(n.citations), list(n.citations)) for n in c.notes
-    ]
-    differing = [p.summary_rows.get(r, r) for r in c.differing]
-    summary_text = (
-        render_statement("compare-some-differ", {"rows": differing})
-        if differing
-        else render_statement("compare-none-differ", {})
-    )
-    summary = ShownNote(summary_text, [], [])
+    notes = [ShownNote(render_statement(n.statement, n.params), cite(n.citations), list(n.citations)) for n in c.notes]
+    summary = ShownNote(summary_text(c), [], [])
     return ShownComparison(
         current=current,
         profiles=list(c.profiles),
@@ -173,4 +165,12 @@ def show_comparison(c: Comparison, current: str, cite: Callable[[list[str]], lis
     )
 
 
-__all__ = ["ShownComparison", "show_comparison"]
+def summary_text(c: Comparison) -> str:
+    """Where the guideline profiles differ for these facts, in one sentence (the comparison's direct answer)."""
+    differing = [_prompts().summary_rows.get(r, r) for r in c.differing]
+    if differing:
+        return render_statement("compare-some-differ", {"rows": differing})
+    return render_statement("compare-none-differ", {})
+
+
+__all__ = ["ShownComparison", "show_comparison", "summary_text"]

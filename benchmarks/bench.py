@@ -260,8 +260,9 @@ def tui_start() -> float | None:
     env = {**os.environ, "PYTHONHASHSEED": "0", "XDG_STATE_HOME": tempfile.mkdtemp(prefix="bench-state-")}
     for _ in range(max(1, PROCESS_RUNS // 2)):
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", TUI_PROBE], stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL, env=env, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", TUI_PROBE], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True
+        )
         line = proc.stdout.readline() if proc.stdout else ""
         dt = time.perf_counter() - t0
         proc.wait(timeout=60)
@@ -315,8 +316,13 @@ def lexicon_scaled(factor: int) -> Iterator[int]:
     for n in range((factor - 1) * len(real)):
         like = real[n % len(real)]
         terms = len(like.get("synonyms", [])) + len(like.get("brands", []))
-        extra.append({"id": f"synthetic_{n}", "category": "synthetic",
-                      "synonyms": [_synthetic_term(rng) for _ in range(max(1, terms))]})
+        extra.append(
+            {
+                "id": f"synthetic_{n}",
+                "category": "synthetic",
+                "synonyms": [_synthetic_term(rng) for _ in range(max(1, terms))],
+            }
+        )
     data["concepts"] = real + extra
     with tempfile.TemporaryDirectory(prefix="bench-lexicon-") as tmp:
         path = Path(tmp) / "lexicon.yaml"
@@ -378,9 +384,18 @@ def profile_turn(qs: list[str]) -> str:
 
 
 def import_times() -> str:
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import assistant.cli, sys; "
-                           "sys.argv=['assistant','ask','x']; from assistant.cli import main; main()"],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-c",
+            "import assistant.cli, sys; sys.argv=['assistant','ask','x']; from assistant.cli import main; main()",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     rows = []
     for line in proc.stderr.splitlines():
         parts = line.split("|")
@@ -400,29 +415,51 @@ def collect(out: Callable[[str], None]) -> list[Row]:
         spread = f"{_ms(_p(st[stage], 50))} / {_ms(_p(st[stage], 99))}"
         rows.append(Row(f"{stage} per question (median / p99)", spread))
     turn = st["turn"]
-    rows.append(Row("whole turn median (Conversation.ask)", _ms(_p(turn, 50)), f"< {TURN_MEDIAN_MS} ms",
-                    _p(turn, 50) * 1000 < TURN_MEDIAN_MS))
-    rows.append(Row("whole turn p99", _ms(_p(turn, 99)), f"< {TURN_P99_MS} ms",
-                    _p(turn, 99) * 1000 < TURN_P99_MS))
+    rows.append(
+        Row(
+            "whole turn median (Conversation.ask)",
+            _ms(_p(turn, 50)),
+            f"< {TURN_MEDIAN_MS} ms",
+            _p(turn, 50) * 1000 < TURN_MEDIAN_MS,
+        )
+    )
+    rows.append(Row("whole turn p99", _ms(_p(turn, 99)), f"< {TURN_P99_MS} ms", _p(turn, 99) * 1000 < TURN_P99_MS))
 
     n_turns, seconds = replay_throughput(rounds=3 if QUICK else 5)
     if n_turns:
         rate = n_turns / seconds
-        rows.append(Row(f"replay: {n_turns} transcript turns, best round", f"{rate:,.0f} turns/s",
-                        f">= {REPLAY_MIN_TURNS_PER_S:,} turns/s", rate >= REPLAY_MIN_TURNS_PER_S))
+        rows.append(
+            Row(
+                f"replay: {n_turns} transcript turns, best round",
+                f"{rate:,.0f} turns/s",
+                f">= {REPLAY_MIN_TURNS_PER_S:,} turns/s",
+                rate >= REPLAY_MIN_TURNS_PER_S,
+            )
+        )
     n_files, tps, samples = replay_speed()
     if samples:
         rows.append(Row(f"  each turn timed alone, typo cache cleared ({n_files} files)", f"{tps:,.0f} turns/s"))
-        rows.append(Row("replay turn (median / p99)", f"{_ms(_p(samples, 50))} / {_ms(_p(samples, 99))}",
-                        f"< {TURN_P99_MS} ms p99", _p(samples, 99) * 1000 < TURN_P99_MS))
+        rows.append(
+            Row(
+                "replay turn (median / p99)",
+                f"{_ms(_p(samples, 50))} / {_ms(_p(samples, 99))}",
+                f"< {TURN_P99_MS} ms p99",
+                _p(samples, 99) * 1000 < TURN_P99_MS,
+            )
+        )
     else:
         rows.append(Row("replay", "no transcripts found in tests/transcripts"))
 
     bare, ask = cold_starts()
     rows.append(Row("cold start: python -c pass", f"{bare:.3f} s"))
-    rows.append(Row("cold start: assistant ask (whole process)",
-                    f"{ask:.3f} s (+{ask - bare:.3f} s over bare)", f"< {COLD_START_S} s",
-                    ask < COLD_START_S))
+    rows.append(
+        Row(
+            "cold start: assistant ask (whole process)",
+            f"{ask:.3f} s (+{ask - bare:.3f} s over bare)",
+            f"< {COLD_START_S} s",
+            ask < COLD_START_S,
+        )
+    )
 
     tui = tui_start()
     if tui is None:
@@ -432,17 +469,29 @@ def collect(out: Callable[[str], None]) -> list[Row]:
 
     growth = length_growth(qs)
     r10, r100 = growth[10] / growth[1], growth[100] / growth[10]
-    rows.append(Row("message length 1x / 10x / 100x (pipeline)",
-                    f"{_ms(growth[1])} / {_ms(growth[10])} / {_ms(growth[100])}"))
+    rows.append(
+        Row("message length 1x / 10x / 100x (pipeline)", f"{_ms(growth[1])} / {_ms(growth[10])} / {_ms(growth[100])}")
+    )
     linear = r10 <= LENGTH_GROWTH_MAX and r100 <= LENGTH_GROWTH_MAX
-    rows.append(Row("  growth 1x->10x, 10x->100x", f"x{r10:.1f}, x{r100:.1f}",
-                    f"each <= x{LENGTH_GROWTH_MAX:.0f} (linear)", linear))
+    rows.append(
+        Row(
+            "  growth 1x->10x, 10x->100x",
+            f"x{r10:.1f}, x{r100:.1f}",
+            f"each <= x{LENGTH_GROWTH_MAX:.0f} (linear)",
+            linear,
+        )
+    )
 
     lex_t, sizes = lexicon_growth(qs)
     ratio = lex_t[10] / lex_t[1]
-    rows.append(Row(f"lexicon {sizes[1]:,} / {sizes[10]:,} terms (1x / 10x), per turn",
-                    f"{_ms(lex_t[1])} / {_ms(lex_t[10])} (x{ratio:.2f})", f"< x{LEXICON_10X_MAX:.0f}",
-                    ratio < LEXICON_10X_MAX))
+    rows.append(
+        Row(
+            f"lexicon {sizes[1]:,} / {sizes[10]:,} terms (1x / 10x), per turn",
+            f"{_ms(lex_t[1])} / {_ms(lex_t[10])} (x{ratio:.2f})",
+            f"< x{LEXICON_10X_MAX:.0f}",
+            ratio < LEXICON_10X_MAX,
+        )
+    )
     return rows
 
 

@@ -12,12 +12,31 @@ import pytest
 from tests.conftest import SEED_QUESTION
 
 CONTRACT_KEYS = {
-    "schema", "question", "in_scope", "facts", "classification", "decision", "recommendations",
-    "missing_facts", "references", "disclaimer", "trace",
+    "schema",
+    "question",
+    "in_scope",
+    "facts",
+    "classification",
+    "decision",
+    "recommendations",
+    "missing_facts",
+    "references",
+    "disclaimer",
+    "trace",
 }
 FACT_KEYS = {
-    "age", "sex", "menopause", "t_scores", "z_scores", "frax", "prior_fragility_fracture", "fracture_sites",
-    "glucocorticoids", "egfr", "vitamin_d", "medications",
+    "age",
+    "sex",
+    "menopause",
+    "t_scores",
+    "z_scores",
+    "frax",
+    "prior_fragility_fracture",
+    "fracture_sites",
+    "glucocorticoids",
+    "egfr",
+    "vitamin_d",
+    "medications",
 }
 
 
@@ -46,7 +65,10 @@ def test_json_answer_for_the_seed(seed_json: dict) -> None:
     assert seed_json["in_scope"] is True
     assert seed_json["facts"]["t_scores"] == {"total_hip": -1.1, "femoral_neck": -1.7}
     assert seed_json["classification"] == {
-        "category": "osteopenia", "lowest_t_score": -1.7, "site": "femoral_neck", "basis": "bmd",
+        "category": "osteopenia",
+        "lowest_t_score": -1.7,
+        "site": "femoral_neck",
+        "basis": "bmd",
     }
     assert seed_json["decision"]["pharmacologic_treatment"] == "conditional"
     assert seed_json["decision"]["because"]
@@ -79,9 +101,13 @@ def test_trace_records_rules_with_facts_used(seed_json: dict) -> None:
 def test_ask_text_and_markdown_and_stdin(assistant_cmd: list[str]) -> None:
     text = run(assistant_cmd, "ask", SEED_QUESTION)
     assert text.returncode == 0, text.stderr
-    assert "BOTTOM LINE" in text.stdout and "Disclaimer" in text.stdout
+    assert text.stdout.startswith("Treat: it depends on the fracture risk.") and "Disclaimer" in text.stdout
     md = run(assistant_cmd, "ask", "--format", "markdown", SEED_QUESTION)
-    assert md.returncode == 0 and "### Sources" in md.stdout and "**Bottom line:**" in md.stdout
+    assert md.returncode == 0 and "### Sources" in md.stdout
+    assert md.stdout.startswith("**Treat: it depends on the fracture risk.")
+    full = run(assistant_cmd, "ask", "--full", SEED_QUESTION)
+    assert full.returncode == 0 and len(full.stdout.split()) > len(text.stdout.split())
+    assert "Pitfalls to avoid" in full.stdout and "more points in the full plan" not in full.stdout
     piped = run(assistant_cmd, "ask", "-", stdin=SEED_QUESTION)
     assert piped.returncode == 0 and piped.stdout == text.stdout
 
@@ -144,7 +170,10 @@ def test_corpus_check_prints_a_summary(assistant_cmd: list[str]) -> None:
 def test_python_dash_m_works() -> None:
     res = subprocess.run(
         [sys.executable, "-m", "assistant", "ask", "--format", "json", SEED_QUESTION],
-        capture_output=True, text=True, encoding="utf-8", timeout=60,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
     )
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["schema"] == "assistant.answer/1"
@@ -166,3 +195,40 @@ def test_corpus_check_refuses_a_broken_corpus_naming_file_line_and_entry(
     assert res.returncode == 2
     assert "broken.yaml:5" in res.stderr and "bhof-2022#no-text" in res.stderr and "text" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [('profile = "nogg"\n', "unknown profile 'nogg'"), ("profile = \n", "cannot be read"), (None, "not found")],
+)
+def test_a_config_problem_is_reported_on_stderr(
+    assistant_cmd: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None, problem: str
+) -> None:
+    config = tmp_path / "config.toml"
+    if content is not None:
+        config.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CONFIG", str(config))
+    res = run(assistant_cmd, "ask", "what labs?")
+    assert res.returncode == 0
+    assert problem in res.stderr and "using the us profile" in res.stderr
+
+
+def test_a_good_config_is_used_silently(
+    assistant_cmd: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('profile = "aace"\n', encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_CONFIG", str(config))
+    res = run(assistant_cmd, "ask", "--format", "json", "70-year-old woman, T-score -2.7 at the hip")
+    assert res.returncode == 0 and res.stderr == ""
+    assert json.loads(res.stdout)["profile"] == "aace"
+
+
+def test_plain_chat_wraps_to_the_terminal_with_hanging_indents() -> None:
+    from assistant.plain_chat import wrap
+
+    text = "  * " + "word " * 40 + "[1]\nshort line"
+    out = wrap(text, 60)
+    lines = out.split("\n")
+    assert all(len(line) <= 60 for line in lines)
+    assert lines[0].startswith("  * ") and lines[1].startswith("    ") and lines[-1] == "short line"

@@ -215,8 +215,10 @@ def test_show_2_prints_the_second_citation_of_the_last_answer(seeded: Conversati
     assert answer is not None and len(answer.citations) >= 2
     reply = seeded.ask("show 2")
     assert reply.kind == "sources"
-    assert reply.cited == [answer.citations[1]]
-    assert reply.text.startswith("[2] " + answer.citations[1])
+    second = answer.citations[1]  # citation 2 is a reference; its passages are listed under it
+    assert reply.cited == answer.passages[second]
+    assert reply.text.startswith("[2] Source: ")
+    assert all(pid in reply.text for pid in answer.passages[second])
 
 
 def test_reset_starts_over(seeded: Conversation) -> None:

@@ -13,8 +13,8 @@ import uuid
 from typing import Any
 
 from assistant.corpus import default_corpus
-from assistant.engine.model import Urgency
 from assistant.engine.knowledge.profiles import get_profile
+from assistant.engine.model import Urgency
 from assistant.render import Answer, label, with_marks
 from assistant.service.reading import Reading
 
@@ -26,9 +26,9 @@ _NAMESPACE = uuid.UUID("6f1d3c2e-8a4b-4f0e-9a53-0b8d2a6c9e11")  # card ids: uuid
 
 def bottom_line(answer: Answer) -> str:
     """The answer's bottom line in one sentence: the one place to switch to i19's direct answer."""
-    direct = getattr(answer, "direct", None)
-    if isinstance(direct, str) and direct.strip():
-        return direct.strip()
+    direct = answer.direct  # i19's direct answer (an Item), when the answer has one
+    if direct is not None and direct.text.strip():
+        return direct.text.strip()
     if answer.because:
         return answer.because.strip()
     if answer.headline is not None:
@@ -69,8 +69,8 @@ def _source(answer: Answer) -> dict[str, str]:
     profile = get_profile(answer.assessment.profile)
     out = {"label": f"Guideline assistant, {profile.name} profile"}
     corpus = answer.corpus or default_corpus()
-    for pid in answer.citations:
-        ref = corpus.references[corpus.passages[pid].ref]
+    for rid in answer.citations:  # citations are numbered by reference
+        ref = corpus.references[rid]
         if ref.url:
             out["url"] = ref.url
             break
@@ -78,11 +78,12 @@ def _source(answer: Answer) -> dict[str, str]:
 
 
 def _sources_md(answer: Answer, only: list[int] | None = None) -> list[str]:
-    return [f"{n}. {ref_label}" for n, _pid, ref_label in answer._source_lines() if only is None or n in only]
+    return [f"{n}. {ref_label}" for n, _rid, ref_label, _where in answer._source_lines() if only is None or n in only]
 
 
 def detail(answer: Answer, reading: Reading) -> str:
-    marks = answer.headline.citations if answer.headline is not None else []
+    lead = answer.direct if answer.direct is not None else answer.headline
+    marks = lead.citations if lead is not None else []
     parts: list[str] = [f"**Short answer.** {with_marks(bottom_line(answer), marks)}"]
     urgent = [
         (r, item)

@@ -65,11 +65,52 @@ def inline(text: str, base: Style | str = "") -> Text:
     return out
 
 
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+_RULE_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _cells(line: str) -> list[str]:
+    parts = [c.strip() for c in _CELL_SPLIT.split(line.strip())]
+    if parts and not parts[0]:
+        parts = parts[1:]
+    if parts and not parts[-1]:
+        parts = parts[:-1]
+    return parts
+
+
+def _table(rows: list[str], gap: bool) -> list[Block]:
+    """A Markdown table drawn for a narrow terminal: each row under its own label, one line per column
+    ("US (BHOF 2022): ..."), so that four guideline columns stay readable at 80 columns."""
+    header = _cells(rows[0])
+    out: list[Block] = []
+    for line in rows[1:]:
+        if _RULE_ROW.match(line):
+            continue
+        cells = _cells(line)
+        if not cells:
+            continue
+        out.append(Block("", "", inline(cells[0], "bold"), gap_before=gap or bool(out)))
+        for name, cell in zip(header[1:], cells[1:], strict=False):
+            body = inline(name, "italic")
+            body.append(": ")
+            body.append_text(inline(cell))
+            out.append(Block("  ", "    ", body))
+    return out
+
+
 def blocks(markdown: str) -> list[Block]:
     out: list[Block] = []
     gap = False
-    for raw in clean_block(markdown).split("\n"):
+    table: list[str] = []
+    for raw in [*clean_block(markdown).split("\n"), ""]:
         line = raw.rstrip()
+        if line.lstrip().startswith("|"):
+            table.append(line)
+            continue
+        if table:
+            out.extend(_table(table, gap or bool(out)))
+            table = []
+            gap = False
         if not line.strip():
             gap = bool(out)
             continue

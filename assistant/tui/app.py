@@ -18,8 +18,11 @@ class AssistantApp(App[int]):
     TITLE = "Guideline assistant: bone health"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, profile: str = "us", transcript: str | None = None, offer_resume: bool = True) -> None:
+    def __init__(
+        self, profile: str = "us", transcript: str | None = None, offer_resume: bool = True, notice: str | None = None
+    ) -> None:
         super().__init__()
+        self.notice = notice  # a problem with the config file, shown when the app starts
         self.profile = profile
         self.transcript = transcript
         self.offer_resume = offer_resume
@@ -29,6 +32,10 @@ class AssistantApp(App[int]):
 
     def get_default_screen(self) -> Screen:
         return self.chat
+
+    def on_mount(self) -> None:
+        if self.notice:
+            self.notify(self.notice, title="Configuration", severity="warning", timeout=15)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         chat = self.chat
@@ -63,9 +70,10 @@ class AssistantApp(App[int]):
         self.exit(0)
 
 
-def run_app(profile: str = "us", transcript: str | None = None) -> int:
-    """Run the app; save the transcript on exit when asked. Returns the exit status (non-zero on a crash)."""
-    app = AssistantApp(profile=profile, transcript=transcript)
+def run_app(profile: str = "us", transcript: str | None = None, notice: str | None = None) -> int:
+    """Run the app; save the transcript on exit when asked. Returns the exit status (non-zero on a crash).
+    `notice`: a problem with the config file, shown in the app."""
+    app = AssistantApp(profile=profile, transcript=transcript, notice=notice)
     app.run()
     code = app.return_code if app.return_code is not None else 1
     if transcript and app.chat.conv.replies:

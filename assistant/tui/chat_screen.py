@@ -48,6 +48,7 @@ WELCOME = (
 # Asked once in the background at start so the parser's lexicon, the corpus and the templates are
 # loaded before the user's first Enter. Its answer is thrown away.
 WARM_UP = "67-year-old woman, femoral neck T-score -1.7, FRAX 11% major and 1.4% hip: treat?"
+FULL_PLAN_PHRASE = "full plan"  # what F10 types
 IDLE_HINT = "F1 help · F2 panels · F5 sources · Ctrl+N new patient · Ctrl+P commands"
 
 
@@ -67,6 +68,7 @@ class ChatScreen(Screen[None]):
         Binding("f9", "screenshot", "Screenshot", show=False),
         Binding("f7", "compare", "Compare", show=False),  # guideline profiles side by side (compare_screen.py)
         Binding("f8", "next_profile", "Profile", show=False),
+        Binding("f10", "full_plan", "Full plan", show=False),
     ]
 
     def __init__(self, profile: str = "us", transcript: str | None = None, offer_resume: bool = True) -> None:
@@ -371,7 +373,17 @@ class ChatScreen(Screen[None]):
             return
         self.notify(f"Screenshot saved: {path}")
 
+    def action_full_plan(self) -> None:
+        """The whole plan for the current patient, as an ordinary turn (so transcripts record it)."""
+        if not self.conv.replies:
+            self.notify("No answer yet: ask a question first.")
+            return
+        self.ask(FULL_PLAN_PHRASE)
+
     def action_save_transcript(self) -> None:
+        if not self.conv.replies:
+            self.notify("Nothing to save yet: this conversation has no turns.")
+            return
         default = self.transcript or f"transcript-{time.strftime('%Y%m%d-%H%M%S')}.yaml"
         self.app.push_screen(PathScreen("Save the conversation as a transcript (YAML)", default), self.save_transcript)
 

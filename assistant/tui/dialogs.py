@@ -12,12 +12,15 @@ from textual.widgets import Button, Input, Static
 KEYS: tuple[tuple[str, str], ...] = (
     ("Enter", "ask the question typed"),
     ("Up / Down", "previous / next question (history)"),
+    ("PgUp / PgDn", "scroll the chat (the question box keeps the focus)"),
+    ("Home / End", "start / end of the chat (in an empty box; Ctrl+Home / Ctrl+End always)"),
     ("F1", "help, key bindings and disclaimer"),
     ("F2", "show / hide the side panel"),
     ("F3", "side panel: facts"),
     ("F4", "side panel: reasoning (the rules that fired)"),
     ("F6", "side panel: picture (T-scores and FRAX)"),
     ("F5", "sources of the last answer (then 1-9 or Enter)"),
+    ("F10", "the full plan: every recommendation, in full"),
     ("Ctrl+N", "new patient (start over)"),
     ("Ctrl+S", "save the conversation as a transcript (YAML)"),
     ("Ctrl+O", "export the conversation (Markdown, JSON and an HTML handout)"),
@@ -35,6 +38,7 @@ TYPED = (
     ("show 2", "open citation 2 of the last answer"),
     ("sources", "list the sources of the last answer"),
     ("what do you need?", "the facts that would sharpen the answer"),
+    ("full plan", "everything the engine found, in full"),
     ("what if her eGFR were 30?", "a what-if that does not change the patient"),
     ("new patient", "start over"),
 )
@@ -50,7 +54,7 @@ def help_text() -> Text:
     )
     out.append("Keys\n", "bold underline")
     for key, what in KEYS:
-        out.append(f"  {key:<11}", "bold")
+        out.append(f"  {key:<12}", "bold")
         out.append(what + "\n")
     out.append("\nYou can also type\n", "bold underline")
     for said, what in TYPED:

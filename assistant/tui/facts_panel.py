@@ -38,6 +38,7 @@ class FactRow:
 
 def fact_rows(f: Facts) -> list[FactRow]:
     """Every fact in display order, with a field path that names its source span."""
+    from assistant.conversation_facts import unit
     from assistant.render import label
     from assistant.statements import num
 
@@ -73,8 +74,9 @@ def fact_rows(f: Facts) -> list[FactRow]:
     for name in simple:
         value = getattr(f, name)
         if value is not None:
-            shown = ("yes" if value else "no") if isinstance(value, bool) else num(value)
-            add(name, f"{label('fields', name).capitalize()}: {shown}", value)
+            shown = ("yes" if value else "no") if isinstance(value, bool) else num(value) + unit(f, name)
+            name_shown = label("fields", name)
+            add(name, f"{name_shown[:1].upper()}{name_shown[1:]}: {shown}", value)  # "eGFR" keeps its case
     for med in f.medications:
         years = f" for {num(med.years)} years" if med.years is not None else ""
         status = {"affirmed": "current", "historical": "past", "negated": "not taking"}.get(

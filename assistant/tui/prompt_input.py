@@ -12,9 +12,16 @@ MAX_HISTORY = 500
 
 
 class PromptInput(Input):
+    """The question box. It keeps the focus: PageUp/PageDown scroll the chat from here, and Home/End
+    (in an empty box, or with Ctrl) jump to the chat's start or end."""
+
     BINDINGS = [
         Binding("up", "history(-1)", "Previous question", show=False),
         Binding("down", "history(1)", "Next question", show=False),
+        Binding("pageup", "scroll_chat('page_up')", "Scroll the chat up", show=False),
+        Binding("pagedown", "scroll_chat('page_down')", "Scroll the chat down", show=False),
+        Binding("ctrl+home", "scroll_chat('scroll_home')", "Chat start", show=False),
+        Binding("ctrl+end", "scroll_chat('scroll_end')", "Chat end", show=False),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -48,6 +55,29 @@ class PromptInput(Input):
             self._pos = pos
             self.value = self.history[pos]
         self.cursor_position = len(self.value)
+
+    def action_scroll_chat(self, how: str) -> None:
+        """Scroll the chat (the screen's #chat) without taking the focus from the box."""
+        try:
+            chat = self.screen.query_one("#chat")
+        except Exception:
+            return
+        if how in ("scroll_home", "scroll_end"):
+            getattr(chat, how)(animate=False)
+        else:
+            getattr(chat, f"scroll_{how}")(animate=False)
+
+    def action_home(self, select: bool = False) -> None:
+        if not self.value and not select:
+            self.action_scroll_chat("scroll_home")
+            return
+        super().action_home(select)
+
+    def action_end(self, select: bool = False) -> None:
+        if not self.value and not select:
+            self.action_scroll_chat("scroll_end")
+            return
+        super().action_end(select)
 
     def _on_paste(self, event: events.Paste) -> None:
         """A pasted note keeps all its lines (joined by spaces), not only the first."""

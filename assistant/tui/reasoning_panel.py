@@ -27,7 +27,11 @@ def reasoning_text(a: Assessment | None, answer: Answer | None) -> Text:
     from assistant.render import label
     from assistant.statements import num
 
-    numbers = {pid: n for n, pid in enumerate(answer.citations, start=1)} if answer is not None else {}
+    numbers = (
+        {pid: n for n, rid in enumerate(answer.citations, start=1) for pid in answer.passages.get(rid, ())}
+        if answer is not None
+        else {}
+    )
     cls = a.classification
     out.append("Question type: ", "bold")
     out.append(a.intent.value.replace("_", " ") + f"   profile: {a.profile}\n")

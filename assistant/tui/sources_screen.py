@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
 
 def passage_text(answer: Answer, n: int, corpus: Corpus | None = None) -> Text:
-    """Citation n of the answer: the passage in our words, where it is in the source, the reference."""
+    """Citation n of the answer: its reference, then each passage used (where it is in the source, and
+    the passage in our words)."""
     from assistant.corpus import default_corpus
 
     corpus = corpus or answer.corpus or default_corpus()
@@ -26,17 +27,12 @@ def passage_text(answer: Answer, n: int, corpus: Corpus | None = None) -> Text:
     if not 1 <= n <= len(answer.citations):
         out.append(f"There is no citation [{n}] in the last answer (it has {len(answer.citations)}).")
         return out
-    pid = answer.citations[n - 1]
-    passage = corpus.passages[pid]
-    ref = corpus.references[passage.ref]
+    rid = answer.citations[n - 1]
+    ref = corpus.references[rid]
     out.append(f"[{n}] ", "bold")
-    out.append(pid + "\n", "bold")
-    out.append(passage.where + "\n\n", "italic")
-    out.append(passage.text.strip() + "\n\n")
-    out.append("Reference\n", "bold underline")
     if ref.authors:
-        out.append(ref.authors + ". ")
-    out.append(ref.title + ". ", "bold")
+        out.append(ref.authors.rstrip(".") + ". ")
+    out.append(ref.title.rstrip(".") + ". ", "bold")
     out.append(ref.source + (f" ({ref.year})" if ref.year else "") + ".\n")
     if ref.doi:
         out.append(f"doi: {ref.doi}\n", "dim")
@@ -44,7 +40,11 @@ def passage_text(answer: Answer, n: int, corpus: Corpus | None = None) -> Text:
         out.append(f"PMID: {ref.pmid}\n", "dim")
     if ref.url:
         out.append(ref.url + "\n", "dim")
-    out.append("\n(The passage is our own summary of the source; check the source before acting.)", "dim")
+    for pid in answer.passages.get(rid, ()):
+        passage = corpus.passages[pid]
+        out.append("\n" + passage.where + "\n", "italic")
+        out.append(passage.text.strip() + "\n")
+    out.append("\n(The passages are our own summary of the source; check the source before acting.)", "dim")
     return out
 
 
@@ -95,10 +95,10 @@ class SourcesScreen(ModalScreen[int | None]):
 
         corpus = self.answer.corpus or default_corpus()
         options = []
-        for n, pid in enumerate(self.answer.citations, start=1):
-            p = corpus.passages[pid]
-            ref = corpus.references[p.ref]
-            prompt = Text.assemble((f"[{n}] ", "bold"), ref.title, (f" — {p.where}", "dim"))
+        for n, rid in enumerate(self.answer.citations, start=1):
+            ref = corpus.references[rid]
+            wheres = "; ".join(corpus.passages[pid].where for pid in self.answer.passages.get(rid, ()))
+            prompt = Text.assemble((f"[{n}] ", "bold"), ref.title, (f" — {wheres}", "dim"))
             options.append(Option(prompt, id=str(n)))
         with Vertical(id="sources-box", classes="modal-box"):
             yield Static(Text("Sources of the last answer (Enter or 1-9 opens)", "bold"), markup=False)

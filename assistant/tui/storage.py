@@ -139,7 +139,7 @@ def conversation_markdown(conv: Conversation) -> str:
         out.append(f"**You:** {escape_markdown(reply.user)}")
         out.append("")
         if reply.answer is not None and reply.kind in ("answer", "out_of_scope"):
-            out.append(clean_block(reply.format("markdown")).rstrip())
+            out.append(clean_block(reply.answer.full_plan().markdown()).rstrip())  # the export keeps everything
         else:
             out.extend(escape_markdown(line) if line.strip() else "" for line in reply.text.rstrip().split("\n"))
         out.append("")

@@ -34,9 +34,7 @@ from assistant.statements import PROMPTS_DIR
 ANSWER_KINDS = ("answer", "out_of_scope")
 # C0 controls except newline, DEL, C1 controls, and bidi overrides/isolates (terminal and display injection).
 UNSAFE_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-NUMBER = re.compile(
-    r"(?<![A-Za-z0-9_.,])[-+\u2212\u2013]?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![A-Za-z0-9_]|\.\d)"
-)
+NUMBER = re.compile(r"(?<![A-Za-z0-9_.,])[-+\u2212\u2013]?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?![A-Za-z0-9_]|\.\d)")
 CITATION_MARK = re.compile(r"\[\d+(?:, \d+)*\]")
 
 
@@ -96,7 +94,8 @@ def _numbers_in_value(value: Any) -> set[Decimal]:
 @lru_cache(maxsize=1)
 def vocabulary_numbers() -> frozenset[Decimal]:
     labels = yaml.safe_load((PROMPTS_DIR / "labels.yaml").read_text(encoding="utf-8"))
-    return frozenset(_numbers_in_value(labels))
+    units = yaml.safe_load((PROMPTS_DIR / "conversation.yaml").read_text(encoding="utf-8"))["units"]
+    return frozenset(_numbers_in_value(labels) | _numbers_in_value(units))  # "mL/min/1.73 m2" is a unit
 
 
 def fact_numbers(facts: Facts) -> set[Decimal]:
@@ -136,23 +135,25 @@ def derived_numbers(facts: Facts) -> set[Decimal]:
 def answer_body(answer: Answer) -> str:
     """The rendered plain text without citation markers, the Sources list and the disclaimer."""
     text = answer.text()
-    for number, _passage, label in answer._source_lines():  # noqa: SLF001 - the exact lines the template prints
-        text = text.replace(f"[{number}] {label}", "")
+    if "\nSources\n" in text:  # the numbered references and the locators of their passages
+        head, _, tail = text.partition("\nSources\n")
+        text = head + "\n" + tail[tail.find("\nDisclaimer:") :] if "\nDisclaimer:" in tail else head
     if answer.disclaimer:
         text = text.replace(answer.disclaimer, "")
+    # Counts of what the short answer leaves to the full plan ("9 more points", "and 10 more") are not clinical.
+    text = re.sub(r"\b\d+ more point", " more point", text)
+    text = re.sub(r"\b\d+ more \(", " more (", text)
     return CITATION_MARK.sub("", text)
 
 
-def ungrounded_numbers(
-    answer: Answer, corpus: Corpus | None = None, earlier: Iterable[Facts] = ()
-) -> set[Decimal]:
+def ungrounded_numbers(answer: Answer, corpus: Corpus | None = None, earlier: Iterable[Facts] = ()) -> set[Decimal]:
     """Numbers in the answer body that no fact (of this or an earlier turn) or cited passage gives."""
     corpus = corpus or answer.corpus or default_corpus()
     facts = answer.assessment.facts
     allowed = fact_numbers(facts) | derived_numbers(facts) | set(vocabulary_numbers())
     for before in earlier:  # "Updated: age 58 (was 67)" names the earlier value
         allowed |= fact_numbers(before)
-    for pid in answer.citations:
+    for pid in answer.cited_passages:
         p = corpus.passages[pid]
         ref = corpus.references[p.ref]
         allowed |= numbers_in(p.text) | numbers_in(p.where)
@@ -170,9 +171,7 @@ def check_answer(answer: Answer, corpus: Corpus | None = None, earlier: Iterable
 def check_grounded(answer: Answer, corpus: Corpus | None = None, earlier: Iterable[Facts] = ()) -> None:
     loose = ungrounded_numbers(answer, corpus, earlier)
     if loose:
-        raise Violation(
-            f"numbers in the answer that no fact or cited passage gives: {sorted(str(n) for n in loose)}"
-        )
+        raise Violation(f"numbers in the answer that no fact or cited passage gives: {sorted(str(n) for n in loose)}")
 
 
 def check_cited(answer: Answer, corpus: Corpus | None = None) -> None:
@@ -183,9 +182,12 @@ def check_cited(answer: Answer, corpus: Corpus | None = None) -> None:
         raise Violation("the answer has no disclaimer")
     if answer.disclaimer not in answer.markdown():
         raise Violation("the Markdown answer has no disclaimer")
-    for pid in answer.citations:
-        if pid not in corpus.passages:
-            raise Violation(f"citation {pid!r} does not resolve to a passage")
+    for rid in answer.citations:  # one number per reference, its passages listed under it
+        if rid not in corpus.references:
+            raise Violation(f"citation {rid!r} does not resolve to a reference")
+        for pid in answer.passages.get(rid, ()):
+            if pid not in corpus.passages or corpus.passages[pid].ref != rid:
+                raise Violation(f"citation {rid!r} lists {pid!r}, not one of its passages")
     for rec in answer.assessment.recommendations:
         if not rec.citations:
             raise Violation(f"recommendation {rec.id!r} has no citation")

@@ -101,7 +101,9 @@ async def test_follow_ups_update_facts_decision_and_what_if_leaves_facts_alone()
         await type_question(pilot, "why?")
         why = chat_texts(app)[-1]
         assert why.startswith("PLAIN: ")
-        assert conv.last_assessment.trace[0].rule in why
+        # Plain clinical reasoning in the chat: the first step's finding, not its rule id (that is in F4).
+        assert conv.last_assessment.trace[0].result in why
+        assert conv.last_assessment.trace[0].rule not in why
         assert app.chat.errors == []
 
 
@@ -119,7 +121,7 @@ async def test_sources_open_by_key_by_typed_command_and_by_clicking_a_citation()
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, PassageScreen)
-        first = corpus.passages[answer.citations[0]]
+        first = corpus.passages[answer.passages[answer.citations[0]][0]]
         body = str(app.screen.query_one("#passage-body").render())
         assert first.where in body
         assert " ".join(first.text.split())[:60] in " ".join(body.split())

@@ -73,7 +73,7 @@ def test_app_draws_and_answers_in_a_real_terminal(tmp_path: Path) -> None:
         tmux.run("send-keys", "-t", tmux.session, "Enter")
         pane = tmux.wait_for("You (turn 1)")
         assert "osteopenia" in pane
-        tmux.wait_for("Bottom line")
+        tmux.wait_for("Treat: it depends")
         tmux.run("send-keys", "-t", tmux.session, "F3")
         tmux.wait_for("Facts")
         tmux.run("send-keys", "-t", tmux.session, "C-q")
@@ -85,3 +85,46 @@ def test_app_draws_and_answers_in_a_real_terminal(tmp_path: Path) -> None:
         tmux.close()
     assert not tmux.alive()
     assert os.path.isdir(tmp_path / "state" / "guideline-assistant" / "journal")
+
+
+def test_last_answer_of_twelve_turns_is_on_screen_at_80x24_in_a_real_terminal(tmp_path: Path) -> None:
+    from tests.tui.test_direct_app import TWELVE_TURNS
+
+    tmux = Tmux(tmp_path)
+    env = f"env XDG_STATE_HOME={tmp_path / 'state'} XDG_CONFIG_HOME={tmp_path / 'config'} TERM=xterm-256color"
+    try:
+        tmux.run("-f", "/dev/null", "new-session", "-d", "-s", tmux.session, "-x", "80", "-y", "24",
+                 "-c", str(tmp_path), f"{env} {_assistant()} chat; sleep 5")
+        tmux.wait_for("Type a question")
+        for n, turn in enumerate(TWELVE_TURNS, start=1):
+            tmux.run("send-keys", "-t", tmux.session, "-l", turn)
+            tmux.run("send-keys", "-t", tmux.session, "Enter")
+            tmux.wait_for(f"You (turn {n})")
+        pane = " ".join(tmux.wait_for("Stop denosumab?").split())
+        assert "Stop denosumab? Not without a follow-on." in pane
+        tmux.run("send-keys", "-t", tmux.session, "C-q")
+    finally:
+        tmux.close()
+
+
+def test_plain_chat_has_line_editing_and_history_in_a_real_terminal(tmp_path: Path) -> None:
+    tmux = Tmux(tmp_path)
+    env = f"env XDG_STATE_HOME={tmp_path / 'state'} XDG_CONFIG_HOME={tmp_path / 'config'} TERM=xterm-256color"
+    try:
+        tmux.run("-f", "/dev/null", "new-session", "-d", "-s", tmux.session, "-x", "60", "-y", "40",
+                 "-c", str(tmp_path), f"{env} {_assistant()} chat --plain; sleep 5")
+        tmux.wait_for("leave.")
+        time.sleep(0.3)
+        tmux.run("send-keys", "-t", tmux.session, "-l", "what labz?")
+        tmux.run("send-keys", "-t", tmux.session, "BSpace", "BSpace")  # line editing
+        tmux.run("send-keys", "-t", tmux.session, "-l", "s?")
+        tmux.run("send-keys", "-t", tmux.session, "Enter")
+        tmux.wait_for("Disclaimer")
+        tmux.run("send-keys", "-t", tmux.session, "Up")  # history
+        time.sleep(0.5)
+        lines = [line for line in tmux.pane().split("\n") if line.strip()]
+        assert lines[-1].startswith("> what labs?")
+        assert "I could not find" not in tmux.pane()  # "what labz?" was edited before it was sent
+        tmux.run("send-keys", "-t", tmux.session, "C-d")
+    finally:
+        tmux.close()
