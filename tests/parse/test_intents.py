@@ -112,22 +112,21 @@ def test_other_topics_are_out_of_scope_even_with_a_patient(text: str) -> None:
     check(text, {"intent": "out_of_scope"})
 
 
-def test_compiled_cue_matcher_finds_what_the_entry_loop_finds() -> None:
-    """The intent cues run as one compiled function; it must give the plain loop's intents, in order."""
-    from assistant.parse.intent import _matching, _matching_plain
+@pytest.mark.parametrize("text, first", [
+    ("what if she stops denosumab, which drug after, and when do we repeat the dxa?", "denosumab_stop"),
+    ("compare the acp and aace guidelines", "compare"),
+    ("does she have osteoporosis? what would you need, what's missing", "missing_facts"),
+    ("summarize everything: the full plan, why, and the next step", "full_plan"),
+    ("Can she just stop her Prolia?", "denosumab_stop"),
+])
+def test_cue_entries_are_tried_in_priority_order(text: str, first: str) -> None:
+    """The lexicon's intent entries are tried in order: the earliest entry that matches is the main intent."""
+    from assistant.parse.intent import find_intents
     from assistant.parse.normalise import normalise
 
-    texts = [t for t, _ in INTENTS] + [t for t, _ in FOLLOW_UPS] + [
-        "what if she stops denosumab, which drug after, and when do we repeat the dxa?",
-        "write a poem about the weather",
-        "compare the acp and aace guidelines",
-        "does she have osteoporosis? what would you need, what's missing",
-        "summarize everything: the full plan, why, and the next step",
-    ]
-    for text in texts:
-        low = normalise(text).text
-        assert _matching(low) == _matching_plain(low), text
-    assert _matching(normalise("Can she just stop her Prolia?").text)  # the matcher finds something
+    found = find_intents(normalise(text).text)
+    assert found and found[0].value == first, found
+    assert len(found) == len(set(found))
 
 
 @pytest.mark.parametrize("text, asks", [
