@@ -136,7 +136,7 @@ def by_layer(stats: pstats.Stats) -> dict[str, float]:
             layer = "engine"
         elif name.endswith(RENDER_FILES) or "/jinja2/" in name or name == "<template>":
             layer = "render (render.py, statements.py, jinja2)"
-        elif name.endswith(("/assistant/conversation.py", "/assistant/explain.py", "/assistant/replay.py")):
+        elif "/assistant/conversation" in name or name.endswith(("/assistant/explain.py", "/assistant/replay.py")):
             layer = "conversation, explain, replay"
         elif "/pydantic" in name:
             layer = "pydantic (models built by every layer)"
