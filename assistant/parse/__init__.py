@@ -93,6 +93,8 @@ def _parse(text: str) -> Parsed:
             labs.read_labs(seg, nums, r)
             doses.read_glucocorticoid_dose(seg, nums, r)
             scores.read_bmd(seg, nums, r)
+            if "2.5" in seg:  # (every category range names -2.5)
+                scores.read_categories(seg, r)
             frax.read_frax(seg, nums, r)
             if r.labels:  # (only the FRAX reader gives labels)
                 matches = _outside_labels(matches, r.labels)

@@ -11,6 +11,7 @@ concept) and the fuzzy vocabulary (lexicon words by length) are built once. Matc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -184,3 +185,10 @@ def find_concepts(tokens: list[Token]) -> list[Match]:
 
 
 __all__ = ["Concept", "Match", "find_concepts", "lexicon", "stem", "correct"]
+
+
+@lru_cache(maxsize=1)
+def score_categories() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(condition, pattern) pairs: WHO categories written as score ranges ("T-score between -1 and -2.5")."""
+    return tuple((str(e["condition"]), re.compile(str(e["pattern"])))
+                 for e in read_yaml(LEXICON_PATH).get("score_categories") or ())

@@ -18,7 +18,20 @@ HYPOTHETICAL, NEGATED = Status.HYPOTHETICAL, Status.NEGATED
 FRACTURE_EVENT_CONDITIONS = frozenset({"recent_fracture", "multiple_fractures", "fracture_on_therapy"})
 FRACTURE_WINDOW_BEFORE = 5  # tokens before a fracture word searched for its site ("hip and wrist fractures")
 FRACTURE_WINDOW_AFTER = 4  # "fracture of the left hip"
-TRAUMA_WINDOW = 6
+# words between a fracture word and its FRAX value ("hip fracture risk: 2.8%")
+FRAX_LABEL_GAP = frozenset({":", "=", "risk", "probability", "of", "is", "(", "-", "frax", "10-year", "10", "year"})
+# "a fracture in the past year", "fractured her wrist 6 months ago": recent (within about two years)
+RECENT_AFTER = re.compile(
+    r"\W*(?:\w+\s+){0,4}?(?:in|within|during|over)\s+the\s+(?:past|last|previous)\s+(?:year|12\s*months|"
+    r"(?:few|\d{1,2})\s*months|two\s+years|2\s*years|1\s*year)\b|\W*(?:\w+\s+){0,4}?(?:last|this)\s+(?:year|month|spring|"
+    r"summer|autumn|fall|winter)\b|\W*(?:\w+\s+){0,4}?(?:\d{1,2}|a|few|several|two|three|six)\s+(?:weeks?|months?)\s+ago\b"
+)
+# "a vertebral fracture while on alendronate", "fractured despite denosumab": a fracture on therapy
+ON_THERAPY_AFTER = re.compile(
+    r"\W*(?:\w+\s+){0,4}?(?:while|whilst)\s+(?:on|taking|receiving)\b|\W*(?:\w+\s+){0,3}?despite\s+(?:\w+\s+){0,2}?"
+    r"(?:alendronate|risedronate|ibandronate|zoledron\w*|denosumab|prolia|fosamax|actonel|boniva|reclast|"
+    r"bisphosphonates?|treatment|therapy)\b"
+)
 AFTER_GAP = frozenset({"of", "the", "her", "his", "left", "right", "l", "r", "a", "in", "to"})
 RECENT = frozenset({"recent", "current", "acute", "new", "fresh"})
 MULTIPLE = frozenset({"multiple", "several", "two", "three", "recurrent", "many"})
@@ -71,7 +84,7 @@ def read_mentions(
     meds: list[Med] = []
     statuses: list[tuple[Match, Status, bool, bool]] = []
     for m in matches:
-        status, negated, whatif, parent = ctx.status(m.i, m.j)
+        status, negated, whatif, parent = ctx.status(m.i, m.j, m.concept.id)
         statuses.append((m, status, whatif, negated))
         c = m.concept
         hypo = "?" if whatif else ""
@@ -161,10 +174,9 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
     if not heads:
         return
     sites = [m for m in matches if m.concept.category == "site" and m.concept.fracture]
-    trauma = [m for m in matches if m.concept.category == "trauma"]
     head_starts = [h.i for h in heads]
     for h in heads:
-        status, negated, whatif, parent = ctx.status(h.i, h.j)
+        status, negated, whatif, parent = ctx.status(h.i, h.j, h.concept.id)
         # a site word before the fracture word may carry the context ("no hip fracture")
         near_sites = [
             s for s in sites
@@ -173,18 +185,19 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             or (h.j <= s.i <= h.j + FRACTURE_WINDOW_AFTER and all(t.text in AFTER_GAP for t in tokens[h.j : s.i]))
         ]
         if near_sites and status == AFFIRMED:
-            s_status, s_neg, s_whatif, s_parent = ctx.status(near_sites[0].i, near_sites[0].j)
+            s_status, s_neg, s_whatif, s_parent = ctx.status(near_sites[0].i, near_sites[0].j, h.concept.id)
             if s_status != AFFIRMED:
                 status, negated, whatif, parent = s_status, s_neg, s_whatif or whatif, s_parent or parent
         if _frax_label(tokens, h.j):
             continue  # "major osteoporotic fracture 12%": a FRAX label, not an event
         hypo = "?" if whatif else ""
-        kinds = {
-            t.concept.kind for t in trauma
-            if abs(t.i - h.i) <= TRAUMA_WINDOW and _no_break(tokens, min(t.j, h.j), max(t.i, h.i))
-        }
-        traumatic = "traumatic" in kinds and "fragility" not in kinds
+        traumatic = ctx.mechanism(h.i, h.j) == "traumatic"
+        if not traumatic:  # "fell from a ladder and broke her ankle": the site word may carry the scope
+            traumatic = any(ctx.mechanism(s.i, s.j) == "traumatic" for s in near_sites) \
+                and ctx.mechanism(h.i, h.j) != "fragility"
         fsites = [s.concept.fracture for s in near_sites]
+        if h.concept.fracture:  # a word that names the site too ("wedge deformity": vertebral)
+            fsites.append(h.concept.fracture)
         if status == FAMILY:
             if parent and "hip" in fsites:
                 r.found.append(Found(hypo + "conditions.parental_hip_fracture", not negated, h.start, h.end,
@@ -196,7 +209,7 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             if not traumatic:
                 # a denial naming no site ("no prior fracture") conflicts with any fracture; a denial
                 # of one site ("no hip fracture") does not conflict with a wrist fracture
-                detail = "site" if near_sites else "any"
+                detail = "site" if near_sites or h.concept.fracture else "any"
                 r.found.append(Found(hypo + "prior_fragility_fracture", False, h.start, h.end, policy="fracture",
                                      detail=detail))
             continue
@@ -206,21 +219,29 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         r.found.append(Found(hypo + "prior_fragility_fracture", True, h.start, h.end, policy="fracture"))
         for s in near_sites:
             r.found.append(Found(hypo + "fracture_sites", s.concept.fracture, s.start, s.end, policy="collect"))
-        prev = {tokens[k].text for k in range(max(0, h.i - 2), h.i)}
+        if h.concept.fracture:
+            r.found.append(Found(hypo + "fracture_sites", h.concept.fracture, h.start, h.end, policy="collect"))
+        prev = {tokens[k].text for k in range(max(0, h.i - 3), h.i)}
+        after = text[h.end : h.end + 60]
         if h.concept.id in FRACTURE_EVENT_CONDITIONS:
             r.found.append(Found(hypo + f"conditions.{h.concept.id}", True, h.start, h.end, policy="any_true"))
-        elif prev & RECENT:
+        elif prev & RECENT or RECENT_AFTER.match(after):
             r.found.append(Found(hypo + "conditions.recent_fracture", True, h.start, h.end, policy="any_true"))
+        if ON_THERAPY_AFTER.match(after):
+            r.found.append(Found(hypo + "conditions.fracture_on_therapy", True, h.start, h.end, policy="any_true"))
         if prev & MULTIPLE or len({s.concept.fracture for s in near_sites}) > 1:
             r.found.append(Found(hypo + "conditions.multiple_fractures", True, h.start, h.end, policy="any_true"))
 
 
 def _frax_label(tokens: list[Token], j: int) -> bool:
+    """ "major osteoporotic fracture 12%", "hip fracture risk: 2.8": the words name a FRAX value."""
     for k in range(j, min(len(tokens), j + 3)):
         t = tokens[k].text
         if t[0].isdigit():
             percent = k + 1 < len(tokens) and tokens[k + 1].text == "%"
             return percent or "." in t
+        if t not in FRAX_LABEL_GAP:
+            return False  # "compression fracture and 30% height loss": another thing's number
     return False
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.parse.found import Doubt, Found, Reading
-from assistant.parse.lexicon import Match
+from assistant.parse.lexicon import Match, score_categories
 from assistant.parse.numbers import RUN_GAP, YEAR, Num, fmt, gap_words
 
 # Plausible ranges: a value outside is asked back, never used.
@@ -32,6 +32,14 @@ def read_bmd(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
 
 
 
+def read_categories(text: str, r: Reading) -> None:
+    """A category stated as a score range ("T-scores between -1 and -2.5": osteopenia), a stated diagnosis."""
+    for condition, pattern in score_categories():
+        m = pattern.search(text)
+        if m is not None:
+            r.found.append(Found(f"conditions.{condition}", True, m.start(), m.end(), policy="any_true"))
+
+
 ANCHOR = re.compile(  # (the look-ahead: every match starts with "t" or "z"; the search tries only there)
     r"(?=[tz])(?:\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|"
     r"\b(?P<k4>[tz])\s+(?=[-+]?\d|minus))"
@@ -39,8 +47,12 @@ ANCHOR = re.compile(  # (the look-ahead: every match starts with "t" or "z"; the
 ANCHOR_REACH = 160  # characters after "T-score" within which its numbers are read
 ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calcium|pth|tsh)\b")
 BEFORE_SITE_GAP = frozenset(
-    "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd".split()
+    "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd "
+    "remains remained still now measured measures measuring reads read shows showed came back at "
+    "currently today".split()
 )
+SITE_WORDS = {"femoral_neck": "femoral neck", "total_hip": "total hip", "lumbar_spine": "lumbar spine",
+              "forearm_33": "33% radius"}
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
 VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+)?\d")  # "hip -1.0", "FN: T -2.1"
@@ -101,6 +113,8 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             runs.append([n])
     site_runs = _site_runs(text, sites)
     claimed: set[int] = set()  # sites (by start) that already have a value
+    unsited: list[tuple[int, Num, str]] = []  # (index in r.found, number, kind) of scores read without a site
+    sited: list[tuple[Num, SiteAtom, str]] = []
     last_sited: tuple[Num, SiteAtom] | None = None  # the last value given a site
     for run in runs:
         kind = _kind(text, anchors, run[0])
@@ -140,9 +154,17 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             if after and len(after) == 1 and len(run) > 1:
                 pairs = [(n, after[0]) for n in run]  # several values at one site
         for n, site in pairs:
+            signed = n.raw.lstrip().startswith(("-", "+", "minus", "negative")) or "." in n.raw
+            if n.earlier and signed and (kind or site or sites or anchors) and not n.threshold:
+                # "previously -3.0", "down from -2.1 two years ago": history, kept and shown as such
+                n.used = True
+                where = f" at the {SITE_WORDS[site.site]}" if site else ""
+                r.extra_mentions.append(("earlier_score", "measurement", n.start, n.unit_end,
+                                         f"{(kind or 't').upper()}-score {fmt(n.value)}{where}"))
+                continue
             if kind is None and site is None:
                 continue  # a number with no score context
-            if kind is None and not (n.raw.lstrip().startswith(("-", "+", "minus", "negative")) or "." in n.raw):
+            if kind is None and not signed:
                 continue  # terse "FN 2": too weak without a sign or decimal
             n.used = True
             if site is not None:
@@ -167,7 +189,72 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             unsigned = n.value > 0 and not n.raw.lstrip().startswith("+")
             r.found.append(Found(path, n.value, s, e, policy="lowest", detail=site.side if site else None,
                                  unsigned=unsigned))
+            if site is None:
+                unsited.append((len(r.found) - 1, n, k))
+            else:
+                sited.append((n, site, k))
+    listed = {a.start for run in site_runs if len(run) > 1 for a in run}  # "at the spine and hip": which one?
+    for index, n, k in unsited:
+        site = _site_for_unsited(text, [a for a in sites if a.start not in listed], sited, n, k, nums)
+        if site is not None:
+            x = r.found[index]
+            field = "t_scores" if k == "t" else "z_scores"
+            x.path = f"{field}.{site.site}"
+            x.detail = site.side
+            if abs(site.start - n.start) <= 80:
+                x.start, x.end = min(n.start, site.start), max(n.unit_end, site.end)
+            sited.append((n, site, k))
     return r
+
+
+# The words of a T- and a Z-score of the same site side by side ("FN T -2.1 and Z score of -1.0")
+SAME_SITE_GAP = re.compile(
+    r"\s*(?:[,;(]|\band\b|\bwith\b|\bwhile\b)?\s*(?:\b(?:an?|the|her|his)\s+)?"
+    r"(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*(?:\b(?:of|was|is|at)\b|[:=])?\s*$"
+)
+NEAR_SITE_CHARS = 70  # how far a site may be from an unsited score of the same sentence
+_SENTENCE_BREAK = re.compile(r"[;?!]|(?<!\d)\.(?!\d)")  # a sentence end (not a decimal point)
+
+
+def _site_for_unsited(text: str, sites: list[SiteAtom], sited: list[tuple[Num, SiteAtom, str]], n: Num,
+                      kind: str, nums: list[Num]) -> SiteAtom | None:
+    """The site of a score said with its site further away ("a radius BMD T-score of -2.9", "T score -2.2
+    in the lumbar spine", "femoral neck T -2.1 and Z score of -1.0"): the site of the other kind's score
+    right before, else the nearest DXA site of the same sentence with no other number between that has no
+    value of this kind yet. None when there is none (the score stays unsited)."""
+    for m, site, k in reversed(sited):
+        if k != kind and m.unit_end <= n.start and SAME_SITE_GAP.match(text[m.unit_end : n.start]):
+            if not any(k2 == kind and s2.start == site.start for _m, s2, k2 in sited):
+                return site
+    taken = {site.start for _m, site, k in sited if k == kind}
+    best: tuple[int, SiteAtom] | None = None
+    for site in sites:
+        if site.start in taken:
+            continue
+        if site.end <= n.start:
+            a, b = site.end, n.start
+        elif site.start >= n.unit_end:
+            a, b = n.unit_end, site.start
+            if FRACTURE_AFTER.match(text[site.end : site.end + 12]):
+                continue  # "T -2.6, prior hip fracture": a fracture's site
+        else:
+            continue
+        if b - a > NEAR_SITE_CHARS or _SENTENCE_BREAK.search(_strip_parens(text[a:b])):
+            continue
+        if any(a <= m.start < b and not m.earlier and not YEAR.match(m.raw) for m in nums):
+            continue  # another value between: the site is that value's
+        gap = text[a:b]
+        if best is None or len(gap) < best[0]:
+            best = (len(gap), site)
+    return best[1] if best else None
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+
+
+def _strip_parens(gap: str) -> str:
+    """A gap without its bracketed asides ("DEXA (Dual-Energy X-ray Absorptiometry) scan")."""
+    return _PARENS.sub(" ", gap) if "(" in gap else gap
 
 
 def _expand(atoms: list[SiteAtom]) -> list[SiteAtom]:
