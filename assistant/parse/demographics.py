@@ -20,7 +20,9 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
         _N + r"\s*-?\s*(?:y/o|y\.o\.?|yo|y-o|yof|yom|yowf|yowm)(?![a-z])",  # 67 y/o, 67yo, 67 yof
         _N + r"\s*-?\s*(?:years?|yrs?)\s+of\s+age\b",  # 67 years of age
-        r"(?<!\bat )(?<!\bfrom )(?<!\bsince )\b(?:aged|age)\s*(?:[:=]|of|is|was)?\s*" + _N[len(r"(?<![\w.\-])") :] + r"(?!\d|\.\d)" + _POPULATION,
+        # ("at age 32": when something happened, not how old the patient is)
+        r"(?<!\bat )(?<!\bfrom )(?<!\bsince )\b(?:aged|age)\s*(?:[:=]|of|is|was)?\s*"
+        + _N[len(r"(?<![\w.\-])") :] + r"(?!\d|\.\d)" + _POPULATION,
         r"\b(?:she|he|patient|pt)\s*(?:is|'s|was|turned|turns)\s+(?:now\s+|a\s+)?" + _N[len(r"(?<![\w.\-])") :]
         + r"(?![\d%]|\.\d)(?!\s*(?:%|mg|kg|cm|lb|iu|ng|nmol|ml|units?|months?|weeks?|days?|times|"
         r"(?:years?|yrs?)\s+(?:post|since|after|ago|on|out|from|past|into|with|of\s+(?!age))))" + _POPULATION,
