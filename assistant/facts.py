@@ -94,6 +94,7 @@ class Medication(BaseModel):
     years: float | None = None  # duration of use, when said
     since: int | None = None  # year started ("Prolia since 2019")
     last: int | None = None  # year of last dose ("last Reclast 2022")
+    months_since_last: float | None = None  # "last Prolia shot 10 months ago"
     dose_mg: float | None = None
     span: Span | None = None
 
@@ -142,7 +143,9 @@ class Contradiction(BaseModel):
     spans: list[Span] = Field(default_factory=list)
 
 
-# Conditions and risk factors the engine reads, by concept id (True affirmed, False negated).
+# Conditions and risk factors the engine reads, by concept id (True affirmed, False negated). The closed
+# vocabulary: corpus/lexicon.yaml's `condition_vocabulary` names the same keys with their plain words, the
+# parser produces only these and the engine tests only these (`assistant corpus check` holds all three).
 KNOWN_CONDITIONS: tuple[str, ...] = (
     "osteoporosis_stated",
     "osteopenia_stated",
@@ -171,6 +174,17 @@ KNOWN_CONDITIONS: tuple[str, ...] = (
     "malabsorption",
     "bmd_declining",
     "hrt",
+    # agreed vocabulary (issue 15/16/18)
+    "atypical_femur_fracture",
+    "aromatase_inhibitor",
+    "androgen_deprivation",
+    "breast_cancer",
+    "prostate_cancer",
+    "bariatric_surgery",
+    "osteomalacia",
+    "cushings",
+    "anaemia",
+    "high_protein",
 )
 
 
@@ -195,6 +209,8 @@ class Facts(BaseModel):
     glucocorticoid_months: float | None = None
     egfr: float | None = None  # mL/min/1.73m2, or CrCl when that is what was given
     egfr_is_crcl: bool = False
+    ckd_stage: int | None = None  # 1-5 ("CKD stage 4", "CKD G5"; "ESRD" = 5)
+    alkaline_phosphatase: float | None = None  # U/L
     vitamin_d: float | None = None  # 25-OH vitamin D, ng/mL
     calcium: float | None = None  # serum calcium, mg/dL
     pth: float | None = None
@@ -270,6 +286,8 @@ class Facts(BaseModel):
             "z_score_unsited": self.z_score_unsited,
             "glucocorticoid_dose_mg": self.glucocorticoid_dose_mg,
             "calcium": self.calcium,
+            "ckd_stage": self.ckd_stage,
+            "alkaline_phosphatase": self.alkaline_phosphatase,
             "conditions": dict(sorted(self.conditions.items())),
             "questions": [q.model_dump(mode="json") for q in self.questions],
             "contradictions": [c.model_dump(mode="json") for c in self.contradictions],

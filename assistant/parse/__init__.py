@@ -87,6 +87,7 @@ def _parse(text: str) -> Parsed:
         demographics.read_sex(tokens, seg, whatif, r)
         demographics.read_menopause(seg, r)
         read_tables(seg, norm.original[a:b], matches, r)
+        labs.read_ckd_stage(seg, r)
         # (every number has a digit: without one there is nothing to scan, nor names to skip)
         nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches)) if _DIGIT.search(seg) else []
         if nums:  # (these readers read numbers: without one they find nothing)

@@ -43,7 +43,7 @@ NOT_TYPOS = frozenset(
     medication medications medicine drug drugs injection injections infusion infusions holiday
     guideline guidelines source sources summary plan compare postmenopausal premenopausal
     perimenopausal menopause menopausal rationale reason reasons explain increase decrease
-    improve improved improving initial alternative alternatives""".split()
+    improve improved improving initial alternative alternatives crushing crushed crush""".split()
 )
 
 
@@ -56,6 +56,7 @@ class Concept:
     fracture: str | None = None
     kind: str | None = None
     negative: bool = False
+    also: tuple[str, ...] = ()  # further condition keys the term implies
 
 
 class Match(NamedTuple):  # a tuple: cheaper to make than a frozen dataclass, one per concept found
@@ -101,6 +102,7 @@ def lexicon() -> Lexicon:
             fracture=entry.get("fracture"),
             kind=entry.get("kind"),
             negative=bool(entry.get("negative", False)),
+            also=tuple(str(c) for c in entry.get("also") or ()),
         )
         lex.concepts[concept.id] = concept
         for term in list(entry.get("synonyms", [])) + list(entry.get("brands", [])):
@@ -192,3 +194,9 @@ def score_categories() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(condition, pattern) pairs: WHO categories written as score ranges ("T-score between -1 and -2.5")."""
     return tuple((str(e["condition"]), re.compile(str(e["pattern"])))
                  for e in read_yaml(LEXICON_PATH).get("score_categories") or ())
+
+
+@lru_cache(maxsize=1)
+def condition_vocabulary() -> dict[str, str]:
+    """The closed set of condition keys, each with the plain words the answers use for it."""
+    return {str(k): str(v) for k, v in (read_yaml(LEXICON_PATH).get("condition_vocabulary") or {}).items()}

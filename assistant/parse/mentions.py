@@ -43,7 +43,7 @@ PATIENT_USE = re.compile(
 DRUG_YEARS_AFTER = re.compile(
     r"\W{0,3}(?:\([^()]{0,40}\)\s*)?"
     r"(?:\d+(?:\.\d+)?\s*mg\s*(?:/\s*(?:week|wk|day|d)\s*|once\s+)?(?:weekly|daily|monthly|qw|qwk|qd|od|po|orally)?\s*)?"
-    r"(?:therapy|treatment|injections?|infusions?|use)?\s*(?:for|x|×|over)\s*"
+    r"(?:therapy|treatment|injections?|infusions?|use)?\s*(?:for|x|×|over)?\s*"
     r"(?:about|almost|nearly|approximately|approx\.?|around|over|more than|the\s+(?:past|last))?\s*"
     r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|y|months?|mos?)\b"
 )
@@ -61,6 +61,21 @@ DRUG_LAST_BEFORE = re.compile(r"\blast\s+(?:dose\s+of\s+|infusion\s+of\s+|inject
 DRUG_YEARS_SPAN = re.compile(
     r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:from\s+|in\s+)?(?P<a>(?:19|20)\d\d)\s*(?:-|to|until|till)\s*(?P<b>(?:19|20)\d\d)\b"
 )
+# "Prolia, last dose 9 mo ago", "last shot was 10 months ago", "last infusion 2 years ago"
+_AGO = (r"(?P<n>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*-?\s*"
+        r"(?P<u>years?|yrs?|y|months?|mos?|mo|weeks?|wks?)\s+ago\b")
+DRUG_AGO_AFTER = re.compile(
+    r"[^.;?!]{0,30}?\b(?:last|latest|most\s+recent|final)\s+(?:\w+\s+){0,2}?"
+    r"(?:was\s+|given\s+|received\s+|about\s+|approximately\s+|~\s*)*" + _AGO
+)
+DRUG_AGO_BEFORE = re.compile(
+    r"\b(?:last|latest|most\s+recent|final)\s+(?:dose|shot|injection|infusion|jab)\s+of\s+$"
+)
+AGO_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:(?:dose|shot|injection|infusion|jab)\s+)?"
+                       r"(?:was\s+|given\s+)?(?:about\s+)?" + _AGO)
+DRUG_DECADES = re.compile(r"\W{0,3}(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?P<n>a|one|two|three)\s+decades?\b")
+WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 YEAR_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:was\s+|given\s+|in\s+)*(?P<y>(?:19|20)\d\d)\b")
 
 
@@ -73,6 +88,7 @@ class Med:
     years: float | None = None
     since: int | None = None
     last: int | None = None
+    months_since_last: float | None = None
 
 
 def read_mentions(
@@ -98,6 +114,8 @@ def read_mentions(
                 value = False if value is True else None
             if value is not None:
                 r.found.append(Found(hypo + f"conditions.{c.condition}", value, m.start, m.end, policy="any_true"))
+                for extra in c.also:  # "gastric bypass": also malabsorption
+                    r.found.append(Found(hypo + f"conditions.{extra}", value, m.start, m.end, policy="any_true"))
         elif c.category == "glucocorticoid":
             value = _truth(status, negated)
             if value is not None:
@@ -126,6 +144,7 @@ def _merge(a: Med, b: Med) -> None:
     a.years = a.years if a.years is not None else b.years
     a.since = a.since if a.since is not None else b.since
     a.last = a.last if a.last is not None else b.last
+    a.months_since_last = a.months_since_last if a.months_since_last is not None else b.months_since_last
 
 
 def _medication(text: str, m: Match, status: Status) -> Med | None:
@@ -158,10 +177,29 @@ def _medication(text: str, m: Match, status: Status) -> Med | None:
         ya = YEAR_AFTER.match(after)
         if ya is not None:
             med.last = int(ya.group("y"))
-    used = med.years is not None or med.since is not None or med.last is not None
+    if med.years is None:
+        d = DRUG_DECADES.match(after)
+        if d is not None:
+            med.years = 10.0 * WORD_NUMBERS[d.group("n")]
+    ago = DRUG_AGO_AFTER.match(after)
+    if ago is None and (DRUG_AGO_BEFORE.search(before) or DRUG_LAST_BEFORE.search(before)):
+        ago = AGO_AFTER.match(after)
+    if ago is not None:
+        med.months_since_last = _months(ago.group("n"), ago.group("u"))
+    used = med.years is not None or med.since is not None or med.last is not None \
+        or med.months_since_last is not None
     if status == AFFIRMED and not used and not PATIENT_USE.search(before):
         return None  # a drug named in the question, not one the patient takes
     return med
+
+
+def _months(n: str, unit: str) -> float:
+    v = float(WORD_NUMBERS.get(n, n) if not n[0].isdigit() else n)
+    if unit.startswith("y"):
+        return v * 12.0
+    if unit.startswith("w"):
+        return round(v * 12.0 / 52.0, 1)
+    return v
 
 
 def _years(n: str, unit: str) -> float:
