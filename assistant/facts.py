@@ -113,6 +113,9 @@ class Mention:
     status: Status = Status.AFFIRMED
     span: Span
     detail: str | None = None  # e.g. fracture site, or "traumatic"
+    # why a mention that is not affirmed is set aside, in the context trigger's terms ("risk", "question",
+    # "topic", "negated", "family", "hypothetical", "what-if", "historical", "withdrawn")
+    why: str | None = None
 
 
 class Question(BaseModel):

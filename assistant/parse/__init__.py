@@ -19,12 +19,13 @@ from assistant.parse import demographics, doses, frax, intent, labs, numbers, sc
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
 from assistant.parse.found import Doubt, Found, Reading
-from assistant.parse.lexicon import Match, find_concepts
-from assistant.parse.mentions import read_mentions
+from assistant.parse.lexicon import Concept, Match, find_concepts
+from assistant.parse.mentions import FRACTURE_EVENT_CONDITIONS, read_mentions
 from assistant.parse.normalise import normalise, tokenize
 from assistant.parse.table import read_tables
 
 _DIGIT = re.compile(r"\d")
+AFFIRMED = Status.AFFIRMED
 SEGMENT_CHARS = 1000  # longer messages are read in pieces of about this size (keeps every step linear)
 MAX_MENTIONS = 500  # mentions kept for display; a longer list says nothing more
 
@@ -74,6 +75,8 @@ def _parse(text: str) -> Parsed:
     whatif_regions: list[tuple[int, int]] = []
     sites_seen: list[str] = []
     negated_fracture = False
+    traumatic_fracture = False  # a fracture said to be traumatic (kept as a mention, not counted)
+    withdrawn: list[str] = []  # fact paths a follow-up takes back ("scratch the steroids")
     for a, b in _segments(low):
         seg = low[a:b]
         tokens = tokenize(seg)
@@ -119,12 +122,17 @@ def _parse(text: str) -> Parsed:
             if len(mentions) >= MAX_MENTIONS:
                 continue
             detail = c.dxa or c.fracture or c.kind
+            why = None if status is AFFIRMED else ctx.why(m.i, m.j, c.id)
+            if why == "withdrawn":
+                withdrawn.extend(p for p in _withdrawn_paths(c) if p not in withdrawn)
             mentions.append(Mention(concept=c.id, category=c.category, status=status,
-                                    span=norm.span(m.start + a, m.end + a), detail=detail))
-            if c.category == "site" and c.dxa:
-                sites_seen.append(c.dxa)
+                                    span=norm.span(m.start + a, m.end + a), detail=detail, why=why))
+            if c.category == "site" and c.dxa and status is AFFIRMED:
+                sites_seen.append(c.dxa)  # ("it was the spine, not the hip": the spine)
         for kind, cat, s, e, detail in r.extra_mentions:
             mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))
+            if kind == "fracture" and detail == "traumatic":
+                traumatic_fracture = True
         for x in r.found:
             if x.path == "prior_fragility_fracture" and x.value is False:
                 negated_fracture = True
@@ -171,8 +179,24 @@ def _parse(text: str) -> Parsed:
         bone_topic = not asks
     # nothing read and no drug: the facts hold only mentions, so every fact test below is False
     empty = not real and not real_doubts and not notes and not meds
+    if traumatic_fracture and facts.prior_fragility_fracture is None and intent.refers_back(low):
+        # "sorry, that fracture was from a car crash": the fracture said before is not a fragility fracture
+        withdrawn.extend(p for p in ("prior_fragility_fracture", "fracture_sites") if p not in withdrawn)
     return _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
-                   negated_fracture, asks, empty)
+                   negated_fracture, asks, empty, withdrawn)
+
+
+def _withdrawn_paths(c: Concept) -> list[str]:
+    """The fact paths a withdrawn concept names ("scratch the steroids": glucocorticoid use and its dose)."""
+    if c.category == "drug":
+        return [f"medications.{c.id}"]
+    if c.category == "glucocorticoid":
+        return ["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months"]
+    if c.category == "fracture" or c.id in FRACTURE_EVENT_CONDITIONS:
+        return ["prior_fragility_fracture", "fracture_sites"]
+    if c.condition:
+        return [f"conditions.{c.condition}", *(f"conditions.{k}" for k in c.also)]
+    return []
 
 
 def _numbered_names(text: str, matches: list[Match]) -> list[tuple[int, int]]:
@@ -263,6 +287,7 @@ def _finish(
     negated_fracture: bool,
     asks: bool | None,
     empty: bool = False,
+    withdrawn: list[str] | None = None,
 ) -> Parsed:
     """The message's intents and what it does to the conversation. `empty`: `facts` holds nothing but
     mentions (its fact tests are False without being made)."""
@@ -273,6 +298,9 @@ def _finish(
     show_citation = intent.show_citation(low)
     profile = intent.profile(low)
     retract = intent.retractions(low)
+    for path in withdrawn or ():
+        if path not in retract:
+            retract.append(path)
     relabel_site: Site | None = None
     kept_facts, kept_hypothetical = facts, hypothetical  # what the Parsed keeps
     if negated_fracture and facts.prior_fragility_fracture is False and "fracture_sites" not in retract:

@@ -25,11 +25,11 @@ CONTEXT_PATH = Path(__file__).resolve().parent.parent.parent / "corpus" / "conte
 # Status members read once (an enum member look-up costs ~100 ns on Python 3.11)
 AFFIRMED, FAMILY, HISTORICAL = Status.AFFIRMED, Status.FAMILY, Status.HISTORICAL
 HYPOTHETICAL, NEGATED = Status.HYPOTHETICAL, Status.NEGATED
-CATEGORIES = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "TRAUMATIC",
-              "FRAGILITY", "PSEUDO", "TERMINATE")
+CATEGORIES = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN",
+              "TRAUMATIC", "FRAGILITY", "PSEUDO", "TERMINATE")
 # Categories that say a mention is not the patient's present fact, and why (a risk, a question, a topic):
 # each gives the status HYPOTHETICAL; the reason is kept for the "Read as" line.
-NOT_A_FACT = frozenset({"HYPOTHETICAL", "RISK", "QUESTION", "TOPIC"})
+NOT_A_FACT = frozenset({"HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN"})
 # Categories that say how a fracture happened: they change no status, only the fracture's mechanism.
 MECHANISM = frozenset({"TRAUMATIC", "FRAGILITY"})
 SENTENCE_END = frozenset({".", "?", "!", ";"})
@@ -176,7 +176,7 @@ class Context:
         if any(m.whatif for m in mods):
             return "what-if"
         cats = {m.category for m in mods}
-        for cat in ("FAMILY", "QUESTION", "RISK", "TOPIC", "HYPOTHETICAL", "NEGATED", "HISTORICAL"):
+        for cat in ("WITHDRAWN", "FAMILY", "QUESTION", "RISK", "TOPIC", "HYPOTHETICAL", "NEGATED", "HISTORICAL"):
             if cat in cats:
                 return cat.lower()
         return None

@@ -37,11 +37,18 @@ RETRACT = re.compile(
     r"(?P<what>frax|e?gfr|crcl|age|t-?scores?|z-?scores?|fractures?|steroids?|prednisone|glucocorticoids?|"
     r"vitamin\s+d|medications?|drugs?|sex)\b"
 )
+# "that fracture was ...", "the hip fracture happened ...": a message about a fracture said before
+REFERS_BACK = re.compile(
+    r"\b(?:that|the|this|her|his|those|these)\s+(?:\w+\s+){0,2}?(?:fractures?|fx|break|broken\s+\w+)\s+"
+    r"(?:was|were|is|happened|occurred|came|resulted|followed)\b|\b(?:it|that)\s+(?:was|happened)\s+(?:in|from|during|after)\b"
+)
 RETRACT_PATHS = {
     "frax": ["frax"], "egfr": ["egfr"], "gfr": ["egfr"], "crcl": ["egfr"], "age": ["age"],
     "t": ["t_scores", "t_score_unsited"], "z": ["z_scores", "z_score_unsited"],
-    "fracture": ["prior_fragility_fracture", "fracture_sites"], "steroid": ["glucocorticoids"],
-    "prednisone": ["glucocorticoids"], "glucocorticoid": ["glucocorticoids"], "vitamin": ["vitamin_d"],
+    "fracture": ["prior_fragility_fracture", "fracture_sites"],
+    "steroid": ["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months"],
+    "prednisone": ["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months"],
+    "glucocorticoid": ["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months"], "vitamin": ["vitamin_d"],
     "medication": ["medications"], "drug": ["medications"], "sex": ["sex"],
 }
 EXPLICIT_TREAT = re.compile(
@@ -176,6 +183,11 @@ def retractions(text: str) -> list[str]:
         if key:
             out.extend(p for p in RETRACT_PATHS[key] if p not in out)
     return out
+
+
+def refers_back(text: str) -> bool:
+    """Does the message speak of something said before ("sorry, that fracture was from a car crash")?"""
+    return is_correction(text) or REFERS_BACK.search(text) is not None
 
 
 def is_question(text: str) -> bool:
