@@ -47,6 +47,7 @@ from assistant.engine.compare import compare
 from assistant.engine.model import Assessment, Decision
 from assistant.facts import Facts, Intent, Parsed
 from assistant.parse import parse
+from assistant.read_as import ReadAs, build_read_as
 from assistant.render import Answer, build_answer, label, message
 
 PROFILES: tuple[str, ...] = ("us", "aace", "acp", "endocrine")
@@ -68,6 +69,7 @@ class Reply:
     cited: list[str] = field(default_factory=list)  # passage ids shown or cited by this reply
     decision_change: tuple[str, str, list[str]] | None = None  # (before, after, cause)
     error: str | None = None  # traceback of an internal error (the text says sorry)
+    read_as: ReadAs | None = None  # what the message was read as (its line opens the text)
 
     def format(self, fmt: str = "text") -> str:
         """The reply in one of the answer formats (text, markdown, json, jsonl)."""
@@ -78,6 +80,8 @@ class Reply:
                 data["hypothetical"] = self.hypothetical
                 data["changes"] = list(self.changes)
                 data["text"] = self.text
+                if self.read_as is not None:
+                    data["read_as"] = self.read_as.as_dict()
                 return json.dumps(data, ensure_ascii=False) + "\n"
             payload: dict[str, Any] = {
                 "schema": "assistant.reply/1",
@@ -85,6 +89,8 @@ class Reply:
                 "kind": self.kind,
                 "text": self.text,
             }
+            if self.read_as is not None:
+                payload["read_as"] = self.read_as.as_dict()
             return json.dumps(payload, ensure_ascii=False) + "\n"
         if fmt == "markdown" and self.answer is not None and self.kind in ("answer", "out_of_scope"):
             return self.answer.markdown()
@@ -119,6 +125,7 @@ class Conversation:
         self._real: Assessment | None = None  # the last assessment of the recorded facts
         # The last treatment decision made on the recorded facts, and the facts it was made on.
         self._decided: tuple[Decision, Facts] | None = None
+        self._read: ReadAs | None = None  # what the message of this turn was read as
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -153,7 +160,13 @@ class Conversation:
             else:
                 cut = len(raw) > MAX_INPUT_CHARS
                 parsed = parse(raw[:MAX_INPUT_CHARS])
+                self._read = build_read_as(parsed)
                 reply = self._answer(turn, raw, parsed, pending)
+                reply.read_as = self._read
+                if reply.kind not in ("answer", "out_of_scope", "reset") and not self._read.empty:
+                    # (an answer's templates put the line first; a plain reply that read something gets it
+                    # here: "why?" or "show 2" read nothing and say nothing of it)
+                    reply.text = self._read.line() + "\n\n" + reply.text
                 if cut:
                     reply.text = (
                         f"(Only the first {MAX_INPUT_CHARS} characters of this message were read.)\n" + reply.text
@@ -195,7 +208,7 @@ class Conversation:
         hypo = parsed.hypothetical if has_content(parsed.hypothetical) else None
         if intent == Intent.OUT_OF_SCOPE and not delta_has_content and hypo is None:
             a = assess(Facts(), Intent.OUT_OF_SCOPE, self.profile)
-            ans = build_answer(user, a, corpus=self.corpus)
+            ans = build_answer(user, a, corpus=self.corpus, read_as=self._read)
             return self._plain(turn, user, "out_of_scope", ans.text(), ans)
 
         # Fold this turn's own facts: relabel, retract, then the new values.
@@ -314,10 +327,12 @@ class Conversation:
         comparison = None
         if intent == Intent.COMPARE:  # "compare guidelines": the same facts under every profile, side by side
             comparison = compare(facts_for_engine, engine_intent, {self.profile: a})
-        ans = build_answer(user, a, preface=preface, corpus=self.corpus, comparison=comparison)
+        ans = build_answer(user, a, preface=preface, corpus=self.corpus, comparison=comparison, read_as=self._read)
         text = ans.text()
         if not ans.sections and ans.headline is None and engine_intent not in WHOLE and a.in_scope:
             text = "\n".join([*preface, "", message("focused_empty")]).lstrip("\n")
+            if self._read is not None:
+                text = self._read.line() + "\n\n" + text
         self._shown = _Shown(a, ans, hypo is not None)
         if hypo is None:
             self._real = a

@@ -351,6 +351,7 @@ class Parsed(BaseModel):
     relabel_site: Site | None = None  # "sorry, that was the lumbar spine": move the last score to this site
     profile: str | None = None  # "use the AACE profile"
     unrecognised: bool = False  # nothing in it could be read
+    other_topics: list[Span] = Field(default_factory=list)  # words of other clinical topics ("dementia"): not used
 
     @property
     def intent(self) -> Intent:

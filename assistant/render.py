@@ -133,6 +133,7 @@ class Answer:
     because: str | None = None  # the decision's reason in one sentence (shown or not)
     rec_texts: dict[int, str] = field(default_factory=dict)  # id(recommendation) -> its words
     comparison: Any = None  # render_compare.ShownComparison when the guidelines were compared
+    read_as: Any = None  # read_as.ReadAs: what the message was read as (its line opens the answer)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def statement_text(self, rec: Recommendation) -> str:
@@ -153,6 +154,8 @@ class Answer:
 
     def _context(self, style: str) -> dict[str, Any]:
         return {
+            "read_as": None if self.read_as is None
+            else (self.read_as.markdown_line() if style == "markdown" else self.read_as.line()),
             "preface": self.preface,
             "title": self.title,
             "headline": self.headline.rendered(style) if self.headline else None,
@@ -235,6 +238,7 @@ class Answer:
             "disclaimer": self.disclaimer,
             "trace": [t.as_dict() for t in a.trace],
             **({} if self.comparison is None else {"comparison": self.comparison.as_dict()}),
+            **({} if self.read_as is None else {"read_as": self.read_as.as_dict()}),
         }
 
     def json(self) -> str:
@@ -328,6 +332,7 @@ def build_answer(
     corpus: Corpus | None = None,
     sections: list[str] | None = None,
     comparison: Any = None,
+    read_as: Any = None,
 ) -> Answer:
     """Select the sections the question asks for, word every statement and number the citations.
     `comparison` (engine.compare.Comparison) adds the side-by-side table, numbered after the sections."""
@@ -420,4 +425,5 @@ def build_answer(
         because=because_text,
         rec_texts=rec_texts,
         comparison=shown_comparison,
+        read_as=read_as,
     )

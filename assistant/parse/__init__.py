@@ -77,6 +77,7 @@ def _parse(text: str) -> Parsed:
     negated_fracture = False
     traumatic_fracture = False  # a fracture said to be traumatic (kept as a mention, not counted)
     withdrawn: list[str] = []  # fact paths a follow-up takes back ("scratch the steroids")
+    other_topics: list = []  # spans of other clinical topics' words
     for a, b in _segments(low):
         seg = low[a:b]
         tokens = tokenize(seg)
@@ -113,6 +114,8 @@ def _parse(text: str) -> Parsed:
             c = m.concept
             if c.category == "out_of_scope":
                 out_of_scope_word = True
+                if len(other_topics) < MAX_MENTIONS:
+                    other_topics.append(norm.span(m.start + a, m.end + a))
                 continue
             domain = True
             if c.category in RISK_FACTOR_CATEGORIES:
@@ -182,8 +185,11 @@ def _parse(text: str) -> Parsed:
     if traumatic_fracture and facts.prior_fragility_fracture is None and intent.refers_back(low):
         # "sorry, that fracture was from a car crash": the fracture said before is not a fragility fracture
         withdrawn.extend(p for p in ("prior_fragility_fracture", "fracture_sites") if p not in withdrawn)
-    return _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
-                   negated_fracture, asks, empty, withdrawn)
+    p = _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
+                negated_fracture, asks, empty, withdrawn)
+    if other_topics:
+        p.other_topics = other_topics
+    return p
 
 
 def _withdrawn_paths(c: Concept) -> list[str]:
