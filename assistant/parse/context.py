@@ -265,6 +265,10 @@ def analyse(tokens: list[Token]) -> Context:
         if rule.category in ("PSEUDO", "TERMINATE"):
             continue
         scope = rule.scope
+        ends, marks = term_at, term_end
+        if rule.category in MECHANISM:
+            # how a fracture happened reaches across a comma or "with" ("clavicle fracture, bicycle accident")
+            ends = marks = none
         if rule.direction in ("forward", "bidirectional"):
             s = t.j
             if scope == "sentence":
@@ -273,9 +277,9 @@ def analyse(tokens: list[Token]) -> Context:
                 e = next_in(s, n, CLAUSE_END, term_at)
             else:
                 limit = next_in(s, min(s + int(scope), n), SENTENCE_END, none)
-                e = next_in(s, limit, _NOTHING, term_at)
+                e = next_in(s, limit, _NOTHING, ends)
                 while e < limit and rule.category in spared_at.get(e, ()):
-                    e = next_in(e + 1, limit, _NOTHING, term_at)
+                    e = next_in(e + 1, limit, _NOTHING, ends)
             if e > s:
                 if rule.whatif_when and not any(tokens[k].text in rule.whatif_when for k in range(s, e)):
                     rule = _not_whatif(rule)  # "if she has CKD": a condition, not a what-if ("if she had ...")
@@ -290,9 +294,9 @@ def analyse(tokens: list[Token]) -> Context:
             else:
                 low = max(e - int(scope), 0)
                 low = prev_in(k, low, SENTENCE_END, none) + 1
-                p = prev_in(k, low, _NOTHING, term_end)
+                p = prev_in(k, low, _NOTHING, marks)
                 while p >= low and rule.category in spared_end.get(p, ()):
-                    p = prev_in(p - 1, low, _NOTHING, term_end)
+                    p = prev_in(p - 1, low, _NOTHING, marks)
                 s = max(low, p + 1)
             if e > s:
                 regions.append(Region(rule, s, e, t.i))

@@ -65,7 +65,7 @@ DRUG_YEARS_SPAN = re.compile(
 _AGO = (r"(?P<n>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*-?\s*"
         r"(?P<u>years?|yrs?|y|months?|mos?|mo|weeks?|wks?)\s+ago\b")
 DRUG_AGO_AFTER = re.compile(
-    r"[^.;?!]{0,30}?\b(?:last|latest|most\s+recent|final)\s+(?:\w+\s+){0,2}?"
+    r"[^.?!]{0,30}?\b(?:last|latest|most\s+recent|final)\s+(?:\w+\s+){0,2}?"
     r"(?:was\s+|given\s+|received\s+|about\s+|approximately\s+|~\s*)*" + _AGO
 )
 DRUG_AGO_BEFORE = re.compile(

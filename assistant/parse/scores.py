@@ -51,6 +51,8 @@ BEFORE_SITE_GAP = frozenset(
     "remains remained still now measured measures measuring reads read shows showed came back at "
     "currently today".split()
 )
+NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2": a score's shape
+EVENT_BEFORE = re.compile(r"\b(?:at|age|aged|since|in|for|over|x|after|before|by|until)\s*$")
 SITE_WORDS = {"femoral_neck": "femoral neck", "total_hip": "total hip", "lumbar_spine": "lumbar spine",
               "forearm_33": "33% radius"}
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
@@ -115,6 +117,7 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
     claimed: set[int] = set()  # sites (by start) that already have a value
     unsited: list[tuple[int, Num, str]] = []  # (index in r.found, number, kind) of scores read without a site
     sited: list[tuple[Num, SiteAtom, str]] = []
+    tentative: set[int] = set()  # indexes in r.found of bare negative numbers read as scores only with a site
     last_sited: tuple[Num, SiteAtom] | None = None  # the last value given a site
     for run in runs:
         kind = _kind(text, anchors, run[0])
@@ -162,8 +165,11 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
                 r.extra_mentions.append(("earlier_score", "measurement", n.start, n.unit_end,
                                          f"{(kind or 't').upper()}-score {fmt(n.value)}{where}"))
                 continue
-            if kind is None and site is None:
-                continue  # a number with no score context
+            if kind is None and site is None and not (sites and NEGATIVE_DECIMAL.match(n.raw)):
+                continue  # a number with no score context (a negative decimal may find its site below)
+            if not signed and "." not in n.raw and abs(n.value) >= 10 \
+                    and EVENT_BEFORE.search(text, max(0, n.start - 12), n.start):
+                continue  # "fracture at 65", "aged 70": an age or a time, not a score
             if kind is None and not signed:
                 continue  # terse "FN 2": too weak without a sign or decimal
             n.used = True
@@ -191,11 +197,15 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
                                  unsigned=unsigned))
             if site is None:
                 unsited.append((len(r.found) - 1, n, k))
+                if kind is None:
+                    tentative.add(len(r.found) - 1)  # kept only if it finds its site below
             else:
                 sited.append((n, site, k))
     listed = {a.start for run in site_runs if len(run) > 1 for a in run}  # "at the spine and hip": which one?
     for index, n, k in unsited:
         site = _site_for_unsited(text, [a for a in sites if a.start not in listed], sited, n, k, nums)
+        if site is not None and index in tentative and not _score_words_between(text, site, n):
+            site = None  # "hip pain, sodium dropped by -1.5": other words between, not the site's score
         if site is not None:
             x = r.found[index]
             field = "t_scores" if k == "t" else "z_scores"
@@ -204,13 +214,23 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             if abs(site.start - n.start) <= 80:
                 x.start, x.end = min(n.start, site.start), max(n.unit_end, site.end)
             sited.append((n, site, k))
+            tentative.discard(index)
+    for index in sorted(tentative, reverse=True):  # a bare negative number that found no site: not a score
+        n = next(x for i, x, _k in unsited if i == index)
+        n.used = False
+        del r.found[index]
     return r
 
 
 # The words of a T- and a Z-score of the same site side by side ("FN T -2.1 and Z score of -1.0")
 SAME_SITE_GAP = re.compile(
-    r"\s*(?:[,;(]|\band\b|\bwith\b|\bwhile\b)?\s*(?:\b(?:an?|the|her|his)\s+)?"
+    r"\s*(?:[,;(/]|\band\b|\bwith\b|\bwhile\b)?\s*(?:\b(?:an?|the|her|his)\s+)?"
     r"(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*(?:\b(?:of|was|is|at)\b|[:=])?\s*$"
+)
+# the words between a score and the other kind's score after it ("-1.9 and Z-score -0.7 at the femoral neck")
+PAIRED_AFTER = re.compile(
+    r"\s*(?:[,;/]|\band\b|\bwith\b)?\s*(?:\b(?:an?|the|her|his)\s+)?"
+    r"(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*(?:\b(?:of|was|is)\b|[:=])?\s*"
 )
 NEAR_SITE_CHARS = 70  # how far a site may be from an unsited score of the same sentence
 _SENTENCE_BREAK = re.compile(r"[;?!]|(?<!\d)\.(?!\d)")  # a sentence end (not a decimal point)
@@ -223,9 +243,12 @@ def _site_for_unsited(text: str, sites: list[SiteAtom], sited: list[tuple[Num, S
     right before, else the nearest DXA site of the same sentence with no other number between that has no
     value of this kind yet. None when there is none (the score stays unsited)."""
     for m, site, k in reversed(sited):
-        if k != kind and m.unit_end <= n.start and SAME_SITE_GAP.match(text[m.unit_end : n.start]):
-            if not any(k2 == kind and s2.start == site.start for _m, s2, k2 in sited):
-                return site
+        if k == kind or any(k2 == kind and s2.start == site.start for _m, s2, k2 in sited):
+            continue
+        if m.unit_end <= n.start and SAME_SITE_GAP.match(text[m.unit_end : n.start]):
+            return site
+        if n.unit_end <= m.start and PAIRED_AFTER.fullmatch(text[n.unit_end : m.start]):
+            return site  # "T-score -1.9 and Z-score -0.7 at the femoral neck": the pair's site
     taken = {site.start for _m, site, k in sited if k == kind}
     best: tuple[int, SiteAtom] | None = None
     for site in sites:
@@ -250,6 +273,18 @@ def _site_for_unsited(text: str, sites: list[SiteAtom], sited: list[tuple[Num, S
 
 
 _PARENS = re.compile(r"\([^()]*\)")
+# words that may stand between a site and its score said without "T-score" ("the spine was -2.6 in 2021 and
+# is -2.2 now", "her spine went from -2.6 to -2.2")
+TENTATIVE_GAP = BEFORE_SITE_GAP | frozenset(
+    "in and to from went improved worsened declined dropped rose fell changed then now today this time her his the "
+    "was is it on at".split()
+)
+
+
+def _score_words_between(text: str, site: SiteAtom, n: Num) -> bool:
+    a, b = (site.end, n.start) if site.end <= n.start else (n.unit_end, site.start)
+    words = [w for w in gap_words(text[a:b]) if not w[0].isdigit() and w not in (".", "-", "(", ")", ",", ";")]
+    return all(w in TENTATIVE_GAP for w in words)
 
 
 def _strip_parens(gap: str) -> str:
