@@ -122,6 +122,7 @@ def build_read_as(parsed: Parsed) -> ReadAs:
 
     f = parsed.facts
     parental = f.conditions.get("parental_hip_fracture") is not None
+    pieces: list[tuple[int, int, str]] = []  # (start, end, why) of mentions set aside, merged when adjacent
     for m in f.mentions:
         if m.category == "measurement" and m.concept == "earlier_score":
             aside(m.detail or m.span.text, w["why"]["earlier"])
@@ -129,12 +130,15 @@ def build_read_as(parsed: Parsed) -> ReadAs:
             aside(m.span.text, w["why"]["traumatic"])
         elif m.status is Status.FAMILY:
             if not (parental and m.category in ("fracture", "site")):
-                aside(m.span.text, w["why"]["family"])
-        elif m.status is Status.HYPOTHETICAL and m.category not in ("domain", "site"):
+                pieces.append((m.span.start, m.span.end, w["why"]["family"]))
+        elif m.status is Status.HYPOTHETICAL and m.category != "domain":
             why = m.why or "hypothetical"
-            if why == "risk" and m.category == "fracture":
+            if why == "risk" and m.category in ("fracture", "site"):
                 why = "risk_fracture"
-            aside(m.span.text, w["why"].get(why, w["why"]["hypothetical"]))
+            pieces.append((m.span.start, m.span.end, w["why"].get(why, w["why"]["hypothetical"])))
+    for start, end, why, alone_site in _merged(parsed.text, pieces, f):
+        if not alone_site:  # (a site word alone states nothing: "hip" of "risk of hip fracture" is with its fracture)
+            aside(parsed.text[start:end], why)
     for q in f.questions:
         aside(q.span.text if q.span else q.value, w["why"]["implausible"].format(reason=q.reason))
     for c in f.contradictions:
@@ -149,6 +153,19 @@ def build_read_as(parsed: Parsed) -> ReadAs:
             topics.append(span.text)
     out.not_used = topics
     out.not_understood = not_understood(parsed)
+    return out
+
+
+def _merged(text: str, pieces: list[tuple[int, int, str]], f: Facts) -> list[tuple[int, int, str, bool]]:
+    """Adjacent set-aside mentions with the same reason as one stretch of words ("wrist" + "fracture"), each
+    with whether it is only a site word."""
+    sites = {(m.span.start, m.span.end) for m in f.mentions if m.category == "site"}
+    out: list[tuple[int, int, str, bool]] = []
+    for start, end, why in sorted(pieces):
+        if out and out[-1][2] == why and start >= out[-1][1] and not text[out[-1][1] : start].strip(" -"):
+            out[-1] = (out[-1][0], end, why, out[-1][3] and (start, end) in sites)
+        else:
+            out.append((start, end, why, (start, end) in sites))
     return out
 
 

@@ -42,7 +42,7 @@ def read_categories(text: str, r: Reading) -> None:
 
 ANCHOR = re.compile(  # (the look-ahead: every match starts with "t" or "z"; the search tries only there)
     r"(?=[tz])(?:\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|"
-    r"\b(?P<k4>[tz])\s+(?=[-+]?\d|minus))"
+    r"\b(?P<k4>[tz])\s+(?=[-+]?\d|minus|negative))"
 )
 ANCHOR_REACH = 160  # characters after "T-score" within which its numbers are read
 ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calcium|pth|tsh)\b")
@@ -57,7 +57,8 @@ SITE_WORDS = {"femoral_neck": "femoral neck", "total_hip": "total hip", "lumbar_
               "forearm_33": "33% radius"}
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
-VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+)?\d")  # "hip -1.0", "FN: T -2.1"
+# ("hip -1.0", "FN: T -2.1")
+VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+|negative\s+)?\d")
 OTHER_KIND_GAP = re.compile(r"\s*[,(]?\s*(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*[:=]?\s*")
 SIDE_BEFORE = re.compile(r"\b(left|right|lt|rt|l|r|bilateral)\s+(?:and\s+(left|right)\s+)?$")
 SIDE_INSIDE = re.compile(r"\b(left|right)\b")
