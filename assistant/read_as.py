@@ -131,7 +131,7 @@ def build_read_as(parsed: Parsed) -> ReadAs:
         elif m.status is Status.FAMILY:
             if not (parental and m.category in ("fracture", "site")):
                 pieces.append((m.span.start, m.span.end, w["why"]["family"]))
-        elif m.status is Status.HYPOTHETICAL and m.category != "domain":
+        elif m.status is Status.HYPOTHETICAL and m.category not in ("domain", "drug_class"):
             why = m.why or "hypothetical"
             if why == "risk" and m.category in ("fracture", "site"):
                 why = "risk_fracture"
@@ -175,7 +175,7 @@ def used_words(f: Facts) -> list[str]:
     out: list[str] = []
     who = [w["sex"][f.sex.value]] if f.sex is not None else []
     if f.age is not None:
-        who.append(str(f.age))
+        who.append(str(f.age) if who else f"age {f.age}")
     if who:
         out.append(", ".join(who))
     if f.menopause is not None:

@@ -52,7 +52,9 @@ BEFORE_SITE_GAP = frozenset(
     "currently today".split()
 )
 NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2": a score's shape
-EVENT_BEFORE = re.compile(r"\b(?:at|age|aged|since|in|for|over|x|after|before|by|until)\s*$")
+# a whole number of 10 or more is read as a (doubtful) score only right after its label ("T-score 25": a lost
+# minus or point, asked back); elsewhere it is an age, a time or a level ("fracture at 65", "Thoracic 11")
+RIGHT_AFTER_ANCHOR = re.compile(r"(?:\b[tz][\s-]?scores?|\b[tz]score|\b[tz]|\bsd)\s*(?:[:=]|\bof\b|\bis\b|\bwas\b)?\s*$")
 SITE_WORDS = {"femoral_neck": "femoral neck", "total_hip": "total hip", "lumbar_spine": "lumbar spine",
               "forearm_33": "33% radius"}
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
@@ -169,8 +171,8 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             if kind is None and site is None and not (sites and NEGATIVE_DECIMAL.match(n.raw)):
                 continue  # a number with no score context (a negative decimal may find its site below)
             if not signed and "." not in n.raw and abs(n.value) >= 10 \
-                    and EVENT_BEFORE.search(text, max(0, n.start - 12), n.start):
-                continue  # "fracture at 65", "aged 70": an age or a time, not a score
+                    and not RIGHT_AFTER_ANCHOR.search(text, max(0, n.start - 24), n.start):
+                continue  # "fracture at 65", "Thoracic 11": an age, a time or a level, not a score
             if kind is None and not signed:
                 continue  # terse "FN 2": too weak without a sign or decimal
             n.used = True
