@@ -48,12 +48,14 @@ CHANGE_FROM = re.compile(
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:previously|prior|earlier|formerly|baseline|originally|initially|(?:down|up|worse|better|improved|"
     r"declined|dropped|worsened|decreased|increased)\s+from|from)|"
+    r"\b(?:previous|prior|earlier|baseline|old|last|first)\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
+    r"bmd|dxa|dexa|scan|reading)\s*(?:was|of|showed|:|=)?|"
     r"\b(?:last|previous|prior|old|earlier|first|baseline)\s+(?:scan|dxa|dexa|study|bmd|measurement|reading)\s*"
     r"(?:was|showed|of|:|=)?|\b(?:in|on)\s+(?:19|20)\d\d\s*(?:it\s+)?(?:was|:|,)?)\s*(?:at\s+|of\s+|was\s+|:\s*)?$"
 )
 EARLIER_AFTER = re.compile(
     r"\s*(?:\(\s*)?(?:(?:\d+|one|two|three|four|five|six|a|several|few)\s+(?:years?|yrs?|months?|mos?)\s+(?:ago|before|earlier|prior)|"
-    r"(?:in|on|back\s+in)\s+(?:19|20)\d\d|previously|(?:before|earlier|prior|in\s+the\s+past)(?=\s*(?:[,.;)]|$))|"
+    r"(?:in|on|back\s+in)\s+(?:19|20)\d\d|(?<=\()\s*(?:19|20)\d\d\s*\)|previously|(?:before|earlier|prior|in\s+the\s+past)(?=\s*(?:[,.;)]|$))|"
     r"(?:at|on|in)\s+(?:the\s+|her\s+|his\s+)?(?:last|previous|prior|earlier|first|baseline)\s+(?:scan|dxa|dexa|study|visit))\b"
 )
 # How the text before a number must end (trailing spaces aside) for the pattern above to match there: the

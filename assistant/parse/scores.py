@@ -54,7 +54,9 @@ BEFORE_SITE_GAP = frozenset(
 NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2": a score's shape
 # a whole number of 10 or more is read as a (doubtful) score only right after its label ("T-score 25": a lost
 # minus or point, asked back); elsewhere it is an age, a time or a level ("fracture at 65", "Thoracic 11")
-RIGHT_AFTER_ANCHOR = re.compile(r"(?:\b[tz][\s-]?scores?|\b[tz]score|\b[tz]|\bsd)\s*(?:[:=]|\bof\b|\bis\b|\bwas\b)?\s*$")
+RIGHT_AFTER_ANCHOR = re.compile(
+    r"(?:\b[tz][\s-]?scores?|\b[tz]score|\b[tz]|\bsd)\s*(?:[:=]|\bof\b|\bis\b|\bwas\b)?\s*$"
+)
 SITE_WORDS = {"femoral_neck": "femoral neck", "total_hip": "total hip", "lumbar_spine": "lumbar spine",
               "forearm_33": "33% radius"}
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
@@ -257,12 +259,12 @@ def _site_for_unsited(text: str, sites: list[SiteAtom], sited: list[tuple[Num, S
     for site in sites:
         if site.start in taken:
             continue
+        if FRACTURE_AFTER.match(text[site.end : site.end + 12]):
+            continue  # "T -2.6, prior hip fracture", "a wrist fracture ... and T-score of -1.6": a fracture's site
         if site.end <= n.start:
             a, b = site.end, n.start
         elif site.start >= n.unit_end:
             a, b = n.unit_end, site.start
-            if FRACTURE_AFTER.match(text[site.end : site.end + 12]):
-                continue  # "T -2.6, prior hip fracture": a fracture's site
         else:
             continue
         if b - a > NEAR_SITE_CHARS or _SENTENCE_BREAK.search(_strip_parens(text[a:b])):
