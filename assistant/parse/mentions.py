@@ -28,7 +28,7 @@ RECENT_AFTER = re.compile(
 )
 # "a vertebral fracture while on alendronate", "fractured despite denosumab": a fracture on therapy
 ON_THERAPY_AFTER = re.compile(
-    r"\W*(?:\w+\s+){0,4}?(?:while|whilst)\s+(?:on|taking|receiving)\b|\W*(?:\w+\s+){0,3}?despite\s+(?:\w+\s+){0,2}?"
+    r"\W*(?:\w+\s+){0,5}?(?:while|whilst)\s+(?:on|taking|receiving)\b|\W*(?:\w+\s+){0,5}?despite\s+(?:\w+\s+){0,2}?"
     r"(?:alendronate|risedronate|ibandronate|zoledron\w*|denosumab|prolia|fosamax|actonel|boniva|reclast|"
     r"bisphosphonates?|treatment|therapy)\b"
 )
@@ -37,7 +37,8 @@ RECENT = frozenset({"recent", "current", "acute", "new", "fresh"})
 MULTIPLE = frozenset({"multiple", "several", "two", "three", "recurrent", "many"})
 PATIENT_USE = re.compile(
     r"\b(?:on|taking|takes|took|received|receiving|receives|using|uses|started|starting|been on|treated with|tx|rx|"
-    r"after|had|given|prescribed|currently|continue|continuing|stay on|remain on|injections? of|infusions? of)\s+"
+    r"after|had|given|prescribed|currently|continue|continuing|stay on|remain on|injections? of|infusions? of|"
+    r"despite)\s+"
     r"(?:\w+\s+){0,3}$"
 )
 DRUG_YEARS_AFTER = re.compile(
@@ -267,7 +268,8 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             r.found.append(Found(hypo + "conditions.recent_fracture", True, h.start, h.end, policy="any_true"))
         if ON_THERAPY_AFTER.match(after):
             r.found.append(Found(hypo + "conditions.fracture_on_therapy", True, h.start, h.end, policy="any_true"))
-        if prev & MULTIPLE or len({s.concept.fracture for s in near_sites}) > 1:
+        several = any(t.isdigit() and 2 <= int(t) <= 20 for t in prev)  # "2 vertebral fractures"
+        if prev & MULTIPLE or several or len({s.concept.fracture for s in near_sites}) > 1:
             r.found.append(Found(hypo + "conditions.multiple_fractures", True, h.start, h.end, policy="any_true"))
 
 
