@@ -77,6 +77,10 @@ AGO_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:(?:dose|shot|injection
 DRUG_DECADES = re.compile(r"\W{0,3}(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?P<n>a|one|two|three)\s+decades?\b")
 WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+ON_IT = re.compile(
+    r"\b(?:been|is|was|currently|still)\s+on\s+(?:it|this|that|them|the\s+drug|the\s+medication)\s+"
+    r"(?:for\s+|x\s*)?(?:about\s+|almost\s+|over\s+)?(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|months?|mos?)\b"
+)
 YEAR_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:was\s+|given\s+|in\s+)*(?P<y>(?:19|20)\d\d)\b")
 
 
@@ -122,6 +126,13 @@ def read_mentions(
             if value is not None:
                 r.found.append(Found(hypo + "glucocorticoids", value, m.start, m.end, policy="any_true"))
         elif c.category == "drug" and not whatif:
+            if status == HYPOTHETICAL and ctx.why(m.i, m.j, c.id) == "question":
+                # "how long should she stay on alendronate? she has been on it for 5 years": the drug asked
+                # about is hers when the text says so
+                on_it = ON_IT.search(text, m.end)
+                if on_it is not None:
+                    meds.append(Med(c.id, AFFIRMED, m.start, m.end, years=_years(on_it.group("n"), on_it.group("u"))))
+                continue
             med = _medication(text, m, status)
             if med is not None:
                 if meds and meds[-1].name == med.name and m.start - meds[-1].end < 30:

@@ -332,3 +332,19 @@ def test_ckd_stage(text: str, stage: int) -> None:
 def test_drug_names_brand_generic_misspelled(text: str) -> None:
     p = parse(text if text.startswith(("on", "tak")) else f"on {text}")
     assert [m.name for m in p.facts.medications] == ["alendronate"], text
+
+
+@pytest.mark.parametrize("text", [
+    "how long should she stay on alendronate? she has been on it for 5 years",
+    "How long should she continue alendronate? She is on it for 5 yrs now.",
+])
+def test_a_drug_asked_about_is_the_patients_when_the_text_says_so(text: str) -> None:
+    check(text, {"meds": [{"name": "alendronate", "status": "affirmed", "years": 5.0}]})
+
+
+@pytest.mark.parametrize("text, months", [
+    ("prednisone 7.5 mg daily for 6 months", 6.0), ("long-term steroids for 3 years", 36.0),
+    ("on prednisone x 2 years", 24.0), ("glucocorticoids for 18 months", 18.0),
+])
+def test_glucocorticoid_durations(text: str, months: float) -> None:
+    check(text, {"gc": True, "gc_months": months})
