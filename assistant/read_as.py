@@ -112,6 +112,14 @@ def build_read_as(parsed: Parsed) -> ReadAs:
     """The "Read as" of one parsed message."""
     w = wording()
     out = ReadAs(used=used_words(parsed.facts))
+    if parsed.relabel_site is not None:
+        out.used.insert(0, w["heads"]["relabel"].format(site=SITE_WORDS[parsed.relabel_site]))
+    # (a denied fracture withdraws its sites too: "no prior fracture" says so itself)
+    retracted = [p for p in parsed.retract
+                 if not (p == "fracture_sites" and parsed.facts.prior_fragility_fracture is False)]
+    if retracted:
+        taken = list(dict.fromkeys(_retracted(path) for path in retracted))
+        out.used.insert(0, w["heads"]["retract"].format(what=", ".join(taken)))
     seen: set[tuple[str, str]] = set()
 
     def aside(words: str, why: str) -> None:
@@ -142,8 +150,10 @@ def build_read_as(parsed: Parsed) -> ReadAs:
     for q in f.questions:
         aside(q.span.text if q.span else q.value, w["why"]["implausible"].format(reason=q.reason))
     for c in f.contradictions:
-        words = " / ".join(s.text for s in c.spans) or _field(c.field)
-        aside(words, w["why"]["contradiction"].format(values=", ".join(c.values)))
+        texts = list(dict.fromkeys(s.text for s in c.spans))
+        words = " / ".join(texts) if len(texts) > 1 else _field(c.field)
+        values = [{"true": "yes", "false": "no"}.get(v, v) for v in c.values]
+        aside(words, w["why"]["contradiction"].format(values=" and ".join(values)))
     if parsed.hypothetical is not None:
         for words in used_words(parsed.hypothetical):
             aside(words, w["why"]["what-if"])
@@ -230,6 +240,26 @@ def used_words(f: Facts) -> list[str]:
         words = names.get(key, key.replace("_", " "))
         out.append(words if value else f"no {words}")
     return out
+
+
+def _retracted(path: str) -> str:
+    """A withdrawn fact path in words ("medications.alendronate" -> "alendronate")."""
+    head, _, tail = path.partition(".")
+    if head == "medications" and tail:
+        return tail.replace("_", " ")
+    if head == "conditions" and tail:
+        return condition_vocabulary().get(tail, tail.replace("_", " "))
+    if head in ("prior_fragility_fracture", "fracture_sites"):
+        return "the prior fracture"
+    if head.startswith("glucocorticoid"):
+        return "glucocorticoids"
+    if head in ("t_scores", "t_score_unsited"):
+        return "the T-scores" if not tail else _field(path)
+    if head in ("z_scores", "z_score_unsited"):
+        return "the Z-scores" if not tail else _field(path)
+    if head == "medications":
+        return "the osteoporosis drugs"
+    return _field(path)
 
 
 def _field(path: str) -> str:
