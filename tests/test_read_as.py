@@ -86,3 +86,15 @@ def test_the_facts_panel_shows_the_same_line() -> None:
     assert reply.read_as is not None
     assert panel.startswith("Last message\n" + reply.read_as.line())
     assert reply.text.startswith(reply.read_as.line())
+
+
+@pytest.mark.parametrize("text, start", [
+    ("sorry, that was the lumbar spine", "Read as: correction: the last score is at the lumbar spine."),
+    ("scratch the FRAX", "Read as: taken back: FRAX."),
+    ("scratch the steroids", "Read as: taken back: glucocorticoids."),
+    ("forget the Fosamax", "Read as: taken back: alendronate."),
+    ("no prior fracture; hip fracture last year", "Read as: recent fracture. Not counted: 'prior fracture' "
+                                                  "(said both yes and no)."),
+])
+def test_corrections_and_conflicts_are_said_in_the_line(text: str, start: str) -> None:
+    assert build_read_as(parse(text)).line().startswith(start)
