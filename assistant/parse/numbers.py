@@ -48,7 +48,7 @@ CHANGE_FROM = re.compile(
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:previously|prior|earlier|formerly|baseline|originally|initially|(?:down|up|worse|better|improved|"
     r"declined|dropped|worsened|decreased|increased)\s+from|from)|"
-    r"\b(?:previous|prior|earlier|baseline|old|last|first)\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
+    r"(?<![\w-])(?:previous|prior|earlier|baseline|last|first)\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
     r"bmd|dxa|dexa|scan|reading)\s*(?:was|of|showed|:|=)?|"
     r"\b(?:last|previous|prior|old|earlier|first|baseline)\s+(?:scan|dxa|dexa|study|bmd|measurement|reading)\s*"
     r"(?:was|showed|of|:|=)?|\b(?:in|on)\s+(?:19|20)\d\d\s*(?:it\s+)?(?:was|:|,)?)\s*(?:at\s+|of\s+|was\s+|:\s*)?$"

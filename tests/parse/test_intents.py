@@ -146,3 +146,13 @@ def test_is_question_tries_the_question_pattern_branch_by_branch(text: str, asks
     low = normalise(text).text
     assert is_question(low) is asks
     assert (QUESTION.search(low) is not None) is asks
+
+
+@pytest.mark.parametrize("text", [
+    "Is a bisphosphonate indicated for a 69-year-old woman with a T-score of -2.3?",
+    "is drug therapy warranted in this 60F with FN -2.0?",
+    "Would treatment be recommended for her?",
+    "Is alendronate necessary at this point?",
+])
+def test_is_a_drug_indicated_asks_whether_to_treat(text: str) -> None:
+    check(text, {"intent": "treat_or_not"})

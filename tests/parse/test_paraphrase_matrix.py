@@ -348,3 +348,12 @@ def test_a_drug_asked_about_is_the_patients_when_the_text_says_so(text: str) -> 
 ])
 def test_glucocorticoid_durations(text: str, months: float) -> None:
     check(text, {"gc": True, "gc_months": months})
+
+
+@pytest.mark.parametrize("text", [
+    "a 69-year-old woman with a T-score of -2.3", "an 80 year old man, first DXA: T-score -2.3",
+    "T-score -2.3, her last fracture was in 2019", "a 72-year-old with prior wrist fracture, T-score -2.3",
+])
+def test_a_current_value_is_not_taken_for_an_earlier_one(text: str) -> None:
+    p = check(text, {"t_unsited": -2.3})
+    assert not _earlier(p)
