@@ -77,6 +77,10 @@ AGO_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:(?:dose|shot|injection
 DRUG_DECADES = re.compile(r"\W{0,3}(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?P<n>a|one|two|three)\s+decades?\b")
 WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+AFTER_YEARS = re.compile(
+    r"\b(?:after|following|despite|with)\s+(?:about\s+|over\s+)?\d+(?:\.\d+)?\s*-?\s*(?:years?|yrs?|months?|mos?)\s+"
+    r"(?:of|on)\s+(?:\w+\s+)?$"
+)
 ON_IT = re.compile(
     r"\b(?:been|is|was|currently|still)\s+on\s+(?:it|this|that|them|the\s+drug|the\s+medication)\s+"
     r"(?:for\s+|x\s*)?(?:about\s+|almost\s+|over\s+)?(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|months?|mos?)\b"
@@ -132,6 +136,12 @@ def read_mentions(
                 on_it = ON_IT.search(text, m.end)
                 if on_it is not None:
                     meds.append(Med(c.id, AFFIRMED, m.start, m.end, years=_years(on_it.group("n"), on_it.group("u"))))
+                    continue
+            if status == HYPOTHETICAL:
+                # "should she switch after 5 years of alendronate?": years of use said before the drug are a fact
+                yb = DRUG_YEARS_BEFORE.search(text[max(0, m.start - 40) : m.start])
+                if yb is not None and AFTER_YEARS.search(text[max(0, m.start - 60) : m.start]):
+                    meds.append(Med(c.id, AFFIRMED, m.start, m.end, years=_years(yb.group("n"), yb.group("u"))))
                 continue
             med = _medication(text, m, status)
             if med is not None:

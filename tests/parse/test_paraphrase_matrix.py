@@ -357,3 +357,14 @@ def test_glucocorticoid_durations(text: str, months: float) -> None:
 def test_a_current_value_is_not_taken_for_an_earlier_one(text: str) -> None:
     p = check(text, {"t_unsited": -2.3})
     assert not _earlier(p)
+
+
+@pytest.mark.parametrize("text, meds", [
+    ("Can a patient with a history of AFF on alendronate be given denosumab?", ["alendronate"]),
+    ("should she be switched to zoledronic acid after 5 years of alendronate?", ["alendronate"]),
+    ("is she a candidate for romosozumab?", []),
+    ("can she take Prolia with her CKD?", []),
+    ("start her on teriparatide?", []),
+])
+def test_a_drug_proposed_is_not_one_she_takes(text: str, meds: list[str]) -> None:
+    assert [m.name for m in parse(text).facts.medications] == meds, text
