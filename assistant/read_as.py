@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.datafiles import read_yaml
-from assistant.facts import Facts, Parsed, Site, Span, Status
+from assistant.facts import Facts, Mention, Parsed, Site, Span, Status
 from assistant.parse.lexicon import condition_vocabulary
 from assistant.statements import num
 
@@ -140,10 +140,7 @@ def build_read_as(parsed: Parsed) -> ReadAs:
             if not (parental and m.category in ("fracture", "site")):
                 pieces.append((m.span.start, m.span.end, w["why"]["family"]))
         elif m.status is Status.HYPOTHETICAL and m.category not in ("domain", "drug_class"):
-            why = m.why or "hypothetical"
-            if why == "risk" and m.category in ("fracture", "site"):
-                why = "risk_fracture"
-            pieces.append((m.span.start, m.span.end, w["why"].get(why, w["why"]["hypothetical"])))
+            pieces.append((m.span.start, m.span.end, why_words(m)))
     for start, end, why, alone_site in _merged(parsed.text, pieces, f):
         if not alone_site:  # (a site word alone states nothing: "hip" of "risk of hip fracture" is with its fracture)
             aside(parsed.text[start:end], why)
@@ -164,6 +161,17 @@ def build_read_as(parsed: Parsed) -> ReadAs:
     out.not_used = topics
     out.not_understood = not_understood(parsed)
     return out
+
+
+def why_words(m: Mention) -> str:
+    """Why a mention that is not affirmed was set aside, in plain words (the line and the facts panel)."""
+    w = wording()["why"]
+    if m.status is Status.FAMILY:
+        return w["family"]
+    why = m.why or "hypothetical"
+    if why == "risk" and m.category in ("fracture", "site"):
+        why = "risk_fracture"
+    return w.get(why, w["hypothetical"])
 
 
 def _merged(text: str, pieces: list[tuple[int, int, str]], f: Facts) -> list[tuple[int, int, str, bool]]:

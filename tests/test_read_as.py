@@ -98,3 +98,15 @@ def test_the_facts_panel_shows_the_same_line() -> None:
 ])
 def test_corrections_and_conflicts_are_said_in_the_line(text: str, start: str) -> None:
     assert build_read_as(parse(text)).line().startswith(start)
+
+
+def test_the_facts_panel_gives_the_same_reasons_as_the_line() -> None:
+    from assistant.tui.facts_panel import facts_text
+
+    conv = Conversation()
+    reply = conv.ask("67F FN -2.6, worried about hip fracture, does she have osteoporosis?")
+    panel = facts_text(conv.facts, [reply.user], None, reply.changes, reply.read_as).plain
+    assert reply.read_as is not None
+    for item in reply.read_as.set_aside:
+        assert f": {item.why}" in panel, (item, panel)
+    assert "NOT COUNTED: osteoporosis: asked about, not stated" in panel

@@ -17,7 +17,7 @@ from textual.widgets import Static
 from assistant.tui.safe_text import clean_input
 
 if TYPE_CHECKING:  # the domain modules load in the background after the first paint
-    from assistant.facts import Facts, Span
+    from assistant.facts import Facts, Mention, Span
     from assistant.read_as import ReadAs
 
 CONTEXT_CHARS = 28  # characters of the sentence shown on each side of a highlighted span
@@ -150,11 +150,12 @@ def facts_text(
     if shown_mentions:
         out.append("\nNot affirmed for this patient\n", "bold underline")
         for m in shown_mentions:
-            out.append(f"• {_STATUS_WORD[m.status.value].upper()}: ", "bold")
+            why = set_aside_why(m) if m.why not in (None, "hypothetical", "what-if") else None
+            head = "not counted" if why and m.status.value == "hypothetical" else _STATUS_WORD[m.status.value]
+            out.append(f"• {head.upper()}: ", "bold")
             out.append(clean_input(m.concept.replace("_", " ")))
             if m.detail and m.detail != m.concept:
                 out.append(f" ({clean_input(m.detail.replace('_', ' '))})")
-            why = set_aside_why(m.why)
             if why:
                 out.append(f": {why}", "italic")
             out.append("\n   ")
@@ -174,11 +175,11 @@ def facts_text(
     return out
 
 
-def set_aside_why(why: str | None) -> str | None:
+def set_aside_why(m: Mention) -> str:
     """Why a mention was set aside, in the words of the "Read as" line (prompts/read_as.yaml)."""
-    from assistant.read_as import wording
+    from assistant.read_as import why_words
 
-    return wording()["why"].get(why) if why else None
+    return why_words(m)
 
 
 def field_label(path: str) -> str:
