@@ -237,6 +237,17 @@ PAIRED_AFTER = re.compile(
     r"\s*(?:[,;/]|\band\b|\bwith\b)?\s*(?:\b(?:an?|the|her|his)\s+)?"
     r"(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*(?:\b(?:of|was|is)\b|[:=])?\s*"
 )
+# words that may stand between a score and a site after it ("T score -2.2 (bone density) in the lumbar spine")
+AFTER_FALLBACK_WORDS = frozenset("in at of on for over the her his left right both was is measured taken".split())
+# words between that say the site is not the score's ("she has hip pain", "the spine could not be assessed")
+NOT_THE_SITE = frozenset(
+    "she he they patient has had have normal excluded not could cannot couldn unable degenerative artifact artefact "
+    "replacement replaced pain".split()
+)
+NOT_THE_SITE_AFTER = re.compile(
+    r"\s*(?:\(\w+\)\s*)?(?:is\s+|was\s+)?(?:normal|excluded|not\b|pain|replacement|replaced|arthroplasty|prosthesis|"
+    r"surgery|could\s+not|cannot|unevaluable|artifact|artefact|degenerat)"
+)
 NEAR_SITE_CHARS = 70  # how far a site may be from an unsited score of the same sentence
 _SENTENCE_BREAK = re.compile(r"[;?!]|(?<!\d)\.(?!\d)")  # a sentence end (not a decimal point)
 
@@ -271,6 +282,11 @@ def _site_for_unsited(text: str, sites: list[SiteAtom], sited: list[tuple[Num, S
             continue
         if any(a <= m.start < b and not m.earlier and not YEAR.match(m.raw) for m in nums):
             continue  # another value between: the site is that value's
+        words = [w for w in gap_words(text[a:b]) if w.isalpha()]
+        if a == n.unit_end and not all(w in AFTER_FALLBACK_WORDS for w in words):
+            continue  # "T-score -2.1, she has hip pain", "-1.8 and a normal hip": not the score's site
+        if NOT_THE_SITE.intersection(words) or NOT_THE_SITE_AFTER.match(text, site.end):
+            continue  # "the spine could not be assessed", "spine normal", "hip replacement"
         gap = text[a:b]
         if best is None or len(gap) < best[0]:
             best = (len(gap), site)

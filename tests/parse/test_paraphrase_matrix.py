@@ -73,6 +73,8 @@ OTHER_SITES = [
      {"lumbar_spine": -2.7, "total_hip": -1.6, "femoral_neck": -2.1}),
     ("T-scores of -2.7, -1.6 and -2.1 at the spine, total hip and femoral neck",
      {"lumbar_spine": -2.7, "total_hip": -1.6, "femoral_neck": -2.1}),
+    ("osteopenia of the spine with a T-score of -1.8 and a normal hip", {"lumbar_spine": -1.8}),
+    ("DXA: spine normal, left hip T-score -2.6", {"total_hip": -2.6}),
 ]
 
 
@@ -85,6 +87,8 @@ def test_each_value_stays_with_its_own_site(text: str, t: dict[str, float]) -> N
     "T-score -2.6 at the spine and hip",  # one value, two sites: which one is not said
     "T-score -2.6, prior hip fracture",  # a fracture's site is not a DXA site
     "T-score -2.6. The hip was not scanned.",  # another sentence
+    "T-score -2.6, she has hip pain",  # another clause, and not a DXA
+    "the spine could not be assessed; T-score -2.6",
 ])
 def test_a_value_without_its_own_site_stays_unsited(text: str) -> None:
     check(text, {"t": {}, "t_unsited": -2.6})
