@@ -35,7 +35,8 @@ def test_a_fracture_said_to_be_traumatic_is_no_longer_counted(text: str) -> None
 
 @pytest.mark.parametrize("text", [
     "actually it was the spine, not the hip", "sorry, that was the lumbar spine", "I meant the spine",
-    "correction: that T-score was at the lumbar spine",
+    "correction: that T-score was at the lumbar spine", "sorry, the hip value was actually the spine",
+    "oops, the hip was really the lumbar spine",
 ])
 def test_a_score_moves_to_the_site_said(text: str) -> None:
     conv = seeded()

@@ -22,7 +22,7 @@ CORRECTION = re.compile(
     r"\b(?:is|was|are|were|'s)\s+(?:actually|in fact)\b"  # "FRAX hip is actually 3.5%"
 )
 RELABEL = re.compile(
-    r"\b(?:that|it|this|the)(?:\s+(?:score|value|t-?score|z-?score|number|reading))?\s*(?:was|is|'s|were|should be)\s+"
+    r"\b(?:that|it|this|the)(?:\s+[\w-]+){0,2}?\s*(?:was|is|'s|were|should be)\s+(?:actually\s+|really\s+|in fact\s+)?"
     r"(?:at\s+|for\s+|from\s+)?(?:the\s+|her\s+|his\s+)?|\bi meant\s+(?:the\s+)?"
 )
 SHOW = re.compile(
