@@ -26,6 +26,7 @@ from assistant.parse.table import read_tables
 
 _DIGIT = re.compile(r"\d")
 AFFIRMED = Status.AFFIRMED
+_FRACTURE_WORD = re.compile(r"fractur|\bfx|\bbr[oe]ke|\bbroken\b")
 SEGMENT_CHARS = 1000  # longer messages are read in pieces of about this size (keeps every step linear)
 MAX_MENTIONS = 500  # mentions kept for display; a longer list says nothing more
 
@@ -316,7 +317,8 @@ def _finish(
     has_facts = patient_facts or (not empty and bool(facts.conditions)) \
         or (hypothetical is not None and _has_facts(hypothetical))
     if is_correction and sites_seen and not facts.t_scores and facts.t_score_unsited is None \
-            and not facts.z_scores and intent.RELABEL.search(low):
+            and not facts.z_scores and intent.RELABEL.search(low) and not _FRACTURE_WORD.search(low):
+        # ("actually the fracture was at the hip" places the fracture, not the last score)
         relabel_site = Site(sites_seen[-1])
     # Generic "treatment" questions: with osteoporosis stated the question is which drug.
     if intents and intents[0] == _TREAT_OR_NOT and facts.has("osteoporosis_stated") \
