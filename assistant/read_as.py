@@ -129,7 +129,7 @@ def build_read_as(parsed: Parsed) -> ReadAs:
             out.set_aside.append(SetAside(words, why))
 
     f = parsed.facts
-    parental = f.conditions.get("parental_hip_fracture") is not None
+    parental = f.sources.get("conditions.parental_hip_fracture")  # where the parent's hip fracture was said
     pieces: list[tuple[int, int, str]] = []  # (start, end, why) of mentions set aside, merged when adjacent
     for m in f.mentions:
         if m.category == "measurement" and m.concept == "earlier_score":
@@ -137,7 +137,9 @@ def build_read_as(parsed: Parsed) -> ReadAs:
         elif m.category == "fracture" and m.detail == "traumatic":
             aside(m.span.text, w["why"]["traumatic"])
         elif m.status is Status.FAMILY:
-            if not (parental and m.category in ("fracture", "site")):
+            near_parent = parental is not None and m.category in ("fracture", "site") \
+                and m.span.start < parental.end + 5 and parental.start - 5 < m.span.end
+            if not near_parent:  # (the parent's hip fracture is a fact: it is in the used list)
                 pieces.append((m.span.start, m.span.end, w["why"]["family"]))
         elif m.status is Status.HYPOTHETICAL and m.category not in ("domain", "drug_class"):
             pieces.append((m.span.start, m.span.end, why_words(m)))
@@ -174,13 +176,17 @@ def why_words(m: Mention) -> str:
     return w.get(why, w["hypothetical"])
 
 
+JOINING = frozenset({"", "her", "his", "the", "a", "an", "of", "their"})  # words that join "broke her wrist"
+
+
 def _merged(text: str, pieces: list[tuple[int, int, str]], f: Facts) -> list[tuple[int, int, str, bool]]:
     """Adjacent set-aside mentions with the same reason as one stretch of words ("wrist" + "fracture"), each
     with whether it is only a site word."""
     sites = {(m.span.start, m.span.end) for m in f.mentions if m.category == "site"}
     out: list[tuple[int, int, str, bool]] = []
     for start, end, why in sorted(pieces):
-        if out and out[-1][2] == why and start >= out[-1][1] and not text[out[-1][1] : start].strip(" -"):
+        between = text[out[-1][1] : start].split() if out else []
+        if out and out[-1][2] == why and start >= out[-1][1] and all(w.strip("-") in JOINING for w in between):
             out[-1] = (out[-1][0], end, why, out[-1][3] and (start, end) in sites)
         else:
             out.append((start, end, why, (start, end) in sites))

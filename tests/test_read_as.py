@@ -110,3 +110,9 @@ def test_the_facts_panel_gives_the_same_reasons_as_the_line() -> None:
     for item in reply.read_as.set_aside:
         assert f": {item.why}" in panel, (item, panel)
     assert "NOT COUNTED: osteoporosis: asked about, not stated" in panel
+
+
+def test_a_parents_hip_fracture_is_used_and_a_siblings_fracture_set_aside() -> None:
+    line = build_read_as(parse("mother had a hip fracture, and her sister broke her wrist last year")).line()
+    assert line == ("Read as: woman; parent's hip fracture. Not counted: 'broke her wrist' "
+                    "(a relative's, not the patient's).")
