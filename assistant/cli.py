@@ -244,11 +244,14 @@ def cmd_corpus_check(directory: str | None = None) -> int:
     except (CorpusError, StatementError) as exc:
         print(f"assistant corpus check: {exc}", file=sys.stderr)
         return 2
+    from assistant.parse.vocabulary import check_vocabulary
+
     rules = all_rules()
     problems = [
         f"rule {r.id!r} cites unknown passage {pid!r}" for r in rules for pid in r.cites if pid not in corpus.passages
     ]
     problems += _threshold_problems(directory, corpus.passages)
+    problems += check_vocabulary()
     for problem in problems:
         print(f"assistant corpus check: {problem}", file=sys.stderr)
     cited = {pid for r in rules for pid in r.cites}

@@ -63,6 +63,7 @@ from assistant.engine.model import Assessment, Decision, Section
 from assistant.facts import Facts, Intent, Parsed
 from assistant.followup import rescope
 from assistant.parse import parse
+from assistant.read_as import ReadAs, build_read_as
 from assistant.render import Answer, build_answer, label, message, shown_sections
 
 PROFILES: tuple[str, ...] = ("us", "aace", "acp", "endocrine")
@@ -85,6 +86,7 @@ class Reply:
     cited: list[str] = field(default_factory=list)  # passage ids shown or cited by this reply
     decision_change: tuple[str, str, list[str]] | None = None  # (before, after, cause)
     error: str | None = None  # traceback of an internal error (the text says sorry)
+    read_as: ReadAs | None = None  # what the message was read as (its line opens the text)
 
     def format(self, fmt: str = "text") -> str:
         """The reply in one of the answer formats (text, markdown, json, jsonl)."""
@@ -95,6 +97,8 @@ class Reply:
                 data["hypothetical"] = self.hypothetical
                 data["changes"] = list(self.changes)
                 data["text"] = self.text
+                if self.read_as is not None:
+                    data["read_as"] = self.read_as.as_dict()
                 return json.dumps(data, ensure_ascii=False) + "\n"
             payload: dict[str, Any] = {
                 "schema": "assistant.reply/1",
@@ -102,6 +106,8 @@ class Reply:
                 "kind": self.kind,
                 "text": self.text,
             }
+            if self.read_as is not None:
+                payload["read_as"] = self.read_as.as_dict()
             return json.dumps(payload, ensure_ascii=False) + "\n"
         if fmt == "markdown" and self.answer is not None and self.kind in ("answer", "out_of_scope"):
             return self.answer.markdown()
@@ -139,6 +145,7 @@ class Conversation:
         self._real: Assessment | None = None  # the last assessment of the recorded facts
         # The last treatment decision made on the recorded facts, and the facts it was made on.
         self._decided: tuple[Decision, Facts] | None = None
+        self._read: ReadAs | None = None  # what the message of this turn was read as
 
     # -- state ---------------------------------------------------------------------------------
     @property
@@ -173,7 +180,13 @@ class Conversation:
             else:
                 cut = len(raw) > MAX_INPUT_CHARS
                 parsed = parse(raw[:MAX_INPUT_CHARS])
+                self._read = build_read_as(parsed)
                 reply = self._answer(turn, raw, parsed, pending)
+                reply.read_as = self._read
+                if reply.kind not in ("answer", "out_of_scope", "reset") and not self._read.empty:
+                    # (an answer's templates put the line first; a plain reply that read something gets it
+                    # here: "why?" or "show 2" read nothing and say nothing of it)
+                    reply.text = self._read.line() + "\n\n" + reply.text
                 if cut:
                     reply.text = (
                         f"(Only the first {MAX_INPUT_CHARS} characters of this message were read.)\n" + reply.text
@@ -218,7 +231,7 @@ class Conversation:
         hypo = parsed.hypothetical if has_content(parsed.hypothetical) else None
         if intent == Intent.OUT_OF_SCOPE and not delta_has_content and hypo is None:
             a = assess(Facts(), Intent.OUT_OF_SCOPE, self.profile)
-            ans = build_answer(user, a, corpus=self.corpus)
+            ans = build_answer(user, a, corpus=self.corpus, read_as=self._read)
             return self._plain(turn, user, "out_of_scope", ans.text(), ans)
 
         # Fold this turn's own facts: relabel, retract, then the new values.
@@ -388,11 +401,14 @@ class Conversation:
             changed=changed,
             budget=budget,
             only=only,
+            read_as=self._read,
         )
         text = ans.text()
         nothing = not ans.sections and ans.headline is None and ans.direct is None
         if nothing and engine_intent not in WHOLE and a.in_scope:
             text = "\n".join([*preface, "", message("focused_empty")]).lstrip("\n")
+            if self._read is not None:
+                text = self._read.line() + "\n\n" + text
         self._shown = _Shown(a, ans, hypo is not None)
         if hypo is None:
             self._real = a

@@ -32,6 +32,8 @@ SCALARS: tuple[str, ...] = (
     "tsh",
     "weight_kg",
     "height_cm",
+    "ckd_stage",
+    "alkaline_phosphatase",
 )
 SCORE_KINDS = ("t_scores", "z_scores")
 

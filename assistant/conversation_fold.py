@@ -22,6 +22,9 @@ from assistant.conversation_facts import (
 from assistant.facts import Facts, Frax, Mention, Site, Span
 from assistant.render import label
 
+# A drug's status in the words of a change ("alendronate: stopped (was taking)")
+_USE = {"affirmed": "taking", "historical": "stopped", "negated": "not taking", "family": "a relative's",
+        "hypothetical": "only asked about"}
 # Fracture facts that a "she never had a fracture" withdraws along with the fracture itself.
 _FRACTURE_CONDITIONS = ("recent_fracture", "multiple_fractures", "fracture_on_therapy")
 
@@ -96,7 +99,7 @@ def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, l
         old_med = next((m for m in new.medications if m.name == med.name), None)
         new.medications = [m for m in new.medications if m.name != med.name] + [med]
         if old_med is not None and old_med.status != med.status:
-            changes.append(f"{med.name} {med.status.value} (was {old_med.status.value})")
+            changes.append(f"{med.name}: {_USE[med.status.value]} (was {_USE[old_med.status.value]})")
     for key, flag in delta.conditions.items():
         old_c = new.conditions.get(key)
         new.conditions[key] = flag

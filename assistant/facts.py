@@ -113,6 +113,9 @@ class Mention:
     status: Status = Status.AFFIRMED
     span: Span
     detail: str | None = None  # e.g. fracture site, or "traumatic"
+    # why a mention that is not affirmed is set aside, in the context trigger's terms ("risk", "question",
+    # "topic", "negated", "family", "hypothetical", "what-if", "historical", "withdrawn")
+    why: str | None = None
 
 
 class Question(BaseModel):
@@ -143,7 +146,9 @@ class Contradiction(BaseModel):
     spans: list[Span] = Field(default_factory=list)
 
 
-# Conditions and risk factors the engine reads, by concept id (True affirmed, False negated).
+# Conditions and risk factors the engine reads, by concept id (True affirmed, False negated). The closed
+# vocabulary: corpus/lexicon.yaml's `condition_vocabulary` names the same keys with their plain words, the
+# parser produces only these and the engine tests only these (`assistant corpus check` holds all three).
 KNOWN_CONDITIONS: tuple[str, ...] = (
     "osteoporosis_stated",
     "osteopenia_stated",
@@ -182,6 +187,8 @@ KNOWN_CONDITIONS: tuple[str, ...] = (
     "osteomalacia",
     "cushings",
     "high_alkaline_phosphatase",
+    "anaemia",
+    "high_protein",
 )
 
 
@@ -283,6 +290,8 @@ class Facts(BaseModel):
             "z_score_unsited": self.z_score_unsited,
             "glucocorticoid_dose_mg": self.glucocorticoid_dose_mg,
             "calcium": self.calcium,
+            "ckd_stage": self.ckd_stage,
+            "alkaline_phosphatase": self.alkaline_phosphatase,
             "conditions": dict(sorted(self.conditions.items())),
             "questions": [q.model_dump(mode="json") for q in self.questions],
             "contradictions": [c.model_dump(mode="json") for c in self.contradictions],
@@ -348,6 +357,7 @@ class Parsed(BaseModel):
     relabel_site: Site | None = None  # "sorry, that was the lumbar spine": move the last score to this site
     profile: str | None = None  # "use the AACE profile"
     unrecognised: bool = False  # nothing in it could be read
+    other_topics: list[Span] = Field(default_factory=list)  # words of other clinical topics ("dementia"): not used
 
     @property
     def intent(self) -> Intent:

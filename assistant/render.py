@@ -139,7 +139,7 @@ class Answer:
     comparison: Any = None  # render_compare.ShownComparison when the guidelines were compared
     passages: dict[str, list[str]] = field(default_factory=dict)  # reference id -> passage ids used, in order
     direct: Item | None = None  # the direct answer to the question asked (its first sentence)
-    read_as: str | None = None  # how the message was read (one line above the direct answer)
+    read_as: Any = None  # read_as.ReadAs: what the message was read as (its line opens the answer)
     changed: list[str] = field(default_factory=list)  # what this turn changed, in words ("eGFR 28 (new)")
     full: bool = False  # the full plan (every recommendation in its full wording) rather than the short answer
     hidden: int = 0  # recommendations left to the full plan
@@ -192,7 +192,8 @@ class Answer:
 
     def _context(self, style: str) -> dict[str, Any]:
         return {
-            "read_as": self.read_as,
+            "read_as": None if self.read_as is None
+            else (self.read_as.markdown_line() if style == "markdown" else self.read_as.line()),
             "direct": with_marks(self.direct.text, self.direct.citations) if self.direct else None,
             "preface": self.preface,
             "title": self.title,
@@ -275,7 +276,7 @@ class Answer:
             ],
             "direct": self.direct.text if self.direct else None,
             "changed": list(self.changed),
-            "read_as": self.read_as,
+            "read_as": None if self.read_as is None else self.read_as.as_dict(),
             "full": self.full,
             "shown": [i.rec.id for sec in self.sections for i in sec.items if i.rec is not None],
             "preface": self.preface,
@@ -408,7 +409,7 @@ def build_answer(
     full: bool = False,
     direct: tuple[str, list[str]] | None = None,
     changed: list[str] | None = None,
-    read_as: str | None = None,
+    read_as: Any = None,
     budget: int | None = None,
     only: set[str] | None = None,
 ) -> Answer:
@@ -519,7 +520,7 @@ def build_answer(
         if budget is not None:
             size = sum(len(t.split()) for t in texts) + len(title.split()) + 1  # and its underline
             if used + size > budget and (out_sections or used):
-                left_out.append(title)
+                left_out.append(message("left_out_also") if section is _BOTTOM_LINE else title)
                 continue
             used += size
         items = [Item(t, cite(r.citations), r) for t, r in zip(texts, group, strict=True)]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.answer_text import after_read_as
 from tests.conftest import SEED_QUESTION
 
 CONTRACT_KEYS = {
@@ -101,10 +102,11 @@ def test_trace_records_rules_with_facts_used(seed_json: dict) -> None:
 def test_ask_text_and_markdown_and_stdin(assistant_cmd: list[str]) -> None:
     text = run(assistant_cmd, "ask", SEED_QUESTION)
     assert text.returncode == 0, text.stderr
-    assert text.stdout.startswith("Treat: it depends on the fracture risk.") and "Disclaimer" in text.stdout
+    assert after_read_as(text.stdout).startswith("Treat: it depends on the fracture risk.")
+    assert "Disclaimer" in text.stdout
     md = run(assistant_cmd, "ask", "--format", "markdown", SEED_QUESTION)
     assert md.returncode == 0 and "### Sources" in md.stdout
-    assert md.stdout.startswith("**Treat: it depends on the fracture risk.")
+    assert after_read_as(md.stdout).startswith("**Treat: it depends on the fracture risk.")
     full = run(assistant_cmd, "ask", "--full", SEED_QUESTION)
     assert full.returncode == 0 and len(full.stdout.split()) > len(text.stdout.split())
     assert "Pitfalls to avoid" in full.stdout and "more points in the full plan" not in full.stdout

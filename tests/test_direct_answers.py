@@ -13,6 +13,7 @@ import re
 import pytest
 
 from assistant.conversation import Conversation
+from tests.answer_text import after_read_as
 from tests.conftest import SEED_QUESTION
 
 
@@ -22,16 +23,17 @@ def body(text: str) -> str:
 
 
 def words(text: str) -> int:
-    return len(body(text).split())
+    """The answer's words before its sources, after the "Read as" line (which echoes the message, issue 15)."""
+    return len(body(after_read_as(text)).split())
 
 
 def first_sentence(text: str) -> str:
-    first = text.strip().split("\n")[0]
+    first = after_read_as(text).strip().split("\n")[0]
     return re.split(r"(?<=[.?!])\s", first, maxsplit=1)[0]
 
 
 def first_two_lines(text: str) -> str:
-    return " ".join(line for line in text.strip().split("\n")[:2]).lower()
+    return " ".join(line for line in after_read_as(text).strip().split("\n")[:2]).lower()
 
 
 def answer(*turns: str) -> str:
@@ -293,8 +295,8 @@ def test_new_fact_follow_up_says_what_changed_first() -> None:
     conv = Conversation(strict=True)
     conv.ask(SEED_QUESTION)
     reply = conv.ask("she has an eGFR of 28")
-    assert reply.text.startswith("Updated:")
-    assert "eGFR 28 mL/min/1.73 m2 (new)" in reply.text.split("\n")[0]
+    assert after_read_as(reply.text).startswith("Updated:")
+    assert "eGFR 28 mL/min/1.73 m2 (new)" in after_read_as(reply.text).split("\n")[0]
     assert reply.answer is not None
     assert "Drug treatment" in [s.title for s in reply.answer.sections]
     assert "Evidence for treatment in low bone mass" not in [s.title for s in reply.answer.sections]

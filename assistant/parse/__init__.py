@@ -19,12 +19,14 @@ from assistant.parse import demographics, doses, frax, intent, labs, numbers, sc
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
 from assistant.parse.found import Doubt, Found, Reading
-from assistant.parse.lexicon import Match, find_concepts
-from assistant.parse.mentions import read_mentions
+from assistant.parse.lexicon import Concept, Match, find_concepts
+from assistant.parse.mentions import FRACTURE_EVENT_CONDITIONS, read_mentions
 from assistant.parse.normalise import normalise, tokenize
 from assistant.parse.table import read_tables
 
 _DIGIT = re.compile(r"\d")
+AFFIRMED = Status.AFFIRMED
+_FRACTURE_WORD = re.compile(r"fractur|\bfx|\bbr[oe]ke|\bbroken\b")
 SEGMENT_CHARS = 1000  # longer messages are read in pieces of about this size (keeps every step linear)
 MAX_MENTIONS = 500  # mentions kept for display; a longer list says nothing more
 
@@ -74,6 +76,9 @@ def _parse(text: str) -> Parsed:
     whatif_regions: list[tuple[int, int]] = []
     sites_seen: list[str] = []
     negated_fracture = False
+    traumatic_fracture = False  # a fracture said to be traumatic (kept as a mention, not counted)
+    withdrawn: list[str] = []  # fact paths a follow-up takes back ("scratch the steroids")
+    other_topics: list = []  # spans of other clinical topics' words
     for a, b in _segments(low):
         seg = low[a:b]
         tokens = tokenize(seg)
@@ -87,12 +92,15 @@ def _parse(text: str) -> Parsed:
         demographics.read_sex(tokens, seg, whatif, r)
         demographics.read_menopause(seg, r)
         read_tables(seg, norm.original[a:b], matches, r)
+        labs.read_ckd_stage(seg, r)
         # (every number has a digit: without one there is nothing to scan, nor names to skip)
         nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches)) if _DIGIT.search(seg) else []
         if nums:  # (these readers read numbers: without one they find nothing)
             labs.read_labs(seg, nums, r)
             doses.read_glucocorticoid_dose(seg, nums, r)
             scores.read_bmd(seg, nums, r)
+            if "2.5" in seg:  # (every category range names -2.5)
+                scores.read_categories(seg, r)
             frax.read_frax(seg, nums, r)
             if r.labels:  # (only the FRAX reader gives labels)
                 matches = _outside_labels(matches, r.labels)
@@ -107,6 +115,8 @@ def _parse(text: str) -> Parsed:
             c = m.concept
             if c.category == "out_of_scope":
                 out_of_scope_word = True
+                if len(other_topics) < MAX_MENTIONS:
+                    other_topics.append(norm.span(m.start + a, m.end + a))
                 continue
             domain = True
             if c.category in RISK_FACTOR_CATEGORIES:
@@ -116,12 +126,17 @@ def _parse(text: str) -> Parsed:
             if len(mentions) >= MAX_MENTIONS:
                 continue
             detail = c.dxa or c.fracture or c.kind
+            why = None if status is AFFIRMED else ctx.why(m.i, m.j, c.id)
+            if why == "withdrawn":
+                withdrawn.extend(p for p in _withdrawn_paths(c) if p not in withdrawn)
             mentions.append(Mention(concept=c.id, category=c.category, status=status,
-                                    span=norm.span(m.start + a, m.end + a), detail=detail))
-            if c.category == "site" and c.dxa:
-                sites_seen.append(c.dxa)
+                                    span=norm.span(m.start + a, m.end + a), detail=detail, why=why))
+            if c.category == "site" and c.dxa and status is AFFIRMED:
+                sites_seen.append(c.dxa)  # ("it was the spine, not the hip": the spine)
         for kind, cat, s, e, detail in r.extra_mentions:
             mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))
+            if kind == "fracture" and detail == "traumatic":
+                traumatic_fracture = True
         for x in r.found:
             if x.path == "prior_fragility_fracture" and x.value is False:
                 negated_fracture = True
@@ -168,8 +183,27 @@ def _parse(text: str) -> Parsed:
         bone_topic = not asks
     # nothing read and no drug: the facts hold only mentions, so every fact test below is False
     empty = not real and not real_doubts and not notes and not meds
-    return _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
-                   negated_fracture, asks, empty)
+    if traumatic_fracture and facts.prior_fragility_fracture is None and intent.refers_back(low):
+        # "sorry, that fracture was from a car crash": the fracture said before is not a fragility fracture
+        withdrawn.extend(p for p in ("prior_fragility_fracture", "fracture_sites") if p not in withdrawn)
+    p = _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
+                negated_fracture, asks, empty, withdrawn)
+    if other_topics:
+        p.other_topics = other_topics
+    return p
+
+
+def _withdrawn_paths(c: Concept) -> list[str]:
+    """The fact paths a withdrawn concept names ("scratch the steroids": glucocorticoid use and its dose)."""
+    if c.category == "drug":
+        return [f"medications.{c.id}"]
+    if c.category == "glucocorticoid":
+        return ["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months"]
+    if c.category == "fracture" or c.id in FRACTURE_EVENT_CONDITIONS:
+        return ["prior_fragility_fracture", "fracture_sites"]
+    if c.condition:
+        return [f"conditions.{c.condition}", *(f"conditions.{k}" for k in c.also)]
+    return []
 
 
 def _numbered_names(text: str, matches: list[Match]) -> list[tuple[int, int]]:
@@ -260,6 +294,7 @@ def _finish(
     negated_fracture: bool,
     asks: bool | None,
     empty: bool = False,
+    withdrawn: list[str] | None = None,
 ) -> Parsed:
     """The message's intents and what it does to the conversation. `empty`: `facts` holds nothing but
     mentions (its fact tests are False without being made)."""
@@ -270,6 +305,9 @@ def _finish(
     show_citation = intent.show_citation(low)
     profile = intent.profile(low)
     retract = intent.retractions(low)
+    for path in withdrawn or ():
+        if path not in retract:
+            retract.append(path)
     relabel_site: Site | None = None
     kept_facts, kept_hypothetical = facts, hypothetical  # what the Parsed keeps
     if negated_fracture and facts.prior_fragility_fracture is False and "fracture_sites" not in retract:
@@ -279,7 +317,8 @@ def _finish(
     has_facts = patient_facts or (not empty and bool(facts.conditions)) \
         or (hypothetical is not None and _has_facts(hypothetical))
     if is_correction and sites_seen and not facts.t_scores and facts.t_score_unsited is None \
-            and not facts.z_scores and intent.RELABEL.search(low):
+            and not facts.z_scores and intent.RELABEL.search(low) and not _FRACTURE_WORD.search(low):
+        # ("actually the fracture was at the hip" places the fracture, not the last score)
         relabel_site = Site(sites_seen[-1])
     # Generic "treatment" questions: with osteoporosis stated the question is which drug.
     if intents and intents[0] == _TREAT_OR_NOT and facts.has("osteoporosis_stated") \

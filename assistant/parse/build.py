@@ -22,7 +22,8 @@ SITES = {s.value: s for s in Site}
 SEXES = {s.value: s for s in Sex}
 MENOPAUSES = {m.value: m for m in Menopause}
 FRACTURE_SITES = {s.value: s for s in FractureSite}
-FLOAT_FIELDS = ("egfr", "vitamin_d", "calcium", "pth", "tsh", "glucocorticoid_dose_mg", "glucocorticoid_months",
+FLOAT_FIELDS = ("alkaline_phosphatase",
+                "egfr", "vitamin_d", "calcium", "pth", "tsh", "glucocorticoid_dose_mg", "glucocorticoid_months",
                 "weight_kg", "height_cm", "t_score_unsited", "z_score_unsited")
 
 
@@ -142,6 +143,8 @@ def _apply(f: Facts, values: dict[str, object]) -> None:
             continue
         if path == "age":
             f.age = int(v)  # type: ignore[call-overload]
+        elif path == "ckd_stage":
+            f.ckd_stage = int(v)  # type: ignore[call-overload]
         elif path == "sex":
             f.sex = SEXES[v]  # type: ignore[index]
         elif path == "menopause":
@@ -179,6 +182,6 @@ def medications(meds: list, norm: Norm) -> list[Medication]:
     for m in meds:
         out.append(
             Medication(name=m.name, status=m.status, years=m.years, since=m.since, last=m.last,
-                       span=norm.span(m.start, m.end))
+                       months_since_last=m.months_since_last, span=norm.span(m.start, m.end))
         )
     return out

@@ -24,7 +24,13 @@ CONTEXT_PATH = corpus_file("context.yaml")  # in a checkout or in the installed 
 # Status members read once (an enum member look-up costs ~100 ns on Python 3.11)
 AFFIRMED, FAMILY, HISTORICAL = Status.AFFIRMED, Status.FAMILY, Status.HISTORICAL
 HYPOTHETICAL, NEGATED = Status.HYPOTHETICAL, Status.NEGATED
-CATEGORIES = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL", "PSEUDO", "TERMINATE")
+CATEGORIES = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN",
+              "TRAUMATIC", "FRAGILITY", "PSEUDO", "TERMINATE")
+# Categories that say a mention is not the patient's present fact, and why (a risk, a question, a topic):
+# each gives the status HYPOTHETICAL; the reason is kept for the "Read as" line.
+NOT_A_FACT = frozenset({"HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN"})
+# Categories that say how a fracture happened: they change no status, only the fracture's mechanism.
+MECHANISM = frozenset({"TRAUMATIC", "FRAGILITY"})
 SENTENCE_END = frozenset({".", "?", "!", ";"})
 CLAUSE_END = SENTENCE_END | {",", ":"}
 BREAK_WORDS = frozenset({",", "and", "&"})  # may open a new clause (see _clause_breaks)
@@ -40,6 +46,7 @@ class Rule:
     parent: bool = False
     spares: frozenset[str] = frozenset()  # TERMINATE only: categories whose scopes go on through it
     whatif_when: frozenset[str] = frozenset()  # a what-if only when one of these words is in its scope
+    spare_concepts: frozenset[str] = frozenset()  # lexicon concepts this trigger leaves as they are
 
 
 class Trigger(NamedTuple):
@@ -81,6 +88,7 @@ def rules() -> Rules:
             parent=bool(entry.get("parent", False)),
             spares=frozenset(entry.get("spares") or ()),
             whatif_when=frozenset(str(w).lower() for w in entry.get("whatif_when") or ()),
+            spare_concepts=frozenset(str(c) for c in entry.get("spare_concepts") or ()),
         )
         key = tuple(t.key for t in tokenize(rule.literal.lower()))
         index[key] = rule
@@ -125,15 +133,17 @@ class Context:
     triggers: list[Trigger]
     regions: list[Region]
 
-    def modifiers(self, i: int, j: int) -> list[Rule]:
-        """Rules whose scope covers the mention of tokens [i, j)."""
+    def modifiers(self, i: int, j: int, concept: str | None = None) -> list[Rule]:
+        """Rules whose scope covers the mention of tokens [i, j) (of this lexicon concept, when given)."""
         out = []
         for reg in self.regions:
             if (reg.start <= i < reg.end or reg.start < j <= reg.end) and not i <= reg.trigger < j:
-                out.append(reg.rule)  # (a trigger inside the mention is part of its name: "parental hip fracture")
+                # (a trigger inside the mention is part of its name: "parental hip fracture")
+                if concept is None or concept not in reg.rule.spare_concepts:
+                    out.append(reg.rule)
         return out
 
-    def status(self, i: int, j: int) -> tuple[Status, bool, bool, bool]:
+    def status(self, i: int, j: int, concept: str | None = None) -> tuple[Status, bool, bool, bool]:
         """(status, negated, whatif, parent) of the mention of tokens [i, j).
 
         A what-if is reported apart (the facts go to the hypothetical); the status is then the
@@ -141,14 +151,14 @@ class Context:
         """
         if not self.regions:
             return AFFIRMED, False, False, False  # nothing modifies any mention
-        mods = self.modifiers(i, j)
+        mods = self.modifiers(i, j, concept)
         whatif = any(m.whatif for m in mods)
         cats = {m.category for m in mods if not m.whatif}
         negated = "NEGATED" in cats
         parent = any(m.parent for m in mods)
         if "FAMILY" in cats:
             status = FAMILY
-        elif "HYPOTHETICAL" in cats:
+        elif not NOT_A_FACT.isdisjoint(cats):
             status = HYPOTHETICAL
         elif negated:
             status = NEGATED
@@ -157,6 +167,28 @@ class Context:
         else:
             status = AFFIRMED
         return status, negated, whatif, parent
+
+    def why(self, i: int, j: int, concept: str | None = None) -> str | None:
+        """Why a mention is not the patient's fact, in the trigger's terms: "negated", "family", "risk",
+        "question", "topic", "hypothetical", "what-if", "historical"; None when nothing modifies it."""
+        mods = self.modifiers(i, j, concept) if self.regions else []
+        if any(m.whatif for m in mods):
+            return "what-if"
+        cats = {m.category for m in mods}
+        for cat in ("WITHDRAWN", "FAMILY", "QUESTION", "RISK", "TOPIC", "HYPOTHETICAL", "NEGATED", "HISTORICAL"):
+            if cat in cats:
+                return cat.lower()
+        return None
+
+    def mechanism(self, i: int, j: int) -> str | None:
+        """How the fracture of tokens [i, j) happened, as its context says: "fragility" (a fall from
+        standing height, no trauma), "traumatic" (a car crash, a fall from a roof) or None (not said).
+        Fragility words win over traumatic ones in the same scope ("minor trauma")."""
+        kinds = {reg.rule.category for reg in self.regions
+                 if reg.rule.category in MECHANISM and (reg.start <= i < reg.end or reg.start < j <= reg.end)}
+        if "FRAGILITY" in kinds:
+            return "fragility"
+        return "traumatic" if kinds else None
 
     def whatif_chars(self) -> list[tuple[int, int]]:
         """Character ranges (normalised text) of what-if scopes."""
@@ -232,6 +264,10 @@ def analyse(tokens: list[Token]) -> Context:
         if rule.category in ("PSEUDO", "TERMINATE"):
             continue
         scope = rule.scope
+        ends, marks = term_at, term_end
+        if rule.category in MECHANISM:
+            # how a fracture happened reaches across a comma or "with" ("clavicle fracture, bicycle accident")
+            ends = marks = none
         if rule.direction in ("forward", "bidirectional"):
             s = t.j
             if scope == "sentence":
@@ -240,9 +276,9 @@ def analyse(tokens: list[Token]) -> Context:
                 e = next_in(s, n, CLAUSE_END, term_at)
             else:
                 limit = next_in(s, min(s + int(scope), n), SENTENCE_END, none)
-                e = next_in(s, limit, _NOTHING, term_at)
+                e = next_in(s, limit, _NOTHING, ends)
                 while e < limit and rule.category in spared_at.get(e, ()):
-                    e = next_in(e + 1, limit, _NOTHING, term_at)
+                    e = next_in(e + 1, limit, _NOTHING, ends)
             if e > s:
                 if rule.whatif_when and not any(tokens[k].text in rule.whatif_when for k in range(s, e)):
                     rule = _not_whatif(rule)  # "if she has CKD": a condition, not a what-if ("if she had ...")
@@ -257,9 +293,9 @@ def analyse(tokens: list[Token]) -> Context:
             else:
                 low = max(e - int(scope), 0)
                 low = prev_in(k, low, SENTENCE_END, none) + 1
-                p = prev_in(k, low, _NOTHING, term_end)
+                p = prev_in(k, low, _NOTHING, marks)
                 while p >= low and rule.category in spared_end.get(p, ()):
-                    p = prev_in(p - 1, low, _NOTHING, term_end)
+                    p = prev_in(p - 1, low, _NOTHING, marks)
                 s = max(low, p + 1)
             if e > s:
                 regions.append(Region(rule, s, e, t.i))

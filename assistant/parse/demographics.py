@@ -20,7 +20,9 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
         _N + r"\s*-?\s*(?:y/o|y\.o\.?|yo|y-o|yof|yom|yowf|yowm)(?![a-z])",  # 67 y/o, 67yo, 67 yof
         _N + r"\s*-?\s*(?:years?|yrs?)\s+of\s+age\b",  # 67 years of age
-        r"\b(?:aged|age)\s*(?:[:=]|of|is|was)?\s*" + _N[len(r"(?<![\w.\-])") :] + r"(?!\d|\.\d)" + _POPULATION,
+        # ("at age 32": when something happened, not how old the patient is)
+        r"(?<!\bat )(?<!\bfrom )(?<!\bsince )\b(?:aged|age)\s*(?:[:=]|of|is|was)?\s*"
+        + _N[len(r"(?<![\w.\-])") :] + r"(?!\d|\.\d)" + _POPULATION,
         r"\b(?:she|he|patient|pt)\s*(?:is|'s|was|turned|turns)\s+(?:now\s+|a\s+)?" + _N[len(r"(?<![\w.\-])") :]
         + r"(?![\d%]|\.\d)(?!\s*(?:%|mg|kg|cm|lb|iu|ng|nmol|ml|units?|months?|weeks?|days?|times|"
         r"(?:years?|yrs?)\s+(?:post|since|after|ago|on|out|from|past|into|with|of\s+(?!age))))" + _POPULATION,
@@ -71,7 +73,10 @@ MENOPAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (value, re.compile(p))
     for value, p in (
         ("pre", r"\bnot\s+(?:yet\s+)?(?:post[\s-]?menopaus\w*|(?:through|in|past)\s+(?:the\s+)?menopause|menopausal)"),
-        ("pre", r"\bpre[\s-]?menopaus\w*|\bbefore\s+(?:the\s+)?menopause\b|\bstill\s+menstruating\b"),
+        ("pre", r"\bpre[\s-]?menopaus\w*|\bbefore\s+(?:the\s+)?menopause\b|\b(?:still\s+)?menstruating\b|"
+         r"\b(?:regular|normal|monthly)\s+(?:menses|menstrual\s+(?:periods|cycles?)|periods|cycles)\b|"
+         r"\bmenses\s+(?:are\s+)?regular\b|\blmp\b\s*:?\s*(?:was\s+)?(?:\d{1,2}|one|two|three|a)\s+(?:weeks?|days?)\s+ago\b|"
+         r"\blast\s+menstrual\s+period\b\s*:?\s*(?:was\s+)?(?:\d{1,2}|one|two|three|a)\s+(?:weeks?|days?)\s+ago\b"),
         ("peri", r"\bperi[\s-]?menopaus\w*|\bmenopausal\s+transition\b"),
         ("post", r"\bpost[\s-]?menopaus\w*|\bafter\s+(?:the\s+)?menopause\b|\bpast\s+(?:the\s+)?menopause\b|"
          r"\bwent\s+through\s+(?:the\s+)?menopause\b|\bsince\s+menopause\b|\bmenopausal\s+(?:woman|women|female)\b|"
@@ -182,7 +187,8 @@ def _mixed_coordination(text: str) -> bool:
 def read_menopause(text: str, r: Reading | None = None) -> Reading:
     if r is None:
         r = Reading()
-    if "menopaus" not in text and "menstruating" not in text:
+    if "menopaus" not in text and "menstru" not in text and "mens" not in text and "period" not in text \
+            and "cycle" not in text and "lmp" not in text:
         return r  # every menopause pattern has one of these words
     taken: list[tuple[int, int]] = []
     for value, pat in MENOPAUSE_PATTERNS:

@@ -41,6 +41,10 @@ def read_glucocorticoid_dose(text: str, nums: list[Num], r: Reading | None = Non
         if n is None or n.unit not in ("mg", "mg/day", "mg/d"):
             n = _prev_dose(text, nums, m.start())
         if n is None:
+            d = DURATION.match(text, m.end())  # "long-term steroids for 3 years": a duration without a dose
+            if d is not None and not INEQUALITY_BEFORE.search(text[m.end() : d.start("n")]):
+                months = float(d.group("n")) * MONTHS_PER[d.group("u")[0]]
+                r.found.append(Found("glucocorticoid_months", round(months, 1), m.start(), d.end()))
             continue
         n.used = True
         if n.threshold:

@@ -6,16 +6,12 @@ The cues are data (the `intents` and `profiles` sections of corpus/lexicon.yaml)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from re import _constants as _sre  # type: ignore[attr-defined]
-from re import _parser as _sre_parse  # type: ignore[attr-defined]
 
 from assistant.datafiles import read_yaml
 from assistant.facts import Intent
 from assistant.parse.lexicon import LEXICON_PATH
-from assistant.parse.normalise import all_present
 
 # The head of a question is what it asks; what follows these words lists details.
 TAIL_START = re.compile(r"\b(?:including|such as|using|taking into account|e\.g\.|for example|especially)\b")
@@ -26,7 +22,7 @@ CORRECTION = re.compile(
     r"\b(?:is|was|are|were|'s)\s+(?:actually|in fact)\b"  # "FRAX hip is actually 3.5%"
 )
 RELABEL = re.compile(
-    r"\b(?:that|it|this|the (?:score|value|t-?score|number))\s*(?:was|is|'s|were|should be)\s+"
+    r"\b(?:that|it|this|the)(?:\s+[\w-]+){0,2}?\s*(?:was|is|'s|were|should be)\s+(?:actually\s+|really\s+|in fact\s+)?"
     r"(?:at\s+|for\s+|from\s+)?(?:the\s+|her\s+|his\s+)?|\bi meant\s+(?:the\s+)?"
 )
 SHOW = re.compile(
@@ -41,11 +37,18 @@ RETRACT = re.compile(
     r"(?P<what>frax|e?gfr|crcl|age|t-?scores?|z-?scores?|fractures?|steroids?|prednisone|glucocorticoids?|"
     r"vitamin\s+d|medications?|drugs?|sex)\b"
 )
+# "that fracture was ...", "the hip fracture happened ...": a message about a fracture said before
+REFERS_BACK = re.compile(
+    r"\b(?:that|the|this|her|his|those|these)\s+(?:\w+\s+){0,2}?(?:fractures?|fx|break|broken\s+\w+)\s+"
+    r"(?:was|were|is|happened|occurred|came|resulted|followed)\b|\b(?:it|that)\s+(?:was|happened)\s+(?:in|from|during|after)\b"
+)
 RETRACT_PATHS = {
     "frax": ["frax"], "egfr": ["egfr"], "gfr": ["egfr"], "crcl": ["egfr"], "age": ["age"],
     "t": ["t_scores", "t_score_unsited"], "z": ["z_scores", "z_score_unsited"],
-    "fracture": ["prior_fragility_fracture", "fracture_sites"], "steroid": ["glucocorticoids"],
-    "prednisone": ["glucocorticoids"], "glucocorticoid": ["glucocorticoids"], "vitamin": ["vitamin_d"],
+    "fracture": ["prior_fragility_fracture", "fracture_sites"],
+    "steroid": ["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months"],
+    "prednisone": ["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months"],
+    "glucocorticoid": ["glucocorticoids", "glucocorticoid_dose_mg", "glucocorticoid_months"], "vitamin": ["vitamin_d"],
     "medication": ["medications"], "drug": ["medications"], "sex": ["sex"],
 }
 EXPLICIT_TREAT = re.compile(
@@ -66,87 +69,19 @@ QUESTION_HEAD = re.compile(_QUESTION_HEAD)
 QUESTION_WORD = re.compile(r"(?=[parhgosm])" + _QUESTION_WORD)
 
 
-# One cue: groups of literal strings such that each of its matches contains a string of every group
-# (None: no such strings known), and its pattern. The search of a cue is skipped when some group has
-# none of its strings in the text.
-CuePart = tuple[tuple[tuple[str, ...], ...] | None, re.Pattern[str]]
+@dataclass(frozen=True)
+class CueEntry:
+    """One `intents` entry of the lexicon: the intent, its gate words and its cues as one pattern."""
 
-
-CueEntry = tuple[Intent, tuple[str, ...], re.Pattern[str], tuple[CuePart, ...] | None]
+    intent: Intent
+    gate: tuple[str, ...]  # one of these must be in the message for the cues to be tried
+    pattern: re.Pattern[str]  # the entry's cues joined in one alternation
 
 
 @dataclass(frozen=True)
 class Cues:
-    # (intent, gate words, all cues in one pattern, the cues one by one or None when they must stay together)
     intents: tuple[CueEntry, ...]
     profiles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
-    matcher: Callable[[str], list[Intent]]  # `_matching_plain` over `intents`, as straight-line code
-
-
-def _leading_literal(items: list[tuple[object, object]]) -> str:
-    chars = []
-    for op, av in items:
-        if op is not _sre.LITERAL:
-            break
-        chars.append(chr(av))  # type: ignore[arg-type]
-    return "".join(chars)
-
-
-def _branch_strings(op: object, av: object) -> tuple[str, ...] | None:
-    """The texts one of which an alternation starts with, or None."""
-    if op is _sre.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av  # type: ignore[misc]
-        sub_items = list(sub)
-        if add_flags or del_flags or len(sub_items) != 1:
-            return None
-        op, av = sub_items[0]
-    if op is not _sre.BRANCH:  # (a non-capturing group is parsed in place: its alternatives)
-        return None
-    out = []
-    for alt in av[1]:  # type: ignore[index]
-        lit = _leading_literal(list(alt))
-        if not lit:
-            return None
-        out.append(lit)
-    return tuple(out)
-
-
-def required_strings(cue: str) -> tuple[tuple[str, ...], ...] | None:
-    """Groups of literal strings such that every match of `cue` contains one string of each group: its
-    runs of plain text and its alternations of plain-text starts, at the top level of the pattern.
-    "\\b(?:which|what)\\b.{0,40}\\bdrugs?" -> (("which", "what"), ("drug",)). None when there are none."""
-    try:
-        parsed = _sre_parse.parse(cue)
-    except re.error:  # pragma: no cover - the cue compiled already
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    groups: list[tuple[str, ...]] = []
-    run: list[str] = []
-    for op, av in parsed:
-        if op is _sre.LITERAL:
-            run.append(chr(av))  # type: ignore[arg-type]
-            continue
-        if run:
-            groups.append(("".join(run),))
-            run = []
-        strings = _branch_strings(op, av)
-        if strings is not None:
-            groups.append(strings)
-    if run:
-        groups.append(("".join(run),))
-    return tuple(groups) or None
-
-
-def _cheap_first(groups: tuple[tuple[str, ...], ...] | None) -> tuple[tuple[str, ...], ...] | None:
-    """The same groups in the order that decides soonest: small groups first (a failing group is
-    checked in full), short (common) strings first in each (a present one ends its group's check)."""
-    if groups is None:
-        return None
-    return tuple(sorted((tuple(sorted(g, key=len)) for g in groups), key=len))
-
-
-_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
 
 @lru_cache(maxsize=1)
@@ -154,79 +89,24 @@ def cues() -> Cues:
     data = read_yaml(LEXICON_PATH)
     intents = []
     for e in data["intents"]:
-        patterns = [str(p) for p in e["cues"]]
         # one alternation per entry: a single search tells whether any of its cues is there
-        whole = re.compile("|".join(f"(?:{p})" for p in patterns))
-        parts: tuple[CuePart, ...] | None = tuple((_cheap_first(required_strings(p)), re.compile(p)) for p in patterns)
-        if any(_BACKREF.search(p) for p in patterns) or all(req is None for req, _ in parts):  # type: ignore[union-attr]
-            parts = None  # (nothing to skip: the one search is cheaper)
+        whole = re.compile("|".join(f"(?:{p})" for p in e["cues"]))
         gate = tuple(sorted((str(g) for g in e.get("gate") or ()), key=len))  # short (common) words first
-        intents.append((Intent(e["intent"]), gate, whole, parts))
+        intents.append(CueEntry(Intent(e["intent"]), gate, whole))
     profiles = tuple((k, tuple(re.compile(p) for p in v)) for k, v in data["profiles"].items())
-    return Cues(tuple(intents), profiles, _compile_matcher(tuple(intents)))
-
-
-def _compile_matcher(entries: tuple[CueEntry, ...]) -> Callable[[str], list[Intent]]:
-    """`_matching_plain` for these entries written out as one function, compiled once: every entry is an
-    `if` whose gate words and cue words are `in` tests joined by `or` / `and`, so a message pays for
-    its (about 150) substring tests without a Python loop around each. Same tests, same order, same
-    result; tests/parse/test_intents.py compares the two."""
-
-    def any_in(words: tuple[str, ...]) -> str:
-        # a word that contains another word of the group is in the text only when that one is too: the
-        # group's answer is the same without it
-        needed = [w for w in words if not any(o != w and o in w for o in words)]
-        return "(" + " or ".join(f"{w!r} in t" for w in needed) + ")"
-
-    env: dict[str, object] = {}
-    lines = ["def matching(t):", "    out = []"]
-    for k, (intent, gate, whole, parts) in enumerate(entries):
-        env[f"I{k}"] = intent
-        # (an intent that no earlier entry gives is not in `out` yet: no test for it)
-        tests = ([f"I{k} not in out"] if any(e[0] == intent for e in entries[:k]) else []) + (
-            [any_in(gate)] if gate else [])
-        lines.append(f"    if {' and '.join(tests) or 'True'}:")
-        if parts is None:
-            env[f"W{k}"] = whole
-            lines += [f"        if W{k}.search(t):", f"            out.append(I{k})"]
-            continue
-        for m, (req, cue) in enumerate(parts):
-            env[f"C{k}_{m}"] = cue
-            tests = [any_in(group) for group in req or ()] + [f"C{k}_{m}.search(t)"]
-            lines += [f"        {'elif' if m else 'if'} {' and '.join(tests)}:", f"            out.append(I{k})"]
-    lines.append("    return out")
-    exec(compile("\n".join(lines), "<intent cues>", "exec"), env)  # noqa: S102 - our own code, from our data
-    return env["matching"]  # type: ignore[return-value]
-
-
+    return Cues(tuple(intents), profiles)
 
 
 def _matching(text: str) -> list[Intent]:
-    return cues().matcher(text)
-
-
-def _matching_plain(text: str) -> list[Intent]:
-    """The intents whose cues match, entry by entry (what `cues().matcher` computes, as loops)."""
-    out = []
-    for intent, gate, pat, parts in cues().intents:
-        if intent in out:
+    """The intents whose cues match, in the lexicon's priority order (an intent once)."""
+    out: list[Intent] = []
+    for entry in cues().intents:
+        if entry.intent in out:
             continue
-        if gate:  # (a plain loop: this runs for every entry of every message)
-            for g in gate:
-                if g in text:
-                    break
-            else:
-                continue
-        if parts is None:
-            if pat.search(text):
-                out.append(intent)
-            continue
-        for req, cue in parts:
-            if req is not None and not all_present(req, text):
-                continue  # a word every match of this cue has is absent: it cannot match
-            if cue.search(text):
-                out.append(intent)
-                break
+        if entry.gate and not any(g in text for g in entry.gate):
+            continue  # none of its gate words: its cues cannot match
+        if entry.pattern.search(text):
+            out.append(entry.intent)
     return out
 
 
@@ -303,6 +183,11 @@ def retractions(text: str) -> list[str]:
         if key:
             out.extend(p for p in RETRACT_PATHS[key] if p not in out)
     return out
+
+
+def refers_back(text: str) -> bool:
+    """Does the message speak of something said before ("sorry, that fracture was from a car crash")?"""
+    return is_correction(text) or REFERS_BACK.search(text) is not None
 
 
 def is_question(text: str) -> bool:

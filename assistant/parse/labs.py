@@ -14,6 +14,7 @@ VITAMIN_D_RANGE = (0.0, 200.0)  # ng/mL
 CALCIUM_RANGE = (4.0, 20.0)  # mg/dL
 PTH_RANGE = (0.0, 3000.0)  # pg/mL
 TSH_RANGE = (0.0, 200.0)  # mIU/L
+ALP_RANGE = (5.0, 5000.0)  # U/L
 NMOL_PER_NG = 2.5  # 25-OH vitamin D: nmol/L = ng/mL x 2.5
 MG_DL_PER_MMOL_CALCIUM = 4.008  # calcium: mg/dL = mmol/L x 4.008
 
@@ -60,6 +61,8 @@ LABS: tuple[Lab, ...] = (
     Lab("pth", re.compile(r"\b(?:intact\s+)?(?:pth|parathyroid\s+hormone)\b"), PTH_RANGE, "PTH",
         ("pth", "parathyroid")),
     Lab("tsh", re.compile(r"\btsh\b"), TSH_RANGE, "TSH", ("tsh",)),
+    Lab("alkaline_phosphatase", re.compile(r"\b(?:(?:serum\s+|total\s+)?alkaline\s+phosphatase|alk\.?\s*phos|alp)\b"),
+        ALP_RANGE, "alkaline phosphatase", ("alk", "alp")),
 )
 DOSING_AFTER = re.compile(
     r"\s*(?:daily|weekly|monthly|a\s+(?:day|week|month)|per\s+(?:day|week)|/\s*(?:day|d|week|wk)\b|"
@@ -72,7 +75,33 @@ LAB_UNITS_OK = {
     "calcium": frozenset({None, "mg/dl", "mmol/l", "mmol"}),
     "pth": frozenset({None, "pg/ml", "pg", "pmol/l"}),
     "tsh": frozenset({None, "miu/l", "uiu/ml", "miu"}),
+    "alkaline_phosphatase": frozenset({None, "units", "unit", "iu"}),
 }
+# "CKD stage 4", "CKD G3b", "stage IV chronic kidney disease", "ESRD": the stage (1-5)
+_STAGE = r"(?P<{g}>[1-5]|iv|v|i{{1,3}})[ab]?"
+CKD_STAGE = re.compile(
+    r"\b(?:ckd|chronic\s+kidney\s+disease|chronic\s+renal\s+(?:disease|failure|insufficiency))\s*[,(]?\s*"
+    r"(?:stage|st\.?|g)\s*" + _STAGE.format(g="a") + r"(?![\w.])|"
+    r"\bckd\s*-?\s*" + _STAGE.format(g="b") + r"(?![\w.])|"
+    r"\b(?:stage|g)\s*" + _STAGE.format(g="c") + r"\s+(?:ckd|chronic\s+kidney\s+disease)\b|"
+    r"(?P<esrd>\besrd\b|\beskd\b|\bend[\s-]stage\s+(?:renal|kidney)\s+(?:disease|failure))"
+)
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5}
+
+
+def read_ckd_stage(text: str, r: Reading) -> None:
+    """The CKD stage, when said (ESRD / end-stage kidney disease is stage 5)."""
+    if "ckd" not in text and "kidney" not in text and "renal" not in text and "esrd" not in text \
+            and "eskd" not in text:
+        return
+    for m in CKD_STAGE.finditer(text):
+        if m.group("esrd"):
+            stage = 5
+        else:
+            raw = m.group("a") or m.group("b") or m.group("c")
+            stage = int(raw) if raw.isdigit() else ROMAN[raw]
+        r.found.append(Found("ckd_stage", stage, m.start(), m.end(), policy="highest"))
+        r.consumed.append((m.start(), m.end()))
 
 
 def read_labs(text: str, nums: list[Num], r: Reading | None = None) -> Reading:

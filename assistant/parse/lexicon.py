@@ -11,6 +11,7 @@ concept) and the fuzzy vocabulary (lexicon words by length) are built once. Matc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -41,7 +42,7 @@ NOT_TYPOS = frozenset(
     medication medications medicine drug drugs injection injections infusion infusions holiday
     guideline guidelines source sources summary plan compare postmenopausal premenopausal
     perimenopausal menopause menopausal rationale reason reasons explain increase decrease
-    improve improved improving initial alternative alternatives""".split()
+    improve improved improving initial alternative alternatives crushing crushed crush""".split()
 )
 
 
@@ -54,6 +55,7 @@ class Concept:
     fracture: str | None = None
     kind: str | None = None
     negative: bool = False
+    also: tuple[str, ...] = ()  # further condition keys the term implies
 
 
 class Match(NamedTuple):  # a tuple: cheaper to make than a frozen dataclass, one per concept found
@@ -99,6 +101,7 @@ def lexicon() -> Lexicon:
             fracture=entry.get("fracture"),
             kind=entry.get("kind"),
             negative=bool(entry.get("negative", False)),
+            also=tuple(str(c) for c in entry.get("also") or ()),
         )
         lex.concepts[concept.id] = concept
         for term in list(entry.get("synonyms", [])) + list(entry.get("brands", [])):
@@ -183,3 +186,16 @@ def find_concepts(tokens: list[Token]) -> list[Match]:
 
 
 __all__ = ["Concept", "Match", "find_concepts", "lexicon", "stem", "correct"]
+
+
+@lru_cache(maxsize=1)
+def score_categories() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(condition, pattern) pairs: WHO categories written as score ranges ("T-score between -1 and -2.5")."""
+    return tuple((str(e["condition"]), re.compile(str(e["pattern"])))
+                 for e in read_yaml(LEXICON_PATH).get("score_categories") or ())
+
+
+@lru_cache(maxsize=1)
+def condition_vocabulary() -> dict[str, str]:
+    """The closed set of condition keys, each with the plain words the answers use for it."""
+    return {str(k): str(v) for k, v in (read_yaml(LEXICON_PATH).get("condition_vocabulary") or {}).items()}

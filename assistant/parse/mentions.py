@@ -18,19 +18,33 @@ HYPOTHETICAL, NEGATED = Status.HYPOTHETICAL, Status.NEGATED
 FRACTURE_EVENT_CONDITIONS = frozenset({"recent_fracture", "multiple_fractures", "fracture_on_therapy"})
 FRACTURE_WINDOW_BEFORE = 5  # tokens before a fracture word searched for its site ("hip and wrist fractures")
 FRACTURE_WINDOW_AFTER = 4  # "fracture of the left hip"
-TRAUMA_WINDOW = 6
+# words between a fracture word and its FRAX value ("hip fracture risk: 2.8%")
+FRAX_LABEL_GAP = frozenset({":", "=", "risk", "probability", "of", "is", "(", "-", "frax", "10-year", "10", "year"})
+# "a fracture in the past year", "fractured her wrist 6 months ago": recent (within about two years)
+RECENT_AFTER = re.compile(
+    r"\W*(?:\w+\s+){0,4}?(?:in|within|during|over)\s+the\s+(?:past|last|previous)\s+(?:year|12\s*months|"
+    r"(?:few|\d{1,2})\s*months|two\s+years|2\s*years|1\s*year)\b|\W*(?:\w+\s+){0,4}?(?:last|this)\s+(?:year|month|spring|"
+    r"summer|autumn|fall|winter)\b|\W*(?:\w+\s+){0,4}?(?:\d{1,2}|a|few|several|two|three|six)\s+(?:weeks?|months?)\s+ago\b"
+)
+# "a vertebral fracture while on alendronate", "fractured despite denosumab": a fracture on therapy
+ON_THERAPY_AFTER = re.compile(
+    r"\W*(?:\w+\s+){0,5}?(?:while|whilst)\s+(?:on|taking|receiving)\b|\W*(?:\w+\s+){0,5}?despite\s+(?:\w+\s+){0,2}?"
+    r"(?:alendronate|risedronate|ibandronate|zoledron\w*|denosumab|prolia|fosamax|actonel|boniva|reclast|"
+    r"bisphosphonates?|treatment|therapy)\b"
+)
 AFTER_GAP = frozenset({"of", "the", "her", "his", "left", "right", "l", "r", "a", "in", "to"})
 RECENT = frozenset({"recent", "current", "acute", "new", "fresh"})
 MULTIPLE = frozenset({"multiple", "several", "two", "three", "recurrent", "many"})
 PATIENT_USE = re.compile(
     r"\b(?:on|taking|takes|took|received|receiving|receives|using|uses|started|starting|been on|treated with|tx|rx|"
-    r"after|had|given|prescribed|currently|continue|continuing|stay on|remain on|injections? of|infusions? of)\s+"
+    r"after|had|given|prescribed|currently|continue|continuing|stay on|remain on|injections? of|infusions? of|"
+    r"despite)\s+"
     r"(?:\w+\s+){0,3}$"
 )
 DRUG_YEARS_AFTER = re.compile(
     r"\W{0,3}(?:\([^()]{0,40}\)\s*)?"
     r"(?:\d+(?:\.\d+)?\s*mg\s*(?:/\s*(?:week|wk|day|d)\s*|once\s+)?(?:weekly|daily|monthly|qw|qwk|qd|od|po|orally)?\s*)?"
-    r"(?:therapy|treatment|injections?|infusions?|use)?\s*(?:for|x|×|over)\s*"
+    r"(?:therapy|treatment|injections?|infusions?|use)?\s*(?:for|x|×|over)?\s*"
     r"(?:about|almost|nearly|approximately|approx\.?|around|over|more than|the\s+(?:past|last))?\s*"
     r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|y|months?|mos?)\b"
 )
@@ -48,6 +62,29 @@ DRUG_LAST_BEFORE = re.compile(r"\blast\s+(?:dose\s+of\s+|infusion\s+of\s+|inject
 DRUG_YEARS_SPAN = re.compile(
     r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:from\s+|in\s+)?(?P<a>(?:19|20)\d\d)\s*(?:-|to|until|till)\s*(?P<b>(?:19|20)\d\d)\b"
 )
+# "Prolia, last dose 9 mo ago", "last shot was 10 months ago", "last infusion 2 years ago"
+_AGO = (r"(?P<n>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*-?\s*"
+        r"(?P<u>years?|yrs?|y|months?|mos?|mo|weeks?|wks?)\s+ago\b")
+DRUG_AGO_AFTER = re.compile(
+    r"[^.?!]{0,30}?\b(?:last|latest|most\s+recent|final)\s+(?:\w+\s+){0,2}?"
+    r"(?:was\s+|given\s+|received\s+|about\s+|approximately\s+|~\s*)*" + _AGO
+)
+DRUG_AGO_BEFORE = re.compile(
+    r"\b(?:last|latest|most\s+recent|final)\s+(?:dose|shot|injection|infusion|jab)\s+of\s+$"
+)
+AGO_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:(?:dose|shot|injection|infusion|jab)\s+)?"
+                       r"(?:was\s+|given\s+)?(?:about\s+)?" + _AGO)
+DRUG_DECADES = re.compile(r"\W{0,3}(?:for|over)\s+(?:the\s+(?:past|last)\s+)?(?P<n>a|one|two|three)\s+decades?\b")
+WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+AFTER_YEARS = re.compile(
+    r"\b(?:after|following|despite|with)\s+(?:about\s+|over\s+)?\d+(?:\.\d+)?\s*-?\s*(?:years?|yrs?|months?|mos?)\s+"
+    r"(?:of|on)\s+(?:\w+\s+)?$"
+)
+ON_IT = re.compile(
+    r"\b(?:been|is|was|currently|still)\s+on\s+(?:it|this|that|them|the\s+drug|the\s+medication)\s+"
+    r"(?:for\s+|x\s*)?(?:about\s+|almost\s+|over\s+)?(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|months?|mos?)\b"
+)
 YEAR_AFTER = re.compile(r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:was\s+|given\s+|in\s+)*(?P<y>(?:19|20)\d\d)\b")
 
 
@@ -60,6 +97,7 @@ class Med:
     years: float | None = None
     since: int | None = None
     last: int | None = None
+    months_since_last: float | None = None
 
 
 def read_mentions(
@@ -71,7 +109,7 @@ def read_mentions(
     meds: list[Med] = []
     statuses: list[tuple[Match, Status, bool, bool]] = []
     for m in matches:
-        status, negated, whatif, parent = ctx.status(m.i, m.j)
+        status, negated, whatif, parent = ctx.status(m.i, m.j, m.concept.id)
         statuses.append((m, status, whatif, negated))
         c = m.concept
         hypo = "?" if whatif else ""
@@ -85,11 +123,26 @@ def read_mentions(
                 value = False if value is True else None
             if value is not None:
                 r.found.append(Found(hypo + f"conditions.{c.condition}", value, m.start, m.end, policy="any_true"))
+                for extra in c.also:  # "gastric bypass": also malabsorption
+                    r.found.append(Found(hypo + f"conditions.{extra}", value, m.start, m.end, policy="any_true"))
         elif c.category == "glucocorticoid":
             value = _truth(status, negated)
             if value is not None:
                 r.found.append(Found(hypo + "glucocorticoids", value, m.start, m.end, policy="any_true"))
         elif c.category == "drug" and not whatif:
+            if status == HYPOTHETICAL and ctx.why(m.i, m.j, c.id) == "question":
+                # "how long should she stay on alendronate? she has been on it for 5 years": the drug asked
+                # about is hers when the text says so
+                on_it = ON_IT.search(text, m.end)
+                if on_it is not None:
+                    meds.append(Med(c.id, AFFIRMED, m.start, m.end, years=_years(on_it.group("n"), on_it.group("u"))))
+                    continue
+            if status == HYPOTHETICAL:
+                # "should she switch after 5 years of alendronate?": years of use said before the drug are a fact
+                yb = DRUG_YEARS_BEFORE.search(text[max(0, m.start - 40) : m.start])
+                if yb is not None and AFTER_YEARS.search(text[max(0, m.start - 60) : m.start]):
+                    meds.append(Med(c.id, AFFIRMED, m.start, m.end, years=_years(yb.group("n"), yb.group("u"))))
+                continue
             med = _medication(text, m, status)
             if med is not None:
                 if meds and meds[-1].name == med.name and m.start - meds[-1].end < 30:
@@ -113,6 +166,7 @@ def _merge(a: Med, b: Med) -> None:
     a.years = a.years if a.years is not None else b.years
     a.since = a.since if a.since is not None else b.since
     a.last = a.last if a.last is not None else b.last
+    a.months_since_last = a.months_since_last if a.months_since_last is not None else b.months_since_last
 
 
 def _medication(text: str, m: Match, status: Status) -> Med | None:
@@ -145,10 +199,29 @@ def _medication(text: str, m: Match, status: Status) -> Med | None:
         ya = YEAR_AFTER.match(after)
         if ya is not None:
             med.last = int(ya.group("y"))
-    used = med.years is not None or med.since is not None or med.last is not None
+    if med.years is None:
+        d = DRUG_DECADES.match(after)
+        if d is not None:
+            med.years = 10.0 * WORD_NUMBERS[d.group("n")]
+    ago = DRUG_AGO_AFTER.match(after)
+    if ago is None and (DRUG_AGO_BEFORE.search(before) or DRUG_LAST_BEFORE.search(before)):
+        ago = AGO_AFTER.match(after)
+    if ago is not None:
+        med.months_since_last = _months(ago.group("n"), ago.group("u"))
+    used = med.years is not None or med.since is not None or med.last is not None \
+        or med.months_since_last is not None
     if status == AFFIRMED and not used and not PATIENT_USE.search(before):
         return None  # a drug named in the question, not one the patient takes
     return med
+
+
+def _months(n: str, unit: str) -> float:
+    v = float(WORD_NUMBERS.get(n, n) if not n[0].isdigit() else n)
+    if unit.startswith("y"):
+        return v * 12.0
+    if unit.startswith("w"):
+        return round(v * 12.0 / 52.0, 1)
+    return v
 
 
 def _years(n: str, unit: str) -> float:
@@ -161,10 +234,9 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
     if not heads:
         return
     sites = [m for m in matches if m.concept.category == "site" and m.concept.fracture]
-    trauma = [m for m in matches if m.concept.category == "trauma"]
     head_starts = [h.i for h in heads]
     for h in heads:
-        status, negated, whatif, parent = ctx.status(h.i, h.j)
+        status, negated, whatif, parent = ctx.status(h.i, h.j, h.concept.id)
         # a site word before the fracture word may carry the context ("no hip fracture")
         near_sites = [
             s for s in sites
@@ -173,18 +245,19 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             or (h.j <= s.i <= h.j + FRACTURE_WINDOW_AFTER and all(t.text in AFTER_GAP for t in tokens[h.j : s.i]))
         ]
         if near_sites and status == AFFIRMED:
-            s_status, s_neg, s_whatif, s_parent = ctx.status(near_sites[0].i, near_sites[0].j)
+            s_status, s_neg, s_whatif, s_parent = ctx.status(near_sites[0].i, near_sites[0].j, h.concept.id)
             if s_status != AFFIRMED:
                 status, negated, whatif, parent = s_status, s_neg, s_whatif or whatif, s_parent or parent
         if _frax_label(tokens, h.j):
             continue  # "major osteoporotic fracture 12%": a FRAX label, not an event
         hypo = "?" if whatif else ""
-        kinds = {
-            t.concept.kind for t in trauma
-            if abs(t.i - h.i) <= TRAUMA_WINDOW and _no_break(tokens, min(t.j, h.j), max(t.i, h.i))
-        }
-        traumatic = "traumatic" in kinds and "fragility" not in kinds
+        traumatic = ctx.mechanism(h.i, h.j) == "traumatic"
+        if not traumatic:  # "fell from a ladder and broke her ankle": the site word may carry the scope
+            traumatic = any(ctx.mechanism(s.i, s.j) == "traumatic" for s in near_sites) \
+                and ctx.mechanism(h.i, h.j) != "fragility"
         fsites = [s.concept.fracture for s in near_sites]
+        if h.concept.fracture:  # a word that names the site too ("wedge deformity": vertebral)
+            fsites.append(h.concept.fracture)
         if status == FAMILY:
             if parent and "hip" in fsites:
                 r.found.append(Found(hypo + "conditions.parental_hip_fracture", not negated, h.start, h.end,
@@ -196,7 +269,7 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             if not traumatic:
                 # a denial naming no site ("no prior fracture") conflicts with any fracture; a denial
                 # of one site ("no hip fracture") does not conflict with a wrist fracture
-                detail = "site" if near_sites else "any"
+                detail = "site" if near_sites or h.concept.fracture else "any"
                 r.found.append(Found(hypo + "prior_fragility_fracture", False, h.start, h.end, policy="fracture",
                                      detail=detail))
             continue
@@ -206,21 +279,30 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         r.found.append(Found(hypo + "prior_fragility_fracture", True, h.start, h.end, policy="fracture"))
         for s in near_sites:
             r.found.append(Found(hypo + "fracture_sites", s.concept.fracture, s.start, s.end, policy="collect"))
-        prev = {tokens[k].text for k in range(max(0, h.i - 2), h.i)}
+        if h.concept.fracture:
+            r.found.append(Found(hypo + "fracture_sites", h.concept.fracture, h.start, h.end, policy="collect"))
+        prev = {tokens[k].text for k in range(max(0, h.i - 3), h.i)}
+        after = text[h.end : h.end + 60]
         if h.concept.id in FRACTURE_EVENT_CONDITIONS:
             r.found.append(Found(hypo + f"conditions.{h.concept.id}", True, h.start, h.end, policy="any_true"))
-        elif prev & RECENT:
+        elif prev & RECENT or RECENT_AFTER.match(after):
             r.found.append(Found(hypo + "conditions.recent_fracture", True, h.start, h.end, policy="any_true"))
-        if prev & MULTIPLE or len({s.concept.fracture for s in near_sites}) > 1:
+        if ON_THERAPY_AFTER.match(after):
+            r.found.append(Found(hypo + "conditions.fracture_on_therapy", True, h.start, h.end, policy="any_true"))
+        several = any(t.isdigit() and 2 <= int(t) <= 20 for t in prev)  # "2 vertebral fractures"
+        if prev & MULTIPLE or several or len({s.concept.fracture for s in near_sites}) > 1:
             r.found.append(Found(hypo + "conditions.multiple_fractures", True, h.start, h.end, policy="any_true"))
 
 
 def _frax_label(tokens: list[Token], j: int) -> bool:
+    """ "major osteoporotic fracture 12%", "hip fracture risk: 2.8": the words name a FRAX value."""
     for k in range(j, min(len(tokens), j + 3)):
         t = tokens[k].text
         if t[0].isdigit():
             percent = k + 1 < len(tokens) and tokens[k + 1].text == "%"
             return percent or "." in t
+        if t not in FRAX_LABEL_GAP:
+            return False  # "compression fracture and 30% height loss": another thing's number
     return False
 
 

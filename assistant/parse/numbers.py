@@ -38,6 +38,26 @@ INEQUALITY_AFTER = re.compile(r"\s*(?:%\s*)?(?:\+|or\s+(?:less|lower|below|more|
 RANGE_AFTER = re.compile(r"\s*%?\s*(?:-|to|through)\s*[-+]?\s?(?:minus\s+)?[\d.]")
 RANGE_BEFORE = re.compile(r"[\d%]\s*(?:-|to|through)\s*$")
 BETWEEN = re.compile(r"\b(?:between|from)\s*$")
+# "improved from -3.0 to -2.2", "went from -2.1 to -2.6": a change, not a range (the first value earlier)
+CHANGE_FROM = re.compile(
+    r"\b(?:improv\w*|worsen\w*|declin\w*|dropp\w*|drop|fell|fall\w*|went|go\w*|chang\w*|increas\w*|decreas\w*|"
+    r"rose|rise\w*|moved|progress\w*|deteriorat\w*)\s+(?:\w+\s+){0,2}?from\s*$"
+)
+# A value said to be an earlier one ("previously -3.0", "-2.1 two years ago", "down from -2.1"):
+# history, never the current fact.
+EARLIER_BEFORE = re.compile(
+    r"(?:\b(?:previously|prior|earlier|formerly|baseline|originally|initially|(?:down|up|worse|better|improved|"
+    r"declined|dropped|worsened|decreased|increased)\s+from|from)|"
+    r"(?<![\w-])(?:previous|prior|earlier|baseline|last|first)\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
+    r"bmd|dxa|dexa|scan|reading)\s*(?:was|of|showed|:|=)?|"
+    r"\b(?:last|previous|prior|old|earlier|first|baseline)\s+(?:scan|dxa|dexa|study|bmd|measurement|reading)\s*"
+    r"(?:was|showed|of|:|=)?|\b(?:in|on)\s+(?:19|20)\d\d\s*(?:it\s+)?(?:was|:|,)?)\s*(?:at\s+|of\s+|was\s+|:\s*)?$"
+)
+EARLIER_AFTER = re.compile(
+    r"\s*(?:\(\s*)?(?:(?:\d+|one|two|three|four|five|six|a|several|few)\s+(?:years?|yrs?|months?|mos?)\s+(?:ago|before|earlier|prior)|"
+    r"(?:in|on|back\s+in)\s+(?:19|20)\d\d|(?<=\()\s*(?:19|20)\d\d\s*\)|previously|(?:before|earlier|prior|in\s+the\s+past)(?=\s*(?:[,.;)]|$))|"
+    r"(?:at|on|in)\s+(?:the\s+|her\s+|his\s+)?(?:last|previous|prior|earlier|first|baseline)\s+(?:scan|dxa|dexa|study|visit))\b"
+)
 # How the text before a number must end (trailing spaces aside) for the pattern above to match there: the
 # last characters of each of its alternatives. A search is skipped when the text does not end so.
 # (Keep these in step with the patterns.)
@@ -61,6 +81,8 @@ class Num:
     unit_end: int
     threshold: bool  # part of a range or an inequality
     used: bool = False
+    earlier: bool = False  # said to be an earlier value ("previously -3.0"): history, not the current fact
+    changed: bool = False  # the "from" end of a change ("from -3.0 to -2.2")
 
     @property
     def percent(self) -> bool:
@@ -123,12 +145,18 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         if unit in NAME_UNITS:
             continue  # "25-OH vitamin D": part of a name
         nums.append(Num(value, m.group(), s, e, unit, unit_end, False))
-    # ranges and inequalities
+    # ranges and inequalities; changes ("from -3.0 to -2.2") and earlier values
     for k, n in enumerate(nums):
         before = text[max(0, n.start - 40) : n.start]
         tail = before.rstrip()  # (the patterns before a number end in spaces: `\s*$`)
+        if k > 0 and nums[k - 1].earlier and nums[k - 1].changed:
+            continue  # the "to" end of a change is the current value
         if (tail.endswith(INEQUALITY_ENDS) and INEQUALITY_BEFORE.search(before)) or INEQUALITY_AFTER.match(text, n.end):
             n.threshold = True
+        change = tail.endswith("from") and CHANGE_FROM.search(before) is not None
+        if change and k + 1 < len(nums) and BETWEEN_GAP.fullmatch(text[n.unit_end : nums[k + 1].start]):
+            n.earlier = n.changed = True  # "improved from -3.0 to -2.2": the second is the current value
+            continue
         if RANGE_AFTER.match(text, n.end) and k + 1 < len(nums) and nums[k + 1].start - n.end < 8:
             n.threshold = True
             nums[k + 1].threshold = True
@@ -139,6 +167,8 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
             if BETWEEN_GAP.fullmatch(gap):
                 n.threshold = True
                 nums[k + 1].threshold = True
+        if not n.threshold:
+            n.earlier = EARLIER_BEFORE.search(before) is not None or EARLIER_AFTER.match(text, n.unit_end) is not None
     return nums
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.parse.found import Doubt, Found, Reading
-from assistant.parse.lexicon import Match
+from assistant.parse.lexicon import Match, score_categories
 from assistant.parse.numbers import RUN_GAP, YEAR, Num, fmt, gap_words
 
 # Plausible ranges: a value outside is asked back, never used.
@@ -32,18 +32,37 @@ def read_bmd(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
 
 
 
+def read_categories(text: str, r: Reading) -> None:
+    """A category stated as a score range ("T-scores between -1 and -2.5": osteopenia), a stated diagnosis."""
+    for condition, pattern in score_categories():
+        m = pattern.search(text)
+        if m is not None:
+            r.found.append(Found(f"conditions.{condition}", True, m.start(), m.end(), policy="any_true"))
+
+
 ANCHOR = re.compile(  # (the look-ahead: every match starts with "t" or "z"; the search tries only there)
     r"(?=[tz])(?:\b(?P<k>[tz])[\s-]?scores?\b|\b(?P<k2>[tz])score\b|\b(?P<k3>[tz])\s*[:=]|"
-    r"\b(?P<k4>[tz])\s+(?=[-+]?\d|minus))"
+    r"\b(?P<k4>[tz])\s+(?=[-+]?\d|minus|negative))"
 )
 ANCHOR_REACH = 160  # characters after "T-score" within which its numbers are read
 ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calcium|pth|tsh)\b")
 BEFORE_SITE_GAP = frozenset(
-    "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd".split()
+    "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd "
+    "remains remained still now measured measures measuring reads read shows showed came back at "
+    "currently today".split()
 )
+NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2": a score's shape
+# a whole number of 10 or more is read as a (doubtful) score only right after its label ("T-score 25": a lost
+# minus or point, asked back); elsewhere it is an age, a time or a level ("fracture at 65", "Thoracic 11")
+RIGHT_AFTER_ANCHOR = re.compile(
+    r"(?:\b[tz][\s-]?scores?|\b[tz]score|\b[tz]|\bsd)\s*(?:[:=]|\bof\b|\bis\b|\bwas\b)?\s*$"
+)
+SITE_WORDS = {"femoral_neck": "femoral neck", "total_hip": "total hip", "lumbar_spine": "lumbar spine",
+              "forearm_33": "33% radius"}
 AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
-VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+)?\d")  # "hip -1.0", "FN: T -2.1"
+# ("hip -1.0", "FN: T -2.1")
+VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+|negative\s+)?\d")
 OTHER_KIND_GAP = re.compile(r"\s*[,(]?\s*(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*[:=]?\s*")
 SIDE_BEFORE = re.compile(r"\b(left|right|lt|rt|l|r|bilateral)\s+(?:and\s+(left|right)\s+)?$")
 SIDE_INSIDE = re.compile(r"\b(left|right)\b")
@@ -101,6 +120,9 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             runs.append([n])
     site_runs = _site_runs(text, sites)
     claimed: set[int] = set()  # sites (by start) that already have a value
+    unsited: list[tuple[int, Num, str]] = []  # (index in r.found, number, kind) of scores read without a site
+    sited: list[tuple[Num, SiteAtom, str]] = []
+    tentative: set[int] = set()  # indexes in r.found of bare negative numbers read as scores only with a site
     last_sited: tuple[Num, SiteAtom] | None = None  # the last value given a site
     for run in runs:
         kind = _kind(text, anchors, run[0])
@@ -140,9 +162,20 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             if after and len(after) == 1 and len(run) > 1:
                 pairs = [(n, after[0]) for n in run]  # several values at one site
         for n, site in pairs:
-            if kind is None and site is None:
-                continue  # a number with no score context
-            if kind is None and not (n.raw.lstrip().startswith(("-", "+", "minus", "negative")) or "." in n.raw):
+            signed = n.raw.lstrip().startswith(("-", "+", "minus", "negative")) or "." in n.raw
+            if n.earlier and signed and (kind or site or sites or anchors) and not n.threshold:
+                # "previously -3.0", "down from -2.1 two years ago": history, kept and shown as such
+                n.used = True
+                where = f" at the {SITE_WORDS[site.site]}" if site else ""
+                r.extra_mentions.append(("earlier_score", "measurement", n.start, n.unit_end,
+                                         f"{(kind or 't').upper()}-score {fmt(n.value)}{where}"))
+                continue
+            if kind is None and site is None and not (sites and NEGATIVE_DECIMAL.match(n.raw)):
+                continue  # a number with no score context (a negative decimal may find its site below)
+            if not signed and "." not in n.raw and abs(n.value) >= 10 \
+                    and not RIGHT_AFTER_ANCHOR.search(text, max(0, n.start - 24), n.start):
+                continue  # "fracture at 65", "Thoracic 11": an age, a time or a level, not a score
+            if kind is None and not signed:
                 continue  # terse "FN 2": too weak without a sign or decimal
             n.used = True
             if site is not None:
@@ -167,7 +200,117 @@ def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | N
             unsigned = n.value > 0 and not n.raw.lstrip().startswith("+")
             r.found.append(Found(path, n.value, s, e, policy="lowest", detail=site.side if site else None,
                                  unsigned=unsigned))
+            if site is None:
+                unsited.append((len(r.found) - 1, n, k))
+                if kind is None:
+                    tentative.add(len(r.found) - 1)  # kept only if it finds its site below
+            else:
+                sited.append((n, site, k))
+    listed = {a.start for run in site_runs if len(run) > 1 for a in run}  # "at the spine and hip": which one?
+    for index, n, k in unsited:
+        site = _site_for_unsited(text, [a for a in sites if a.start not in listed], sited, n, k, nums)
+        if site is not None and index in tentative and not _score_words_between(text, site, n):
+            site = None  # "hip pain, sodium dropped by -1.5": other words between, not the site's score
+        if site is not None:
+            x = r.found[index]
+            field = "t_scores" if k == "t" else "z_scores"
+            x.path = f"{field}.{site.site}"
+            x.detail = site.side
+            if abs(site.start - n.start) <= 80:
+                x.start, x.end = min(n.start, site.start), max(n.unit_end, site.end)
+            sited.append((n, site, k))
+            tentative.discard(index)
+    for index in sorted(tentative, reverse=True):  # a bare negative number that found no site: not a score
+        n = next(x for i, x, _k in unsited if i == index)
+        n.used = False
+        del r.found[index]
     return r
+
+
+# The words of a T- and a Z-score of the same site side by side ("FN T -2.1 and Z score of -1.0")
+SAME_SITE_GAP = re.compile(
+    r"\s*(?:[,;(/]|\band\b|\bwith\b|\bwhile\b)?\s*(?:\b(?:an?|the|her|his)\s+)?"
+    r"(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*(?:\b(?:of|was|is|at)\b|[:=])?\s*$"
+)
+# the words between a score and the other kind's score after it ("-1.9 and Z-score -0.7 at the femoral neck")
+PAIRED_AFTER = re.compile(
+    r"\s*(?:[,;/]|\band\b|\bwith\b)?\s*(?:\b(?:an?|the|her|his)\s+)?"
+    r"(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*(?:\b(?:of|was|is)\b|[:=])?\s*"
+)
+# words that may stand between a score and a site after it ("T score -2.2 (bone density) in the lumbar spine")
+AFTER_FALLBACK_WORDS = frozenset("in at of on for over the her his left right both was is measured taken".split())
+# words between that say the site is not the score's ("she has hip pain", "the spine could not be assessed")
+NOT_THE_SITE = frozenset(
+    "she he they patient has had have normal excluded not could cannot couldn unable degenerative artifact artefact "
+    "replacement replaced pain".split()
+)
+NOT_THE_SITE_AFTER = re.compile(
+    r"\s*(?:\(\w+\)\s*)?(?:is\s+|was\s+)?(?:normal|excluded|not\b|pain|replacement|replaced|arthroplasty|prosthesis|"
+    r"surgery|could\s+not|cannot|unevaluable|artifact|artefact|degenerat)"
+)
+NEAR_SITE_CHARS = 70  # how far a site may be from an unsited score of the same sentence
+_SENTENCE_BREAK = re.compile(r"[;?!]|(?<!\d)\.(?!\d)")  # a sentence end (not a decimal point)
+
+
+def _site_for_unsited(text: str, sites: list[SiteAtom], sited: list[tuple[Num, SiteAtom, str]], n: Num,
+                      kind: str, nums: list[Num]) -> SiteAtom | None:
+    """The site of a score said with its site further away ("a radius BMD T-score of -2.9", "T score -2.2
+    in the lumbar spine", "femoral neck T -2.1 and Z score of -1.0"): the site of the other kind's score
+    right before, else the nearest DXA site of the same sentence with no other number between that has no
+    value of this kind yet. None when there is none (the score stays unsited)."""
+    for m, site, k in reversed(sited):
+        if k == kind or any(k2 == kind and s2.start == site.start for _m, s2, k2 in sited):
+            continue
+        if m.unit_end <= n.start and SAME_SITE_GAP.match(text[m.unit_end : n.start]):
+            return site
+        if n.unit_end <= m.start and PAIRED_AFTER.fullmatch(text[n.unit_end : m.start]):
+            return site  # "T-score -1.9 and Z-score -0.7 at the femoral neck": the pair's site
+    taken = {site.start for _m, site, k in sited if k == kind}
+    best: tuple[int, SiteAtom] | None = None
+    for site in sites:
+        if site.start in taken:
+            continue
+        if FRACTURE_AFTER.match(text[site.end : site.end + 12]):
+            continue  # "T -2.6, prior hip fracture", "a wrist fracture ... and T-score of -1.6": a fracture's site
+        if site.end <= n.start:
+            a, b = site.end, n.start
+        elif site.start >= n.unit_end:
+            a, b = n.unit_end, site.start
+        else:
+            continue
+        if b - a > NEAR_SITE_CHARS or _SENTENCE_BREAK.search(_strip_parens(text[a:b])):
+            continue
+        if any(a <= m.start < b and not m.earlier and not YEAR.match(m.raw) for m in nums):
+            continue  # another value between: the site is that value's
+        words = [w for w in gap_words(text[a:b]) if w.isalpha()]
+        if a == n.unit_end and not all(w in AFTER_FALLBACK_WORDS for w in words):
+            continue  # "T-score -2.1, she has hip pain", "-1.8 and a normal hip": not the score's site
+        if NOT_THE_SITE.intersection(words) or NOT_THE_SITE_AFTER.match(text, site.end):
+            continue  # "the spine could not be assessed", "spine normal", "hip replacement"
+        gap = text[a:b]
+        if best is None or len(gap) < best[0]:
+            best = (len(gap), site)
+    return best[1] if best else None
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+# words that may stand between a site and its score said without "T-score" ("the spine was -2.6 in 2021 and
+# is -2.2 now", "her spine went from -2.6 to -2.2")
+TENTATIVE_GAP = BEFORE_SITE_GAP | frozenset(
+    "in and to from went improved worsened declined dropped rose fell changed then now today this time her his the "
+    "was is it on at".split()
+)
+
+
+def _score_words_between(text: str, site: SiteAtom, n: Num) -> bool:
+    a, b = (site.end, n.start) if site.end <= n.start else (n.unit_end, site.start)
+    words = [w for w in gap_words(text[a:b]) if not w[0].isdigit() and w not in (".", "-", "(", ")", ",", ";")]
+    return all(w in TENTATIVE_GAP for w in words)
+
+
+def _strip_parens(gap: str) -> str:
+    """A gap without its bracketed asides ("DEXA (Dual-Energy X-ray Absorptiometry) scan")."""
+    return _PARENS.sub(" ", gap) if "(" in gap else gap
 
 
 def _expand(atoms: list[SiteAtom]) -> list[SiteAtom]:

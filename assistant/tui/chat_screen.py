@@ -218,7 +218,8 @@ class ChatScreen(Screen[None]):
             shown = answer.assessment if answer is not None else self.conv.last_assessment
             changes = list(reply.changes) if reply is not None else []
             self.query_one(FactsPanel).show(
-                self.conv.facts, users, changes, reset=reply is not None and reply.kind == "reset"
+                self.conv.facts, users, changes, reset=reply is not None and reply.kind == "reset",
+                read_as=reply.read_as if reply is not None else None,
             )
             self.query_one(ReasoningPanel).show(shown, answer)
             hypothetical = reply is not None and reply.hypothetical and answer is not None

@@ -17,7 +17,8 @@ from textual.widgets import Static
 from assistant.tui.safe_text import clean_input
 
 if TYPE_CHECKING:  # the domain modules load in the background after the first paint
-    from assistant.facts import Facts, Span
+    from assistant.facts import Facts, Mention, Span
+    from assistant.read_as import ReadAs
 
 CONTEXT_CHARS = 28  # characters of the sentence shown on each side of a highlighted span
 
@@ -108,11 +109,16 @@ def snippet(sentence: str, span: Span) -> Text:
 
 
 def facts_text(
-    f: Facts, users: list[str], previous: dict[str, str] | None, changes: list[str] | None = None
+    f: Facts, users: list[str], previous: dict[str, str] | None, changes: list[str] | None = None,
+    read_as: ReadAs | None = None,
 ) -> Text:
-    """The whole panel as one Text. `users[i]` is the user's message of turn i + 1."""
+    """The whole panel as one Text. `users[i]` is the user's message of turn i + 1. `read_as`: what the last
+    message was read as (the same line that opens its answer)."""
 
     out = Text()
+    if read_as is not None:
+        out.append("Last message\n", "bold underline")
+        out.append(clean_input(read_as.line()) + "\n\n")
     rows = fact_rows(f)
     if changes:
         out.append("Updated this turn: ", "bold")
@@ -146,10 +152,14 @@ def facts_text(
     if shown_mentions:
         out.append("\nNot affirmed for this patient\n", "bold underline")
         for m in shown_mentions:
-            out.append(f"• {_STATUS_WORD[m.status.value].upper()}: ", "bold")
+            why = set_aside_why(m) if m.why not in (None, "hypothetical", "what-if") else None
+            head = "not counted" if why and m.status.value == "hypothetical" else _STATUS_WORD[m.status.value]
+            out.append(f"• {head.upper()}: ", "bold")
             out.append(clean_input(m.concept.replace("_", " ")))
             if m.detail and m.detail != m.concept:
                 out.append(f" ({clean_input(m.detail.replace('_', ' '))})")
+            if why:
+                out.append(f": {why}", "italic")
             out.append("\n   ")
             turn = m.span.turn
             sentence = users[turn - 1] if turn is not None and 0 < turn <= len(users) else m.span.text
@@ -165,6 +175,13 @@ def facts_text(
             values = ", ".join(clean_input(v) for v in c.values)
             out.append(f"{field_label(c.field)}: conflicting values {values}\n")
     return out
+
+
+def set_aside_why(m: Mention) -> str:
+    """Why a mention was set aside, in the words of the "Read as" line (prompts/read_as.yaml)."""
+    from assistant.read_as import why_words
+
+    return why_words(m)
 
 
 def field_label(path: str) -> str:
@@ -204,13 +221,14 @@ class FactsPanel(VerticalScroll):
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body
 
-    def show(self, f: Facts, users: list[str], changes: list[str] | None = None, reset: bool = False) -> None:
+    def show(self, f: Facts, users: list[str], changes: list[str] | None = None, reset: bool = False,
+             read_as: ReadAs | None = None) -> None:
         if reset:
             self._current = {}
         self._previous = self._current if self._current or users else None
         self._current = {r.path: r.value for r in fact_rows(f)}
         previous = self._previous if users else None
-        self.text = facts_text(f, users, previous, changes)
+        self.text = facts_text(f, users, previous, changes, read_as)
         self.body.update(self.text)
 
     def plain(self) -> str:

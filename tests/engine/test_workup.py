@@ -94,7 +94,7 @@ def test_malabsorption_calls_for_ttg_iga() -> None:
 
 
 def test_suspected_cushing_calls_for_cortisol_testing() -> None:
-    a = run_b(Facts(t_scores=OSTEOPENIA, conditions={"cushing": True}), category=Category.OSTEOPENIA)
+    a = run_b(Facts(t_scores=OSTEOPENIA, conditions={"cushings": True}), category=Category.OSTEOPENIA)
     assert "cortisol" in texts(a)["workup-cortisol"]
 
 

@@ -112,22 +112,21 @@ def test_other_topics_are_out_of_scope_even_with_a_patient(text: str) -> None:
     check(text, {"intent": "out_of_scope"})
 
 
-def test_compiled_cue_matcher_finds_what_the_entry_loop_finds() -> None:
-    """The intent cues run as one compiled function; it must give the plain loop's intents, in order."""
-    from assistant.parse.intent import _matching, _matching_plain
+@pytest.mark.parametrize("text, first", [
+    ("what if she stops denosumab, which drug after, and when do we repeat the dxa?", "denosumab_stop"),
+    ("compare the acp and aace guidelines", "compare"),
+    ("does she have osteoporosis? what would you need, what's missing", "missing_facts"),
+    ("summarize everything: the full plan, why, and the next step", "full_plan"),
+    ("Can she just stop her Prolia?", "denosumab_stop"),
+])
+def test_cue_entries_are_tried_in_priority_order(text: str, first: str) -> None:
+    """The lexicon's intent entries are tried in order: the earliest entry that matches is the main intent."""
+    from assistant.parse.intent import find_intents
     from assistant.parse.normalise import normalise
 
-    texts = [t for t, _ in INTENTS] + [t for t, _ in FOLLOW_UPS] + [
-        "what if she stops denosumab, which drug after, and when do we repeat the dxa?",
-        "write a poem about the weather",
-        "compare the acp and aace guidelines",
-        "does she have osteoporosis? what would you need, what's missing",
-        "summarize everything: the full plan, why, and the next step",
-    ]
-    for text in texts:
-        low = normalise(text).text
-        assert _matching(low) == _matching_plain(low), text
-    assert _matching(normalise("Can she just stop her Prolia?").text)  # the matcher finds something
+    found = find_intents(normalise(text).text)
+    assert found and found[0].value == first, found
+    assert len(found) == len(set(found))
 
 
 @pytest.mark.parametrize("text, asks", [
@@ -147,3 +146,13 @@ def test_is_question_tries_the_question_pattern_branch_by_branch(text: str, asks
     low = normalise(text).text
     assert is_question(low) is asks
     assert (QUESTION.search(low) is not None) is asks
+
+
+@pytest.mark.parametrize("text", [
+    "Is a bisphosphonate indicated for a 69-year-old woman with a T-score of -2.3?",
+    "is drug therapy warranted in this 60F with FN -2.0?",
+    "Would treatment be recommended for her?",
+    "Is alendronate necessary at this point?",
+])
+def test_is_a_drug_indicated_asks_whether_to_treat(text: str) -> None:
+    check(text, {"intent": "treat_or_not"})

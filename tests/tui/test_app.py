@@ -95,7 +95,9 @@ async def test_follow_ups_update_facts_decision_and_what_if_leaves_facts_alone()
         reply = conv.replies[-1]
         assert reply.hypothetical
         assert "denosumab" in chat_texts(app)[-1].lower()
-        assert "eGFR" not in facts_text(app) and "Kidney" not in facts_text(app)  # the patient is unchanged
+        last, _, recorded = facts_text(app).partition("\n\n")
+        assert "'eGFR 30' (a what-if, not the patient's)" in last  # the panel says how the message was read
+        assert "eGFR" not in recorded and "Kidney" not in recorded  # the patient is unchanged
         assert "What-if" in picture_text(app)
 
         await type_question(pilot, "why?")

@@ -8,6 +8,7 @@ from assistant.tui.app import AssistantApp
 from assistant.tui.chat import AnswerMessage, ChatLog
 from assistant.tui.dialogs import PathScreen, help_text
 from assistant.tui.prompt_input import PromptInput
+from tests.answer_text import after_read_as
 from tests.tui.helpers import SEED_QUESTION, screen_text, type_question
 
 SMALL = (80, 24)
@@ -43,7 +44,7 @@ async def test_last_answer_of_twelve_turns_starts_on_screen_at_80x24() -> None:
         await pilot.pause()
         reply = app.chat.conv.replies[-1]
         assert reply.answer is not None and reply.answer.direct is not None
-        assert reply.text.startswith("Stop denosumab? Not without a follow-on.")
+        assert after_read_as(reply.text).startswith("Stop denosumab? Not without a follow-on.")
         shown = one_line(screen_text(app))
         assert "You (turn 12)" in shown
         assert "Stop denosumab? Not without a follow-on." in shown  # the bottom line, without scrolling

@@ -145,7 +145,7 @@ def _myeloma_features(f: Facts) -> list[str]:
         out.append("a vertebral fracture")
     if f.has("multiple_fractures"):
         out.append("multiple fractures")
-    if f.has("anaemia") or f.has("anemia"):
+    if f.has("anaemia"):
         out.append("anaemia")
     if f.has("high_protein"):
         out.append("a high serum protein")
@@ -179,7 +179,7 @@ def coeliac(f: Facts, a: Assessment) -> Finding | None:
     """Coeliac serology when malabsorption or coeliac disease is mentioned (AACE 2010)."""
     if not workup_relevant(f, a):
         return None
-    if f.has("malabsorption") or f.has("coeliac") or f.has("celiac"):
+    if f.has("malabsorption"):  # (coeliac disease is malabsorption in the lexicon)
         rec = _rec("workup-ttg", "workup_ttg_indicated", [CONDITIONAL], Urgency.WARNING)
         return Finding(result="malabsorption: tTG IgA", used=["conditions.malabsorption"], recommendations=[rec])
     return None
@@ -190,10 +190,10 @@ def cushing(f: Facts, a: Assessment) -> Finding | None:
     """Tests for Cushing's syndrome when it is suspected or mentioned (AACE 2010)."""
     if not workup_relevant(f, a):
         return None
-    if f.has("cushing") or f.has("cushings"):
+    if f.has("cushings"):
         rec = _rec("workup-cortisol", "workup_cortisol_indicated", [CONDITIONAL], Urgency.WARNING)
         return Finding(
-            result="Cushing's suspected: cortisol testing", used=["conditions.cushing"], recommendations=[rec]
+            result="Cushing's suspected: cortisol testing", used=["conditions.cushings"], recommendations=[rec]
         )
     return None
 
