@@ -40,7 +40,9 @@ def parse_resources(data: Any) -> list[Any]:
             resource = model.model_validate(item)
         except ValidationError as exc:
             raise FhirError(f"invalid FHIR {kind}: {_first_error(exc)}") from None
-        except (ValueError, TypeError, RecursionError):
+        except (ValueError, TypeError, KeyError, AttributeError, ImportError, RecursionError):
+            # fhir.resources raises KeyError/ImportError for a nested resource whose resourceType it cannot map
+            # (an empty or unknown one): still invalid FHIR, a 400, never a 500
             raise FhirError(f"invalid FHIR {kind}") from None
         if isinstance(resource, Bundle):
             out.extend(e.resource for e in (resource.entry or []) if e.resource is not None)
