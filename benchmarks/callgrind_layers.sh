@@ -5,6 +5,9 @@
 cd "$(dirname "$0")/.." || exit 2
 PY=.venv/bin/python
 export PYTHONHASHSEED=0
+# No on-disk YAML or template cache: other checkouts on this machine share it, and a cache written between
+# the 1-round and the 3-round run would move the difference (the per-turn figure is the same without it).
+export ASSISTANT_NO_CACHE=1
 turns=$(ls tests/transcripts/*.transcript.yaml | xargs grep -c "^  - user:" | awk -F: '{s+=$2} END {print s}')
 for mode in "${@:-parse engine render all}"; do
   for mode1 in $mode; do

@@ -6,6 +6,8 @@ step aside. Each rule's name says why it applies, the way guideline-as-code name
 
 from __future__ import annotations
 
+from functools import cache
+
 from assistant.engine.knowledge.bmd import T_NORMAL, T_OSTEOPOROSIS, low_bone_mass, site_label, who_younger
 from assistant.engine.knowledge.fractures import (
     HIP_OR_VERTEBRAL,
@@ -78,7 +80,12 @@ def _decide(
 
 def _frax_thresholds(a: Assessment) -> tuple[Threshold, Threshold]:
     """The treatment thresholds for low bone mass, FRAX major and hip (the profile's own when it has them)."""
-    return threshold("frax-major-treat", a.profile), threshold("frax-hip-treat", a.profile)
+    return _frax_thresholds_of(a.profile)
+
+
+@cache
+def _frax_thresholds_of(profile: str) -> tuple[Threshold, Threshold]:
+    return threshold("frax-major-treat", profile), threshold("frax-hip-treat", profile)
 
 
 def _frax_params(view: FraxView, a: Assessment) -> dict:

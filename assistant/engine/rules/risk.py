@@ -8,8 +8,10 @@ from __future__ import annotations
 from assistant.engine.knowledge.frax import (
     FRAX_CITES,
     GC_ADJUST_CITES,
+    GC_HIGH_DOSE_ABOVE,
     GC_HIGH_HIP_CHANGE,
     GC_HIGH_MAJOR_CHANGE,
+    GC_LOW_DOSE_BELOW,
     GC_LOW_HIP_CHANGE,
     GC_LOW_MAJOR_CHANGE,
     SPINE_CITES,
@@ -72,7 +74,10 @@ def frax_gc_dose(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"glucocorticoid {view.gc_band} dose: FRAX adjusted",
         used=["glucocorticoids", "glucocorticoid_dose_mg", "frax"],
-        threshold="< 2.5 mg/day lower (major -20%, hip -35%); > 7.5 mg/day raise (major +15%, hip +20%)",
+        threshold=f"< {GC_LOW_DOSE_BELOW} mg/day lower "
+        f"(major {GC_LOW_MAJOR_CHANGE.value}%, hip {GC_LOW_HIP_CHANGE.value}%); "
+        f"> {GC_HIGH_DOSE_ABOVE} mg/day raise "
+        f"(major +{GC_HIGH_MAJOR_CHANGE.value}%, hip +{GC_HIGH_HIP_CHANGE.value}%)",
         recommendations=[
             Recommendation(
                 id="risk-frax-gc-adjust",

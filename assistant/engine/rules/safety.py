@@ -62,6 +62,9 @@ VITD_DEFICIENT = threshold("vitamin-d-deficient")
 VITD_BHOF_TARGET = threshold("vitamin-d-bhof-target")
 # ONJ in osteoporosis-dose bisphosphonate users, percent (solomon-2013).
 ONJ_PCT = threshold("onj-incidence")
+# Kidney limits as the traces name them (the values: RENAL_CUTOFF).
+ALN_MIN_CRCL = threshold("alendronate-min-crcl")
+RIS_MIN_CRCL = threshold("risedronate-min-crcl")
 
 
 SECTION = Section.SAFETY  # this topic's answer section (read once: enum look-ups are slow)
@@ -113,7 +116,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
         return Finding(
             result=f"eGFR {e:g}: above every bisphosphonate cut-off",
             used=["egfr"],
-            threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
+            threshold=f"alendronate/zoledronic acid >= {ALN_MIN_CRCL}; risedronate/ibandronate >= {RIS_MIN_CRCL}",
         )
     recs = [
         _rec(
@@ -153,7 +156,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"eGFR {e:g}: not {', '.join(below)}",
         used=["egfr", "medications"],
-        threshold="alendronate/zoledronic acid >= 35; risedronate/ibandronate >= 30",
+        threshold=f"alendronate/zoledronic acid >= {ALN_MIN_CRCL}; risedronate/ibandronate >= {RIS_MIN_CRCL}",
         recommendations=recs,
     )
 
@@ -200,7 +203,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="denosumab: never stop without a follow-on bisphosphonate" + (" (stopped)" if stopped else ""),
         used=["medications", "egfr"],
-        threshold="follow-on about 6 months after the last injection",
+        threshold=f"follow-on about {DENOSUMAB_FOLLOW_ON_MONTHS} months after the last injection",
         recommendations=recs,
     )
 
@@ -271,7 +274,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=result,
         used=["vitamin_d", "calcium", "conditions.hypocalcaemia"],
-        threshold="25-OH D < 20 ng/mL is deficient",
+        threshold=f"25-OH D < {VITD_DEFICIENT} ng/mL is deficient",
         recommendations=[rec],
         missing=missing,
     )

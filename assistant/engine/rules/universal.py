@@ -83,7 +83,11 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
     """Total calcium intake by age and sex (IOM 2011, BHOF 2022), with the upper limit."""
     cites = [CALCIUM_IOM, CALCIUM_BHOF]
     used = ["age", "sex"]
-    threshold = "IOM/BHOF: 1000 mg to 50; women 51+ 1200; men 51-70 1000; 71+ 1200"
+    young, middle = YOUNGER_BAND_LAST_AGE.value, MIDDLE_BAND_LAST_AGE.value
+    threshold = (
+        f"IOM/BHOF: {CALCIUM_ADULT_TO_50_MG} mg to {young}; women {young + 1}+ {CALCIUM_WOMEN_51_PLUS_MG}; "
+        f"men {young + 1}-{middle} {CALCIUM_MEN_51_70_MG}; {middle + 1}+ {CALCIUM_ALL_71_PLUS_MG}"
+    )
     if f.age is not None and f.age >= ADULT_AGE.value:
         mg = calcium_target_mg(f.age, f.sex)
         ul = calcium_upper_mg(f.age)
@@ -108,7 +112,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
             age=f.age,
         )
         return Finding(
-            result="calcium depends on sex at 51-70",
+            result=f"calcium depends on sex at {young + 1}-{middle}",
             used=used,
             threshold=threshold,
             recommendations=[rec],
@@ -128,7 +132,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
     )
     missing = ["age"] + ([] if f.sex else ["sex"])
     return Finding(
-        result="calcium 1000-1200 mg/day by age and sex",
+        result=f"calcium {CALCIUM_ADULT_TO_50_MG}-{CALCIUM_WOMEN_51_PLUS_MG} mg/day by age and sex",
         used=used,
         threshold=threshold,
         recommendations=[rec],
@@ -139,7 +143,10 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
 @rule("vitamin-d-intake", topic="universal", cites=[VITD_IOM, VITD_BHOF])
 def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
     """Vitamin D intake: the IOM allowance by age and the BHOF range from 50."""
-    threshold = "IOM 600 IU to 70, 800 IU from 71; BHOF 800-1000 IU from 50"
+    threshold = (
+        f"IOM {VITD_IOM_TO_70_IU} IU to {MIDDLE_BAND_LAST_AGE}, {VITD_IOM_71_PLUS_IU} IU from "
+        f"{MIDDLE_BAND_LAST_AGE.value + 1}; BHOF {VITD_BHOF_LOW_IU}-{VITD_BHOF_HIGH_IU} IU from {VITD_BHOF_FROM_AGE}"
+    )
     if f.age is not None and f.age >= ADULT_AGE.value:
         iom = VITD_IOM_TO_70_IU.value if f.age <= MIDDLE_BAND_LAST_AGE.value else VITD_IOM_71_PLUS_IU.value
         bhof = f.age >= VITD_BHOF_FROM_AGE.value
@@ -170,7 +177,8 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
         bhof_high=VITD_BHOF_HIGH_IU.value,
     )
     return Finding(
-        result="vitamin D 600-800 IU (IOM) / 800-1000 IU (BHOF) by age",
+        result=f"vitamin D {VITD_IOM_TO_70_IU}-{VITD_IOM_71_PLUS_IU} IU (IOM) / "
+        f"{VITD_BHOF_LOW_IU}-{VITD_BHOF_HIGH_IU} IU (BHOF) by age",
         used=["age"],
         threshold=threshold,
         recommendations=[rec],
@@ -194,11 +202,13 @@ def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
     """The serum 25-OH vitamin D target: enough for bone by IOM, the BHOF/AACE range, against the level given."""
     cites = [VITD_IOM, VITD_BHOF, VITD_AACE]
     params = {"iom": VITD_IOM_TARGET.value, "bhof": VITD_BHOF_TARGET.value, "upper": VITD_BHOF_UPPER.value}
-    threshold = "25-OH D >= 20 ng/mL (IOM); >= 30 and <= 50 ng/mL (BHOF/AACE)"
+    threshold = (
+        f"25-OH D >= {VITD_IOM_TARGET} ng/mL (IOM); >= {VITD_BHOF_TARGET} and <= {VITD_BHOF_UPPER} ng/mL (BHOF/AACE)"
+    )
     if f.vitamin_d is None:
         rec = _rec("vitamin-d-target", "vitamin_d_targets", cites, **params)
         return Finding(
-            result="targets: IOM >= 20, BHOF/AACE >= 30 ng/mL",
+            result=f"targets: IOM >= {VITD_IOM_TARGET}, BHOF/AACE >= {VITD_BHOF_TARGET} ng/mL",
             used=["vitamin_d"],
             threshold=threshold,
             recommendations=[rec],
@@ -264,6 +274,6 @@ def alcohol(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="alcohol excess: cut down" if status else "limit alcohol",
         used=["conditions.alcohol_excess"],
-        threshold="3 or more units a day (FRAX)",
+        threshold=f"{ALCOHOL_FRAX_UNITS} or more units a day (FRAX)",
         recommendations=[rec],
     )
