@@ -340,6 +340,7 @@ class Conversation:
             real = self._real_assessment(engine_intent)
             if real is not None and real.decision == a.decision:
                 preface.append(message("decision_would_stay", decision=decision_name(a.decision)))
+        decision_line: int | None = None  # where the preface says the treatment decision changed
         if hypo is None and a.decision != Decision.NA:
             if switched is not None and self._decided is not None and self._decided[0] != a.decision:
                 preface.append(
@@ -354,9 +355,11 @@ class Conversation:
                 old_decision, old_facts = self._decided
                 cause = self._cause(old_facts, state, old_decision, engine_intent, a)
                 change = (old_decision.value, a.decision.value, cause)
+                decision_line = len(preface)
                 preface.append(
                     message(
-                        "decision_changed",
+                        # the bottom line says why, so the cause is not said twice
+                        "decision_changed_short" if a.because is not None else "decision_changed",
                         before=decision_name(old_decision),
                         after=decision_name(a.decision),
                         cause=" and ".join(cause),
@@ -375,7 +378,19 @@ class Conversation:
         if facts_follow_up and previous is not None:
             touched, only = what_changed(previous, a, diff(before, state))
             sections = [Section.CLARIFY.value, *touched]
-            direct = (message("follow_up_changes", changes=updates + added, removed=removed, touched=bool(touched)), [])
+            # Said once: new facts are on the "Read as" line, and the bottom line says why the decision changed.
+            new_facts = [] if self._read is not None and self._read.used else added
+            decided = preface.pop(decision_line) if decision_line is not None else ""
+            direct = (
+                message(
+                    "follow_up_changes",
+                    changes=updates + new_facts,
+                    removed=removed,
+                    decided=decided,
+                    touched=bool(touched),
+                ),
+                [],
+            )
         elif what_if and previous is not None:
             touched, only = what_changed(previous, a, diff(state, facts_for_engine))
             sections = [Section.CLARIFY.value, *touched]

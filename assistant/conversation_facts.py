@@ -74,6 +74,11 @@ def fmt(value: Any) -> str:
     return num(value)
 
 
+def value_words(field: str, value: Any) -> str | None:
+    """A value that is said as a word of its own ("woman", "postmenopausal"), or None."""
+    return wording().get("words", {}).get(f"{field}.{fmt(value)}")
+
+
 def get_group(f: Facts, group: str) -> Any:
     head, _, tail = group.partition(".")
     if head in SCORE_KINDS:
@@ -166,6 +171,9 @@ def describe_group(f: Facts, group: str) -> str:
         return tail
     if isinstance(value, bool):
         return f"{fact_name(group)}: {fmt(value)}"
+    said = value_words(head, value)
+    if said is not None:
+        return said
     return f"{fact_name(group)} {fmt(value)}{unit(f, head)}"
 
 

@@ -18,6 +18,7 @@ from assistant.conversation_facts import (
     fact_name,
     fmt,
     get_group,
+    value_words,
 )
 from assistant.facts import Facts, Frax, Mention, Site, Span
 from assistant.render import label
@@ -69,7 +70,7 @@ def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, l
             continue
         setattr(new, name, value)
         if old is not None and old != value:
-            changed(name, fmt(old))
+            changed(name, value_words(name, old) or fmt(old))
     for kind in SCORE_KINDS:
         target: dict[Site, float] = getattr(new, kind)
         for site, value in getattr(delta, kind).items():
@@ -144,7 +145,7 @@ def retract(state: Facts, fields: Iterable[str]) -> tuple[Facts, list[str]]:
             continue
         if before is None:
             continue
-        shown = describe_group(new, group)
+        shown = fact_name(group) if before is True else describe_group(new, group)  # "glucocorticoid use"
         if head in SCORE_KINDS and tail:
             getattr(new, head).pop(Site(tail), None)
         elif head == "conditions" and tail:

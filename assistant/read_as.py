@@ -32,7 +32,9 @@ FIELD_WORDS = {  # a few fields as a clinician says them (the others are built b
     "frax.hip": "FRAX hip", "age": "age", "sex": "sex", "menopause": "menopausal status",
     "t_score_unsited": "T-score", "z_score_unsited": "Z-score", "prior_fragility_fracture": "prior fracture",
 }
-_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]<>()#+!|~]")
+# Only what would format inside a Markdown line that starts with "Read as": emphasis, code, links, HTML,
+# strikethrough and the backslash itself (parentheses format nothing once "[" and "]" are escaped).
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_\[\]<>~]")
 MAX_WORDS = 40  # characters of the user's words quoted in a set-aside item
 # Clinical-looking words: abbreviations in capitals, and words with clinical endings
 _ABBREVIATION = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
@@ -122,6 +124,8 @@ def build_read_as(parsed: Parsed) -> ReadAs:
     seen: set[tuple[str, str]] = set()
 
     def aside(words: str, why: str) -> None:
+        if retracted and why == w["why"]["withdrawn"]:  # said once, by "taken back: ..."
+            return
         words = " ".join(words.split())[:MAX_WORDS]
         if words and (words.lower(), why) not in seen:
             seen.add((words.lower(), why))

@@ -143,6 +143,7 @@ class Answer:
     changed: list[str] = field(default_factory=list)  # what this turn changed, in words ("eGFR 28 (new)")
     full: bool = False  # the full plan (every recommendation in its full wording) rather than the short answer
     hidden: int = 0  # recommendations left to the full plan
+    left_out: list[str] = field(default_factory=list)  # whole sections a short follow-up left to the full plan
     rebuild: Any = field(default=None, repr=False)  # makes the full plan of the same turn (full_plan())
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -202,7 +203,9 @@ class Answer:
             "sections": [(s.title, [with_marks(i.text, i.citations) for i in s.items]) for s in self.sections],
             "sources": self._source_lines(),
             "follow_up": self.follow_up,
-            "more": None if self.full or not self.hidden else message("more", hidden=self.hidden),
+            "more": None
+            if self.full or not self.hidden
+            else message("more", hidden=self.hidden, sections=self.left_out),
             "disclaimer": self.disclaimer,
             # Side-by-side comparison of guideline profiles (render_compare.py), when asked for.
             "comparison": None
@@ -513,7 +516,8 @@ def build_answer(
         title = "Also" if section is _BOTTOM_LINE else _SECTION_TITLES[section]
         texts = [words(r) for r in group]
         if direct is not None:  # say each thing once: an item the direct answer quotes is not repeated
-            kept = [(t, r) for t, r in zip(texts, group, strict=True) if t not in direct[0]]
+            # (quoted after a colon, it starts in lower case: "Kidneys (eGFR 30): do not start ...")
+            kept = [(t, r) for t, r in zip(texts, group, strict=True) if not _quoted(t, direct[0])]
             if not kept:
                 continue
             texts, group = [t for t, _ in kept], [r for _, r in kept]
@@ -548,8 +552,6 @@ def build_answer(
 
     total = len(a.recommendations)
     out_preface = list(preface or [])
-    if left_out:
-        out_preface.append(message("left_out", sections=[t[0].lower() + t[1:] for t in left_out]))
     return Answer(
         question=question,
         assessment=a,
@@ -570,6 +572,8 @@ def build_answer(
         changed=list(changed or []),
         full=full,
         hidden=0 if full else max(0, total - shown),
+        # ("other points" says nothing the count does not)
+        left_out=[t[0].lower() + t[1:] for t in left_out if t != message("left_out_also")],
         rebuild=None
         if full
         else partial(
@@ -585,6 +589,11 @@ def build_answer(
             read_as=read_as,
         ),
     )
+
+
+def _quoted(text: str, direct: str) -> bool:
+    """Whether the direct answer already says `text` (in full, its first letter in either case)."""
+    return text in direct or (text[:1].lower() + text[1:]) in direct
 
 
 _LEFT_OUT_WORDS = 35  # room kept for the lines naming what a follow-up leaves to the full plan

@@ -295,13 +295,14 @@ def test_new_fact_follow_up_says_what_changed_first() -> None:
     conv = Conversation(strict=True)
     conv.ask(SEED_QUESTION)
     reply = conv.ask("she has an eGFR of 28")
-    assert after_read_as(reply.text).startswith("Updated:")
-    assert "eGFR 28 mL/min/1.73 m2 (new)" in after_read_as(reply.text).split("\n")[0]
+    # the new value is on the "Read as" line; the next line says what that changes, without repeating it
+    assert reply.text.startswith("Read as: woman; eGFR 28.")
+    assert after_read_as(reply.text).startswith("What changes is below; the rest of the plan stands")
     assert reply.answer is not None
     assert "Drug treatment" in [s.title for s in reply.answer.sections]
     assert "Evidence for treatment in low bone mass" not in [s.title for s in reply.answer.sections]
     data = reply.answer.as_dict()
-    assert data["direct"].startswith("Updated:") and any("eGFR 28" in c for c in data["changed"])
+    assert data["direct"].startswith("What changes") and any("eGFR 28 mL/min/1.73 m2 (new)" in c for c in data["changed"])
 
 
 @pytest.mark.parametrize("message", ["ok thanks", "hmm", "Great, thank you!"])
