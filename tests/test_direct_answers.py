@@ -302,7 +302,8 @@ def test_new_fact_follow_up_says_what_changed_first() -> None:
     assert "Drug treatment" in [s.title for s in reply.answer.sections]
     assert "Evidence for treatment in low bone mass" not in [s.title for s in reply.answer.sections]
     data = reply.answer.as_dict()
-    assert data["direct"].startswith("What changes") and any("eGFR 28 mL/min/1.73 m2 (new)" in c for c in data["changed"])
+    assert data["direct"].startswith("What changes")
+    assert any("eGFR 28 mL/min/1.73 m2 (new)" in c for c in data["changed"])
 
 
 @pytest.mark.parametrize("message", ["ok thanks", "hmm", "Great, thank you!"])
