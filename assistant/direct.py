@@ -181,7 +181,9 @@ def _treat(recs: _Recs, a: Assessment, current: list[str]) -> Direct | None:
     if current:
         rec = recs.first("safety-denosumab-follow-on", "duration-", "drug-current-")
         if rec is not None:
-            text = _say("treat_on_drug", drug=" and ".join(drug_name(d) for d in current), rec=recs.text(rec))
+            taking = {m.name for m in a.facts.medications if m.status is Status.AFFIRMED}
+            key = "treat_on_drug" if any(d in taking for d in current) else "treat_after_drug"  # (only stopped)
+            text = _say(key, drug=" and ".join(drug_name(d) for d in current), rec=recs.text(rec))
             return Direct(text, list(rec.citations), "treat")
     if a.because is None or a.decision == Decision.NA:
         return None

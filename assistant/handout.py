@@ -62,7 +62,11 @@ class _Numbers:
 
     def item(self, answer: Answer, item: Item) -> dict[str, Any]:
         """One statement with its citations renumbered for the page."""
-        # The answer numbers its citations by reference, its passages listed under each.
+        # A statement cites its own passages (the engine's, or the direct answer's); an item without them
+        # cites by reference, and then every passage of that reference the answer used.
+        own = item.rec.citations if item.rec is not None and item.rec.citations else item.passages
+        if own:
+            return {"text": item.text, "cites": self.of(list(own))}
         pids = [
             pid
             for n in item.citations
@@ -73,11 +77,11 @@ class _Numbers:
 
 
 def _answer_block(answer: Answer, numbers: _Numbers) -> dict[str, Any]:
-    direct = answer.direct.text if answer.direct is not None else None  # the direct answer, where there is one
+    direct = answer.direct  # the direct answer, where there is one, with its citations
     headline = answer.headline
     return {
         "title": answer.title,
-        "direct": direct or None,
+        "direct": numbers.item(answer, direct) if direct is not None and direct.text else None,
         "headline": numbers.item(answer, headline) if headline is not None else None,
         "sections": [
             {"title": s.title, "entries": [numbers.item(answer, i) for i in s.items]} for s in answer.sections

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.conversation_facts import value_words
 from assistant.facts import Facts, Site, Status
 from assistant.render import label
 from assistant.statements import num
@@ -25,10 +26,10 @@ def fact_rows(f: Facts) -> list[dict[str, Any]]:
 
     if f.age is not None:
         add("age", f"age {f.age}")
-    if f.sex is not None:
-        add("sex", f"sex: {f.sex.value}")
+    if f.sex is not None:  # in the words of the "Read as" line: "woman", "postmenopausal"
+        add("sex", value_words("sex", f.sex) or f"sex: {f.sex.value}")
     if f.menopause is not None:
-        add("menopause", f"menopause: {f.menopause.value}")
+        add("menopause", value_words("menopause", f.menopause) or f"menopause: {f.menopause.value}")
     for kind, letter in (("t_scores", "T"), ("z_scores", "Z")):
         scores: dict[Site, float] = getattr(f, kind)
         for site in Site:

@@ -95,6 +95,7 @@ class Item:
     text: str
     citations: list[int] = field(default_factory=list)
     rec: Recommendation | None = None
+    passages: list[str] = field(default_factory=list)  # the passage ids cited, when not those of `rec`
 
     def rendered(self, style: str = "text") -> str:
         return with_marks(self.text, self.citations)
@@ -456,7 +457,7 @@ def build_answer(
             shown_text = shown_words[key] = text if full else brief_words(rec, text)
         return shown_text
 
-    direct_item = Item(direct[0], cite(direct[1])) if direct is not None else None
+    direct_item = Item(direct[0], cite(direct[1]), passages=list(direct[1])) if direct is not None else None
     wanted = sections if sections is not None else _shown_sections(a.intent)
     because_text: str | None = None
     headline: Item | None = None
@@ -466,7 +467,7 @@ def build_answer(
         if (wanted is None or _SECTION_TITLES[_BOTTOM_LINE] in wanted) and (
             direct_item is None or because_text not in direct_item.text
         ):
-            headline = Item(because_text, cite(a.because.citations))
+            headline = Item(because_text, cite(a.because.citations), passages=list(a.because.citations))
     recs = a.recommendations
     if only is not None:
         recs = [r for r in recs if r.id in only]

@@ -60,7 +60,7 @@ def test_treat_depends_for_osteopenia_without_frax() -> None:
 
 def test_treat_no_below_the_frax_thresholds() -> None:
     text = answer("63-year-old woman, femoral neck T-score -1.6, FRAX 9% major and 0.8% hip. Should we treat?")
-    assert first_sentence(text) == "Treat: no drug on these facts."
+    assert first_sentence(text) == "Treat: no."
 
 
 def test_bottom_line_takes_the_current_drug_into_account() -> None:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from assistant.direct import direct_answer
 from assistant.engine import assess
 from assistant.facts import Intent
 from assistant.render import Answer, build_answer
@@ -102,7 +103,10 @@ def parse_request(body: Any) -> HookRequest:
 def record_answer(reading: Reading, profile: str, question: str = RECORD_QUESTION) -> Answer:
     """The answer to the overall question for a record: the same engine, intent and profile as the chat."""
     a = assess(reading.facts, Intent.MANAGEMENT_OVERALL, profile)
-    return build_answer(question, a)
+    # the direct answer, as in the chat: the card's summary and the first line of its detail
+    drugs = [m.name for m in reading.facts.medications]
+    found = direct_answer(Intent.MANAGEMENT_OVERALL, a, question, drugs)
+    return build_answer(question, a, direct=(found.text, found.citations) if found is not None else None)
 
 
 def resources_of(prefetch: dict[str, Any]) -> list[Any]:
