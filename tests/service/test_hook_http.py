@@ -41,7 +41,9 @@ def test_discovery_lists_the_patient_view_service_with_its_prefetch(service: str
 def test_osteopenia_without_frax_asks_for_frax(service: str) -> None:
     (card,) = cards_for(service, "osteopenia_without_frax")
     assert len(card["summary"]) <= 140
-    assert "-1.8" in card["summary"]
+    # the summary is the direct answer, as in the chat; its detail opens with it in full
+    assert card["summary"].startswith("Treat: it depends on the fracture risk.")
+    assert "**Short answer.** Treat: it depends on the fracture risk." in card["detail"] and "-1.8" in card["detail"]
     assert card["indicator"] in ("info", "warning")
     assert "FRAX 10-year probabilities (major osteoporotic and hip): not found in the record" in card["detail"]
     assert "T-score (total hip) -1.8 (LOINC 38264-8)" in card["detail"]
@@ -54,7 +56,7 @@ def test_osteoporosis_with_egfr_28_is_critical_and_rules_out_alendronate(service
     cards = cards_for(service, "osteoporosis_egfr_28")
     main = cards[0]
     assert main["indicator"] == "critical"
-    assert main["summary"].startswith("Drug treatment is indicated")
+    assert main["summary"].startswith("Treat: yes. Drug treatment is indicated")
     assert "eGFR 28 mL/min/1.73 m2 (LOINC 33914-3)" in main["detail"]
     critical = [c["summary"] for c in cards[1:]]
     assert any("alendronate" in s and "28" in s for s in critical)
@@ -65,7 +67,10 @@ def test_denosumab_stop_without_follow_on_is_a_critical_card(service: str) -> No
     cards = cards_for(service, "denosumab_stop")
     assert cards[0]["indicator"] == "critical"
     assert "denosumab stopped, last dose about 9" in cards[0]["detail"]
-    assert any("Denosumab" in c["summary"] and c["indicator"] == "critical" for c in cards[1:])
+    # the direct answer is about the stop: the first card says it, and no card says it twice
+    assert "Denosumab has been stopped: a follow-on bisphosphonate is due" in cards[0]["summary"]
+    assert cards[0]["summary"].startswith("After denosumab, the question is what follows it, not whether to start.")
+    assert not any("Denosumab has been stopped" in c["summary"] for c in cards[1:])
 
 
 def test_man_on_glucocorticoids_reads_the_prednisone_dose(service: str) -> None:
@@ -100,7 +105,8 @@ def test_same_patient_same_decision_through_chat_bundle_and_hook(service: str, n
     hook_summary = cards_for(service, name)[0]["summary"]
     from assistant.service.cards import shorten
 
-    assert hook_summary == shorten(record_answer(read_record(resources_of(case["prefetch"])), "us").because or "")
+    direct = record_answer(read_record(resources_of(case["prefetch"])), "us").direct
+    assert direct is not None and hook_summary == shorten(direct.text)
 
 
 def test_unknown_codes_and_wrong_units_are_said_not_used(service: str) -> None:
