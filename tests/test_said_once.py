@@ -95,3 +95,14 @@ def test_markdown_read_as_still_escapes_the_users_formatting() -> None:
     line = read.markdown_line()
     assert "\\*her\\* \\[mother\\](x) had \\`it\\`" in line
     assert "(a relative's, not the patient's)" in line
+
+
+def test_why_states_the_decision_once_and_in_words() -> None:
+    conv = Conversation(strict=True)
+    conv.ask(SEED_QUESTION)
+    conv.ask("she's 67, FRAX 11% / 1.4%")
+    conv.ask("what if her eGFR were 30?")
+    text = conv.ask("why?").text
+    assert "Decision: Drug treatment is not indicated on these facts: FRAX major 11%" in text
+    assert "pharmacologic treatment not indicated on the facts given:" not in text
+    assert "zoledronic acid" in text and "zoledronic_acid" not in text
