@@ -151,7 +151,13 @@ def direct_answer(
         out = _labs(recs)
     elif intent == Intent.DRUG_CHOICE:
         out = _drug(recs, a, current)
-    elif intent in (Intent.MANAGEMENT_OVERALL, Intent.TREAT_OR_NOT, Intent.FULL_PLAN, Intent.FACTS_ONLY):
+    elif intent in (
+        Intent.MANAGEMENT_OVERALL,
+        Intent.TREAT_OR_NOT,
+        Intent.FULL_PLAN,
+        Intent.FACTS_ONLY,
+        Intent.GLUCOCORTICOID,  # a question on steroids: the ACR 2022 stratum decides treatment
+    ):
         out = _treat(recs, a, current)
     else:
         return None
@@ -177,6 +183,7 @@ _FIRST_STEP_INTENTS = frozenset(
         Intent.DRUG_HOLIDAY_OR_DURATION,
         Intent.NEXT_DRUG,
         Intent.DOSE_TIMING,
+        Intent.GLUCOCORTICOID,
     }
 )
 
