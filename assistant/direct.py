@@ -128,7 +128,9 @@ def direct_answer(
     current = [m.name for m in f.medications if m.status in (Status.AFFIRMED, Status.HISTORICAL)]
     drug = next(iter(named), None) or next(iter(current), None)
     out: Direct | None
-    first = _first_step(recs, a) if intent in _FIRST_STEP_INTENTS else None
+    # "Is it safe / OK to give?" is answered by the first step too, unless it asks about teeth or kidneys.
+    safe_first = intent == Intent.SAFE_WITH and not any(w in q for w in (*_DENTAL, *_RENAL))
+    first = _first_step(recs, a) if intent in _FIRST_STEP_INTENTS or safe_first else None
     if first is not None:
         out: Direct | None = first
     elif intent in (Intent.DENOSUMAB_STOP,) or (intent == Intent.DRUG_HOLIDAY_OR_DURATION and "stop" in q):
@@ -237,7 +239,8 @@ def _treat(recs: _Recs, a: Assessment, current: list[str]) -> Direct | None:
             return Direct(text, list(rec.citations), "treat")
     if a.because is None or a.decision == Decision.NA:
         return None
-    verdict = _words()["verdicts"].get(a.decision.value, "")
+    own = a.because.statement in _words()["own_verdict"]
+    verdict = "" if own else _words()["verdicts"].get(a.decision.value, "")
     because = render_statement(a.because.statement, a.because.params)
     return Direct(_say("treat", verdict=verdict, rec=because), list(a.because.citations), "treat")
 
