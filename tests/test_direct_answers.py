@@ -356,7 +356,10 @@ def test_fracture_on_alendronate_answers_with_very_high_risk() -> None:
 @pytest.mark.parametrize(
     ("question", "start"),
     [
-        ("70F on hemodialysis, hip T-score -2.8, prior hip fracture. What should she take?", "Which drug: on dialysis"),
+        (
+            "70F on hemodialysis, hip T-score -2.8, prior hip fracture. What should she take?",
+            "On dialysis (CKD G4-5), CKD-mineral and bone disorder is assessed first",
+        ),
         ("52F after gastric bypass, T-score -2.6 at the spine. Which drug?", "Which drug: after bariatric surgery"),
     ],
 )
