@@ -224,7 +224,10 @@ class Conversation:
             return self._plain(turn, user, "reset", message("reset"))
 
         # A bone-health follow-up without a bone word of its own is never refused (assistant/followup.py).
-        parsed = rescope(parsed, self._facts, self._intent, has_content(self._facts))
+        rescoped = rescope(parsed, self._facts, self._intent, has_content(self._facts))
+        if rescoped is not parsed:  # what the follow-up was read as in context ("30 mg a day": the steroid dose)
+            self._read = build_read_as(rescoped)
+        parsed = rescoped
         intent = parsed.intent
         delta = parsed.facts
         delta_has_content = has_content(delta)

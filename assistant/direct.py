@@ -128,12 +128,17 @@ def direct_answer(
     current = [m.name for m in f.medications if m.status in (Status.AFFIRMED, Status.HISTORICAL)]
     drug = next(iter(named), None) or next(iter(current), None)
     out: Direct | None
-    if intent in (Intent.DENOSUMAB_STOP,) or (intent == Intent.DRUG_HOLIDAY_OR_DURATION and "stop" in q):
+    # "Is it safe / OK to give?" is answered by the first step too, unless it asks about teeth or kidneys.
+    safe_first = intent == Intent.SAFE_WITH and not any(w in q for w in (*_DENTAL, *_RENAL))
+    first = _first_step(recs, a) if intent in _FIRST_STEP_INTENTS or safe_first else None
+    if first is not None:
+        out: Direct | None = first
+    elif intent in (Intent.DENOSUMAB_STOP,) or (intent == Intent.DRUG_HOLIDAY_OR_DURATION and "stop" in q):
         out = _stop(recs, drug, named, current)
     elif intent == Intent.DRUG_HOLIDAY_OR_DURATION:
-        out = _duration(recs, drug)
+        out = _duration(recs, a, drug)
     elif intent == Intent.NEXT_DRUG:
-        out = _next(recs, drug)
+        out = _next(recs, a, drug)
     elif intent == Intent.COMBINATION:
         out = _combination(named or current)
     elif intent == Intent.DOSE_TIMING:
@@ -148,18 +153,64 @@ def direct_answer(
         out = _labs(recs)
     elif intent == Intent.DRUG_CHOICE:
         out = _drug(recs, a, current)
-    elif intent in (Intent.MANAGEMENT_OVERALL, Intent.TREAT_OR_NOT, Intent.FULL_PLAN, Intent.FACTS_ONLY):
+    elif intent in (
+        Intent.MANAGEMENT_OVERALL,
+        Intent.TREAT_OR_NOT,
+        Intent.FULL_PLAN,
+        Intent.FACTS_ONLY,
+        Intent.GLUCOCORTICOID,  # a question on steroids: the ACR 2022 stratum decides treatment
+    ):
         out = _treat(recs, a, current)
     else:
         return None
     if out is None:
         return None
     if not recognised:
-        nearest = "the treatment decision" if out.kind == "treat" else out.kind
+        nearest = {"treat": "the treatment decision", "first step": "the first step"}.get(out.kind, out.kind)
         kind = _understood(a, named)
         text = _say("unknown", kind=kind, nearest=nearest, rec=out.text)
         return Direct(text, out.citations, "unknown")
     return out
+
+
+# Question kinds a situation's first step answers (prompts/direct.yaml first_steps): whether to treat, continue,
+# stop (a drug other than denosumab, whose stop answer names its follow-on), how long, what next, which drug.
+_FIRST_STEP_INTENTS = frozenset(
+    {
+        Intent.MANAGEMENT_OVERALL,
+        Intent.TREAT_OR_NOT,
+        Intent.FULL_PLAN,
+        Intent.FACTS_ONLY,
+        Intent.DRUG_CHOICE,
+        Intent.DRUG_HOLIDAY_OR_DURATION,
+        Intent.NEXT_DRUG,
+        Intent.DOSE_TIMING,
+        Intent.GLUCOCORTICOID,
+    }
+)
+
+
+def _first_step(recs: _Recs, a: Assessment) -> Direct | None:
+    """The statement of a situation whose first step comes before the routine advice, or None."""
+    keys = list(_words()["first_steps"])
+    if a.because is not None and a.because.statement in keys:
+        text = render_statement(a.because.statement, a.because.params)
+        return Direct(_say("first_step", rec=text), list(a.because.citations), "first step")
+    for key in keys:
+        rec = next((r for r in recs.recs if r.statement == key), None)
+        if rec is not None:
+            return Direct(_say("first_step", rec=recs.text(rec)), list(rec.citations), "first step")
+    return None
+
+
+def _fracture_on_drug(recs: _Recs, a: Assessment, drug: str | None) -> Direct | None:
+    """A fracture while on a drug (very high risk, AACE/ACE): the very-high-risk plan, not 'continue'."""
+    if drug is None or not a.facts.has("fracture_on_therapy"):
+        return None
+    rec = recs.first("very-high-risk-sequence")
+    if rec is None:
+        return None
+    return Direct(_say("fracture_on_drug", drug=drug_name(drug), rec=recs.text(rec)), list(rec.citations), "what next")
 
 
 def _understood(a: Assessment, named: list[str]) -> str:
@@ -179,6 +230,9 @@ def _from(rec: Recommendation | None, recs: _Recs) -> tuple[str, list[str]] | No
 
 def _treat(recs: _Recs, a: Assessment, current: list[str]) -> Direct | None:
     if current:
+        failed = _fracture_on_drug(recs, a, current[0])
+        if failed is not None:
+            return failed
         rec = recs.first("safety-denosumab-follow-on", "duration-", "drug-current-")
         if rec is not None:
             taking = {m.name for m in a.facts.medications if m.status is Status.AFFIRMED}
@@ -187,18 +241,28 @@ def _treat(recs: _Recs, a: Assessment, current: list[str]) -> Direct | None:
             return Direct(text, list(rec.citations), "treat")
     if a.because is None or a.decision == Decision.NA:
         return None
-    verdict = _words()["verdicts"].get(a.decision.value, "")
+    own = a.because.statement in _words()["own_verdict"]
+    verdict = "" if own else _words()["verdicts"].get(a.decision.value, "")
     because = render_statement(a.because.statement, a.because.params)
     return Direct(_say("treat", verdict=verdict, rec=because), list(a.because.citations), "treat")
 
 
 def _drug(recs: _Recs, a: Assessment, current: list[str]) -> Direct | None:
-    rec = recs.first("drug-current-") if current else None
-    rec = rec or recs.first("drug-", section=Section.DRUGS)
+    rec = next((r for key in _words()["drug_first"] for r in recs.recs if r.statement == key), None)
+    rec = rec or (recs.first("drug-current-") if current else None)
+    # The first drug named, not a lead line that introduces the items after it ("the alternatives are:").
+    rec = rec or next(
+        (r for r in recs.recs if r.id.startswith("drug-") and r.section == Section.DRUGS and not _is_lead(recs, r)),
+        None,
+    )
     if rec is None:
         return _treat(recs, a, current)
     key = "drug_not_indicated" if a.decision == Decision.NO and not current else "drug"
     return Direct(_say(key, rec=recs.text(rec)), list(rec.citations), "which drug")
+
+
+def _is_lead(recs: _Recs, rec: Recommendation) -> bool:
+    return recs.text(rec).rstrip().endswith(":")
 
 
 def _stop(recs: _Recs, drug: str | None, named: list[str], current: list[str]) -> Direct | None:
@@ -213,8 +277,12 @@ def _stop(recs: _Recs, drug: str | None, named: list[str], current: list[str]) -
     return Direct(_say("stop", drug=name, rec=recs.text(rec)), list(rec.citations), f"stopping {name}")
 
 
-def _duration(recs: _Recs, drug: str | None) -> Direct | None:
-    rec = recs.first("duration-bisphosphonate", "duration-denosumab", "duration-")
+def _duration(recs: _Recs, a: Assessment, drug: str | None) -> Direct | None:
+    failed = _fracture_on_drug(recs, a, drug)
+    if failed is not None:
+        return failed
+    own = f"duration-{drug.replace('_', '-')}" if drug else None
+    rec = recs.first(*([own] if own else []), "duration-bisphosphonate", "duration-denosumab", "duration-")
     if rec is None:
         return None
     if drug:
@@ -224,13 +292,16 @@ def _duration(recs: _Recs, drug: str | None) -> Direct | None:
     return Direct(text, list(rec.citations), "treatment length")
 
 
-def _next(recs: _Recs, drug: str | None) -> Direct | None:
+def _next(recs: _Recs, a: Assessment, drug: str | None) -> Direct | None:
     if drug == DENOSUMAB:
         rec = recs.first("safety-denosumab-follow-on", "duration-denosumab")
         if rec is not None:
             return Direct(_say("next_denosumab", rec=recs.text(rec)), list(rec.citations), "what follows denosumab")
     if drug in ANABOLICS:
         return Direct(_say("next_anabolic", drug=drug_name(drug)), list(SEQUENCE_PASSAGES), f"what follows {drug}")
+    failed = _fracture_on_drug(recs, a, drug)
+    if failed is not None:
+        return failed
     rec = recs.first("duration-bisphosphonate", "duration-")
     if rec is None:
         return None

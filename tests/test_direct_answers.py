@@ -329,3 +329,50 @@ def test_json_carries_the_direct_answer() -> None:
     data = reply.answer.as_dict()
     assert data["direct"].startswith("Denosumab and teriparatide together:")
     assert data["recommendations"]  # every recommendation stays in the JSON
+
+
+# -- a situation's first step comes first, through free text (issue 16 with issue 19) ---------------
+def test_aff_what_now_answers_stop_not_continue() -> None:
+    text = answer("72F on alendronate for 9 years, just had an atypical femoral fracture. What now?")
+    assert first_sentence(text).startswith("An atypical femur fracture changes the plan: stop the alendronate")
+    assert "continue, up to 10 years" not in body(text).lower()
+
+
+def test_thigh_pain_on_alendronate_images_first() -> None:
+    text = answer("68yo woman, alendronate 7 years, months of dull thigh pain. What now?")
+    assert "image both femurs" in first_two_lines(text)
+    assert "continue, up to" not in body(text).lower()
+
+
+def test_denosumab_overdue_from_text_is_given_now() -> None:
+    text = answer("69-year-old woman, last Prolia shot 10 months ago. What now?")
+    assert first_sentence(text).startswith("The last denosumab injection was 10 months ago")
+    assert "due now" in first_two_lines(text)
+
+
+def test_fracture_on_alendronate_answers_with_very_high_risk() -> None:
+    text = answer("80-year-old man had a hip fracture while on alendronate for 4 years. What next?")
+    assert first_sentence(text).startswith("A fracture while on alendronate counts as very high risk")
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        (
+            "70F on hemodialysis, hip T-score -2.8, prior hip fracture. What should she take?",
+            "On dialysis (CKD G4-5), CKD-mineral and bone disorder is assessed first",
+        ),
+        ("52F after gastric bypass, T-score -2.6 at the spine. Which drug?", "Which drug: after bariatric surgery"),
+    ],
+)
+def test_which_drug_names_the_situation_never_a_list_lead(question: str, start: str) -> None:
+    text = answer(question)
+    first = after_read_as(text).strip().split("\n")[0]
+    assert first.startswith(start)
+    assert not first.split(" [")[0].rstrip().endswith(":")
+
+
+def test_steroid_question_answers_with_the_acr_stratum() -> None:
+    text = answer("62-year-old woman on prednisone 7.4 mg a day for 6 months, femoral neck T-score -1.4. Treat?")
+    assert first_sentence(text) == "Treat: yes."
+    assert "acr 2022" in first_two_lines(text)

@@ -31,6 +31,10 @@ ON_THERAPY_AFTER = re.compile(
     r"\W*(?:\w+\s+){0,5}?(?:while|whilst)\s+(?:on|taking|receiving)\b|\W*(?:\w+\s+){0,5}?despite\s+(?:\w+\s+){0,2}?"
     r"(?:alendronate|risedronate|ibandronate|zoledron\w*|denosumab|prolia|fosamax|actonel|boniva|reclast|"
     r"bisphosphonates?|treatment|therapy)\b"
+    # "2 vertebral fractures in the last 12 months on Fosamax" (no comma, no "now/then/and" before the drug)
+    r"|\s+(?:(?!now\b|currently\b|and\b|then\b|started\b|since\b|but\b|before\b|after\b)\w+\s+){0,5}?on\s+"
+    r"(?:alendronate|risedronate|ibandronate|zoledron\w*|denosumab|prolia|fosamax|actonel|boniva|reclast|"
+    r"bisphosphonates?)\b"
 )
 AFTER_GAP = frozenset({"of", "the", "her", "his", "left", "right", "l", "r", "a", "in", "to"})
 RECENT = frozenset({"recent", "current", "acute", "new", "fresh"})
@@ -51,6 +55,7 @@ DRUG_YEARS_AFTER = re.compile(
 DRUG_YEARS_BEFORE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|months?|mos?)\s+(?:of|on)\s+(?:\w+\s+){0,1}$"
 )
+RECENT_WINDOW = re.compile(r"\b(?:in|within|during|over)\s+the\s+(?:last|past|previous)\s*$")
 DRUG_SINCE = re.compile(
     r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:since|from|started(?:\s+in)?)\s+(?:\w+\s+)?(?P<y>(?:19|20)\d\d)\b"
 )
@@ -178,7 +183,8 @@ def _medication(text: str, m: Match, status: Status) -> Med | None:
     y = DRUG_YEARS_AFTER.match(after)
     if y is None:
         yb = DRUG_YEARS_BEFORE.search(before)
-        if yb is not None:
+        # ("2 fractures in the last 12 months on Fosamax": when the fractures happened, not how long she took it)
+        if yb is not None and not RECENT_WINDOW.search(before[: yb.start()]):
             med.years = _years(yb.group("n"), yb.group("u"))
     else:
         med.years = _years(y.group("n"), y.group("u"))

@@ -5,6 +5,7 @@ holiday from denosumab; anabolic courses are finite and followed by an antiresor
 
 from __future__ import annotations
 
+from assistant.engine.knowledge import situations as sit
 from assistant.engine.knowledge.drugs import BISPHOSPHONATES, canonical
 from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
@@ -81,7 +82,11 @@ def _high_risk_reasons(f: Facts) -> tuple[list[str], list[str]]:
 
 @rule("duration-bisphosphonate-review", topic="duration", cites=[ASBMR, ENDO_HOLIDAY])
 def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
-    """Bisphosphonates: reassess after the ASBMR review time; continue if still at high risk, else a holiday."""
+    """Bisphosphonates: reassess after the ASBMR review time; continue if still at high risk, else a holiday.
+    Not after an atypical femur fracture (the bisphosphonate is stopped) nor with thigh pain on it (imaging comes
+    before any other drug decision): the situation's own first step says what to do (rules/situations.py)."""
+    if sit.established_aff(f) or sit.prodromal_thigh_pain(f):
+        return None
     meds = [m for m in _current_meds(f) if canonical(m.name) in BISPHOSPHONATES]
     asked = a.intent == Intent.DRUG_HOLIDAY_OR_DURATION
     offered = not {"alendronate", "risedronate", "zoledronic_acid"}.isdisjoint(a.drugs_offered)

@@ -318,7 +318,15 @@ def anabolic_sequences(f: Facts, a: Assessment) -> Finding | None:
         name = m.name.lower()
         if name in _PTH and m.years is not None and m.years >= limit:
             recs.append(
-                _first(a, "sit-pth-beyond-2-years", "sit-pth-beyond-2-years", PTH_CITES, Urgency.WARNING, drug=name)
+                _first(
+                    a,
+                    "sit-pth-beyond-2-years",
+                    "sit-pth-beyond-2-years",
+                    PTH_CITES,
+                    Urgency.WARNING,
+                    drug=name,
+                    limit=limit,
+                )
             )
             break
     named = {m.concept for m in f.mentions if m.category == "drug"} | {m.name for m in f.medications}
