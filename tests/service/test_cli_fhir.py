@@ -31,7 +31,9 @@ def test_ask_fhir_in_every_format(assistant_cmd: list[str], tmp_path: Path) -> N
     text = run(assistant_cmd, "ask", "--fhir", str(path))
     assert text.returncode == 0, text.stderr
     assert "From the record:" in text.stdout and "eGFR 28 mL/min/1.73 m2 (LOINC 33914-3)" in text.stdout
-    assert "\n\nTreat: yes. Drug treatment is indicated" in text.stdout  # the direct answer, as in the chat
+    # the direct answer, as in the chat (CKD G4-5 comes first), then the bottom line
+    assert "\n\nWith an eGFR of 28 (CKD G4-5), CKD-mineral and bone disorder is assessed first" in text.stdout
+    assert "BOTTOM LINE: Drug treatment is indicated" in text.stdout
     md = run(assistant_cmd, "ask", "--fhir", str(path), "--format", "markdown")
     assert md.returncode == 0 and "- eGFR 28" in md.stdout and "[1" in md.stdout
     page = run(assistant_cmd, "ask", "--fhir", str(path), "--format", "html", "--date", "2026-01-02")

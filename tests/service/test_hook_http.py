@@ -56,7 +56,7 @@ def test_osteoporosis_with_egfr_28_is_critical_and_rules_out_alendronate(service
     cards = cards_for(service, "osteoporosis_egfr_28")
     main = cards[0]
     assert main["indicator"] == "critical"
-    assert main["summary"].startswith("Treat: yes. Drug treatment is indicated")
+    assert main["summary"].startswith("With an eGFR of 28 (CKD G4-5), CKD-mineral and bone disorder is assessed first")
     assert "eGFR 28 mL/min/1.73 m2 (LOINC 33914-3)" in main["detail"]
     critical = [c["summary"] for c in cards[1:]]
     assert any("alendronate" in s and "28" in s for s in critical)
@@ -67,10 +67,10 @@ def test_denosumab_stop_without_follow_on_is_a_critical_card(service: str) -> No
     cards = cards_for(service, "denosumab_stop")
     assert cards[0]["indicator"] == "critical"
     assert "denosumab stopped, last dose about 9" in cards[0]["detail"]
-    # the direct answer is about the stop: the first card says it, and no card says it twice
-    assert "Denosumab has been stopped: a follow-on bisphosphonate is due" in cards[0]["summary"]
-    assert cards[0]["summary"].startswith("After denosumab, the question is what follows it, not whether to start.")
-    assert not any("Denosumab has been stopped" in c["summary"] for c in cards[1:])
+    # the direct answer (the overdue dose comes first) is the first card's summary, and no card says it twice
+    assert cards[0]["summary"].startswith("The last denosumab injection was 9 months ago: the dose is overdue.")
+    assert not any("the dose is overdue" in c["summary"] for c in cards[1:])
+    assert any("Denosumab has been stopped" in c["summary"] and c["indicator"] == "critical" for c in cards[1:])
 
 
 def test_man_on_glucocorticoids_reads_the_prednisone_dose(service: str) -> None:

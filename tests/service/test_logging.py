@@ -25,7 +25,7 @@ def test_patient_details_reach_the_log_only_with_the_flag(flag: bool, caplog: py
             running.stop()
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert ("patient-secret-42" in logged) is flag
-    assert ("-2.8" in logged) is flag
+    assert ("eGFR of 28" in logged) is flag  # a card summary: the direct answer names the patient's eGFR
 
 
 def test_an_internal_error_is_a_bare_500_and_logs_no_patient_data(
