@@ -50,23 +50,9 @@ TOP_KEYS = ("name", "profile", "turns", "xfail", "description")
 TURN_KEYS = ("user", "expect", "answer")
 EXPECT_KEYS = ("facts", "classification", "decision", "says", "not_says", "cites", "hypothetical", "kind")
 FACT_KEYS = (
-    "age",
-    "sex",
-    "menopause",
-    "t_scores",
-    "z_scores",
-    "frax",
-    "prior_fragility_fracture",
-    "fracture_sites",
-    "glucocorticoids",
-    "egfr",
-    "vitamin_d",
-    "medications",
-    "t_score_unsited",
-    "z_score_unsited",
-    "glucocorticoid_dose_mg",
-    "calcium",
-    "conditions",
+    "age", "sex", "menopause", "t_scores", "z_scores", "frax", "prior_fragility_fracture", "fracture_sites",
+    "glucocorticoids", "egfr", "vitamin_d", "medications", "t_score_unsited", "z_score_unsited",
+    "glucocorticoid_dose_mg", "calcium", "conditions",
 )
 DECISIONS = ("yes", "no", "conditional", "n/a")
 KINDS = ("answer", "why", "sources", "missing", "reset", "message", "out_of_scope")
@@ -202,7 +188,9 @@ def _mapping(path: Path, node: yaml.Node, what: str, allowed: tuple[str, ...]) -
     for k, v in node.value:
         key = k.value if isinstance(k, yaml.ScalarNode) else None
         if key not in allowed:
-            raise TranscriptError(path, _line(k), f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})")
+            raise TranscriptError(
+                path, _line(k), f"unknown key {key!r} in {what} (allowed: {', '.join(allowed)})"
+            )
         if key in out:
             raise TranscriptError(path, _line(k), f"key {key!r} is given twice in {what}")
         out[key] = (k, v)
@@ -222,12 +210,8 @@ def _check_facts(path: Path, node: yaml.Node) -> dict[str, Any]:
             if not (isinstance(v, yaml.ScalarNode) and v.tag.endswith(":null")):
                 _mapping(path, v, "expect.facts.frax", ("major", "hip"))
         elif key == "conditions":
-            _mapping(
-                path,
-                v,
-                "expect.facts.conditions",
-                tuple(str(x.value) for x, _ in v.value) if isinstance(v, yaml.MappingNode) else (),
-            )
+            _mapping(path, v, "expect.facts.conditions", tuple(str(x.value) for x, _ in v.value)
+                     if isinstance(v, yaml.MappingNode) else ())
     value = _value(node)
     assert isinstance(value, dict)
     return value
@@ -551,9 +535,8 @@ def transcript_text(conv: Conversation, name: str = "saved conversation") -> str
         if reply.state is not None:
             facts = _present_facts(reply.state.contract_dict())
             if facts:
-                dumped = yaml.safe_dump(
-                    facts, default_flow_style=True, allow_unicode=True, width=1 << 30, sort_keys=False
-                ).strip()
+                dumped = yaml.safe_dump(facts, default_flow_style=True, allow_unicode=True, width=1 << 30,
+                                        sort_keys=False).strip()
                 expect.append(f"facts: {dumped}")
         out.append("    expect:")
         out.extend(f"      {line}" for line in expect)
@@ -562,21 +545,8 @@ def transcript_text(conv: Conversation, name: str = "saved conversation") -> str
 
 
 def _present_facts(d: dict[str, Any]) -> dict[str, Any]:
-    keep = (
-        "age",
-        "sex",
-        "menopause",
-        "t_scores",
-        "z_scores",
-        "frax",
-        "prior_fragility_fracture",
-        "fracture_sites",
-        "glucocorticoids",
-        "egfr",
-        "vitamin_d",
-        "t_score_unsited",
-        "z_score_unsited",
-    )
+    keep = ("age", "sex", "menopause", "t_scores", "z_scores", "frax", "prior_fragility_fracture",
+            "fracture_sites", "glucocorticoids", "egfr", "vitamin_d", "t_score_unsited", "z_score_unsited")
     out = {}
     for k in keep:
         v = d.get(k)
