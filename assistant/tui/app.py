@@ -35,7 +35,7 @@ class AssistantApp(App[int]):
 
     def on_mount(self) -> None:
         if self.notice:
-            self.notify(self.notice, title="Configuration", severity="warning", timeout=15)
+            self.notify(self.notice, title="Configuration", severity="warning", timeout=15, markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         chat = self.chat

@@ -186,7 +186,7 @@ class ChatScreen(Screen[None]):
         try:
             self.journal.record_turn(conv.turn + 1, text)
         except OSError as exc:
-            self.notify(f"Could not journal this turn: {exc}", severity="warning")
+            self.notify(f"Could not journal this turn: {exc}", severity="warning", markup=False)
         try:
             reply = conv.ask(text)
         except Exception as exc:  # the engine is ours, but the screen must survive any fault
@@ -275,7 +275,7 @@ class ChatScreen(Screen[None]):
             box.remember(text)
             self.show_reply(last)
         self.sub_title = f"profile {self.conv.profile}"
-        self.notify(f"Resumed {len(entry.turns)} turn(s).")
+        self.notify(f"Resumed {len(entry.turns)} turn(s).", markup=False)
 
     # -- citations ---------------------------------------------------------------------------------
     @on(AnswerMessage.CitationClicked)
@@ -291,7 +291,7 @@ class ChatScreen(Screen[None]):
     def action_sources(self) -> None:
         answer = self._last_answer()
         if answer is None:
-            self.notify("No answer yet: ask a question first.")
+            self.notify("No answer yet: ask a question first.", markup=False)
             return
 
         def opened(n: int | None) -> None:
@@ -359,9 +359,9 @@ class ChatScreen(Screen[None]):
         for r in reversed(self.conv.replies):
             self.last_copied = r.text
             self.app.copy_to_clipboard(r.text)
-            self.notify("Last answer copied to the clipboard.")
+            self.notify("Last answer copied to the clipboard.", markup=False)
             return
-        self.notify("No answer to copy yet.")
+        self.notify("No answer to copy yet.", markup=False)
 
     def action_toggle_theme(self) -> None:
         self.app.theme = "textual-light" if self.app.current_theme.dark else "textual-dark"
@@ -370,20 +370,20 @@ class ChatScreen(Screen[None]):
         try:
             path = self.app.save_screenshot(path=str(Path.cwd()))
         except OSError as exc:
-            self.notify(f"Screenshot not saved: {exc}", severity="error")
+            self.notify(f"Screenshot not saved: {exc}", severity="error", markup=False)
             return
-        self.notify(f"Screenshot saved: {path}")
+        self.notify(f"Screenshot saved: {path}", markup=False)
 
     def action_full_plan(self) -> None:
         """The whole plan for the current patient, as an ordinary turn (so transcripts record it)."""
         if not self.conv.replies:
-            self.notify("No answer yet: ask a question first.")
+            self.notify("No answer yet: ask a question first.", markup=False)
             return
         self.ask(FULL_PLAN_PHRASE)
 
     def action_save_transcript(self) -> None:
         if not self.conv.replies:
-            self.notify("Nothing to save yet: this conversation has no turns.")
+            self.notify("Nothing to save yet: this conversation has no turns.", markup=False)
             return
         default = self.transcript or f"transcript-{time.strftime('%Y%m%d-%H%M%S')}.yaml"
         self.app.push_screen(PathScreen("Save the conversation as a transcript (YAML)", default), self.save_transcript)
@@ -394,16 +394,16 @@ class ChatScreen(Screen[None]):
         try:
             from assistant.replay import save_transcript
         except ImportError:
-            self.notify("Saving transcripts is not available in this build.", severity="error")
+            self.notify("Saving transcripts is not available in this build.", severity="error", markup=False)
             return None
         try:
             save_transcript(self.conv, path)
         except Exception as exc:
-            self.notify(f"Transcript not saved: {exc}", severity="error")
+            self.notify(f"Transcript not saved: {exc}", severity="error", markup=False)
             return None
         saved = Path(path).expanduser().resolve()
         self.last_saved = [saved]
-        self.notify(f"Transcript saved: {saved}")
+        self.notify(f"Transcript saved: {saved}", markup=False)
         return saved
 
     def action_export(self) -> None:
@@ -417,10 +417,10 @@ class ChatScreen(Screen[None]):
         try:
             paths = list(export_conversation(self.conv, stem))
         except OSError as exc:
-            self.notify(f"Export failed: {exc}", severity="error")
+            self.notify(f"Export failed: {exc}", severity="error", markup=False)
             return []
         self.last_saved = paths
-        self.notify("Exported: " + ", ".join(str(p) for p in paths))
+        self.notify("Exported: " + ", ".join(str(p) for p in paths), markup=False)
         if self.app.is_web:  # in a browser (assistant web): also open the handout there, to print or project
             self.app.deliver_text(paths[-1], open_method="browser", mime_type="text/html")
         return paths

@@ -129,6 +129,15 @@ async def test_a_config_problem_is_shown_as_a_notice() -> None:
         assert any("unknown profile" in str(n.message) for n in app._notifications)  # noqa: SLF001
 
 
+async def test_a_config_notice_with_markup_in_it_is_shown_as_written() -> None:
+    hostile = "config file [x].toml names an unknown profile '[@click=app.quit]q[/]'; using the us profile"
+    app = new_app(notice=hostile)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert app.is_running  # "[/]" through markup would raise, "[@click=...]" would become an action
+        assert [n.markup for n in app._notifications if "unknown profile" in str(n.message)] == [False]  # noqa: SLF001
+
+
 def test_facts_panel_shows_units() -> None:
     from assistant.facts import Facts
     from assistant.tui.facts_panel import fact_rows
