@@ -369,7 +369,7 @@ def _dxa(recs: _Recs, a: Assessment, q: str) -> Direct | None:
     if m is None:
         return Direct(_say("dxa", rec=recs.text(rec)), list(rec.citations), "the repeat DXA")
     asked = m.group(1)
-    years = int(asked) if asked.isdigit() else _WORD_NUMBERS[asked]
+    years = int(asked) if asked.isdecimal() else _WORD_NUMBERS[asked]
     limit = rec.params.get("rounded") if rec.id.startswith("monitor-untreated") else rec.params.get("hi")
     if not isinstance(limit, (int, float)):
         return Direct(_say("dxa", rec=recs.text(rec)), list(rec.citations), "the repeat DXA")

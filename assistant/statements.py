@@ -8,6 +8,7 @@ number: it gets it as a parameter or reads it with `{{ threshold(ID) | num }}` (
 
 from __future__ import annotations
 
+import re
 from functools import cache, lru_cache
 from typing import Any
 
@@ -165,9 +166,14 @@ def _template(key: str) -> Template:
         raise StatementError(f"statement {key!r} does not compile: {exc}") from None
 
 
+_KEY_STYLE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # one style for every key: kebab-case, like rule ids
+
+
 def check_statements() -> int:
     """Compile every statement (for `assistant corpus check` and the tests); returns how many."""
     for key in _sources():
+        if not _KEY_STYLE.fullmatch(key):
+            raise StatementError(f"statement {key!r}: keys are kebab-case (lower-case words joined by '-')")
         _template(key)
     return len(_sources())
 

@@ -134,3 +134,19 @@ def test_reference_year_out_of_range_is_refused(corpus_copy: Path) -> None:
     with pytest.raises(CorpusError) as err:
         load_corpus(corpus_copy)
     assert "odd-1066" in str(err.value) and "year" in str(err.value)
+
+
+def test_statement_keys_share_one_style_and_a_snake_case_key_is_refused(monkeypatch, tmp_path: Path) -> None:
+    from assistant import statements
+
+    assert statements.check_statements() == len(statements.statement_keys())
+    assert all("_" not in key for key in statements.statement_keys())
+    (tmp_path / "extra.yaml").write_text("calcium_general: Take calcium.\n", encoding="utf-8")
+    monkeypatch.setattr(statements, "STATEMENTS_DIR", tmp_path)
+    statements._sources.cache_clear()
+    try:
+        with pytest.raises(statements.StatementError, match="kebab-case"):
+            statements.check_statements()
+    finally:
+        monkeypatch.undo()
+        statements._sources.cache_clear()

@@ -99,7 +99,7 @@ def read_ckd_stage(text: str, r: Reading) -> None:
             stage = 5
         else:
             raw = m.group("a") or m.group("b") or m.group("c")
-            stage = int(raw) if raw.isdigit() else ROMAN[raw]
+            stage = int(raw) if raw.isdecimal() else ROMAN[raw]
         r.found.append(Found("ckd_stage", stage, m.start(), m.end(), policy="highest"))
         r.consumed.append((m.start(), m.end()))
 

@@ -222,7 +222,7 @@ def _medication(text: str, m: Match, status: Status) -> Med | None:
 
 
 def _months(n: str, unit: str) -> float:
-    v = float(WORD_NUMBERS.get(n, n) if not n[0].isdigit() else n)
+    v = float(WORD_NUMBERS.get(n, n) if not n[0].isdecimal() else n)
     if unit.startswith("y"):
         return v * 12.0
     if unit.startswith("w"):
@@ -295,7 +295,7 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
             r.found.append(Found(hypo + "conditions.recent_fracture", True, h.start, h.end, policy="any_true"))
         if ON_THERAPY_AFTER.match(after):
             r.found.append(Found(hypo + "conditions.fracture_on_therapy", True, h.start, h.end, policy="any_true"))
-        several = any(t.isdigit() and 2 <= int(t) <= 20 for t in prev)  # "2 vertebral fractures"
+        several = any(t.isdecimal() and 2 <= int(t) <= 20 for t in prev)  # "2 vertebral fractures"
         if prev & MULTIPLE or several or len({s.concept.fracture for s in near_sites}) > 1:
             r.found.append(Found(hypo + "conditions.multiple_fractures", True, h.start, h.end, policy="any_true"))
 
@@ -304,7 +304,7 @@ def _frax_label(tokens: list[Token], j: int) -> bool:
     """ "major osteoporotic fracture 12%", "hip fracture risk: 2.8": the words name a FRAX value."""
     for k in range(j, min(len(tokens), j + 3)):
         t = tokens[k].text
-        if t[0].isdigit():
+        if t[0].isdecimal():
             percent = k + 1 < len(tokens) and tokens[k + 1].text == "%"
             return percent or "." in t
         if t not in FRAX_LABEL_GAP:
@@ -314,7 +314,7 @@ def _frax_label(tokens: list[Token], j: int) -> bool:
 
 def _number_between(tokens: list[Token], a: int, b: int) -> bool:
     """ "FN -2.3 prior wrist fx": a site with a value after it is a measurement, not the fracture's site."""
-    return any(tokens[k].text[0].isdigit() for k in range(a, b))
+    return any(tokens[k].text[0].isdecimal() for k in range(a, b))
 
 
 def _no_break(tokens: list[Token], a: int, b: int) -> bool:

@@ -20,14 +20,14 @@ def verdict(a: Assessment) -> str:
 
 def test_alendronate_4_9_years_continue_until_the_5_year_review() -> None:
     a = on("alendronate", 4.9, **LOW_RISK)
-    assert verdict(a) == "duration_before_review"
+    assert verdict(a) == "duration-before-review"
     assert "after 5 years of oral" in texts(a)["duration-bisphosphonate-review"]
     assert "duration-endocrine-variant" not in ids(a)
 
 
 def test_alendronate_5_years_low_risk_consider_2_to_3_year_holiday() -> None:
     a = on("alendronate", 5, **LOW_RISK)
-    assert verdict(a) == "duration_holiday"
+    assert verdict(a) == "duration-holiday"
     assert "drug holiday of 2 to 3 years" in texts(a)["duration-bisphosphonate-review"]
     assert cites(a, "duration-bisphosphonate-review") == ["asbmr-2016#reassess"]
     assert "up to 5 years" in texts(a)["duration-endocrine-variant"]
@@ -35,14 +35,14 @@ def test_alendronate_5_years_low_risk_consider_2_to_3_year_holiday() -> None:
 
 def test_alendronate_5_years_hip_t_minus_2_6_continue_up_to_10() -> None:
     a = on("alendronate", 5, t_scores=HIGH_HIP, prior_fragility_fracture=False)
-    assert verdict(a) == "duration_continue"
+    assert verdict(a) == "duration-continue"
     t = texts(a)["duration-bisphosphonate-review"]
     assert "-2.6" in t and "up to 10 years" in t and "no drug holiday" in t
 
 
 def test_hip_t_exactly_minus_2_5_still_counts_as_high_risk() -> None:
     a = on("alendronate", 6, t_scores={Site.FEMORAL_NECK: -2.5}, prior_fragility_fracture=False)
-    assert verdict(a) == "duration_continue"
+    assert verdict(a) == "duration-continue"
 
 
 def test_vertebral_fracture_means_continue() -> None:
@@ -52,30 +52,30 @@ def test_vertebral_fracture_means_continue() -> None:
 
 def test_fracture_on_therapy_means_continue() -> None:
     a = on("alendronate", 7, conditions={"fracture_on_therapy": True}, **LOW_RISK)
-    assert verdict(a) == "duration_continue"
+    assert verdict(a) == "duration-continue"
 
 
 def test_alendronate_10_years_high_risk_is_beyond_the_studied_duration() -> None:
     a = on("alendronate", 10, t_scores=HIGH_HIP)
-    assert verdict(a) == "duration_beyond"
+    assert verdict(a) == "duration-beyond"
     assert "asbmr-2016#aff-risk" in cites(a, "duration-bisphosphonate-review")
 
 
 def test_alendronate_5_years_without_hip_score_or_fracture_history_asks_for_them() -> None:
     a = on("alendronate", 5)
-    assert verdict(a) == "duration_unknown"
+    assert verdict(a) == "duration-unknown"
     assert {"t_scores", "prior_fragility_fracture"} <= set(a.missing_facts)
     assert "hip T-score and the fracture history" in texts(a)["duration-bisphosphonate-review"]
 
 
 def test_zoledronic_acid_2_9_years_before_the_3_year_review() -> None:
     a = on("zoledronic_acid", 2.9, **LOW_RISK)
-    assert verdict(a) == "duration_before_review"
+    assert verdict(a) == "duration-before-review"
     assert "after 3 years of intravenous" in texts(a)["duration-bisphosphonate-review"]
 
 
 def test_zoledronic_acid_3_years_low_risk_holiday() -> None:
-    assert verdict(on("zoledronic_acid", 3, **LOW_RISK)) == "duration_holiday"
+    assert verdict(on("zoledronic_acid", 3, **LOW_RISK)) == "duration-holiday"
 
 
 def test_zoledronic_acid_3_years_high_risk_continue_up_to_6() -> None:
@@ -85,7 +85,7 @@ def test_zoledronic_acid_3_years_high_risk_continue_up_to_6() -> None:
 
 def test_years_not_given_asks_how_long() -> None:
     a = on("alendronate", None)
-    assert verdict(a) == "duration_years_unknown" and "medications" in a.missing_facts
+    assert verdict(a) == "duration-years-unknown" and "medications" in a.missing_facts
 
 
 def test_no_holiday_from_denosumab() -> None:

@@ -73,7 +73,7 @@ def test_gourlay_outside_the_study_population_says_so() -> None:
 def test_gourlay_without_hip_scores_asks_for_them() -> None:
     f = Facts(age=70, sex=Sex.FEMALE, t_scores={Site.LUMBAR_SPINE: -1.8})
     a = run_b(f, Decision.NO, category=Category.OSTEOPENIA)
-    assert rec(a, "monitor-untreated-interval").statement == "monitor_gourlay_no_hip"
+    assert rec(a, "monitor-untreated-interval").statement == "monitor-gourlay-no-hip"
     assert "t_scores" in a.missing_facts
 
 

@@ -33,14 +33,14 @@ def test_calcium_man_71_needs_1200_mg() -> None:
 
 def test_calcium_at_60_without_sex_gives_both_and_asks_sex() -> None:
     key, text, a = calcium(60, None)
-    assert key == "calcium_sex_unknown"
+    assert key == "calcium-sex-unknown"
     assert "1200 mg for a woman" in text and "1000 mg for a man" in text
     assert "sex" in a.missing_facts
 
 
 def test_calcium_without_age_gives_the_table_and_asks_age() -> None:
     key, text, a = calcium(None, None)
-    assert key == "calcium_general"
+    assert key == "calcium-general"
     assert "1000 mg" in text and "1200 mg" in text
     assert {"age", "sex"} <= set(a.missing_facts)
 

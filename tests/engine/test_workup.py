@@ -54,14 +54,14 @@ def test_man_gets_testosterone_woman_does_not() -> None:
 def test_pth_indicated_when_vitamin_d_19_9_below_20() -> None:
     a = run_b(Facts(t_scores=OSTEOPENIA, vitamin_d=19.9), category=Category.OSTEOPENIA)
     r = rec(a, "workup-pth")
-    assert r.statement == "workup_pth_indicated" and r.urgency == Urgency.WARNING
+    assert r.statement == "workup-pth-indicated" and r.urgency == Urgency.WARNING
     assert "low vitamin D" in texts(a)["workup-pth"]
     assert r.citations == ["aace-2010#conditional-tests"]
 
 
 def test_pth_only_conditional_when_vitamin_d_is_20() -> None:
     a = run_b(Facts(t_scores=OSTEOPENIA, vitamin_d=20), category=Category.OSTEOPENIA)
-    assert rec(a, "workup-pth").statement == "workup_pth_if"
+    assert rec(a, "workup-pth").statement == "workup-pth-if"
 
 
 def test_pth_indicated_by_hypocalcaemia() -> None:
@@ -73,7 +73,7 @@ def test_spep_for_vertebral_fracture_because_myeloma_is_plausible() -> None:
     f = Facts(age=70, prior_fragility_fracture=True, fracture_sites=[FractureSite.VERTEBRAL])
     a = run_b(f, Decision.YES, category=Category.OSTEOPOROSIS)
     r = rec(a, "workup-spep-flc")
-    assert r.statement == "workup_spep_indicated"
+    assert r.statement == "workup-spep-indicated"
     assert "vertebral fracture" in texts(a)["workup-spep-flc"]
     assert "free light chains" in texts(a)["workup-spep-flc"]
 
@@ -81,7 +81,7 @@ def test_spep_for_vertebral_fracture_because_myeloma_is_plausible() -> None:
 def test_spep_not_for_everyone_over_50_without_features() -> None:
     a = run_b(Facts(age=75, sex=Sex.FEMALE, t_scores=OSTEOPENIA), category=Category.OSTEOPENIA)
     r = rec(a, "workup-spep-flc")
-    assert r.statement == "workup_spep_if"
+    assert r.statement == "workup-spep-if"
     assert "not to age alone" in texts(a)["workup-spep-flc"]
 
 

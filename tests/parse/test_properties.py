@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from assistant.facts import Parsed, Span
@@ -18,6 +18,7 @@ VOCAB = [
     "between", "to", "<=", "\u2264", ">=", "(", ")", "[", "]", ",", ".", "?", ";", ":", "\n", "\x1b[31m",
     "\u0130", "\ufb03", "\U0001f600", "1.7", "-1.7", "11", "1.4", "300", "2019", "0", "minus", "sorry",
     "actually", "show 2", "use the AACE profile",
+    "\u00b3", "\u00b2", "\u0663",  # digits to str.isdigit() that int() refuses, and an Arabic-Indic three
 ]
 messages = st.one_of(
     st.text(max_size=300),
@@ -41,6 +42,8 @@ def _spans(p: Parsed) -> list[Span]:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(messages)
+@example("\u00b3:FRACTUR")  # once raised ValueError: '\u00b3'.isdigit() is True, int('\u00b3') fails
+@example("\u00b2 vertebral fractures, stage \u00b3 CKD, eGFR \u0663\u0660")
 def test_any_text_parses_without_raising(text: str) -> None:
     p = _parse(text)  # the unguarded parser: a bug here is a bug, not a fallback
     assert isinstance(p, Parsed)

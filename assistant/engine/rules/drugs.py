@@ -92,7 +92,7 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
     if block is None:
         return _rec(
             "drug-romosozumab",
-            "drug_romosozumab",
+            "drug-romosozumab",
             [ROMO, ENDO_ROMO],
             mg=ROMOSOZUMAB_MONTHLY_MG.value,
             doses=ROMOSOZUMAB_DOSES.value,
@@ -100,7 +100,7 @@ def _romosozumab_rec(f: Facts, block: str | None) -> Recommendation:
         )
     return _rec(
         "drug-romosozumab-excluded",
-        "drug_romosozumab_excluded",
+        "drug-romosozumab-excluded",
         [ROMO, ENDO_ROMO],
         Urgency.CRITICAL if block == "recent" else Urgency.WARNING,
         reason=block,
@@ -119,15 +119,15 @@ def anabolic_first(f: Facts, a: Assessment) -> Finding | None:
         recs.append(
             _rec(
                 "drug-anabolic-sequence",
-                "drug_anabolic_sequence",
+                "drug-anabolic-sequence",
                 [AACE_VHR, ACP_ANABOLIC, ENDO_ANABOLIC],
                 Urgency.WARNING,
                 mode=mode(a),
             )
         )
-    recs.append(_rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG.value))
+    recs.append(_rec("drug-teriparatide", "drug-teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG.value))
     recs.append(
-        _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG.value)
+        _rec("drug-abaloparatide", "drug-abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG.value)
     )
     missing: list[str] = []
     block = _romosozumab_block(f)
@@ -167,7 +167,7 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
     recs = [
         _rec(
             "drug-anabolic-place",
-            "drug_anabolic_place",
+            "drug-anabolic-place",
             [ACP_ANABOLIC, ENDO_ROMO, ENDO_ANABOLIC, *([ISCD_YOUNG] if premenopausal_or_young else [])],
             Urgency.WARNING if premenopausal_or_young or not a.very_high_risk else Urgency.INFO,
             drugs=asked,
@@ -180,11 +180,11 @@ def anabolic_asked(f: Facts, a: Assessment) -> Finding | None:
         recs.append(_romosozumab_rec(f, block))
     if "teriparatide" in asked:
         recs.append(
-            _rec("drug-teriparatide", "drug_teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG.value)
+            _rec("drug-teriparatide", "drug-teriparatide", [TPTD, ENDO_ANABOLIC], mcg=TERIPARATIDE_DAILY_MCG.value)
         )
     if "abaloparatide" in asked:
         recs.append(
-            _rec("drug-abaloparatide", "drug_abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG.value)
+            _rec("drug-abaloparatide", "drug-abaloparatide", [ABL, ENDO_ANABOLIC], mcg=ABALOPARATIDE_DAILY_MCG.value)
         )
     return Finding(
         result="asked about " + ", ".join(asked) + ": reserved for very high risk, then an antiresorptive",
@@ -219,7 +219,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
         recs.append(
             _rec(
                 "drug-alendronate",
-                "drug_alendronate",
+                "drug-alendronate",
                 [ALN, ACP_FIRST, ENDO_FIRST],
                 mode=mode(a),
                 mg=ALENDRONATE_WEEKLY_MG.value,
@@ -233,7 +233,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
         recs.append(
             _rec(
                 "drug-risedronate",
-                "drug_risedronate",
+                "drug-risedronate",
                 [RIS, ENDO_FIRST],
                 mg=RISEDRONATE_WEEKLY_MG.value,
                 renal_unknown=e is None,
@@ -251,7 +251,7 @@ def first_line_oral(f: Facts, a: Assessment) -> Finding | None:
     recs.append(
         _rec(
             "drug-oral-administration",
-            "drug_oral_administration",
+            "drug-oral-administration",
             [ALN, RIS],
             water_ml=WATER_ML.value,
             minutes=UPRIGHT_MINUTES.value,
@@ -282,7 +282,7 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
     recs = [
         _rec(
             "drug-parenteral-intro",
-            "drug_parenteral_intro",
+            "drug-parenteral-intro",
             [ACP_FIRST, ZOL, DEN],
             urgency,
             why=why,
@@ -299,7 +299,7 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
         recs.append(
             _rec(
                 "drug-zoledronic-acid",
-                "drug_zoledronic_acid",
+                "drug-zoledronic-acid",
                 [ZOL],
                 mg=ZOLEDRONIC_ACID_YEARLY_MG.value,
                 renal_unknown=e is None,
@@ -312,7 +312,7 @@ def parenteral(f: Facts, a: Assessment) -> Finding | None:
         recs.append(
             _rec(
                 "drug-denosumab",
-                "drug_denosumab",
+                "drug-denosumab",
                 [DEN, ACP_FIRST],
                 mg=DENOSUMAB_MG.value,
                 months=DENOSUMAB_EVERY_MONTHS.value,
@@ -343,11 +343,11 @@ def raloxifene(f: Facts, a: Assessment) -> Finding | None:
     if barred:
         return Finding(result="raloxifene barred: " + barred, used=["conditions"])
     if f.has("vte_history"):
-        rec = _rec("drug-raloxifene-excluded", "drug_raloxifene_excluded", [RLX], Urgency.WARNING)
+        rec = _rec("drug-raloxifene-excluded", "drug-raloxifene-excluded", [RLX], Urgency.WARNING)
         return Finding(result="raloxifene excluded: past VTE", used=["conditions.vte_history"], recommendations=[rec])
     rec = _rec(
         "drug-raloxifene",
-        "drug_raloxifene",
+        "drug-raloxifene",
         [RLX, ENDO_RALOXIFENE],
         mg=RALOXIFENE_DAILY_MG.value,
         breast=f.has("breast_cancer_risk"),
@@ -386,7 +386,7 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
         recs.append(
             _rec(
                 f"drug-current-{d.replace('_', '-')}",
-                "drug_current",
+                "drug-current",
                 cites[d],
                 Urgency.WARNING if allowed is False else Urgency.INFO,
                 drug=d,
@@ -421,7 +421,7 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
     if e is None and kidney_known(f):
         return Finding(result="kidney function given as a stage or dialysis (see the situation)", used=["egfr"])
     if e is None:
-        rec = _rec("drug-renal-limits", "drug_renal_unknown", cites, **params)
+        rec = _rec("drug-renal-limits", "drug-renal-unknown", cites, **params)
         return Finding(
             result="drug choice depends on kidney function (not given)",
             used=["egfr"],
@@ -435,7 +435,7 @@ def renal_limits(f: Facts, a: Assessment) -> Finding | None:
     excluded = [d for d in BISPHOSPHONATES if not renal_allows(d, e)]
     rec = _rec(
         "drug-renal-limits",
-        "drug_renal_known",
+        "drug-renal-known",
         cites,
         Urgency.WARNING if excluded else Urgency.INFO,
         egfr=e,

@@ -95,7 +95,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             return None
         rec = _rec(
             "duration-plan",
-            "duration_plan",
+            "duration-plan",
             [ASBMR],
             oral=REVIEW_ORAL_YEARS.value,
             iv=REVIEW_IV_YEARS.value,
@@ -130,7 +130,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     )
     used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
     if m.years is None:
-        rec = _rec("duration-bisphosphonate-review", "duration_years_unknown", [ASBMR], **base)
+        rec = _rec("duration-bisphosphonate-review", "duration-years-unknown", [ASBMR], **base)
         return Finding(
             result=f"{drug}: duration not given; reassess at {review} years",
             used=used,
@@ -139,7 +139,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
             missing=["medications"],
         )
     if m.years < review:
-        rec = _rec("duration-bisphosphonate-review", "duration_before_review", [ASBMR], **base)
+        rec = _rec("duration-bisphosphonate-review", "duration-before-review", [ASBMR], **base)
         return Finding(
             result=f"{drug} {m.years:g} y: continue, reassess at {review} y",
             used=used,
@@ -155,7 +155,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
     recs = [
         _rec(
             "duration-bisphosphonate-review",
-            f"duration_{verdict}",
+            f"duration-{verdict}",
             cites,
             Urgency.WARNING if verdict in ("beyond", "unknown") else Urgency.INFO,
             reasons=reasons,
@@ -165,7 +165,7 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
         ),
         _rec(
             "duration-endocrine-variant",
-            "duration_endocrine_variant",
+            "duration-endocrine-variant",
             [ENDO_HOLIDAY],
             lo=ENDO_REVIEW_MIN.value,
             hi=ENDO_REVIEW_MAX.value,
@@ -189,7 +189,7 @@ def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
         return None
     rec = _rec(
         "duration-denosumab-no-holiday",
-        "duration_denosumab",
+        "duration-denosumab",
         [ENDO_DEN, ECTS],
         Urgency.WARNING,
         lo=DEN_REVIEW_MIN.value,
@@ -213,7 +213,7 @@ def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
             recs.append(
                 _rec(
                     f"duration-{d}",
-                    "duration_pth_analogue",
+                    "duration-pth-analogue",
                     [ENDO_ANABOLIC, ABL],
                     drug=d,
                     most=PTH_ANALOGUE_MAX_YEARS.value,
@@ -221,7 +221,7 @@ def anabolic_course(f: Facts, a: Assessment) -> Finding | None:
                 )
             )
         elif d == "romosozumab":
-            recs.append(_rec("duration-romosozumab", "duration_romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES.value))
+            recs.append(_rec("duration-romosozumab", "duration-romosozumab", [ROMO], doses=ROMOSOZUMAB_DOSES.value))
     if not recs:
         return None
     return Finding(result="anabolic course: finite, then antiresorptive", used=["medications"], recommendations=recs)

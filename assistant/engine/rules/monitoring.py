@@ -84,7 +84,7 @@ def on_treatment(f: Facts, a: Assessment) -> Finding | None:
         return None  # an untreated patient asking about the interval gets the Gourlay rule
     rec = _rec(
         "monitor-on-treatment",
-        "monitor_on_treatment",
+        "monitor-on-treatment",
         [ENDO, ACP],
         on=on_drug,
         conditional=not on_drug and a.decision != Decision.YES,
@@ -124,7 +124,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
     if hip is None:
         if not (asked or f.t_scores or f.t_score_unsited is not None):
             return None
-        rec = _rec("monitor-untreated-interval", "monitor_gourlay_no_hip", [GOURLAY])
+        rec = _rec("monitor-untreated-interval", "monitor-gourlay-no-hip", [GOURLAY])
         return Finding(
             result="repeat interval needs a femoral neck or total hip T-score",
             used=["t_scores"],
@@ -140,7 +140,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
     unknown = [x for x, v in (("age", f.age), ("sex", f.sex)) if v is None]
     rec = _rec(
         "monitor-untreated-interval",
-        "monitor_gourlay",
+        "monitor-gourlay",
         [GOURLAY, DISPUTE],
         t=t,
         site=site.value.replace("_", " "),
@@ -165,7 +165,7 @@ def least_significant_change(f: Facts, a: Assessment) -> Finding | None:
     """When DXA is repeated: compare the change with the centre's least significant change (ISCD)."""
     if not any(r.section is SECTION for r in a.recommendations):
         return None
-    rec = _rec("monitor-least-significant-change", "monitor_lsc", [LSC], factor=LSC_FACTOR.value)
+    rec = _rec("monitor-least-significant-change", "monitor-lsc", [LSC], factor=LSC_FACTOR.value)
     return Finding(result="compare with the centre's least significant change", used=[], recommendations=[rec])
 
 
@@ -174,7 +174,7 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
     """On glucocorticoids: reassess fracture risk regularly (ACR 2022)."""
     if f.glucocorticoids is not True:
         return None
-    rec = _rec("monitor-glucocorticoids", "monitor_glucocorticoids", [ACR])
+    rec = _rec("monitor-glucocorticoids", "monitor-glucocorticoids", [ACR])
     return Finding(
         result="on glucocorticoids: reassess fracture risk regularly", used=["glucocorticoids"], recommendations=[rec]
     )

@@ -99,7 +99,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
             )
         rec = _rec(
             "safety-renal-check",
-            "safety_renal_check",
+            "safety-renal-check",
             [ALN, ZOL],
             Urgency.WARNING,
             aln=RENAL_CUTOFF["alendronate"],
@@ -121,7 +121,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
     recs = [
         _rec(
             "safety-renal-no-alendronate-zoledronic",
-            "safety_renal_35",
+            "safety-renal-35",
             [ALN, ZOL],
             Urgency.CRITICAL,
             egfr=e,
@@ -133,7 +133,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
         recs.append(
             _rec(
                 "safety-renal-no-oral-bisphosphonate",
-                "safety_renal_30",
+                "safety-renal-30",
                 [RIS, IBN, KDIGO],
                 Urgency.CRITICAL,
                 egfr=e,
@@ -145,7 +145,7 @@ def renal_cutoffs(f: Facts, a: Assessment) -> Finding | None:
             recs.append(
                 _rec(
                     f"safety-renal-current-{d.replace('_', '-')}",
-                    "safety_renal_current",
+                    "safety-renal-current",
                     [ALN if d == "alendronate" else RIS if d == "risedronate" else IBN if d == "ibandronate" else ZOL],
                     Urgency.CRITICAL,
                     drug=d,
@@ -182,7 +182,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     recs = [
         _rec(
             "safety-denosumab-follow-on",
-            "safety_denosumab_follow_on",
+            "safety-denosumab-follow-on",
             [ECTS, ENDO_DEN, REBOUND],
             urgency,
             months=DENOSUMAB_FOLLOW_ON_MONTHS.value,
@@ -219,20 +219,20 @@ def romosozumab_cv(f: Facts, a: Assessment) -> Finding | None:
     if not (considered or (drug_on_table(f, a) and (recent or history))):
         return None
     if recent:
-        rec = _rec("safety-no-romosozumab", "safety_romosozumab_recent", [ROMO_CV], Urgency.CRITICAL, on=on_romo)
+        rec = _rec("safety-no-romosozumab", "safety-romosozumab-recent", [ROMO_CV], Urgency.CRITICAL, on=on_romo)
         return Finding(
             result="no romosozumab: MI or stroke in the past year",
             used=["conditions.recent_mi_or_stroke"],
             recommendations=[rec],
         )
     if history:
-        rec = _rec("safety-romosozumab-history", "safety_romosozumab_history", [ROMO_CV, ENDO_ROMO], Urgency.WARNING)
+        rec = _rec("safety-romosozumab-history", "safety-romosozumab-history", [ROMO_CV, ENDO_ROMO], Urgency.WARNING)
         return Finding(
             result="romosozumab: past MI or stroke, avoid",
             used=["conditions.mi_or_stroke_history"],
             recommendations=[rec],
         )
-    rec = _rec("safety-romosozumab-ask", "safety_romosozumab_ask", [ROMO_CV], Urgency.WARNING, unknown=recent is None)
+    rec = _rec("safety-romosozumab-ask", "safety-romosozumab-ask", [ROMO_CV], Urgency.WARNING, unknown=recent is None)
     return Finding(
         result="romosozumab: ask about MI or stroke in the past year",
         used=["conditions.recent_mi_or_stroke"],
@@ -252,7 +252,7 @@ def calcium_vitamin_d_first(f: Facts, a: Assessment) -> Finding | None:
     urgency = Urgency.CRITICAL if (deficient or low_ca) else Urgency.WARNING
     rec = _rec(
         "safety-calcium-vitamin-d-first",
-        "safety_calcium_vitamin_d_first",
+        "safety-calcium-vitamin-d-first",
         [ALN_CA, ZOL_CA, DEN_CA, VITD_BHOF],
         urgency,
         vitamin_d=v,
@@ -292,7 +292,7 @@ def dental(f: Facts, a: Assessment) -> Finding | None:
     on_drug = not ANTIRESORPTIVE_SET.isdisjoint(a.derived.current)  # already taking one (issue 16: dental work on it)
     rec = _rec(
         "safety-dental-onj",
-        "safety_dental",
+        "safety-dental",
         [ONJ_AFF, ZOL_ONJ, ONJ_RATE],
         Urgency.WARNING if planned else Urgency.INFO,
         planned=planned,
@@ -316,7 +316,7 @@ def atypical_femur(f: Facts, a: Assessment) -> Finding | None:
         return None
     rec = _rec(
         "safety-atypical-femur-fracture",
-        "safety_aff",
+        "safety-aff",
         [ONJ_AFF, AFF_DURATION],
         Urgency.CRITICAL if pain else Urgency.INFO,
         pain=pain,

@@ -94,7 +94,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
         if mg is not None:
             rec = _rec(
                 "calcium-intake",
-                "calcium_for_patient",
+                "calcium-for-patient",
                 cites,
                 mg=mg,
                 ul=ul,
@@ -104,7 +104,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
             return Finding(result=f"calcium {mg} mg/day total", used=used, threshold=threshold, recommendations=[rec])
         rec = _rec(
             "calcium-intake",
-            "calcium_sex_unknown",
+            "calcium-sex-unknown",
             cites,
             women_mg=CALCIUM_WOMEN_51_PLUS_MG.value,
             men_mg=CALCIUM_MEN_51_70_MG.value,
@@ -120,7 +120,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
         )
     rec = _rec(
         "calcium-intake",
-        "calcium_general",
+        "calcium-general",
         cites,
         sex=f.sex.value if f.sex else None,
         young_mg=CALCIUM_ADULT_TO_50_MG.value,
@@ -153,7 +153,7 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
         cites = [VITD_IOM, VITD_BHOF] if bhof else [VITD_IOM]
         rec = _rec(
             "vitamin-d-intake",
-            "vitamin_d_for_patient",
+            "vitamin-d-for-patient",
             cites,
             iom_iu=iom,
             bhof=bhof,
@@ -169,7 +169,7 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
         )
     rec = _rec(
         "vitamin-d-intake",
-        "vitamin_d_general",
+        "vitamin-d-general",
         [VITD_IOM, VITD_BHOF],
         iom_young=VITD_IOM_TO_70_IU.value,
         iom_old=VITD_IOM_71_PLUS_IU.value,
@@ -206,7 +206,7 @@ def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
         f"25-OH D >= {VITD_IOM_TARGET} ng/mL (IOM); >= {VITD_BHOF_TARGET} and <= {VITD_BHOF_UPPER} ng/mL (BHOF/AACE)"
     )
     if f.vitamin_d is None:
-        rec = _rec("vitamin-d-target", "vitamin_d_targets", cites, **params)
+        rec = _rec("vitamin-d-target", "vitamin-d-targets", cites, **params)
         return Finding(
             result=f"targets: IOM >= {VITD_IOM_TARGET}, BHOF/AACE >= {VITD_BHOF_TARGET} ng/mL",
             used=["vitamin_d"],
@@ -215,7 +215,7 @@ def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
         )
     band = vitamin_d_band(f.vitamin_d)
     urgency = Urgency.WARNING if band == "deficient" else Urgency.INFO
-    rec = _rec("vitamin-d-target", "vitamin_d_level", cites, urgency, level=f.vitamin_d, band=band, **params)
+    rec = _rec("vitamin-d-target", "vitamin-d-level", cites, urgency, level=f.vitamin_d, band=band, **params)
     return Finding(
         result=f"25-OH D {f.vitamin_d:g} ng/mL: {band}", used=["vitamin_d"], threshold=threshold, recommendations=[rec]
     )
@@ -235,7 +235,7 @@ def exercise(f: Facts, a: Assessment) -> Finding | None:
 def falls(f: Facts, a: Assessment) -> Finding | None:
     """Fall prevention for everyone; a warning when falls are reported (BHOF)."""
     fell = f.has("falls")
-    rec = _rec("falls-prevention", "falls_prevention", [FALLS], Urgency.WARNING if fell else Urgency.INFO, falls=fell)
+    rec = _rec("falls-prevention", "falls-prevention", [FALLS], Urgency.WARNING if fell else Urgency.INFO, falls=fell)
     return Finding(
         result="falls history: targeted prevention" if fell else "fall prevention",
         used=["conditions.falls"],

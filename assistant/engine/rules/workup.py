@@ -37,14 +37,14 @@ NORMAL_T = threshold("t-score-normal")
 
 # The core panel, in the order a clinician writes the request: (recommendation id, statement key).
 CORE_TESTS: tuple[tuple[str, str], ...] = (
-    ("workup-cbc", "workup_cbc"),
-    ("workup-calcium-phosphate", "workup_calcium_phosphate"),
-    ("workup-creatinine-egfr", "workup_creatinine_egfr"),
-    ("workup-alkaline-phosphatase", "workup_alkaline_phosphatase"),
-    ("workup-liver-tests", "workup_liver_tests"),
-    ("workup-tsh", "workup_tsh"),
-    ("workup-vitamin-d", "workup_vitamin_d"),
-    ("workup-urine-calcium", "workup_urine_calcium"),
+    ("workup-cbc", "workup-cbc"),
+    ("workup-calcium-phosphate", "workup-calcium-phosphate"),
+    ("workup-creatinine-egfr", "workup-creatinine-egfr"),
+    ("workup-alkaline-phosphatase", "workup-alkaline-phosphatase"),
+    ("workup-liver-tests", "workup-liver-tests"),
+    ("workup-tsh", "workup-tsh"),
+    ("workup-vitamin-d", "workup-vitamin-d"),
+    ("workup-urine-calcium", "workup-urine-calcium"),
 )
 
 _LOW_BMD = {
@@ -82,7 +82,7 @@ def core_panel(f: Facts, a: Assessment) -> Finding | None:
         "workup-vitamin-d": f.vitamin_d,
         "workup-calcium-phosphate": f.calcium,
     }
-    recs = [_rec("workup-intro", "workup_intro", [CORE, EVALUATE])]
+    recs = [_rec("workup-intro", "workup-intro", [CORE, EVALUATE])]
     crcl = f.egfr_is_crcl
     recs += [
         Recommendation(rid, SECTION, key, {"known": known.get(rid), "crcl": crcl}, [CORE]) for rid, key in CORE_TESTS
@@ -102,7 +102,7 @@ def testosterone_men(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="man: total testosterone",
         used=["sex"],
-        recommendations=[_rec("workup-testosterone", "workup_testosterone", [MEN, CONDITIONAL])],
+        recommendations=[_rec("workup-testosterone", "workup-testosterone", [MEN, CONDITIONAL])],
     )
 
 
@@ -125,7 +125,7 @@ def pth(f: Facts, a: Assessment) -> Finding | None:
     why = _pth_triggers(f)
     if why:
         rec = _rec(
-            "workup-pth", "workup_pth_indicated", [CONDITIONAL], Urgency.WARNING, reasons=why, vitamin_d=f.vitamin_d
+            "workup-pth", "workup-pth-indicated", [CONDITIONAL], Urgency.WARNING, reasons=why, vitamin_d=f.vitamin_d
         )
         return Finding(
             result="PTH indicated: " + ", ".join(why),
@@ -133,7 +133,7 @@ def pth(f: Facts, a: Assessment) -> Finding | None:
             threshold=f"25-OH D < {LOW_VITAMIN_D_NG_ML.value:g} ng/mL or abnormal calcium",
             recommendations=[rec],
         )
-    rec = _rec("workup-pth", "workup_pth_if", [CONDITIONAL])
+    rec = _rec("workup-pth", "workup-pth-if", [CONDITIONAL])
     return Finding(
         result="PTH only if calcium abnormal or vitamin D low", used=["vitamin_d", "conditions"], recommendations=[rec]
     )
@@ -160,13 +160,13 @@ def myeloma(f: Facts, a: Assessment) -> Finding | None:
         return None
     features = _myeloma_features(f)
     if features:
-        rec = _rec("workup-spep-flc", "workup_spep_indicated", [CONDITIONAL], Urgency.WARNING, features=features)
+        rec = _rec("workup-spep-flc", "workup-spep-indicated", [CONDITIONAL], Urgency.WARNING, features=features)
         return Finding(
             result="myeloma plausible: SPEP + free light chains",
             used=["fracture_sites", "conditions"],
             recommendations=[rec],
         )
-    rec = _rec("workup-spep-flc", "workup_spep_if", [CONDITIONAL])
+    rec = _rec("workup-spep-flc", "workup-spep-if", [CONDITIONAL])
     return Finding(
         result="SPEP only when myeloma is suspected (not by age alone)",
         used=["fracture_sites", "conditions"],
@@ -180,7 +180,7 @@ def coeliac(f: Facts, a: Assessment) -> Finding | None:
     if not workup_relevant(f, a):
         return None
     if f.has("malabsorption"):  # (coeliac disease is malabsorption in the lexicon)
-        rec = _rec("workup-ttg", "workup_ttg_indicated", [CONDITIONAL], Urgency.WARNING)
+        rec = _rec("workup-ttg", "workup-ttg-indicated", [CONDITIONAL], Urgency.WARNING)
         return Finding(result="malabsorption: tTG IgA", used=["conditions.malabsorption"], recommendations=[rec])
     return None
 
@@ -191,7 +191,7 @@ def cushing(f: Facts, a: Assessment) -> Finding | None:
     if not workup_relevant(f, a):
         return None
     if f.has("cushings"):
-        rec = _rec("workup-cortisol", "workup_cortisol_indicated", [CONDITIONAL], Urgency.WARNING)
+        rec = _rec("workup-cortisol", "workup-cortisol-indicated", [CONDITIONAL], Urgency.WARNING)
         return Finding(
             result="Cushing's suspected: cortisol testing", used=["conditions.cushings"], recommendations=[rec]
         )
@@ -229,7 +229,7 @@ def wider(f: Facts, a: Assessment) -> Finding | None:
         return None
     rec = _rec(
         "workup-wider",
-        "workup_wider",
+        "workup-wider",
         [CONDITIONAL, YOUNGER],
         Urgency.WARNING,
         reasons=reasons,
