@@ -18,7 +18,7 @@ from assistant.brief import compact_lead
 from assistant.brief import head as brief_head
 from assistant.brief import select as brief_select
 from assistant.brief import words as brief_words
-from assistant.corpus import Corpus, default_corpus
+from assistant.corpus import Corpus, Reference, default_corpus
 from assistant.datafiles import read_yaml
 from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Recommendation, Section
 from assistant.facts import Intent
@@ -338,12 +338,20 @@ def authors_short(authors: str) -> str:
     return first if first.endswith("et al") or "," not in authors else f"{first} et al"
 
 
+def dated_source(ref: Reference) -> str:
+    """The reference's source with its year, unless the source or the title already says it
+    ("Osteoporos Int 2022;33:..."; "Reclast ... (2011 renal contraindication update)")."""
+    source = ref.source.rstrip(".")
+    year = str(ref.year) if ref.year else None
+    if year is None or year in source or year in ref.title:
+        return source
+    return f"{source} ({year})"
+
+
 def _reference_label(corpus: Corpus, rid: str, *, all_authors: bool = False, with_url: bool = True) -> str:
     ref = corpus.references[rid]
     parts: list[str] = []
-    source = ref.source.rstrip(".")
-    if ref.year and str(ref.year) not in source:
-        source = f"{source} ({ref.year})"
+    source = dated_source(ref)
     if ref.authors:
         parts.append(ref.authors.rstrip(".") if all_authors else authors_short(ref.authors))
         parts.append(ref.title.rstrip("."))

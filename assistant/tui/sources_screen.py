@@ -21,6 +21,7 @@ def passage_text(answer: Answer, n: int, corpus: Corpus | None = None) -> Text:
     """Citation n of the answer: its reference, then each passage used (where it is in the source, and
     the passage in our words)."""
     from assistant.corpus import default_corpus
+    from assistant.render import dated_source
 
     corpus = corpus or answer.corpus or default_corpus()
     out = Text()
@@ -33,7 +34,7 @@ def passage_text(answer: Answer, n: int, corpus: Corpus | None = None) -> Text:
     if ref.authors:
         out.append(ref.authors.rstrip(".") + ". ")
     out.append(ref.title.rstrip(".") + ". ", "bold")
-    out.append(ref.source + (f" ({ref.year})" if ref.year else "") + ".\n")
+    out.append(dated_source(ref) + ".\n")
     if ref.doi:
         out.append(f"doi: {ref.doi}\n", "dim")
     if ref.pmid:

@@ -30,41 +30,59 @@ DAYS_PER_MONTH = 365.25 / 12  # a unit conversion, not a clinical number
 def acr_stratum(f: Facts, *, dose_counts: bool = True) -> str | None:
     """ACR 2022 risk stratum for adults 40 and over. `dose_counts` False: a dose of 30 mg or more does not
     count (taken for 30 days or less)."""
+    placed = acr_placement(f, dose_counts=dose_counts)
+    return placed[0] if placed else None
+
+
+def acr_placement(f: Facts, *, dose_counts: bool = True) -> tuple[str, list[str]] | None:
+    """ACR 2022 risk stratum for adults 40 and over, with the facts that place the patient there, in words
+    ("a T-score of -2.1", "glucocorticoid-adjusted FRAX major 23%"): only what was given is named."""
     if f.age is not None and f.age < GC_FRAX_AGE.value:
         return None
     view = adjusted_frax(f)
     major = view.major if view else None
     hip = view.hip if view else None
+    frax = "glucocorticoid-adjusted FRAX" if view is not None and view.gc_band is not None else "FRAX"
     low = f.lowest_t()
     t = low[0] if low else None
     dose = f.glucocorticoid_dose_mg
-    if (
-        has_fragility_fracture(f)
-        or (t is not None and t <= GC_VERY_HIGH_T.value)
-        or (major is not None and major >= GC_VERY_HIGH_MAJOR.value)
-        or (hip is not None and hip >= GC_VERY_HIGH_HIP.value)
-        or (dose_counts and dose is not None and dose >= GC_VERY_HIGH_DOSE.value)
-    ):
-        return "very high"
-    if (
-        (t is not None and t <= GC_HIGH_T.value)
-        or (major is not None and major >= GC_HIGH_MAJOR.value)
-        or (hip is not None and hip >= GC_HIGH_HIP.value)
-    ):
-        return "high"
-    if (
-        (t is not None and t <= GC_MODERATE_T.value)
-        or (major is not None and major >= GC_MODERATE_MAJOR.value)
-        or (hip is not None and hip > GC_LOW_HIP_MAX.value)
-    ):
-        return "moderate"
+
+    def met(
+        t_limit: float | None, major_limit: float | None, hip_limit: float | None, *, hip_above: bool = False
+    ) -> list[str]:
+        out: list[str] = []
+        if t is not None and t_limit is not None and t <= t_limit:
+            out.append(f"a T-score of {t:g}")
+        scores: list[str] = []
+        if major is not None and major_limit is not None and major >= major_limit:
+            scores.append(f"major {major:g}%")
+        if hip is not None and hip_limit is not None and (hip > hip_limit if hip_above else hip >= hip_limit):
+            scores.append(f"hip {hip:g}%")
+        if scores:
+            out.append(f"{frax} " + ", ".join(scores))
+        return out
+
+    very_high = met(GC_VERY_HIGH_T.value, GC_VERY_HIGH_MAJOR.value, GC_VERY_HIGH_HIP.value)
+    if has_fragility_fracture(f):
+        very_high.insert(0, "a prior osteoporotic fracture")
+    if dose_counts and dose is not None and dose >= GC_VERY_HIGH_DOSE.value:
+        very_high.append(f"prednisone {dose:g} mg a day")
+    if very_high:
+        return "very high", very_high
+    high = met(GC_HIGH_T.value, GC_HIGH_MAJOR.value, GC_HIGH_HIP.value)
+    if high:
+        return "high", high
+    moderate = met(GC_MODERATE_T.value, GC_MODERATE_MAJOR.value, GC_LOW_HIP_MAX.value, hip_above=True)
+    if moderate:
+        return "moderate", moderate
     if t is not None and major is not None and hip is not None:
-        return "low"
+        return "low", [f"a T-score of {t:g}", f"{frax} major {major:g}%, hip {hip:g}%"]
     return None
 
 
-def gc_stratum(f: Facts) -> tuple[str, str, bool] | None:
-    """ACR 2022 stratum of a glucocorticoid user at any age: (stratum, reason, duration assumed), or None."""
+def gc_stratum(f: Facts) -> tuple[str, list[str], bool] | None:
+    """ACR 2022 stratum of a glucocorticoid user at any age: (stratum, the facts that place the patient there in
+    words, duration assumed), or None."""
     if f.glucocorticoids is not True:
         return None
     dose = f.glucocorticoid_dose_mg
@@ -72,9 +90,9 @@ def gc_stratum(f: Facts) -> tuple[str, str, bool] | None:
     high_dose = dose is not None and dose >= GC_VERY_HIGH_DOSE.value
     long_enough = months is None or months * DAYS_PER_MONTH > GC_VERY_HIGH_DAYS.value
     if has_fragility_fracture(f):
-        return "very high", "a prior osteoporotic fracture", False
+        return "very high", ["a prior osteoporotic fracture"], False
     if high_dose and long_enough:
-        return "very high", f"prednisone {dose:g} mg a day", months is None
+        return "very high", [f"prednisone {dose:g} mg a day"], months is None
     if f.age is not None and f.age < GC_FRAX_AGE.value:
         low_z = f.lowest_z()
         if (
@@ -85,10 +103,10 @@ def gc_stratum(f: Facts) -> tuple[str, str, bool] | None:
             and low_z is not None
             and low_z[0] < GC_YOUNG_Z.value
         ):
-            why = f"prednisone {dose:g} mg a day for {months:g} months with a Z-score of {low_z[0]:g}"
-            return "moderate", why, False
+            why = f"prednisone {dose:g} mg a day for {months:g} months and a Z-score of {low_z[0]:g}"
+            return "moderate", [why], False
         return None
-    stratum = acr_stratum(f, dose_counts=long_enough)
-    if stratum is None:
+    placed = acr_placement(f, dose_counts=long_enough)
+    if placed is None:
         return None
-    return stratum, "the bone density and glucocorticoid-adjusted FRAX given", False
+    return placed[0], placed[1], False
