@@ -131,8 +131,11 @@ def direct_answer(
     # "Is it safe / OK to give?" is answered by the first step too, unless it asks about teeth or kidneys.
     safe_first = intent == Intent.SAFE_WITH and not any(w in q for w in (*_DENTAL, *_RENAL))
     first = _first_step(recs, a) if intent in _FIRST_STEP_INTENTS or safe_first else None
+    stopped = _stopped_denosumab(recs) if intent in _STOPPED_DENOSUMAB_INTENTS else None
     if first is not None:
         out: Direct | None = first
+    elif stopped is not None:
+        out = stopped
     elif intent in (Intent.DENOSUMAB_STOP,) or (intent == Intent.DRUG_HOLIDAY_OR_DURATION and "stop" in q):
         out = _stop(recs, drug, named, current)
     elif intent == Intent.DRUG_HOLIDAY_OR_DURATION:
@@ -188,6 +191,19 @@ _FIRST_STEP_INTENTS = frozenset(
         Intent.GLUCOCORTICOID,
     }
 )
+
+
+# Question kinds that a denosumab already stopped without a follow-on answers with that follow-on and its timing
+# (whether to stop is no longer the question; nor whether to start, which drug, what next or a dose).
+_STOPPED_DENOSUMAB_INTENTS = _FIRST_STEP_INTENTS | {Intent.DENOSUMAB_STOP, Intent.DOSE}
+
+
+def _stopped_denosumab(recs: _Recs) -> Direct | None:
+    """Denosumab stopped and no bisphosphonate after it: the follow-on, when it is due, what it is."""
+    rec = recs.first("safety-denosumab-follow-on")
+    if rec is None or not rec.params.get("stopped"):
+        return None
+    return Direct(_say("stopped_denosumab", rec=recs.text(rec)), list(rec.citations), "after stopping denosumab")
 
 
 def _first_step(recs: _Recs, a: Assessment) -> Direct | None:

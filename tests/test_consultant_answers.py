@@ -64,3 +64,74 @@ def test_a_low_glucocorticoid_stratum_names_every_value_that_keeps_it_low() -> N
     direct = after_read_as(answer("72F prednisone 5 mg for a year, T -0.5, FRAX 6% and 0.5%")).split("\n")[0]
     assert direct.startswith("Treat: no.")
     assert "with a T-score of -0.5 and FRAX major 6%, hip 0.5%, this patient is at low risk" in direct
+
+
+# -- 2. a denosumab already stopped: what to do now, not whether to stop -------------------------------
+def test_a_stopped_denosumab_is_answered_with_its_follow_on_not_with_should_she_stop() -> None:
+    for said in ("stopped denosumab, what now?", "She stopped Prolia last year, what now?", "stopped denosumab"):
+        direct = after_read_as(answer(said)).split("\n")[0]
+        assert not direct.startswith("Stop denosumab?"), said
+        assert direct.startswith("Denosumab has been stopped, so a bisphosphonate must follow: start it about 6 months")
+        assert "or now if that time has passed" in direct and "Zoledronic acid is the usual follow-on" in direct
+
+
+def test_a_stop_with_its_last_injection_long_ago_is_an_overdue_follow_on_not_an_overdue_dose() -> None:
+    text = answer("she stopped Prolia; last injection 9 months ago")
+    direct = after_read_as(text).split("\n")[0]
+    assert direct.startswith(
+        "Denosumab has been stopped and the last injection was 9 months ago, so its follow-on is overdue: "
+        "start a bisphosphonate now."
+    )
+    assert "the dose is overdue" not in text and "This is not a planned stop" not in text
+
+
+def test_a_stop_with_its_last_injection_recent_says_when_the_follow_on_is_due() -> None:
+    text = answer("she came off denosumab after 4 years, last dose 5 months ago")
+    direct = after_read_as(text).split("\n")[0]
+    assert direct.startswith(
+        "Denosumab has been stopped and the last injection was 5 months ago: plan a bisphosphonate to start 6 months"
+        " after that injection, so that no gap opens."
+    )
+
+
+def test_a_stopped_denosumab_gets_no_holiday_or_review_advice_for_a_drug_no_longer_taken() -> None:
+    text = answer("stopped denosumab, what now?")
+    assert "No drug holiday from denosumab" not in text and "reassess after 5 to 10 years" not in text
+
+
+def test_asking_whether_to_stop_a_denosumab_still_taken_keeps_its_answer() -> None:
+    direct = after_read_as(answer("70F on denosumab for 5 years, can she stop?")).split("\n")[0]
+    assert direct.startswith("Stop denosumab? Not without a follow-on. Denosumab must never simply stop")
+
+
+# -- 1. a fracture on alendronate: the body agrees with the very-high-risk first line ------------------
+HIP_FRACTURE_ON_ALENDRONATE = "72F hip fracture while on alendronate for 6 years, FN T -2.8"
+
+
+def test_a_fracture_on_alendronate_is_never_told_to_continue_or_offered_a_holiday() -> None:
+    for profile in ("us", "aace"):
+        conv = Conversation(strict=True, profile=profile)
+        text = conv.ask(HIP_FRACTURE_ON_ALENDRONATE).text
+        direct = after_read_as(text).split("\n")[0]
+        assert direct.startswith("A fracture while on alendronate counts as very high risk: at very high risk, AACE")
+        assert "continue, up to" not in text and "consider a drug holiday" not in text
+        assert (
+            "Alendronate for 6 years, with a fracture on it: no drug holiday, since a fracture on treatment means the "
+            "risk is still high, and no routine continuation either: a fracture on therapy also means very high risk "
+            "(AACE/ACE), so the very-high-risk plan applies instead." in text
+        )
+        # what the fact sheet says to do first: adherence and a wider search for secondary causes
+        assert "a fracture on it calls for checking that it was taken correctly and regularly" in text
+        assert "A wider search for secondary causes is warranted because of a fracture despite treatment" in text
+
+
+def test_a_fracture_on_alendronate_before_the_review_time_is_not_told_to_wait_for_the_review() -> None:
+    text = answer("68F, fractured her wrist while on alendronate for 2 years, T -2.6. how long should she stay on it?")
+    assert "the review of whether to go on or pause comes after" not in text
+    assert "with a fracture on it: no drug holiday" in text
+
+
+def test_without_a_very_high_risk_plan_the_asbmr_continue_stands() -> None:
+    # ACP defines no very high risk: the duration advice is ASBMR's (a fracture on treatment: continue)
+    text = Conversation(strict=True, profile="acp").ask(HIP_FRACTURE_ON_ALENDRONATE).text
+    assert "continue, up to 10 years of oral treatment" in text and "very-high-risk plan applies" not in text

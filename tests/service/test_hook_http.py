@@ -67,10 +67,14 @@ def test_denosumab_stop_without_follow_on_is_a_critical_card(service: str) -> No
     cards = cards_for(service, "denosumab_stop")
     assert cards[0]["indicator"] == "critical"
     assert "denosumab stopped, last dose about 9" in cards[0]["detail"]
-    # the direct answer (the overdue dose comes first) is the first card's summary, and no card says it twice
-    assert cards[0]["summary"].startswith("The last denosumab injection was 9 months ago: the dose is overdue.")
-    assert not any("the dose is overdue" in c["summary"] for c in cards[1:])
-    assert any("Denosumab has been stopped" in c["summary"] and c["indicator"] == "critical" for c in cards[1:])
+    # the direct answer (the stop's overdue follow-on) is the first card's summary, and no card says it twice;
+    # a stopped drug is not also called an overdue dose of one still taken
+    assert cards[0]["summary"].startswith(
+        "Denosumab has been stopped and the last injection was 9 months ago, so its follow-on is overdue: "
+        "start a bisphosphonate now."
+    )
+    assert not any("Denosumab has been stopped" in c["summary"] for c in cards[1:])
+    assert not any("the dose is overdue" in c["summary"] for c in cards)
 
 
 def test_man_on_glucocorticoids_reads_the_prednisone_dose(service: str) -> None:

@@ -397,6 +397,7 @@ def current_therapy(f: Facts, a: Assessment) -> Finding | None:
                 denosumab=d == "denosumab",
                 anabolic=d in ANABOLICS,
                 raloxifene=d == "raloxifene",
+                failed=f.has("fracture_on_therapy") and bool(a.very_high_risk),  # the very-high-risk plan applies
             )
         )
     if not recs:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from assistant.engine.knowledge import situations as sit
 from assistant.engine.knowledge.drugs import BISPHOSPHONATES, canonical
+from assistant.engine.knowledge.profiles import profile_of
 from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
     Assessment,
@@ -27,6 +28,7 @@ ENDO_ANABOLIC = "endo-2019#anabolic"
 ROMO = "label-romosozumab#dosing"
 ABL = "label-abaloparatide#dosing"
 AFF = "asbmr-2016#aff-risk"
+AACE_VHR = "aace-2020#very-high-risk-list"
 
 # ASBMR 2016: reassess after 5 years oral / 3 years IV; continue up to 10 / 6 years if still high risk;
 # otherwise a 2-3 year holiday.
@@ -129,6 +131,18 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
         f"reassess at {review} years; continue up to {most} if hip T <= {HIGH_RISK_HIP_T} or hip/vertebral fracture"
     )
     used = ["medications", "t_scores", "fracture_sites", "conditions.fracture_on_therapy"]
+    if f.has("fracture_on_therapy") and a.very_high_risk:
+        # A fracture on the drug: no holiday (ASBMR: still high risk), but not a routine "continue" either: the
+        # very-high-risk plan the decision rules gave (AACE/ACE: a fracture on therapy is very high risk) applies.
+        aace = profile_of(a).very_high_risk.scheme == "aace"
+        cites = [ASBMR, AACE_VHR] if aace else [ASBMR]
+        rec = _rec("duration-bisphosphonate-review", "duration-fracture-on-therapy", cites, aace=aace, **base)
+        return Finding(
+            result=f"{drug}: fracture on treatment; no holiday, the very-high-risk plan applies",
+            used=used,
+            threshold=threshold,
+            recommendations=[rec],
+        )
     if m.years is None:
         rec = _rec("duration-bisphosphonate-review", "duration-years-unknown", [ASBMR], **base)
         return Finding(
@@ -185,7 +199,9 @@ def bisphosphonate_review(f: Facts, a: Assessment) -> Finding | None:
 def denosumab_no_holiday(f: Facts, a: Assessment) -> Finding | None:
     """Denosumab: no drug holiday; reassess after the Endocrine Society review time, with a follow-on if it stops."""
     on = "denosumab" in a.derived.current  # the canonical names of the drugs taken now (engine/derived.py)
-    if not (on or a.intent == Intent.DENOSUMAB_STOP):
+    stopped = any(m.name == "denosumab" and m.status == Status.HISTORICAL for m in f.medications)
+    # Already stopped: no holiday or review time to plan; the follow-on and its timing are the safety rule's.
+    if not (on or a.intent == Intent.DENOSUMAB_STOP) or (stopped and not on):
         return None
     rec = _rec(
         "duration-denosumab-no-holiday",

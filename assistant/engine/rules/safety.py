@@ -171,6 +171,11 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
     if not _denosumab_relevant(f, a):
         return None
     stopped = any(m.name == "denosumab" and m.status == Status.HISTORICAL for m in f.medications)
+    # Months since the last injection of a stopped denosumab, when said: the follow-on is due or overdue.
+    since = next(
+        (m.months_since_last for m in f.medications if m.name == "denosumab" and m.status == Status.HISTORICAL),
+        None,
+    )
     stopping = stopped or a.intent == Intent.DENOSUMAB_STOP
     e = f.egfr
     # The usual follow-ons are zoledronic acid or alendronate; below their kidney cut-off neither may be offered.
@@ -188,6 +193,7 @@ def denosumab_follow_on(f: Facts, a: Assessment) -> Finding | None:
             months=DENOSUMAB_FOLLOW_ON_MONTHS.value,
             stopped=stopped and not on_bp,
             followed=stopped and on_bp,
+            since=since,
             renal_blocks=renal_blocks,
             risedronate_ok=risedronate_ok,
             egfr=e,

@@ -25,7 +25,7 @@ from assistant.engine.model import (
     rule,
     section_recommendation,
 )
-from assistant.facts import Facts, FractureSite, Intent
+from assistant.facts import Facts, FractureSite, Intent, Status
 
 AFF_CITES = ["bubbear-2016#aff-management", "ects-aff-2020#after-aff", "asbmr-aff-2014#case-definition"]
 AFF_BOTH = ["gargyan-aff#contralateral"]
@@ -283,11 +283,17 @@ def bariatric(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
+def _denosumab_stopped(f: Facts) -> bool:
+    """Denosumab said to be stopped (and not also said to be taken)."""
+    on = {m.status for m in f.medications if m.name == "denosumab"}
+    return Status.HISTORICAL in on and Status.AFFIRMED not in on
+
+
 @rule("situation-denosumab-timing", cites=DMAB_CITES)
 def denosumab_timing(f: Facts, a: Assessment) -> Finding | None:
     """Denosumab 6 or more months since the last injection: due; more than 7 (4 weeks late): overdue, with the
     vertebral-fracture risk of delay (lyu-2020, the label's 6-monthly schedule)."""
-    if not a.in_scope:
+    if not a.in_scope or _denosumab_stopped(f):  # a stop: its follow-on's timing is the safety rule's
         return None
     timing = sit.denosumab_timing(f)
     if timing not in ("overdue", "due"):
