@@ -56,7 +56,7 @@ from assistant.conversation_select import (
     what_changed,
 )
 from assistant.corpus import Corpus, default_corpus
-from assistant.direct import direct_answer
+from assistant.direct import direct_answer, without_verdict
 from assistant.engine import assess
 from assistant.engine.compare import compare
 from assistant.engine.model import Assessment, Decision, Section
@@ -67,6 +67,7 @@ from assistant.read_as import ReadAs, build_read_as
 from assistant.render import Answer, build_answer, label, message, shown_sections
 
 PROFILES: tuple[str, ...] = ("us", "aace", "acp", "endocrine")
+_HYPOTHETICAL = "Hypothetical, the recorded facts unchanged: "  # (prompts/messages.yaml decision_would_*)
 MAX_INPUT_CHARS = 20_000  # longer pastes are cut (and the user told) so a turn stays instant
 FOLLOW_UP_WORDS = 300  # a follow-up's answer (before its sources) stays within this many words
 
@@ -320,29 +321,34 @@ class Conversation:
                 update={"questions": state.questions + hypo.questions, "notes": state.notes + hypo.notes}
             )
             pending.append(Event(EventKind.WHAT_IF, turn, facts=hypo))
-            preface.append(message("hypothetical", changes=describe(hypo)))
+            hypothetical = message("hypothetical", changes=describe(hypo))
         else:
             facts_for_engine = state
         a = assess(facts_for_engine, engine_intent, self.profile)
 
         change = None
+        what_if_line: str | None = None  # what the what-if does to the decision: the answer leads with it
         if hypo is not None:
             real = self._real_assessment(engine_intent)
             if real is not None and a.decision != Decision.NA and real.decision not in (Decision.NA, a.decision):
                 cause = self._cause(real.facts, facts_for_engine, real.decision, engine_intent, a)
                 change = (real.decision.value, a.decision.value, cause)
-                preface.append(
-                    message(
-                        "decision_would_change",
-                        before=decision_name(real.decision),
-                        after=decision_name(a.decision),
-                        cause=" and ".join(cause),
-                    )
+                what_if_line = message(
+                    "decision_would_change",
+                    before=decision_name(real.decision),
+                    after=decision_name(a.decision),
+                    cause=" and ".join(cause),
                 )
         if hypo is not None and change is None and a.decision != Decision.NA:
             real = self._real_assessment(engine_intent)
             if real is not None and real.decision == a.decision:
-                preface.append(message("decision_would_stay", decision=decision_name(a.decision)))
+                what_if_line = message("decision_would_stay", decision=decision_name(a.decision))
+        if hypo is not None and (self._read is None or what_if_line is None):
+            # the "Read as" line names the what-if's values; the decision line then says it is hypothetical
+            preface.append(hypothetical)
+            if what_if_line is not None:
+                what_if_line = what_if_line.replace(_HYPOTHETICAL, "", 1)
+                what_if_line = what_if_line[:1].upper() + what_if_line[1:]
         decision_line: int | None = None  # where the preface says the treatment decision changed
         if hypo is None and a.decision != Decision.NA:
             if switched is not None and self._decided is not None and self._decided[0] != a.decision:
@@ -378,12 +384,16 @@ class Conversation:
         sections = shown_sections(kind)
         direct = None
         only: set[str] | None = None
+        stands = False  # the direct answer says the decision stands: no bottom line repeating it
         if facts_follow_up and previous is not None:
             touched, only = what_changed(previous, a, diff(before, state))
             sections = [Section.CLARIFY.value, *touched]
             # Said once: new facts are on the "Read as" line, and the bottom line says why the decision changed.
             new_facts = [] if self._read is not None and self._read.used else added
             decided = preface.pop(decision_line) if decision_line is not None else ""
+            if not decided and a.decision != Decision.NA and self._shown is not None:
+                decided = message("decision_stays", decision=decision_name(a.decision))
+                stands = True  # said in the direct answer: the bottom line is not repeated
             direct = (
                 message(
                     "follow_up_changes",
@@ -397,6 +407,9 @@ class Conversation:
         elif what_if and previous is not None:
             touched, only = what_changed(previous, a, diff(state, facts_for_engine))
             sections = [Section.CLARIFY.value, *touched]
+            if what_if_line is not None:
+                direct = (what_if_line, [])
+                stands = change is None
         elif comparison is not None:  # "compare guidelines": where the profiles differ, first
             from assistant.render_compare import summary_text
 
@@ -405,6 +418,13 @@ class Conversation:
             found = direct_answer(kind, a, user, named, recognised=recognised_kind(parsed, user))
             if found is not None:
                 direct = (found.text, found.citations)
+        if what_if_line is not None and (direct is None or direct[0] != what_if_line):
+            # a what-if leads with what it does to the decision, then answers its question
+            if direct is None:
+                direct = (what_if_line, [])
+            else:
+                direct = (f"{what_if_line} {without_verdict(direct[0])}", direct[1])
+            stands = stands or change is None
         focused = facts_follow_up or what_if or kind not in WHOLE
         budget = FOLLOW_UP_WORDS if (self._shown is not None and not full and focused) else None
         ans = build_answer(
@@ -420,6 +440,7 @@ class Conversation:
             budget=budget,
             only=only,
             read_as=self._read,
+            bottom_line=not stands,
         )
         text = ans.text()
         nothing = not ans.sections and ans.headline is None and ans.direct is None

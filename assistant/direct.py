@@ -82,6 +82,14 @@ def _say(key: str, **values: Any) -> str:
     return _template(key).render(**values).strip()
 
 
+def without_verdict(text: str) -> str:
+    """A direct answer without its opening verdict ("Treat: no. "), for a line that has already said it."""
+    for verdict in _words()["verdicts"].values():
+        if text.startswith(verdict + " "):
+            return text[len(verdict) + 1 :]
+    return text
+
+
 def drug_name(name: str) -> str:
     return name.replace("_", " ")
 

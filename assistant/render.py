@@ -424,6 +424,7 @@ def build_answer(
     read_as: Any = None,
     budget: int | None = None,
     only: set[str] | None = None,
+    bottom_line: bool = True,
 ) -> Answer:
     """Select the sections the question asks for, word every statement and number the citations
     (one number per reference document). The short answer (the default) shows what prompts/brief.yaml
@@ -431,7 +432,8 @@ def build_answer(
     answer (text, passage ids), shown first. `comparison` (engine.compare.Comparison) adds the
     side-by-side table, numbered after the sections. `budget`: the most words the answer's body may
     have (a follow-up); sections beyond it are named, not shown. `only`: the ids of the recommendations
-    to show (a follow-up shows what changed)."""
+    to show (a follow-up shows what changed). `bottom_line` False: the decision's reason is not shown again
+    (a follow-up whose direct answer says the decision stands)."""
     corpus = corpus or default_corpus()
     numbers: dict[str, int] = {}
     passages: dict[str, list[str]] = {}
@@ -472,8 +474,10 @@ def build_answer(
     if a.because is not None and a.decision != _NO_DECISION:
         because_text = render_statement(a.because.statement, a.because.params)
         # A focused follow-up ("what labs?") answers only what it asks: no bottom line unless wanted.
-        if (wanted is None or _SECTION_TITLES[_BOTTOM_LINE] in wanted) and (
-            direct_item is None or because_text not in direct_item.text
+        if (
+            bottom_line
+            and (wanted is None or _SECTION_TITLES[_BOTTOM_LINE] in wanted)
+            and (direct_item is None or because_text not in direct_item.text)
         ):
             headline = Item(because_text, cite(a.because.citations), passages=list(a.because.citations))
     recs = a.recommendations
@@ -522,7 +526,7 @@ def build_answer(
             shown += 1
         if not group:
             continue
-        title = "Also" if section is _BOTTOM_LINE else _SECTION_TITLES[section]
+        title = "Also" if section is _BOTTOM_LINE and headline is not None else _SECTION_TITLES[section]
         texts = [words(r) for r in group]
         if direct is not None:  # say each thing once: an item the direct answer quotes is not repeated
             # (quoted after a colon, it starts in lower case: "Kidneys (eGFR 30): do not start ...")

@@ -135,3 +135,38 @@ def test_without_a_very_high_risk_plan_the_asbmr_continue_stands() -> None:
     # ACP defines no very high risk: the duration advice is ASBMR's (a fracture on treatment: continue)
     text = Conversation(strict=True, profile="acp").ask(HIP_FRACTURE_ON_ALENDRONATE).text
     assert "continue, up to 10 years of oral treatment" in text and "very-high-risk plan applies" not in text
+
+
+# -- 4. follow-ups lead with what changed, each thing once ----------------------------------------------
+FIRST = "67F, FN T -1.7, total hip -1.1, FRAX 11% / 1.4%"
+
+
+def test_a_what_if_leads_with_its_effect_on_the_decision_and_names_its_value_once() -> None:
+    conv = Conversation(strict=True)
+    conv.ask(FIRST)
+    text = conv.ask("what if her eGFR were 30?").text
+    read_as, direct = text.split("\n")[:2]
+    assert "'eGFR 30' (a what-if, not the patient's)" in read_as
+    assert direct.startswith(
+        "Hypothetical, the recorded facts unchanged: in this what-if the treatment decision stays the same: "
+        "not indicated. Kidneys (eGFR 30 mL/min/1.73 m2): do not start alendronate or zoledronic acid"
+    )
+    assert "Hypothetical (what-if): eGFR 30" not in text  # the Read-as line already named the value
+    assert "BOTTOM LINE" not in text
+
+
+def test_a_what_if_that_asks_about_treatment_says_the_verdict_once() -> None:
+    conv = Conversation(strict=True)
+    conv.ask(FIRST)
+    direct = conv.ask("and if she were a man?").text.split("\n")[1]
+    assert direct.count("not indicated") == 2 and "Treat: no." not in direct  # the verdict, then its reason
+
+
+def test_a_new_fact_that_leaves_the_decision_says_so_first_and_does_not_restate_the_bottom_line() -> None:
+    conv = Conversation(strict=True)
+    conv.ask(FIRST)
+    text = conv.ask("her eGFR is 28").text
+    assert after_read_as(text).startswith("The treatment decision stays the same: not indicated. What changes is below")
+    assert "BOTTOM LINE" not in text and "FRAX major 11% is below 20%" not in text
+    # the CKD G4-5 advice once: the situation's statement, not also the special-groups caution
+    assert text.count("CKD-mineral and bone disorder") == 1

@@ -297,12 +297,13 @@ def test_new_fact_follow_up_says_what_changed_first() -> None:
     reply = conv.ask("she has an eGFR of 28")
     # the new value is on the "Read as" line; the next line says what that changes, without repeating it
     assert reply.text.startswith("Read as: woman; eGFR 28.")
-    assert after_read_as(reply.text).startswith("What changes is below; the rest of the plan stands")
+    assert after_read_as(reply.text).startswith("The treatment decision stays the same: conditional")
+    assert "What changes is below; the rest of the plan stands" in reply.text
     assert reply.answer is not None
     assert "Drug treatment" in [s.title for s in reply.answer.sections]
     assert "Evidence for treatment in low bone mass" not in [s.title for s in reply.answer.sections]
     data = reply.answer.as_dict()
-    assert data["direct"].startswith("What changes")
+    assert data["direct"].startswith("The treatment decision stays the same")
     assert any("eGFR 28 mL/min/1.73 m2 (new)" in c for c in data["changed"])
 
 

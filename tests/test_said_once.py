@@ -35,7 +35,10 @@ def test_a_new_lab_value_is_not_repeated_under_the_read_as_line() -> None:
     conv.ask(SEED_QUESTION)
     reply = conv.ask("she has an eGFR of 28")
     assert top(reply.text).count("eGFR 28") == 1
-    assert after_read_as(reply.text).startswith("What changes is below; the rest of the plan stands")
+    assert after_read_as(reply.text).startswith(
+        "The treatment decision stays the same: conditional (depends on facts not yet given). What changes is below;"
+    )
+    assert "BOTTOM LINE" not in reply.text  # the decision that stands is not restated
     assert reply.answer is not None
     data = reply.answer.as_dict()
     assert any("eGFR 28" in c for c in data["changed"]) and "eGFR 28" not in data["direct"]
