@@ -177,6 +177,9 @@ def direct_answer(
     if out is None:
         return None
     if not recognised:
+        about = _about_drug(recs, named[0]) if named and out.kind == "treat" else None
+        if about is not None:  # "what about Prolia?": what the plan says about that drug is the nearest answer
+            out = about
         nearest = {"treat": "the treatment decision", "first step": "the first step"}.get(out.kind, out.kind)
         kind = _understood(a, named)
         text = _say("unknown", kind=kind, nearest=nearest, rec=out.text)
@@ -207,9 +210,9 @@ _STOPPED_DENOSUMAB_INTENTS = _FIRST_STEP_INTENTS | {Intent.DENOSUMAB_STOP, Inten
 
 
 def _stopped_denosumab(recs: _Recs) -> Direct | None:
-    """Denosumab stopped and no bisphosphonate after it: the follow-on, when it is due, what it is."""
+    """Denosumab already stopped: the follow-on, when it is due and what it is (or that it followed)."""
     rec = recs.first("safety-denosumab-follow-on")
-    if rec is None or not rec.params.get("stopped"):
+    if rec is None or not (rec.params.get("stopped") or rec.params.get("followed")):
         return None
     return Direct(_say("stopped_denosumab", rec=recs.text(rec)), list(rec.citations), "after stopping denosumab")
 
@@ -235,6 +238,15 @@ def _fracture_on_drug(recs: _Recs, a: Assessment, drug: str | None) -> Direct | 
     if rec is None:
         return None
     return Direct(_say("fracture_on_drug", drug=drug_name(drug), rec=recs.text(rec)), list(rec.citations), "what next")
+
+
+def _about_drug(recs: _Recs, drug: str) -> Direct | None:
+    """What the plan says about one drug (its own item, or the item on it as the drug taken), or None."""
+    key = drug.replace("_", "-")
+    rec = recs.first(f"drug-current-{key}", f"drug-{key}")
+    if rec is None or _is_lead(recs, rec):
+        return None
+    return Direct(recs.text(rec), list(rec.citations), f"what the plan says about {drug_name(drug)}")
 
 
 def _understood(a: Assessment, named: list[str]) -> str:

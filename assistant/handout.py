@@ -206,6 +206,8 @@ def handout_context(conv: Conversation, *, date: str) -> dict[str, Any]:
                 "n": r.turn,
                 "user": r.user,
                 "preface": [p for p in ans.preface if p.strip()],
+                # the what-if leads with what it does to the decision (conversation.py), then its answer
+                "direct": numbers.item(ans, ans.direct) if ans.direct is not None else None,
                 "headline": numbers.item(ans, ans.headline) if ans.headline is not None else None,
                 "outcome": _turn_outcome(r),
                 # The what-if's own picture, when it moves a T-score or a FRAX value.

@@ -170,3 +170,18 @@ def test_a_new_fact_that_leaves_the_decision_says_so_first_and_does_not_restate_
     assert "BOTTOM LINE" not in text and "FRAX major 11% is below 20%" not in text
     # the CKD G4-5 advice once: the situation's statement, not also the special-groups caution
     assert text.count("CKD-mineral and bone disorder") == 1
+
+
+def test_what_about_a_drug_is_answered_with_what_the_plan_says_about_it() -> None:
+    conv = Conversation(strict=True)
+    conv.ask("70F FN T -2.7")
+    direct = after_read_as(conv.ask("what about Prolia?").text).split("\n")[0]
+    assert "the nearest I can answer is what the plan says about denosumab: Denosumab 60 mg" in direct
+    assert "Treat: yes." not in direct
+
+
+def test_a_denosumab_stop_already_followed_by_a_bisphosphonate_is_not_asked_about_again() -> None:
+    conv = Conversation(strict=True)
+    conv.ask("72F on alendronate for 2 years, FN T -2.8")
+    direct = after_read_as(conv.ask("stopped denosumab, what now?").text).split("\n")[0]
+    assert direct.startswith("Denosumab was stopped and a bisphosphonate followed, as it must.")
