@@ -94,7 +94,8 @@ def _parse(text: str) -> Parsed:
         read_tables(seg, norm.original[a:b], matches, r)
         labs.read_ckd_stage(seg, r)
         # (every number has a digit: without one there is nothing to scan, nor names to skip)
-        nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches)) if _DIGIT.search(seg) else []
+        nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches) + numbers.list_markers(seg)) \
+            if _DIGIT.search(seg) else []
         if nums:  # (these readers read numbers: without one they find nothing)
             labs.read_labs(seg, nums, r)
             doses.read_glucocorticoid_dose(seg, nums, r)

@@ -33,7 +33,8 @@ NOT_A_FACT = frozenset({"HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN"
 MECHANISM = frozenset({"TRAUMATIC", "FRAGILITY"})
 SENTENCE_END = frozenset({".", "?", "!", ";"})
 CLAUSE_END = SENTENCE_END | {",", ":"}
-BREAK_WORDS = frozenset({",", "and", "&"})  # may open a new clause (see _clause_breaks)
+BREAK_WORDS = frozenset({",", "and", "&", "-", "*", "\u2022", "|"})  # may open a new clause (see _clause_breaks;
+# a dash, star, bullet or bar is a list item's mark: "FRAX 12% / 1.9% hip - no prior fractures")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from assistant.parse.numbers import RUN_GAP, YEAR, Num, fmt, gap_ok, gap_words
 
 FRAX_RANGE = (0.0, 100.0)  # percent
 FRAX_WORD = re.compile(  # (the look-ahead: the characters a match can start with)
-    r"(?=[f1tp])(?:\bfrax\b|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|"
+    r"(?=[f1tp])(?:\bfrax(?![a-z])|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|"
     r"\bprobabilit(?:y|ies)\b)"
 )
 MAJOR_WORDS = (
@@ -30,6 +30,7 @@ FRAX_AFTER_NEEDS = frozenset({"for", "of", "probability", "risk", "chance", "("}
 FRAX_BARE_GAP = frozenset(
     "score scores of is was = : ( ) - 10 ten year yr risk probability calculated and &".split()
     + "with without w o bmd using".split()  # "FRAX w/ BMD: 11 / 1.4"
+    + "roughly about approx approximately around circa ~ maybe probably estimated".split()  # hedges
 )
 # Paired labels, then paired values: "FRAX (MOF/hip) 11/1.4", "FRAX hip/major 1.4/11"
 LABEL_PAIR = re.compile(
@@ -86,8 +87,8 @@ def read_frax(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
             if _label_after(text, nxt) is not None:
                 labelled[k] = (n, nkind)
     labelled = [(n, k) for n, k in labelled if k is not None or any(a <= n.start < b for a, b in zones)]
-    kinds = {k for _, k in labelled if k}
-    unlabelled = [n for n, k in labelled if k is None]
+    kinds = {k for n, k in labelled if k and not n.threshold}  # ("hip >= 3% (3.3%)": 3% labels no value)
+    unlabelled = [n for n, k in labelled if k is None and not n.threshold]
     assigned: list[tuple[Num, str]] = [(n, k) for n, k in labelled if k]
     if len(unlabelled) == 2 and not kinds:
         assigned += [(unlabelled[0], "major"), (unlabelled[1], "hip")]

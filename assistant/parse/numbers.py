@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 NUMBER = re.compile(
-    r"(?<![\w.])(?P<sign>(?:minus|negative)\s+|[-+](?=\s?[\d.]))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:(?<![\w.])|(?<=frax))(?P<sign>(?:minus|negative)\s+|[-+](?=\s?[\d.]))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 )
 UNIT = re.compile(
     r"\s?-?\s?(?P<u>%|percent\b|pct\b|mg/dl|mg/d\b|mg/day|mg|mcg|ug|micrograms?|g/cm2|g/cm\^2|g/cm|gm/cm2|g/sq|"
@@ -48,7 +48,8 @@ CHANGE_FROM = re.compile(
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:previously|prior|earlier|formerly|baseline|originally|initially|(?:down|up|worse|better|improved|"
     r"declined|dropped|worsened|decreased|increased)\s+from|from)|"
-    r"(?<![\w-])(?:previous|prior|earlier|baseline|last|first)\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
+    r"(?<![\w-])(?:previous|prior|earlier|baseline|last(?!\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b)|first)"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
     r"bmd|dxa|dexa|scan|reading)\s*(?:was|of|showed|:|=)?|"
     r"\b(?:last|previous|prior|old|earlier|first|baseline)\s+(?:scan|dxa|dexa|study|bmd|measurement|reading)\s*"
     r"(?:was|showed|of|:|=)?|\b(?:in|on)\s+(?:19|20)\d\d\s*(?:it\s+)?(?:was|:|,)?)\s*(?:at\s+|of\s+|was\s+|:\s*)?$"
@@ -67,8 +68,26 @@ RANGE_ENDS = ("-", "to", "through")
 BETWEEN_ENDS = ("between", "from")
 BETWEEN_GAP = re.compile(r"\s*(?:and|to|-)\s*")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
+LABEL_MINUS = re.compile(r"\b(?:fn|th|ls|neck|hip|spine|t|z)-$")  # a score's label written onto its minus
 # numbers (or sites) in a list: "-1.1 and -1.7", "11/1.4", "spine, hip and femoral neck"
 RUN_GAP = re.compile(r"\s*(?:,|/|and|&|or|,\s*and)\s*(?:an?\s+)?")
+
+
+# "1. 71 yo woman 2. osteopenia 3. FRAX 20.5% major, 2.6% hip 4. eGFR 55": a numbered list's marks
+LIST_MARK = re.compile(r"(?:^|(?<=\s))(?P<k>\d{1,2})[.)](?=\s+\S)")
+
+
+def list_markers(text: str) -> list[tuple[int, int]]:
+    """The marks of a numbered list (1., 2., 3. ... in order, at least two): not values."""
+    if "1" not in text or ("1." not in text and "1)" not in text):
+        return []  # every list starts with 1
+    out: list[tuple[int, int]] = []
+    want = 1
+    for m in LIST_MARK.finditer(text):
+        if int(m.group("k")) == want:
+            out.append(m.span())
+            want += 1
+    return out if len(out) >= 2 else []
 
 
 @dataclass(slots=True)
@@ -135,8 +154,12 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         except ValueError:  # pragma: no cover - the pattern only matches numbers
             continue
         sign = m.group("sign")
+        shown = m.group()
         if sign and (sign.startswith("-") or sign.startswith("minus") or sign.startswith("negative")):
             value = -value
+        elif sign is None and s > 1 and text[s - 1] == "-" and "." in raw \
+                and LABEL_MINUS.search(text, max(0, s - 8), s) is not None:
+            value, s, shown = -value, s - 1, "-" + m.group()  # "FN-2.2", "TH-1.8": a label, then its minus
         u = UNIT.match(text, e)
         unit = u.group("u") if u else None
         unit_end = u.end() if u else e
@@ -144,7 +167,7 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
             continue  # part of a word or code ("25OHD", "3rd"), not a value
         if unit in NAME_UNITS:
             continue  # "25-OH vitamin D": part of a name
-        nums.append(Num(value, m.group(), s, e, unit, unit_end, False))
+        nums.append(Num(value, shown, s, e, unit, unit_end, False))
     # ranges and inequalities; changes ("from -3.0 to -2.2") and earlier values
     for k, n in enumerate(nums):
         before = text[max(0, n.start - 40) : n.start]

@@ -49,7 +49,7 @@ ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calc
 BEFORE_SITE_GAP = frozenset(
     "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd "
     "remains remained still now measured measures measuring reads read shows showed came back at "
-    "currently today".split()
+    "currently today my fine normal ok okay".split()
 )
 NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2": a score's shape
 # a whole number of 10 or more is read as a (doubtful) score only right after its label ("T-score 25": a lost
@@ -57,9 +57,10 @@ NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2
 RIGHT_AFTER_ANCHOR = re.compile(
     r"(?:\b[tz][\s-]?scores?|\b[tz]score|\b[tz]|\bsd)\s*(?:[:=]|\bof\b|\bis\b|\bwas\b)?\s*$"
 )
+BMD_IN_GAP = re.compile(r"(?<![\w.-])\d?\.\d{2,4}\s*(?:g\s*/\s*cm\^?2?|gm/cm2)?(?![\w.])")
 SITE_WORDS = {"femoral_neck": "femoral neck", "total_hip": "total hip", "lumbar_spine": "lumbar spine",
               "forearm_33": "33% radius"}
-AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
+AFTER_SITE_GAP = frozenset("at in on of for over the her his my ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
 # ("hip -1.0", "FN: T -2.1")
 VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+|negative\s+)?\d")
@@ -362,6 +363,8 @@ def _site_run_before(text: str, runs: list[list[SiteAtom]], pos: int) -> list[Si
     if best is None:
         return None
     gap = text[best[-1].end : pos]
+    if "." in gap:
+        gap = BMD_IN_GAP.sub(" ", gap)  # "Left femoral neck BMD 0.612 g/cm2, T-score -2.3": the site's BMD first
     words = gap_words(gap)
     if len(words) <= 6 and all(w in BEFORE_SITE_GAP for w in words):
         return best
