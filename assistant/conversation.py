@@ -35,6 +35,7 @@ from assistant.conversation_fold import (
     apply_event,
     fold,
     last_score_path,
+    move_fracture,
     merge,
     relabel,
     retract,
@@ -242,7 +243,15 @@ class Conversation:
         state = before
         updates: list[str] = []
         removed: list[str] = []
-        if parsed.relabel_site is not None:
+        fracture_moved: list[str] = []
+        if parsed.relabel_fracture is not None and parsed.relabel_fracture[0] in state.fracture_sites:
+            # "actually it was the spine, not the hip" with a hip fracture said: the fracture moves, no score
+            old_site, new_site = parsed.relabel_fracture
+            state, fracture_moved = move_fracture(state, old_site, new_site)
+            pending.append(Event(EventKind.RELABELLED, turn, fields=(f"fracture_sites.{old_site.value}",),
+                                 value=f"fracture_sites.{new_site.value}"))
+            updates.extend(fracture_moved)
+        if parsed.relabel_site is not None and not fracture_moved:
             source = last_score_path(state)
             moved: list[str] = []
             if source is not None:

@@ -20,7 +20,7 @@ from assistant.conversation_facts import (
     get_group,
     value_words,
 )
-from assistant.facts import Facts, Frax, Mention, Site, Span
+from assistant.facts import Facts, FractureSite, Frax, Mention, Site, Span
 from assistant.render import label
 
 # A drug's status in the words of a change ("alendronate: stopped (was taking)")
@@ -225,6 +225,18 @@ def relabel(state: Facts, from_path: str, site: Site) -> tuple[Facts, list[str]]
     return new, [text]
 
 
+def move_fracture(state: Facts, from_site: FractureSite, to_site: FractureSite) -> tuple[Facts, list[str]]:
+    """Move the patient's fracture from one site to another ("actually it was the spine, not the hip");
+    nothing when no fracture is at `from_site`."""
+    if from_site not in state.fracture_sites:
+        return state, []
+    new = copy_facts(state)
+    sites = [to_site if s == from_site else s for s in state.fracture_sites]
+    new.fracture_sites = list(dict.fromkeys(sites))
+    text = f"fracture site {to_site.value} (was {from_site.value})"
+    return new, [text]
+
+
 def apply_event(state: Facts, event: Event) -> Facts:
     """One step of the fold. Events that do not change the patient's facts return the state as is."""
     if event.kind in (EventKind.ASSERTED, EventKind.CORRECTED) and event.facts is not None:
@@ -232,6 +244,9 @@ def apply_event(state: Facts, event: Event) -> Facts:
     if event.kind == EventKind.RETRACTED:
         return retract(state, event.fields)[0]
     if event.kind == EventKind.RELABELLED and event.fields and event.value:
+        if event.fields[0].startswith("fracture_sites."):
+            return move_fracture(state, FractureSite(event.fields[0].split(".", 1)[1]),
+                                 FractureSite(event.value.split(".", 1)[1]))[0]
         return relabel(state, event.fields[0], Site(event.value.split(".", 1)[1]))[0]
     if event.kind == EventKind.RESET:
         return Facts()

@@ -355,6 +355,9 @@ class Parsed(BaseModel):
     retract: list[str] = Field(default_factory=list)  # field paths withdrawn ("no fracture after all")
     show_citation: int | None = None  # "show 2"
     relabel_site: Site | None = None  # "sorry, that was the lumbar spine": move the last score to this site
+    # "actually it was the spine, not the hip": the site denied and the site meant, as fracture sites (hip ->
+    # vertebral). When the patient's fracture is at the denied site, the fracture moves and no score does.
+    relabel_fracture: tuple[FractureSite, FractureSite] | None = None
     profile: str | None = None  # "use the AACE profile"
     unrecognised: bool = False  # nothing in it could be read
     other_topics: list[Span] = Field(default_factory=list)  # words of other clinical topics ("dementia"): not used

@@ -113,7 +113,10 @@ def build_read_as(parsed: Parsed) -> ReadAs:
     """The "Read as" of one parsed message."""
     w = wording()
     out = ReadAs(used=used_words(parsed.facts))
-    if parsed.relabel_site is not None:
+    if parsed.relabel_fracture is not None:  # (the fracture moves if one is at the denied site, else the score)
+        old, new = parsed.relabel_fracture
+        out.used.insert(0, w["heads"]["relabel_fracture"].format(site=new.value, was=old.value))
+    elif parsed.relabel_site is not None:
         out.used.insert(0, w["heads"]["relabel"].format(site=SITE_WORDS[parsed.relabel_site]))
     # (a denied fracture withdraws its sites too: "no prior fracture" says so itself)
     retracted = [p for p in parsed.retract

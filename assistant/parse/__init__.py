@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from assistant.facts import Facts, Intent, Mention, Parsed, Site, Status
+from assistant.facts import FractureSite, Facts, Intent, Mention, Parsed, Site, Status
 from assistant.parse import demographics, doses, frax, intent, labs, numbers, scores
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
@@ -75,6 +75,8 @@ def _parse(text: str) -> Parsed:
     out_of_scope_word = False
     whatif_regions: list[tuple[int, int]] = []
     sites_seen: list[str] = []
+    fracture_sites_seen: list[str] = []  # the fracture sites the affirmed site words name
+    sites_denied: list[str] = []  # the fracture sites of denied site words ("not the hip")
     negated_fracture = False
     traumatic_fracture = False  # a fracture said to be traumatic (kept as a mention, not counted)
     withdrawn: list[str] = []  # fact paths a follow-up takes back ("scratch the steroids")
@@ -134,6 +136,10 @@ def _parse(text: str) -> Parsed:
                                     span=norm.span(m.start + a, m.end + a), detail=detail, why=why))
             if c.category == "site" and c.dxa and status is AFFIRMED:
                 sites_seen.append(c.dxa)  # ("it was the spine, not the hip": the spine)
+                if c.fracture:
+                    fracture_sites_seen.append(c.fracture)
+            elif c.category == "site" and c.fracture and status is Status.NEGATED:
+                sites_denied.append(c.fracture)  # (... "not the hip": the hip)
         for kind, cat, s, e, detail in r.extra_mentions:
             mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))
             if kind == "fracture" and detail == "traumatic":
@@ -189,6 +195,9 @@ def _parse(text: str) -> Parsed:
         withdrawn.extend(p for p in ("prior_fragility_fracture", "fracture_sites") if p not in withdrawn)
     p = _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
                 negated_fracture, asks, empty, withdrawn)
+    if p.relabel_site is not None and sites_denied and fracture_sites_seen \
+            and sites_denied[-1] != fracture_sites_seen[-1]:
+        p.relabel_fracture = (FractureSite(sites_denied[-1]), FractureSite(fracture_sites_seen[-1]))
     if other_topics:
         p.other_topics = other_topics
     return p

@@ -215,7 +215,8 @@ def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
     return {
         k for k, tok in enumerate(tokens)
         if tok.text in BREAK_WORDS and k < last and (k + 1 in starts or tokens[k + 1].text in openers)
-    }
+        and (tok.text != "-" or (tokens[k + 1].start > tok.end and (k == 0 or tokens[k - 1].end < tok.start)))
+    }  # (a dash breaks only with spaces round it: a list's dash, not "steroid-naive")
 
 
 _NO_SCOPE = frozenset({"PSEUDO", "TERMINATE"})

@@ -241,6 +241,10 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         return
     sites = [m for m in matches if m.concept.category == "site" and m.concept.fracture]
     head_starts = [h.i for h in heads]
+    # sites a score was read at ("T-score -2.0 at the hip, wrist fracture"): measured there, not broken
+    measured = [(x.start, x.end) for x in r.found if x.path.startswith(("t_scores.", "z_scores."))]
+    if measured:
+        sites = [s for s in sites if not any(a <= s.start < b for a, b in measured)]
     for h in heads:
         status, negated, whatif, parent = ctx.status(h.i, h.j, h.concept.id)
         # a site word before the fracture word may carry the context ("no hip fracture")

@@ -85,6 +85,8 @@ def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
     for m in matches:
         if m.concept.category != "site" or not m.concept.dxa:
             continue
+        if FRACTURE_AFTER.match(text, m.end):
+            continue  # "a wrist fracture": the site of a fracture, not of a measurement
         before = text[max(0, m.start - 24) : m.start]
         sides = SIDE_BEFORE.search(before)
         side, count, start = None, 1, m.start
