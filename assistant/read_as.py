@@ -27,7 +27,7 @@ SITE_WORDS = {Site.FEMORAL_NECK: "femoral neck", Site.TOTAL_HIP: "total hip", Si
               Site.FOREARM_33: "33% radius"}
 FIELD_WORDS = {  # a few fields as a clinician says them (the others are built below)
     "egfr": "eGFR", "vitamin_d": "vitamin D", "calcium": "calcium", "pth": "PTH", "tsh": "TSH",
-    "alkaline_phosphatase": "alkaline phosphatase", "weight_kg": "weight", "height_cm": "height",
+    "alkaline_phosphatase": "alkaline phosphatase", "weight_kg": "weight", "height_cm": "height", "bmi": "BMI",
     "glucocorticoid_dose_mg": "glucocorticoid dose", "frax": "FRAX", "frax.major": "FRAX major",
     "frax.hip": "FRAX hip", "age": "age", "sex": "sex", "menopause": "menopausal status",
     "t_score_unsited": "T-score", "z_score_unsited": "Z-score", "prior_fragility_fracture": "prior fracture",
@@ -236,7 +236,7 @@ def used_words(f: Facts) -> list[str]:
     if f.ckd_stage is not None:
         out.append(f"CKD stage {f.ckd_stage}")
     units = {"vitamin_d": " ng/mL", "calcium": " mg/dL", "pth": "", "tsh": "", "alkaline_phosphatase": " U/L",
-             "weight_kg": " kg", "height_cm": " cm"}
+             "weight_kg": " kg", "height_cm": " cm", "bmi": " kg/m2"}
     for name, unit in units.items():
         value = getattr(f, name)
         if value is not None:

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 
 from assistant.facts import FractureSite, Facts, Intent, Mention, Parsed, Site, Status
-from assistant.parse import demographics, doses, frax, intent, labs, numbers, scores
+from assistant.parse import body, demographics, doses, frax, intent, labs, numbers, scores
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
 from assistant.parse.found import Doubt, Found, Reading
@@ -100,6 +100,7 @@ def _parse(text: str) -> Parsed:
             if _DIGIT.search(seg) else []
         if nums:  # (these readers read numbers: without one they find nothing)
             labs.read_labs(seg, nums, r)
+            body.read_body(seg, nums, r)
             doses.read_glucocorticoid_dose(seg, nums, r)
             scores.read_bmd(seg, nums, r)
             if "2.5" in seg:  # (every category range names -2.5)

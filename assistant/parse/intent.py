@@ -123,7 +123,18 @@ def find_intents(text: str) -> list[Intent]:
         for i in _matching(tail):
             if i not in found:
                 found.append(i)
+    if len(found) > 1 and "?" in text:
+        # a note, then its question ("81F, ..., eGFR 45. Next steps?"): what the question asks comes first
+        q = QUESTION_SENTENCE.search(text)
+        if q is not None and q.start() > 0:
+            asked = _matching(q.group())
+            if asked:
+                found = asked + [i for i in found if i not in asked]
     return found
+
+
+# the last sentence that ends in "?", after a sentence end (". " ";" "!" "?")
+QUESTION_SENTENCE = re.compile(r"(?:(?<=[.;!?]\s)|(?<=[.;!?]))[^.;!?]*\?\W*$")
 
 
 # SHOW needs "show", a "[" or one of these nouns; without any of them the search is skipped.
