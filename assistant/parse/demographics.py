@@ -22,7 +22,7 @@ _BARE_N = _N[len(r"(?<![\w.\-])") :]
 AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(first + p)
     for first, p in zip((r"(?=\d)", r"(?=\d)", r"(?=\d)", r"(?=a)", r"(?=[shp])", r"(?=[im])", r"(?=[mr])",
-                         r"(?=[pwflm])", r"(?=[\dacp~])", r"(?=\d)", r"(?=[fm])"), (
+                         r"(?=[pwflm])", r"(?=[\dacp~])", r"(?=[n,;])", r"(?=\d)", r"(?=[fm])"), (
         _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
         # 67 y/o, 67yo, 67 yof, 63yoF (year-old female), 70 yowm
         _N + r"\s*-?\s*(?:y/o|y\.o\.?|yo|y-o)(?:w?(?P<sex>[fm]))?(?![a-z])",
@@ -44,6 +44,8 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         # "About 70, female", "70, F" at the start of a note
         r"(?:^\W*|\b(?:about|approx\.?|approximately|around|circa|ca\.?)\s+|~\s*)(?P<n>\d{2,3})(?![\d.])"
         + r"\s*,\s*(?:(?P<sex>[fm])\b|female|male|woman|man|lady)",
+        # "Post-menopausal since 2010, now 62": "now" and a whole number as a note's own item
+        r"(?:^\W*|[,;]\s*)now\s+(?:aged\s+)?(?P<n>\d{2,3})(?=\s*(?:[,;]|\.(?!\d)|$|y/?o\b|years?\b))",
         r"(?<![\w.\-/])(?P<n>\d{2,3})\s?(?P<sex>[fm])(?![\w/'])",  # 67F, 67 M
         # "F 67", "M72" at the start of a note or of a comma-separated item (checked in _sex_age_ok)
         r"(?<![\w/'.-])(?P<sex>[fm])\s?/?\s?(?P<n>\d{2,3})(?![\w.%/-]|:\d)(?!\s*(?:mg|kg|cm|%|years?|yrs?))",
@@ -61,11 +63,14 @@ AGE_GATES: tuple[tuple[tuple[tuple[str, ...], ...], re.Pattern[str] | None], ...
     ((("mr", "ms", "miss", "re"),), None),
     ((("pmw", "woman", "female", "lady", "gentleman", "male", "man"),), None),
     ((), re.compile(r"\d\s*,\s*[fmwl]")),
+    ((("now",),), None),
     ((), re.compile(r"\d\s?[fm]")),
     ((), re.compile(r"[fm]\s?/?\s?\d")),
 )
 SEX_AGE_BEFORE = re.compile(r"(?:^\W*|[,;(*|\u2022-]\s*|\bpt\s+)$")  # what may come before "F 67"
 AGE_WORD = AGE_PATTERNS[3]  # "age 67", "aged 67"
+NOW_AGE = AGE_PATTERNS[-3]  # "..., now 62"
+VALUE_BEFORE = re.compile(r"(?<![\d])(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\s*%?\s*$")  # a value, not a year
 # an event just before "age 40" ("fracture in a skiing accident age 40"): the age it happened at
 WHEN_BEFORE = re.compile(
     r"\b(?:fractur\w*|fx|accident|injur\w*|fell|fall|broke|diagnos\w*|surgery|menopause|menarche|hysterectomy)"
@@ -112,6 +117,7 @@ MENOPAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
          r"\bwent\s+through\s+(?:the\s+)?menopause\b|\bsince\s+menopause\b|\bmenopausal\s+(?:woman|women|female)\b|"
          r"\b(?:surgical|early|premature)\s+menopause\b|\bmenopause\s+at\b|\bpmw\b|"
          # the last period a year or more ago: "LMP 4 years ago", "no periods for 3 years"
+         r"\bmenopause\s+(?:\d{1,2}|one|two|three|four|five|six|ten|a)\s+(?:years?|yrs?)\s+ago\b|"
          r"\b(?:lmp|last\s+menstrual\s+period)\b\s*:?\s*(?:was\s+)?(?:\d{1,2}|one|two|three|four|five|a)\s+"
          r"(?:years?|yrs?)\s+ago\b|\bno\s+(?:menstrual\s+)?(?:periods|menses)\s+(?:for|in|since)\b"),
     )
@@ -143,6 +149,8 @@ def read_age(text: str, r: Reading | None = None) -> Reading:
             if pat is SEX_AGE and not SEX_AGE_BEFORE.search(text, 0, s):
                 continue
             group = "n" if m.group("n") is not None else "n2"
+            if pat is NOW_AGE and VALUE_BEFORE.search(text, max(0, s - 12), s):
+                continue  # "eGFR 30, now 45": the measure's new value, not an age (a year before is fine)
             if pat is AGE_WORD and WHEN_BEFORE.search(text, max(0, s - 50), s):
                 continue  # "ankle fracture in a skiing accident age 40": when it happened
             taken.append((s, e))
@@ -172,7 +180,7 @@ _DOSE_BEFORE = re.compile(r"(?:\bx|\bfor|\bover|\*|×)\s*$")
 def _age_sex_ok(text: str, m: re.Match[str]) -> bool:
     """ "67F" / "67 M": not a dose or duration ("x 10 m"), not inside a longer token."""
     before = text[max(0, m.start() - 6) : m.start()]
-    return not _DOSE_BEFORE.search(before)
+    return m.group("sex") == "f" or not _DOSE_BEFORE.search(before)  # ("for 68F": no time unit is "f")
 
 
 def read_sex(tokens: list[Token], text: str, skip: list[tuple[int, int]], r: Reading | None = None) -> Reading:

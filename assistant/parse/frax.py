@@ -45,6 +45,7 @@ ADJACENT_LABEL = re.compile(
     r"(?!\s*(?:fractures?\s+|fx\s+)?(?:risk\s+)?(?:reduction|decrease|lower|fewer|drop|benefit))"
     r"(?!\s*\)?\s*[:=]?\s*\d)"  # "FRAX maj 14 hip 1.9": that "hip" labels the next value
 )
+LABEL_OF_NEXT = re.compile(r"\s*\)?\s*[:=]?\s*\d")  # a label with its own value right after it
 NUMBER_IN_GAP = re.compile(r"[-+]?\d+(?:\.\d+)?\s*%?")
 NO_WORDS = re.compile(r"[^.;?!a-z]*")
 TEN_YEAR = re.compile(r"\b(?:10|ten)[\s-]*(?:year|yr)s?\b")
@@ -202,8 +203,8 @@ def _label_after(text: str, n: Num) -> tuple[str, int, int] | None:
         return kind, base + adjacent.start(kind), base + adjacent.end(kind)
     for kind, pat in (("major", MAJOR), ("hip", HIP)):
         m = pat.search(window)
-        if m is None:
-            continue
+        if m is None or LABEL_OF_NEXT.match(window, m.end()):
+            continue  # ("FRAX 25 (hip 3.9)": that "hip" labels the next value)
         words = gap_words(_strip_tenyear(window[: m.start()]))
         if len(words) <= 5 and all(w in FRAX_AFTER_GAP for w in words) and (
             FRAX_AFTER_NEEDS.intersection(words) or "(" in window[: m.start()]

@@ -23,6 +23,7 @@ LAB_GAP = frozenset(
     "today currently recently the her his a an be been has had dropped fell down to reading estimated serum "
     "total - , ( ) which and calculated".split()
     + "25 oh ohd hydroxy".split()  # "Vit D 25-OH 12 ng/mL"
+    + "insufficiency insufficient deficiency deficient low".split()  # "vitamin D insufficiency (22 ng/mL)"
 )
 
 
