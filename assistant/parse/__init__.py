@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from assistant.facts import FractureSite, Facts, Intent, Mention, Parsed, Site, Status
+from assistant.facts import Facts, FractureSite, Intent, Mention, Parsed, Site, Status
 from assistant.parse import body, demographics, doses, frax, intent, labs, numbers, scores
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse

@@ -95,9 +95,8 @@ def _bmi_from_weight_and_height(r: Reading) -> None:
 
 def _word_before(word: re.Pattern[str], text: str, pos: int) -> int:
     """The start of the measure's word right before the number ("wt 48 kg"), else the number's start."""
-    m = None
-    for m in word.finditer(text, max(0, pos - 24), pos):
-        pass
+    found = list(word.finditer(text, max(0, pos - 24), pos))
+    m = found[-1] if found else None
     if m is not None and not _WORD_GAP_STOP.search(text, m.end(), pos):
         return m.start()
     return pos

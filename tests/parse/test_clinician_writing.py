@@ -1,0 +1,77 @@
+"""How clinicians and patients write (the probe set's lessons, tests/probes): each phrase in, the facts out.
+
+Every case here failed before the change that made it pass (decimal commas, one-line DXA tables, a site's
+BMD before its T-score, ages in letters and portal messages, list marks, body size, ...), except the guards
+(marked so) that keep a change from reading too much."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.parse.conftest import check
+
+CASES = [
+    # numbers as written: decimal commas, a label glued to its minus, a list's marks
+    ("58 yo F, LS T -1,8, FN T=-2,1", {"t": {"lumbar_spine": -1.8, "femoral_neck": -2.1}}),
+    ("57F, FRAX 8,5 / 0,9", {"frax": {"major": 8.5, "hip": 0.9}}),
+    ("1,200 mg calcium, L1,2 wedge fracture", {"t": {}, "frax": None}),  # guard
+    ("F/67 FN-2.2 TH-1.8 LS-2.0", {"age": 67, "sex": "female",
+                                   "t": {"femoral_neck": -2.2, "total_hip": -1.8, "lumbar_spine": -2.0}}),
+    ("1. 71 yo woman 2. osteopenia, FN -2.2 3. FRAX 20.5% major, 2.6% hip 4. eGFR 55",
+     {"frax": {"major": 20.5, "hip": 2.6}, "egfr": 55.0}),
+    ("63yoF FN -1.9 FRAX10/1", {"age": 63, "sex": "female", "frax": {"major": 10.0, "hip": 1.0}}),
+    ("68F, FN T-score maybe -2.4? FRAX roughly 22/3.5", {"frax": {"major": 22.0, "hip": 3.5}}),
+    ("70F with FN T-score -2.2 and FRAX hip >= 3% (3.3%), MOF 14%", {"frax": {"major": 14.0, "hip": 3.3}}),
+    ("FRAX score 25 (hip 3.9) in a 77-year-old woman", {"frax": {"major": 25.0, "hip": 3.9}}),
+    # DXA reports: the site, its BMD, then its scores; tables pasted on one line
+    ("Lumbar spine (L1-L4) BMD 0.845 g/cm2, T-score -2.8, Z-score -1.5. Femoral neck T-score -1.9.",
+     {"t": {"lumbar_spine": -2.8, "femoral_neck": -1.9}, "z": {"lumbar_spine": -1.5}}),
+    ("Right femoral neck: BMD 0.701 g/cm\u00b2, T \u22121.5, Z \u22120.3. Right total hip: T \u22121.1.",
+     {"t": {"femoral_neck": -1.5, "total_hip": -1.1}, "z": {"femoral_neck": -0.3}}),
+    ("Region / BMD / T-score / Z-score L1-L4 0.901 -1.9 -0.8 Left FN 0.655 -1.8 -0.6 Left TH 0.790 -1.2 -0.2",
+     {"t": {"lumbar_spine": -1.9, "femoral_neck": -1.8, "total_hip": -1.2},
+      "z": {"lumbar_spine": -0.8, "femoral_neck": -0.6, "total_hip": -0.2}}),
+    ("total left femur T score -1.5", {"t": {"total_hip": -1.5}}),
+    ("a DEXA scan last month showing a T-score of -2.2 at the femoral neck", {"t": {"femoral_neck": -2.2}}),
+    ("my dexa t-score was -2.0 at my hip, and -1.9 in my spine", {"t": {"total_hip": -2.0, "lumbar_spine": -1.9}}),
+    ("her spine was -2.7 but the hips were fine (-0.9)", {"t": {"lumbar_spine": -2.7, "total_hip": -0.9}}),
+    ("T-score -2.0 at the hip, wrist fracture", {"t": {"total_hip": -2.0}, "sites": ["wrist"]}),
+    # who the patient is
+    ("Re: John Smith, 73. He sustained a low trauma fracture", {"age": 73, "sex": "male"}),
+    ("Mrs. Lee (71) was found to have a vertebral fracture", {"age": 71, "sex": "female"}),
+    ("Hi doctor, I'm 61 and went through menopause at 50.", {"age": 61, "menopause": "post"}),
+    ("my husband is 72, his spine t score is -2.6", {"age": 72, "sex": "male"}),
+    ("Hx: * PMW, 62 * Wrist fracture 2020", {"age": 62, "sex": "female", "menopause": "post"}),
+    ("About 70, female, T-score at the hip around -2.1", {"age": 70, "sex": "female"}),
+    ("M/72: FN -2.1", {"age": 72, "sex": "male"}),
+    ("\u2022 Age: 74 \u2022 Sex: F \u2022 LS T-score: -2.3", {"age": 74, "sex": "female"}),
+    ("Age 65 | Sex M | FN -1.5", {"age": 65, "sex": "male"}),
+    ("What treatment for 68F, FN T-score of negative 2.7?", {"age": 68, "sex": "female"}),
+    ("70F, ankle fracture in a skiing accident age 40, FN -1.5", {"age": 70, "contradictions": []}),
+    ("Post-menopausal since 2010, now 62, FN -1.4", {"age": 62}),
+    ("eGFR 30, now 45.", {"age": None}),  # guard
+    ("58 year old woman, LMP 4 years ago", {"menopause": "post"}),
+    ("56 year old woman, still having periods", {"menopause": "pre"}),
+    ("Menopause 10 yrs ago; 60 years old", {"menopause": "post", "age": 60}),
+    # history and negation
+    ("68F FRAX 12% MOF / 1.9% hip - no prior fractures", {"fracture": False}),
+    ("69F, fracture-free, FN -1.8", {"fracture": False}),
+    ("74 yo F, GC naive, LS -2.6", {"gc": False}),
+    ("steroid-naive, 70F", {"gc": False}),
+    ("treatment-naive 70F on prednisone 5 mg", {"gc": True}),  # guard
+    ("73F, vitamin D insufficiency (22 ng/mL)", {"vitd": 22.0}),
+    # body size
+    ("65yo woman, BMI 17, FN T -2.0", {"bmi": 17.0}),
+    ("72F, BMI 19 kg/m2, LS -2.9", {"bmi": 19.0, "t": {"lumbar_spine": -2.9}}),
+    ("body mass index of 18.5", {"bmi": 18.5}),
+    ("68 y/o F, wt 48 kg, ht 160 cm", {"weight": 48.0, "height": 160.0, "bmi": 18.75}),
+    ("weighs 130 lbs, 5'4\"", {"weight": 59.0, "height": 162.6}),
+    ("a 2 cm nodule, pred 5 mg x 3 m", {"height": None, "weight": None, "bmi": None}),  # guard
+    ("66F, BMI 90, LS -1.8", {"bmi": None, "questions": ["bmi"]}),
+    ("treat if BMI < 20?", {"bmi": None, "questions": []}),  # guard
+]
+
+
+@pytest.mark.parametrize(("text", "expect"), CASES, ids=[c[0][:60] for c in CASES])
+def test_clinician_writing(text: str, expect: dict) -> None:
+    check(text, expect)
