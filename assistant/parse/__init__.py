@@ -130,7 +130,7 @@ def _parse(text: str) -> Parsed:
             if len(mentions) >= MAX_MENTIONS:
                 continue
             detail = c.dxa or c.fracture or c.kind
-            why = None if status is AFFIRMED else ctx.why(m.i, m.j, c.id)
+            why = None if status is AFFIRMED else (ctx.why(m.i, m.j, c.id) or "question")
             if why == "withdrawn":
                 withdrawn.extend(p for p in _withdrawn_paths(c) if p not in withdrawn)
             mentions.append(Mention(concept=c.id, category=c.category, status=status,

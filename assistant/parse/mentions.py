@@ -123,6 +123,9 @@ def read_mentions(
                 continue  # read with the fractures below
             if c.id == "hrt" and status in (AFFIRMED, HISTORICAL):
                 r.found.append(Found(hypo + "menopause", "post", m.start, m.end, detail="hrt"))
+            if c.category == "diagnosis" and status is AFFIRMED and _queried(text, m):
+                statuses[-1] = (m, HYPOTHETICAL, whatif, negated)
+                continue  # "Osteoporosis? 64F ...", "?osteopenia": asked about, not stated
             value = _truth(status, negated)
             if c.negative:  # "non-smoker": the term itself denies it; negated ("not a non-smoker") says nothing sure
                 value = False if value is True else None
@@ -156,6 +159,21 @@ def read_mentions(
                     meds.append(med)
     _fractures(text, tokens, matches, ctx, r)
     return r, meds, statuses
+
+
+# A diagnosis asked about: "Osteoporosis? 64F with FN -2.0", "70M, osteopenia? no DXA yet" (the word is its
+# clause, a "?" right after it), or "?osteoporosis" (the clinician's query mark, attached)
+QUERY_AFTER = re.compile(r"\s*\?")
+CLAUSE_START = re.compile(
+    r"(?:^|[,;:.(\-*\u2022]|\b(?:and|or))\s*(?:(?:possible|probable|likely|suspected|early|mild|severe)\s+)?$"
+)
+
+
+def _queried(text: str, m: Match) -> bool:
+    if m.start > 0 and text[m.start - 1] == "?" and (m.start == 1 or not text[m.start - 2].isalnum()):
+        return True
+    return QUERY_AFTER.match(text, m.end) is not None and CLAUSE_START.search(text, max(0, m.start - 40),
+                                                                               m.start) is not None
 
 
 def _truth(status: Status, negated: bool) -> bool | None:

@@ -60,6 +60,14 @@ CASES = [
     ("steroid-naive, 70F", {"gc": False}),
     ("treatment-naive 70F on prednisone 5 mg", {"gc": True}),  # guard
     ("73F, vitamin D insufficiency (22 ng/mL)", {"vitd": 22.0}),
+    # a diagnosis asked about is not stated
+    ("Osteoporosis? 64F with FN -2.0", {"conditions": {}, "t": {"femoral_neck": -2.0}}),
+    ("70M, osteopenia? no DXA yet", {"conditions": {}}),
+    ("64F, ?osteoporosis, FN -2.0", {"conditions": {}}),
+    ("64F, query osteoporosis", {"conditions": {}}),
+    ("64F, r/o osteoporosis", {"conditions": {}}),
+    ("64F osteoporosis vs osteopenia?", {"conditions": {}}),
+    ("What is the management of a 70F with osteoporosis?", {"conditions": {"osteoporosis_stated": True}}),  # guard
     # body size
     ("65yo woman, BMI 17, FN T -2.0", {"bmi": 17.0}),
     ("72F, BMI 19 kg/m2, LS -2.9", {"bmi": 19.0, "t": {"lumbar_spine": -2.9}}),
