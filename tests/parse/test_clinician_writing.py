@@ -35,6 +35,9 @@ CASES = [
     ("a DEXA scan last month showing a T-score of -2.2 at the femoral neck", {"t": {"femoral_neck": -2.2}}),
     ("my dexa t-score was -2.0 at my hip, and -1.9 in my spine", {"t": {"total_hip": -2.0, "lumbar_spine": -1.9}}),
     ("her spine was -2.7 but the hips were fine (-0.9)", {"t": {"lumbar_spine": -2.7, "total_hip": -0.9}}),
+    ("my bone density T score is -2.4 in my hip and -2.6 in my back",
+     {"t": {"total_hip": -2.4, "lumbar_spine": -2.6}}),
+    ("my t-scores are: hip -1.2 and lower back -1.5", {"t": {"total_hip": -1.2, "lumbar_spine": -1.5}}),
     ("T-score -2.0 at the hip, wrist fracture", {"t": {"total_hip": -2.0}, "sites": ["wrist"]}),
     # who the patient is
     ("Re: John Smith, 73. He sustained a low trauma fracture", {"age": 73, "sex": "male"}),
