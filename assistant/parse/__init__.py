@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from assistant.facts import Facts, FractureSite, Intent, Mention, Parsed, Site, Status
-from assistant.parse import body, demographics, doses, frax, intent, labs, numbers, scores
+from assistant.facts import Facts, FractureSite, Intent, Mention, Parsed, Question, Site, Status
+from assistant.parse import body, demographics, doses, frax, intent, labs, numbers, patients, scores
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
 from assistant.parse.found import Doubt, Found, Reading
@@ -158,6 +158,15 @@ def _parse(text: str) -> Parsed:
         found += r.found
         doubts += r.doubts
         notes += r.notes
+    # a second patient ("Patient B: 71M ..."): set aside, asked to come on its own
+    ages = [x.start for x in found if x.path == "age"]
+    cut = patients.second_patient(low, ages) if len(ages) >= 2 else None
+    if cut is not None:
+        found = [x for x in found if x.start < cut]
+        doubts = [d for d in doubts if d.start < cut]
+        meds = [m for m in meds if m.start < cut]
+        at = norm.orig(cut)
+        mentions = [m for m in mentions if m.span.start < at]
     # split what-if facts from the patient's
     inside = _Intervals(whatif_regions) if whatif_regions else None
     real: list[Found] = []
@@ -176,6 +185,9 @@ def _parse(text: str) -> Parsed:
         real_doubts = [d for d in doubts if not inside(d.start)]
         hyp_doubts = [d for d in doubts if inside(d.start)]
     facts = build(norm, real, real_doubts, notes)
+    if cut is not None:
+        facts.questions.append(Question(field="patient", value=text[norm.orig(cut):].strip()[:200],
+                                        reason=patients.SET_ASIDE, span=norm.span(cut, len(low))))
     if mentions:  # (else the default empty list stays)
         facts.mentions = mentions
     if meds:

@@ -56,6 +56,13 @@ CASES = [
     ("58 year old woman, LMP 4 years ago", {"menopause": "post"}),
     ("56 year old woman, still having periods", {"menopause": "pre"}),
     ("Menopause 10 yrs ago; 60 years old", {"menopause": "post", "age": 60}),
+    # two patients: the first is read, the second set aside (asked about on its own)
+    ("Patient A: 64F FN -2.7. Patient B: 71M LS -1.5, FRAX 9/1.2. Which needs treatment?",
+     {"age": 64, "sex": "female", "t": {"femoral_neck": -2.7}, "frax": None, "questions": ["patient"],
+      "contradictions": []}),
+    ("Two patients: 66F with TH -1.9, and 70M with FN -2.8", {"age": 66, "t": {"total_hip": -1.9},
+                                                              "questions": ["patient"]}),
+    ("70F, pt 2 weeks post hip fracture", {"age": 70, "questions": []}),  # guard
     # history and negation
     ("68F FRAX 12% MOF / 1.9% hip - no prior fractures", {"fracture": False}),
     ("69F, fracture-free, FN -1.8", {"fracture": False}),
