@@ -77,6 +77,7 @@ def _parse(text: str) -> Parsed:
     sites_seen: list[str] = []
     fracture_sites_seen: list[str] = []  # the fracture sites the affirmed site words name
     sites_denied: list[str] = []  # the fracture sites of denied site words ("not the hip")
+    dxa_denied: list[tuple[int, str]] = []  # (where, DXA site) of denied site words
     negated_fracture = False
     traumatic_fracture = False  # a fracture said to be traumatic (kept as a mention, not counted)
     withdrawn: list[str] = []  # fact paths a follow-up takes back ("scratch the steroids")
@@ -141,6 +142,8 @@ def _parse(text: str) -> Parsed:
                     fracture_sites_seen.append(c.fracture)
             elif c.category == "site" and c.fracture and status is Status.NEGATED:
                 sites_denied.append(c.fracture)  # (... "not the hip": the hip)
+            if c.category == "site" and c.dxa and status is Status.NEGATED:
+                dxa_denied.append((m.start + a, c.dxa))
         for kind, cat, s, e, detail in r.extra_mentions:
             mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))
             if kind == "fracture" and detail == "traumatic":
@@ -158,6 +161,8 @@ def _parse(text: str) -> Parsed:
         found += r.found
         doubts += r.doubts
         notes += r.notes
+    if dxa_denied:
+        found = _corrected_in_message(low, found, dxa_denied)
     # a second patient ("Patient B: 71M ..."): set aside, asked to come on its own
     ages = [x.start for x in found if x.path == "age"]
     cut = patients.second_patient(low, ages) if len(ages) >= 2 else None
@@ -214,6 +219,19 @@ def _parse(text: str) -> Parsed:
     if other_topics:
         p.other_topics = other_topics
     return p
+
+
+# a correction inside the message ("70F FN -2.1, sorry, it was TH -2.1 not FN")
+MID_CORRECTION = re.compile(r"(?<=[\s,;.])(?:sorry|actually|correction|oops|i\s+mean|i\s+meant|make\s+that)\b")
+
+
+def _corrected_in_message(low: str, found: list[Found], denied: list[tuple[int, str]]) -> list[Found]:
+    """A score said before a correction at a site the correction denies is taken back."""
+    cue = MID_CORRECTION.search(low)
+    if cue is None:
+        return found
+    gone = {f"{kind}.{site}" for at, site in denied if at > cue.start() for kind in ("t_scores", "z_scores")}
+    return [x for x in found if not (x.path in gone and x.start < cue.start())]
 
 
 def _withdrawn_paths(c: Concept) -> list[str]:
