@@ -24,8 +24,9 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     for first, p in zip((r"(?=\d)", r"(?=\d)", r"(?=\d)", r"(?=a)", r"(?=[shp])", r"(?=[im])", r"(?=[mr])",
                          r"(?=[pwflm])", r"(?=[\dacp~])", r"(?=[n,;])", r"(?=\d)", r"(?=[fm])"), (
         _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
-        # 67 y/o, 67yo, 67 yof, 63yoF (year-old female), 70 yowm
-        _N + r"\s*-?\s*(?:y/o|y\.o\.?|yo|y-o)(?:w?(?P<sex>[fm]))?(?![a-z])",
+        # 67 y/o, 67yo, 67 yof, 63yoF (year-old female), 70 yowm; "70 yr F" (years, then the sex)
+        _N + r"\s*-?\s*(?:(?:y/o|y\.o\.?|yo|y-o)(?:w?(?P<sex>[fm]))?(?![a-z])|(?<=\d\d)\s*(?:yrs?|years?)\s*,?\s*"
+        r"(?=[fm](?![\w/'])))",
         _N + r"\s*-?\s*(?:years?|yrs?)\s+of\s+age\b",  # 67 years of age
         # ("at age 32": when something happened, not how old the patient is)
         r"(?<!\bat )(?<!\bfrom )(?<!\bsince )\b(?:aged|age)\s*(?:[:=]|of|is|was)?\s*"
@@ -55,7 +56,7 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
 # words, and a match of the short pattern (when there is one); a pattern whose gate fails is not searched.
 AGE_GATES: tuple[tuple[tuple[tuple[str, ...], ...], re.Pattern[str] | None], ...] = (
     ((("old",),), None),
-    ((("y/o", "y.o", "yo", "y-o"),), None),
+    ((("y/o", "y.o", "yo", "y-o", "yr", "year"),), None),
     ((("age",),), None),
     ((("age",),), None),
     ((("he", "pt", "patient"), ("is", "'s", "was", "turn")), None),
@@ -68,6 +69,8 @@ AGE_GATES: tuple[tuple[tuple[tuple[str, ...], ...], re.Pattern[str] | None], ...
     ((), re.compile(r"[fm]\s?/?\s?\d")),
 )
 SEX_AGE_BEFORE = re.compile(r"(?:^\W*|[,;(*|\u2022-]\s*|\bpt\s+)$")  # what may come before "F 67"
+AGE_YO = AGE_PATTERNS[1]  # "67 y/o", "70 yr F"
+YEARS_TAIL = re.compile(r"(?:yrs?|years?)\s*,?\s*$")  # the "70 yr F" form of AGE_YO
 AGE_WORD = AGE_PATTERNS[3]  # "age 67", "aged 67"
 NOW_AGE = AGE_PATTERNS[-3]  # "..., now 62"
 VALUE_BEFORE = re.compile(r"(?<![\d])(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?\s*%?\s*$")  # a value, not a year
@@ -84,7 +87,8 @@ FEMALE_WORDS = frozenset(
     {"woman", "women", "lady", "ladies", "female", "females", "femal", "girl", "mrs", "ms", "wife", "pmw",
      "\u2640"}  # female sign
 )
-MALE_WORDS = frozenset({"man", "men", "male", "males", "gentleman", "gentlemen", "boy", "mr", "husband", "\u2642"})
+MALE_WORDS = frozenset({"man", "men", "male", "males", "gentleman", "gentlemen", "boy", "guy", "mr", "husband",
+                        "\u2642"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 PLURALS = frozenset({"women", "ladies", "females", "men", "males", "gentlemen"})
@@ -146,6 +150,8 @@ def read_age(text: str, r: Reading | None = None) -> Reading:
                 continue
             if pat is AGE_SEX and not _age_sex_ok(text, m):
                 continue
+            if pat is AGE_YO and YEARS_TAIL.search(m.group()) and _DOSE_BEFORE.search(text, max(0, s - 8), s):
+                continue  # "for 10 years, m...": a duration, not "70 yr F"
             if pat is SEX_AGE and not SEX_AGE_BEFORE.search(text, 0, s):
                 continue
             group = "n" if m.group("n") is not None else "n2"

@@ -49,7 +49,7 @@ ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calc
 BEFORE_SITE_GAP = frozenset(
     "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd "
     "remains remained still now measured measures measuring reads read shows showed came back at "
-    "currently today my fine normal ok okay".split()
+    "currently today my fine normal ok okay mean".split()
 )
 NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2": a score's shape
 # a whole number of 10 or more is read as a (doubtful) score only right after its label ("T-score 25": a lost
@@ -99,7 +99,28 @@ def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
         if inside and side is None:
             side = inside.group(1)
         atoms.append(SiteAtom(m.concept.dxa, start, m.end, count, side))
+    if "neck" in text or "total" in text:
+        atoms = _hip_subsites(text, atoms)
     return atoms
+
+
+# A hip report's sub-sites said alone after the hip ("Left hip: neck T -1.9, total T -1.4")
+HIP_REGION = re.compile(r"\b(?:hip|hips|femur|femoral|fem)\b")
+SUBSITE = re.compile(r"\b(?P<w>neck|total)\b(?=\s*(?:mean\s*)?(?:[:=(]|[tz]\b|[-+]?\s*\d|minus\b))")
+SUBSITES = {"neck": "femoral_neck", "total": "total_hip"}
+
+
+def _hip_subsites(text: str, atoms: list[SiteAtom]) -> list[SiteAtom]:
+    extra = []
+    for m in SUBSITE.finditer(text):
+        if any(a.start <= m.start() < a.end for a in atoms):
+            continue  # part of a site's own name ("femoral neck", "total hip")
+        regions = list(HIP_REGION.finditer(text, max(0, m.start() - 60), m.start()))
+        region = regions[-1] if regions else None
+        if region is None or _SENTENCE_BREAK.search(text, region.end(), m.start()):
+            continue
+        extra.append(SiteAtom(SUBSITES[m.group("w")], m.start(), m.end(), 1, None))
+    return sorted(atoms + extra, key=lambda a: a.start) if extra else atoms
 
 
 def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | None = None) -> Reading:

@@ -32,6 +32,10 @@ CASES = [
      {"t": {"lumbar_spine": -1.9, "femoral_neck": -1.8, "total_hip": -1.2},
       "z": {"lumbar_spine": -0.8, "femoral_neck": -0.6, "total_hip": -0.2}}),
     ("total left femur T score -1.5", {"t": {"total_hip": -1.5}}),
+    ("Left hip: neck T -1.9, total T -1.4", {"t": {"femoral_neck": -1.9, "total_hip": -1.4}}),
+    ("Left Femur: Neck -2.2, Total -1.7", {"t": {"femoral_neck": -2.2, "total_hip": -1.7}}),
+    ("Dual Femur Neck Mean -1.8 Total Mean -1.5", {"t": {"femoral_neck": -1.8, "total_hip": -1.5}}),
+    ("neck pain, FN -2.0 TH -1.5", {"t": {"femoral_neck": -2.0, "total_hip": -1.5}}),  # guard
     ("a DEXA scan last month showing a T-score of -2.2 at the femoral neck", {"t": {"femoral_neck": -2.2}}),
     ("my dexa t-score was -2.0 at my hip, and -1.9 in my spine", {"t": {"total_hip": -2.0, "lumbar_spine": -1.9}}),
     ("her spine was -2.7 but the hips were fine (-0.9)", {"t": {"lumbar_spine": -2.7, "total_hip": -0.9}}),
@@ -47,6 +51,11 @@ CASES = [
     ("Hx: * PMW, 62 * Wrist fracture 2020", {"age": 62, "sex": "female", "menopause": "post"}),
     ("About 70, female, T-score at the hip around -2.1", {"age": 70, "sex": "female"}),
     ("M/72: FN -2.1", {"age": 72, "sex": "male"}),
+    ("BMD T-score at L1\u2013L4 = \u20132.9; 70 yr F", {"age": 70, "sex": "female", "t": {"lumbar_spine": -2.9}}),
+    ("on alendronate for 10 years, m", {"age": None}),  # guard
+    ("i'm a 60yo guy, dexa t score -2.6 spine", {"age": 60, "sex": "male"}),
+    ("Dual Femur Neck Mean: T-score -1.8. Dual Femur Total Mean: T-score -1.5.",
+     {"t": {"femoral_neck": -1.8, "total_hip": -1.5}}),
     ("\u2022 Age: 74 \u2022 Sex: F \u2022 LS T-score: -2.3", {"age": 74, "sex": "female"}),
     ("Age 65 | Sex M | FN -1.5", {"age": 65, "sex": "male"}),
     ("What treatment for 68F, FN T-score of negative 2.7?", {"age": 68, "sex": "female"}),
