@@ -55,7 +55,7 @@ class BodyLimit:
             return
         for name, value in scope.get("headers", []):
             if name == b"content-length":
-                if not value.isdecimal():
+                if not value.isdigit():  # bytes: ASCII digits only (bytes has no isdecimal)
                     await _send(send, 400, "bad Content-Length")
                     return
                 if int(value) > self.limit:
