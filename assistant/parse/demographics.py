@@ -38,9 +38,11 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:is|was|turned|turns))\s+(?:now\s+|just\s+|a\s+)?" + _BARE_N + _NOT_AN_AGE_AFTER + _POPULATION,
         # a letter's patient: "Mrs. Lee (71)", "Mr Brown, 67,", "Re: John Smith, 73."
         r"(?:\b(?:mrs|mr|ms|miss)\b\.?|^\W*re\s*:)\s*(?:[a-z'-]+\s+){0,2}?[a-z'-]+\s*"
-        r"(?:\(\s*(?P<n>\d{2,3})\s*\)|,\s*(?P<n2>\d{2,3})(?=\s*(?:[.,;)]|$)))",
+        r"(?:\(\s*(?P<n>\d{2,3})\s*\)|,\s*(?P<n2>\d{2,3})(?=\s*(?:[.,;)]|$))|\s+is\s+(?:now\s+)?(?P<n3>\d{2,3})"
+        + _NOT_AN_AGE_AFTER + ")",
         # a list item or a note's first words: "PMW, 62", "woman, 84", "female: 70"
-        r"(?<![\w/'.-])(?:pmw|woman|female|lady|gentleman|male|man)\s*[,:]\s*(?P<n>\d{2,3})(?![\w/:-])"
+        r"(?<![\w/'.-])(?:pmw|woman|female|lady|gentleman|male|man)(?:\s+(?:pt|patient))?\s*[,:]\s*(?P<n>\d{2,3})"
+        r"(?![\w/:-])"
         + _NOT_AN_AGE_AFTER,
         # "About 70, female", "70, F" at the start of a note
         r"(?:^\W*|\b(?:about|approx\.?|approximately|around|circa|ca\.?)\s+|~\s*)(?P<n>\d{2,3})(?![\d.])"
@@ -154,7 +156,7 @@ def read_age(text: str, r: Reading | None = None) -> Reading:
                 continue  # "for 10 years, m...": a duration, not "70 yr F"
             if pat is SEX_AGE and not SEX_AGE_BEFORE.search(text, 0, s):
                 continue
-            group = "n" if m.group("n") is not None else "n2"
+            group = "n" if m.group("n") is not None else ("n2" if m.groupdict().get("n2") is not None else "n3")
             if pat is NOW_AGE and VALUE_BEFORE.search(text, max(0, s - 12), s):
                 continue  # "eGFR 30, now 45": the measure's new value, not an age (a year before is fine)
             if pat is AGE_WORD and WHEN_BEFORE.search(text, max(0, s - 50), s):

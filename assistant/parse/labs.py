@@ -22,7 +22,7 @@ LAB_GAP = frozenset(
     "of is was were at = : ~ around about approximately approx level levels value result results measured now "
     "today currently recently the her his a an be been has had dropped fell down to reading estimated serum "
     "total - , ( ) which and calculated".split()
-    + "25 oh ohd hydroxy".split()  # "Vit D 25-OH 12 ng/mL"
+    + "25 oh ohd 25oh 25ohd hydroxy".split()  # "Vit D 25-OH 12 ng/mL", "vit D 25OH: 48 nmol/L"
     + "insufficiency insufficient deficiency deficient low".split()  # "vitamin D insufficiency (22 ng/mL)"
 )
 

@@ -51,6 +51,9 @@ CASES = [
     ("Hx: * PMW, 62 * Wrist fracture 2020", {"age": 62, "sex": "female", "menopause": "post"}),
     ("About 70, female, T-score at the hip around -2.1", {"age": 70, "sex": "female"}),
     ("M/72: FN -2.1", {"age": 72, "sex": "male"}),
+    ("female pt, 71, OPN on DXA (TH -1.6)", {"age": 71, "sex": "female", "t": {"total_hip": -1.6}}),
+    ("Mrs X is 74; LS T-score -2.2", {"age": 74, "sex": "female"}),
+    ("Mrs Smith is 5 months post fracture", {"age": None}),  # guard
     ("BMD T-score at L1\u2013L4 = \u20132.9; 70 yr F", {"age": 70, "sex": "female", "t": {"lumbar_spine": -2.9}}),
     ("on alendronate for 10 years, m", {"age": None}),  # guard
     ("i'm a 60yo guy, dexa t score -2.6 spine", {"age": 60, "sex": "male"}),
@@ -82,6 +85,7 @@ CASES = [
     ("steroid-naive, 70F", {"gc": False}),
     ("treatment-naive 70F on prednisone 5 mg", {"gc": True}),  # guard
     ("73F, vitamin D insufficiency (22 ng/mL)", {"vitd": 22.0}),
+    ("70F, vit D 25OH: 48 nmol/L, FN -2.6", {"vitd": 19.2}),
     # a diagnosis asked about is not stated
     ("Osteoporosis? 64F with FN -2.0", {"conditions": {}, "t": {"femoral_neck": -2.0}}),
     ("70M, osteopenia? no DXA yet", {"conditions": {}}),
