@@ -133,11 +133,29 @@ MENOPAUSE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _DIGIT = re.compile(r"\d")
 
 
+# An age in words: "a seventy-two year old woman", "sixty five yo"
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+WORD_AGE = re.compile(
+    r"\b(?P<tens>" + "|".join(TENS) + r")(?:[\s-]+(?P<unit>" + "|".join(UNITS) + r"))?"
+    r"[\s-]*(?:(?:years?|yrs?|yr)[\s-]*old\b|y/o\b|yo\b)"
+)
+
+
+def _read_word_age(text: str, r: Reading) -> None:
+    for m in WORD_AGE.finditer(text):
+        n = TENS[m.group("tens")] + (UNITS[m.group("unit")] if m.group("unit") else 0)
+        r.found.append(Found("age", n, m.start(), m.end()))
+        r.consumed.append(m.span())
+
+
 def read_age(text: str, r: Reading | None = None) -> Reading:
     if r is None:
         r = Reading()
+    if "ty" in text:  # (every tens word ends so)
+        _read_word_age(text, r)
     if not _DIGIT.search(text):
-        return r  # every age pattern has a number
+        return r  # every other age pattern has a number
     taken: list[tuple[int, int]] = []
     for pat, (groups, quick) in zip(AGE_PATTERNS, AGE_GATES, strict=True):
         if not all_present(groups, text):

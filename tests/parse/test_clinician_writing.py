@@ -51,6 +51,9 @@ CASES = [
     ("Hx: * PMW, 62 * Wrist fracture 2020", {"age": 62, "sex": "female", "menopause": "post"}),
     ("About 70, female, T-score at the hip around -2.1", {"age": 70, "sex": "female"}),
     ("M/72: FN -2.1", {"age": 72, "sex": "male"}),
+    ("A seventy-two year old woman with FN -2.6", {"age": 72, "t": {"femoral_neck": -2.6}}),
+    ("sixty five yo female", {"age": 65, "sex": "female"}),
+    ("she has had twenty years of steroids", {"age": None}),  # guard
     ("female pt, 71, OPN on DXA (TH -1.6)", {"age": 71, "sex": "female", "t": {"total_hip": -1.6}}),
     ("Mrs X is 74; LS T-score -2.2", {"age": 74, "sex": "female"}),
     ("Mrs Smith is 5 months post fracture", {"age": None}),  # guard
