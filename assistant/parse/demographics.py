@@ -41,7 +41,8 @@ AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
         r"(?:\(\s*(?P<n>\d{2,3})\s*\)|,\s*(?P<n2>\d{2,3})(?=\s*(?:[.,;)]|$))|\s+is\s+(?:now\s+)?(?P<n3>\d{2,3})"
         + _NOT_AN_AGE_AFTER + ")",
         # a list item or a note's first words: "PMW, 62", "woman, 84", "female: 70"
-        r"(?<![\w/'.-])(?:pmw|woman|female|lady|gentleman|male|man)(?:\s+(?:pt|patient))?\s*[,:]\s*(?P<n>\d{2,3})"
+        r"(?<![\w/'.-])(?:pmw|woman|female|lady|gentleman|male|man)(?:\s+(?:pt|patient))?(?:\s*[,:]|\s+of)\s*"
+        r"(?P<n>\d{2,3})"
         r"(?![\w/:-])"
         + _NOT_AN_AGE_AFTER,
         # "About 70, female", "70, F" at the start of a note

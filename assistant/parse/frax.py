@@ -24,6 +24,7 @@ FRAX_BEFORE_GAP = frozenset(
     "estimated calculated".split()
     # "FRAX hip is actually 3.5%", "what if his hip FRAX were 2%", "the hip FRAX is now 3.2%"
     + "are were be would now actually really in fact rather instead".split()
+    + "over within next the".split()  # "risk of hip fracture over (the next) 10 years 3.5 per cent"
 )
 FRAX_AFTER_GAP = frozenset("for of probability risk chance ( the a an 10 - year yr ten".split())
 FRAX_AFTER_NEEDS = frozenset({"for", "of", "probability", "risk", "chance", "("})
@@ -31,6 +32,7 @@ FRAX_BARE_GAP = frozenset(
     "score scores of is was = : ( ) - 10 ten year yr risk probability calculated and &".split()
     + "with without w o bmd using".split()  # "FRAX w/ BMD: 11 / 1.4"
     + "roughly about approx approximately around circa ~ maybe probably estimated".split()  # hedges
+    + "now currently today".split()  # "FRAX now 18/2.5"
 )
 # Paired labels, then paired values: "FRAX (MOF/hip) 11/1.4", "FRAX hip/major 1.4/11"
 LABEL_PAIR = re.compile(

@@ -21,14 +21,14 @@ NUMBER = re.compile(
     r"(?:(?<![\w.])|(?<=frax))(?P<sign>(?:minus|negative)\s+|[-+](?=\s?[\d.]))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 )
 UNIT = re.compile(
-    r"\s?-?\s?(?P<u>%|percent\b|pct\b|mg/dl|mg/d\b|mg/day|mg|mcg|ug|micrograms?|g/cm2|g/cm\^2|g/cm|gm/cm2|g/sq|"
+    r"\s?-?\s?(?P<u>%|percent\b|per\s?cent\b|pct\b|mg/dl|mg/d\b|mg/day|mg|mcg|ug|micrograms?|g/cm2|g/cm\^2|g/cm|gm/cm2|g/sq|"
     r"ng/ml|ng|nmol/l|nmol|pmol/l|pg/ml|pg|mmol/l|mmol|miu/l|uiu/ml|miu|iu|units?\b|ml/min|ml|kg|kgs|lbs?\b|"
     r"pounds|cm\b|inches|sd\b|years?|yrs?|yr|y\b|y/o|yo\b|months?|mos?\b|mo\b|m\b|weeks?|wks?|wk\b|w\b|"
     r"days?|d\b|hours?|hrs?|times|x\b|oh\b|hydroxy|year|month|week|day|dose|doses|tablets?|puffs?|°)"
 )
 SCORE_UNITS = frozenset({"sd"})
 NAME_UNITS = frozenset({"oh", "hydroxy"})
-PERCENT = frozenset({"%", "percent", "pct"})
+PERCENT = frozenset({"%", "percent", "per cent", "pct"})
 INEQUALITY_BEFORE = re.compile(
     r"(?:[<>≤≥]=?|=[<>]|less\s+than(?:\s+or\s+equal\s+to)?|more\s+than|greater\s+than(?:\s+or\s+equal\s+to)?|"
     r"under|over|below|above|at\s+least|at\s+most|up\s+to|exceeding|lower\s+than|higher\s+than|"

@@ -23,6 +23,9 @@ CASES = [
     ("68F, FN T-score maybe -2.4? FRAX roughly 22/3.5", {"frax": {"major": 22.0, "hip": 3.5}}),
     ("70F with FN T-score -2.2 and FRAX hip >= 3% (3.3%), MOF 14%", {"frax": {"major": 14.0, "hip": 3.3}}),
     ("FRAX score 25 (hip 3.9) in a 77-year-old woman", {"frax": {"major": 25.0, "hip": 3.9}}),
+    ("61F: risk of hip fracture over 10 years 3.5 per cent, MOF 12 per cent", {"frax": {"major": 12.0, "hip": 3.5}}),
+    ("DEXA 2 yrs ago FN -1.9, now FN -2.2; FRAX now 18/2.5", {"frax": {"major": 18.0, "hip": 2.5},
+                                                              "t": {"femoral_neck": -2.2}}),
     # DXA reports: the site, its BMD, then its scores; tables pasted on one line
     ("Lumbar spine (L1-L4) BMD 0.845 g/cm2, T-score -2.8, Z-score -1.5. Femoral neck T-score -1.9.",
      {"t": {"lumbar_spine": -2.8, "femoral_neck": -1.9}, "z": {"lumbar_spine": -1.5}}),
@@ -51,6 +54,8 @@ CASES = [
     ("Hx: * PMW, 62 * Wrist fracture 2020", {"age": 62, "sex": "female", "menopause": "post"}),
     ("About 70, female, T-score at the hip around -2.1", {"age": 70, "sex": "female"}),
     ("M/72: FN -2.1", {"age": 72, "sex": "male"}),
+    ("A lady of 72 whose T-score was found to be -2.3 at the femoral neck", {"age": 72, "t": {"femoral_neck": -2.3}}),
+    ("a man of 50 mg", {"age": None}),  # guard
     ("A seventy-two year old woman with FN -2.6", {"age": 72, "t": {"femoral_neck": -2.6}}),
     ("sixty five yo female", {"age": 65, "sex": "female"}),
     ("she has had twenty years of steroids", {"age": None}),  # guard
