@@ -74,7 +74,12 @@ class Norm:
 _DECIMAL_COMMA = re.compile(r"(?<![\w.,])(\d{1,2}),(?=\d{1,2}(?![\d]|,\d|\.\d))")
 
 
+_MIDDLE_DOT = re.compile(r"(?<=\d)\u00b7(?=\d)")  # "-2\u00b76": a decimal point written as a middle dot
+
+
 def _points(low: str) -> str:
+    if "\u00b7" in low:
+        low = _MIDDLE_DOT.sub(".", low)
     return _DECIMAL_COMMA.sub(r"\1.", low) if "," in low else low
 
 

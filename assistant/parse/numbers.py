@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 NUMBER = re.compile(
-    r"(?:(?<![\w.])|(?<=frax))(?P<sign>(?:minus|negative)\s+|[-+](?=\s?[\d.]))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:(?<![\w.])|(?<=frax))(?P<sign>(?:minus|negative|neg\.?)\s+|[-+](?=\s?[\d.]))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 )
 UNIT = re.compile(
     r"\s?-?\s?(?P<u>%|percent\b|per\s?cent\b|pct\b|mg/dl|mg/d\b|mg/day|mg|mcg|ug|micrograms?|g/cm2|g/cm\^2|g/cm|gm/cm2|g/sq|"
@@ -68,6 +68,7 @@ RANGE_ENDS = ("-", "to", "through")
 BETWEEN_ENDS = ("between", "from")
 BETWEEN_GAP = re.compile(r"\s*(?:and|to|-)\s*")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
+SD_BELOW = re.compile(r"\s*(?:below|under|beneath)\b")
 LABEL_MINUS = re.compile(r"\b(?:fn|th|ls|neck|hip|spine|t|z)-$")  # a score's label written onto its minus
 # numbers (or sites) in a list: "-1.1 and -1.7", "11/1.4", "spine, hip and femoral neck"
 RUN_GAP = re.compile(r"\s*(?:,|/|and|&|or|,\s*and)\s*(?:an?\s+)?")
@@ -155,7 +156,7 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
             continue
         sign = m.group("sign")
         shown = m.group()
-        if sign and (sign.startswith("-") or sign.startswith("minus") or sign.startswith("negative")):
+        if sign and (sign.startswith("-") or sign.startswith("minus") or sign.startswith("neg")):
             value = -value
         elif sign is None and s > 1 and text[s - 1] == "-" and "." in raw \
                 and LABEL_MINUS.search(text, max(0, s - 8), s) is not None:
@@ -167,6 +168,8 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
             continue  # part of a word or code ("25OHD", "3rd"), not a value
         if unit in NAME_UNITS:
             continue  # "25-OH vitamin D": part of a name
+        if unit == "sd" and not sign and value > 0 and SD_BELOW.match(text, unit_end):
+            value, shown = -value, "-" + shown.lstrip()  # "2.6 SD below the young adult mean"
         nums.append(Num(value, shown, s, e, unit, unit_end, False))
     # ranges and inequalities; changes ("from -3.0 to -2.2") and earlier values
     for k, n in enumerate(nums):

@@ -262,7 +262,10 @@ PAIRED_AFTER = re.compile(
     r"(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*(?:\b(?:of|was|is)\b|[:=])?\s*"
 )
 # words that may stand between a score and a site after it ("T score -2.2 (bone density) in the lumbar spine")
-AFTER_FALLBACK_WORDS = frozenset("in at of on for over the her his left right both was is measured taken".split())
+AFTER_FALLBACK_WORDS = frozenset(
+    "in at of on for over the her his left right both was is measured taken".split()
+    + "sd standard deviation deviations below under young adult mean peak reference".split()  # "2.6 SD below the ..."
+)
 # words between that say the site is not the score's ("she has hip pain", "the spine could not be assessed")
 NOT_THE_SITE = frozenset(
     "she he they patient has had have normal excluded not could cannot couldn unable degenerative artifact artefact "

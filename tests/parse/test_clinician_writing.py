@@ -14,6 +14,9 @@ CASES = [
     # numbers as written: decimal commas, a label glued to its minus, a list's marks
     ("58 yo F, LS T -1,8, FN T=-2,1", {"t": {"lumbar_spine": -1.8, "femoral_neck": -2.1}}),
     ("57F, FRAX 8,5 / 0,9", {"frax": {"major": 8.5, "hip": 0.9}}),
+    ("70F t-score neg 2.5 at the hip", {"t": {"total_hip": -2.5}}),
+    ("70F FN t=\u22122\u00b76", {"t": {"femoral_neck": -2.6}}),
+    ("70F, T-score 2.6 SD below the young adult mean at the femoral neck", {"t": {"femoral_neck": -2.6}}),
     ("1,200 mg calcium, L1,2 wedge fracture", {"t": {}, "frax": None}),  # guard
     ("F/67 FN-2.2 TH-1.8 LS-2.0", {"age": 67, "sex": "female",
                                    "t": {"femoral_neck": -2.2, "total_hip": -1.8, "lumbar_spine": -2.0}}),
