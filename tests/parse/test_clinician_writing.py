@@ -96,6 +96,8 @@ CASES = [
     ("steroid-naive, 70F", {"gc": False}),
     ("treatment-naive 70F on prednisone 5 mg", {"gc": True}),  # guard
     ("73F, vitamin D insufficiency (22 ng/mL)", {"vitd": 22.0}),
+    ("GFR est 38", {"egfr": 38.0}),
+    ("creat clearance 32 ml/min", {"egfr": 32.0, "crcl": True}),
     ("70F, vit D 25OH: 48 nmol/L, FN -2.6", {"vitd": 19.2}),
     # a diagnosis asked about is not stated
     ("Osteoporosis? 64F with FN -2.0", {"conditions": {}, "t": {"femoral_neck": -2.0}}),
