@@ -142,6 +142,8 @@ def build_read_as(parsed: Parsed) -> ReadAs:
             aside(m.detail or m.span.text, w["why"]["earlier"])
         elif m.category == "fracture" and m.detail == "traumatic":
             aside(m.span.text, w["why"]["traumatic"])
+        elif m.concept == "local_glucocorticoid" and m.status is Status.AFFIRMED:
+            aside(m.span.text, w["why"]["local_glucocorticoid"])
         elif m.status is Status.FAMILY:
             near_parent = parental is not None and m.category in ("fracture", "site") \
                 and m.span.start < parental.end + 5 and parental.start - 5 < m.span.end

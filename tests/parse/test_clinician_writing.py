@@ -96,6 +96,11 @@ CASES = [
     ("steroid-naive, 70F", {"gc": False}),
     ("treatment-naive 70F on prednisone 5 mg", {"gc": True}),  # guard
     ("73F, vitamin D insufficiency (22 ng/mL)", {"vitd": 22.0}),
+    # glucocorticoids that are not oral are no glucocorticoid use (FRAX counts oral use)
+    ("70F uses a steroid inhaler", {"gc": None}),
+    ("70F on budesonide inhaler, FN -2.0", {"gc": None}),
+    ("70F had a steroid injection in her knee", {"gc": None}),
+    ("asthma on ICS and oral pred 10 mg", {"gc": True, "gc_dose": 10.0}),
     ("GFR est 38", {"egfr": 38.0}),
     ("creat clearance 32 ml/min", {"egfr": 32.0, "crcl": True}),
     ("70F, vit D 25OH: 48 nmol/L, FN -2.6", {"vitd": 19.2}),
