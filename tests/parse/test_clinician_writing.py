@@ -92,6 +92,10 @@ CASES = [
     # history and negation
     ("68F FRAX 12% MOF / 1.9% hip - no prior fractures", {"fracture": False}),
     ("69F, fracture-free, FN -1.8", {"fracture": False}),
+    ("fractures: 0", {"fracture": False}),
+    ("Fx hx: negative", {"fracture": False}),
+    ("zero fractures", {"fracture": False}),
+    ("ANA negative, hip fracture 2020", {"fracture": True, "sites": ["hip"]}),  # guard
     ("74 yo F, GC naive, LS -2.6", {"gc": False}),
     ("steroid-naive, 70F", {"gc": False}),
     ("treatment-naive 70F on prednisone 5 mg", {"gc": True}),  # guard
