@@ -140,8 +140,8 @@ def build_read_as(parsed: Parsed) -> ReadAs:
     for m in f.mentions:
         if m.category == "measurement" and m.concept == "earlier_score":
             aside(m.detail or m.span.text, w["why"]["earlier"])
-        elif m.category == "fracture" and m.detail == "traumatic":
-            aside(m.span.text, w["why"]["traumatic"])
+        elif m.category == "fracture" and m.detail in ("traumatic", "childhood"):
+            aside(m.span.text, w["why"][m.detail])
         elif m.concept == "local_glucocorticoid" and m.status is Status.AFFIRMED:
             aside(m.span.text, w["why"]["local_glucocorticoid"])
         elif m.status is Status.FAMILY:

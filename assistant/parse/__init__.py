@@ -146,7 +146,7 @@ def _parse(text: str) -> Parsed:
                 dxa_denied.append((m.start + a, c.dxa))
         for kind, cat, s, e, detail in r.extra_mentions:
             mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))
-            if kind == "fracture" and detail == "traumatic":
+            if kind == "fracture" and detail in ("traumatic", "childhood"):
                 traumatic_fracture = True
         for x in r.found:
             if x.path == "prior_fragility_fracture" and x.value is False:

@@ -25,12 +25,12 @@ CONTEXT_PATH = corpus_file("context.yaml")  # in a checkout or in the installed 
 AFFIRMED, FAMILY, HISTORICAL = Status.AFFIRMED, Status.FAMILY, Status.HISTORICAL
 HYPOTHETICAL, NEGATED = Status.HYPOTHETICAL, Status.NEGATED
 CATEGORIES = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN",
-              "TRAUMATIC", "FRAGILITY", "PSEUDO", "TERMINATE")
+              "TRAUMATIC", "FRAGILITY", "CHILDHOOD", "PSEUDO", "TERMINATE")
 # Categories that say a mention is not the patient's present fact, and why (a risk, a question, a topic):
 # each gives the status HYPOTHETICAL; the reason is kept for the "Read as" line.
 NOT_A_FACT = frozenset({"HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN"})
 # Categories that say how a fracture happened: they change no status, only the fracture's mechanism.
-MECHANISM = frozenset({"TRAUMATIC", "FRAGILITY"})
+MECHANISM = frozenset({"TRAUMATIC", "FRAGILITY", "CHILDHOOD"})
 SENTENCE_END = frozenset({".", "?", "!", ";"})
 CLAUSE_END = SENTENCE_END | {",", ":"}
 BREAK_WORDS = frozenset({",", "and", "&", "-", "*", "\u2022", "|"})  # may open a new clause (see _clause_breaks;
@@ -187,6 +187,8 @@ class Context:
         Fragility words win over traumatic ones in the same scope ("minor trauma")."""
         kinds = {reg.rule.category for reg in self.regions
                  if reg.rule.category in MECHANISM and (reg.start <= i < reg.end or reg.start < j <= reg.end)}
+        if "CHILDHOOD" in kinds:
+            return "childhood"  # (FRAX counts a fragility fracture in adult life)
         if "FRAGILITY" in kinds:
             return "fragility"
         return "traumatic" if kinds else None

@@ -279,9 +279,11 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         if _frax_label(tokens, h.j):
             continue  # "major osteoporotic fracture 12%": a FRAX label, not an event
         hypo = "?" if whatif else ""
-        traumatic = ctx.mechanism(h.i, h.j) == "traumatic"
+        mechanism = ctx.mechanism(h.i, h.j)
+        traumatic = mechanism in NOT_COUNTED
         if not traumatic:  # "fell from a ladder and broke her ankle": the site word may carry the scope
-            traumatic = any(ctx.mechanism(s.i, s.j) == "traumatic" for s in near_sites) \
+            mechanism = next((k for s in near_sites if (k := ctx.mechanism(s.i, s.j)) in NOT_COUNTED), mechanism)
+            traumatic = mechanism in NOT_COUNTED \
                 and ctx.mechanism(h.i, h.j) != "fragility"
         fsites = [s.concept.fracture for s in near_sites]
         if h.concept.fracture:  # a word that names the site too ("wedge deformity": vertebral)
@@ -302,7 +304,7 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
                                      detail=detail))
             continue
         if traumatic:
-            r.extra_mentions.append(("fracture", "fracture", h.start, h.end, "traumatic"))
+            r.extra_mentions.append(("fracture", "fracture", h.start, h.end, mechanism))
             continue
         r.found.append(Found(hypo + "prior_fragility_fracture", True, h.start, h.end, policy="fracture"))
         for s in near_sites:
@@ -320,6 +322,10 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         several = any(t.isdecimal() and 2 <= int(t) <= 20 for t in prev)  # "2 vertebral fractures"
         if prev & MULTIPLE or several or len({s.concept.fracture for s in near_sites}) > 1:
             r.found.append(Found(hypo + "conditions.multiple_fractures", True, h.start, h.end, policy="any_true"))
+
+
+# how a fracture happened that keeps it from counting: trauma, or childhood (FRAX counts adult fractures)
+NOT_COUNTED = frozenset({"traumatic", "childhood"})
 
 
 def _frax_label(tokens: list[Token], j: int) -> bool:

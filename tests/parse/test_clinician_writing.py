@@ -92,6 +92,9 @@ CASES = [
     # history and negation
     ("68F FRAX 12% MOF / 1.9% hip - no prior fractures", {"fracture": False}),
     ("69F, fracture-free, FN -1.8", {"fracture": False}),
+    ("she broke her wrist as a child", {"fracture": None, "sites": []}),
+    ("a childhood wrist fracture, FN -1.8", {"fracture": None}),
+    ("wrist fracture at 60 after a trip; broke her arm as a child too", {"fracture": True, "sites": ["wrist"]}),
     ("fractures: 0", {"fracture": False}),
     ("Fx hx: negative", {"fracture": False}),
     ("zero fractures", {"fracture": False}),
