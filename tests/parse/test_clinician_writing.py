@@ -134,3 +134,28 @@ CASES = [
 @pytest.mark.parametrize(("text", "expect"), CASES, ids=[c[0][:60] for c in CASES])
 def test_clinician_writing(text: str, expect: dict) -> None:
     check(text, expect)
+
+
+PIECES = ["BMI", "bmi 90", "5'", "5'11\"", "wt", "kg", "lb", "ht", "cm", "1.", "2.", "Patient B:", "two patients",
+          "now", ",", "-", "\u2022", "?", "?osteoporosis", "Region / BMD / T-score / Z-score", "L1-L4", "0.9", "-2,1",
+          "FN-", "T=", "frax10/", "sorry", "not FN", "neck", "total", "Mrs", "(71)", "Re:", "I'm", "my husband is",
+          "F/", "yo", "yr", "\u00b3", "\u00b7", "\u00b5", "naive", "-free", "vs", "r/o", "query", "\n", "100000",
+          "+9", "age 300", "neg", "SD below", "as a child", ": 0", "seventy-", "steroid inhaler"]
+
+
+def test_the_new_readers_never_raise() -> None:
+    """parse() turns an exception into 'unrecognised'; the readers themselves must not raise (fixed seed)."""
+    import json
+    import random
+    from pathlib import Path
+
+    from assistant.parse import _parse
+
+    rng = random.Random(7)
+    probes = Path(__file__).parents[1] / "probes" / "probes.jsonl"
+    questions = [json.loads(line)["question"] for line in probes.read_text(encoding="utf-8").splitlines()]
+    for _ in range(400):
+        words = rng.choice(questions).split()
+        for _ in range(rng.randint(1, 6)):
+            words.insert(rng.randint(0, len(words)), rng.choice(PIECES))
+        _parse(" ".join(words) if rng.random() < 0.7 else "".join(words))
