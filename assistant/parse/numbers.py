@@ -47,7 +47,7 @@ CHANGE_FROM = re.compile(
 # history, never the current fact.
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:previously|prior|earlier|formerly|baseline|originally|initially|(?:down|up|worse|better|improved|"
-    r"declined|dropped|worsened|decreased|increased)\s+from|from)|"
+    r"declined|dropped|worsened|decreased|increased)\s+from|(?<!ranged\s)(?<!ranging\s)(?<!range\s)from)|"
     r"(?<![\w-])(?:previous|prior|earlier|baseline|last(?!\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b)|first)"
     r"\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
     r"bmd|dxa|dexa|scan|reading)\s*(?:was|of|showed|:|=)?|"
@@ -68,6 +68,7 @@ RANGE_ENDS = ("-", "to", "through")
 BETWEEN_ENDS = ("between", "from")
 BETWEEN_GAP = re.compile(r"\s*(?:and|to|-)\s*")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
+ARROW_GAP = re.compile(r"\s*(?:\u2192|->|-->|=>|\u21d2|\u2794|\u279c)\s*")  # "-2.1 \u2192 -2.4", "-2.0 -> -2.3"
 SD_BELOW = re.compile(r"\s*(?:below|under|beneath)\b")
 LABEL_MINUS = re.compile(r"\b(?:fn|th|ls|neck|hip|spine|t|z)-$")  # a score's label written onto its minus
 # numbers (or sites) in a list: "-1.1 and -1.7", "11/1.4", "spine, hip and femoral neck"
@@ -182,6 +183,9 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         change = tail.endswith("from") and CHANGE_FROM.search(before) is not None
         if change and k + 1 < len(nums) and BETWEEN_GAP.fullmatch(text[n.unit_end : nums[k + 1].start]):
             n.earlier = n.changed = True  # "improved from -3.0 to -2.2": the second is the current value
+            continue
+        if k + 1 < len(nums) and ARROW_GAP.fullmatch(text, n.unit_end, nums[k + 1].start):
+            n.earlier = n.changed = True  # "LS -2.1 -> -2.4": a change written with an arrow, the second is now
             continue
         if RANGE_AFTER.match(text, n.end) and k + 1 < len(nums) and nums[k + 1].start - n.end < 8:
             n.threshold = True

@@ -331,7 +331,8 @@ TENTATIVE_GAP = BEFORE_SITE_GAP | frozenset(
 
 def _score_words_between(text: str, site: SiteAtom, n: Num) -> bool:
     a, b = (site.end, n.start) if site.end <= n.start else (n.unit_end, site.start)
-    words = [w for w in gap_words(text[a:b]) if not w[0].isdecimal() and w not in (".", "-", "(", ")", ",", ";")]
+    words = [w for w in gap_words(text[a:b])
+             if not w[0].isdecimal() and w not in (".", "-", "(", ")", ",", ";", "\u2192", ">", "=")]
     return all(w in TENTATIVE_GAP for w in words)
 
 

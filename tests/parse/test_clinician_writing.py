@@ -48,6 +48,10 @@ CASES = [
     ("my bone density T score is -2.4 in my hip and -2.6 in my back",
      {"t": {"total_hip": -2.4, "lumbar_spine": -2.6}}),
     ("my t-scores are: hip -1.2 and lower back -1.5", {"t": {"total_hip": -1.2, "lumbar_spine": -1.5}}),
+    ("70F LS -2.1 \u2192 -2.4 (2023 \u2192 2025)", {"t": {"lumbar_spine": -2.4}}),
+    ("70F FN -2.0 -> -2.3 over 2 yrs", {"t": {"femoral_neck": -2.3}}),
+    ("70F, T-scores ranged from -2.1 at the hip to -2.6 at the spine",
+     {"t": {"total_hip": -2.1, "lumbar_spine": -2.6}}),
     ("T-score -2.0 at the hip, wrist fracture", {"t": {"total_hip": -2.0}, "sites": ["wrist"]}),
     # who the patient is
     ("Re: John Smith, 73. He sustained a low trauma fracture", {"age": 73, "sex": "male"}),
