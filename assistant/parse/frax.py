@@ -13,7 +13,7 @@ FRAX_WORD = re.compile(  # (the look-ahead: the characters a match can start wit
     r"\bprobabilit(?:y|ies)\b)"
 )
 MAJOR_WORDS = (
-    r"(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)"
+    r"(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|mofr|major\s+fx|major\s+osteoporotic\s+fx)"
 )
 HIP_WORDS = r"(?:hip(?:\s+fractures?|\s+fx)?|hf)"
 # (the look-aheads: the letter every match starts with; a search tries the pattern only there)
