@@ -142,7 +142,8 @@ def _parse(text: str) -> Parsed:
                     fracture_sites_seen.append(c.fracture)
             elif c.category == "site" and c.fracture and status is Status.NEGATED:
                 sites_denied.append(c.fracture)  # (... "not the hip": the hip)
-            if c.category == "site" and c.dxa and status is Status.NEGATED:
+            if c.category == "site" and c.dxa and status is Status.NEGATED \
+                    and not _FRACTURE_WORD.search(seg, m.end, m.end + 14):  # ("no hip fracture": a fracture's site)
                 dxa_denied.append((m.start + a, c.dxa))
         for kind, cat, s, e, detail in r.extra_mentions:
             mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))

@@ -87,6 +87,7 @@ CASES = [
     # a correction inside the message
     ("70F FN -2.1, sorry, it was TH -2.1 not FN; FRAX 14/2.0", {"t": {"total_hip": -2.1}}),
     ("70F FN -2.1, actually the hip is -1.5 not the spine", {"t": {"femoral_neck": -2.1, "total_hip": -1.5}}),  # guard
+    ("70F TH -2.1, actually she has no hip fracture", {"t": {"total_hip": -2.1}, "fracture": False}),  # guard
     # two patients: the first is read, the second set aside (asked about on its own)
     ("Patient A: 64F FN -2.7. Patient B: 71M LS -1.5, FRAX 9/1.2. Which needs treatment?",
      {"age": 64, "sex": "female", "t": {"femoral_neck": -2.7}, "frax": None, "questions": ["patient"],
