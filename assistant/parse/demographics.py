@@ -22,7 +22,7 @@ _BARE_N = _N[len(r"(?<![\w.\-])") :]
 AGE_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(first + p)
     for first, p in zip((r"(?=\d)", r"(?=\d)", r"(?=\d)", r"(?=a)", r"(?=[shp])", r"(?=[im])", r"(?=[mr])",
-                         r"(?=[pwflm])", r"(?=[\dacp~])", r"(?=[n,;])", r"(?=\d)", r"(?=[fm])"), (
+                         r"(?=[pwflgm])", r"(?=[\dacp~])", r"(?=[n,;])", r"(?=\d)", r"(?=[fm])"), (
         _N + r"\s*-?\s*(?:years?|yrs?|yr|y)\s*-?\s*old\b",  # 67-year-old, 67 yr old, 22-year-old's
         # 67 y/o, 67yo, 67 yof, 63yoF (year-old female), 70 yowm; "70 yr F" (years, then the sex)
         _N + r"\s*-?\s*(?:(?:y/o|y\.o\.?|yo|y-o)(?:w?(?P<sex>[fm]))?(?![a-z])|(?<=\d\d)\s*(?:yrs?|years?)\s*,?\s*"

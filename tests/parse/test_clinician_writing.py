@@ -67,6 +67,7 @@ CASES = [
     ("A seventy-two year old woman with FN -2.6", {"age": 72, "t": {"femoral_neck": -2.6}}),
     ("sixty five yo female", {"age": 65, "sex": "female"}),
     ("she has had twenty years of steroids", {"age": None}),  # guard
+    ("gentleman, 67, FN -2.6", {"age": 67, "sex": "male"}),
     ("female pt, 71, OPN on DXA (TH -1.6)", {"age": 71, "sex": "female", "t": {"total_hip": -1.6}}),
     ("Mrs X is 74; LS T-score -2.2", {"age": 74, "sex": "female"}),
     ("Mrs Smith is 5 months post fracture", {"age": None}),  # guard
