@@ -172,6 +172,10 @@ def _bare_after_frax(text: str, n: Num, zones: list[tuple[int, int]]) -> bool:
     return NO_WORDS.fullmatch(gap.replace("score", "")) is not None
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())  # (the same length: offsets into the window stay right)
+
+
 def _strip_tenyear(s: str) -> str:
     if "yr" not in s and "year" not in s:
         return s  # (every match has one of these)
@@ -199,6 +203,8 @@ def _label_after(text: str, n: Num) -> tuple[str, int, int] | None:
     window = text[base : base + 60]
     if not _has_any(window, LABEL_GATE):
         return None  # no label word (every pattern below needs one)
+    if "yr" in window or "year" in window:  # "3.3% 10-year hip fracture risk": "10-year" is no value, blank it
+        window = TEN_YEAR.sub(_blank, window)
     adjacent = ADJACENT_LABEL.match(window)  # "1.4% hip", "11% (MOF)"
     if adjacent is not None:
         kind = "major" if adjacent.group("major") else "hip"

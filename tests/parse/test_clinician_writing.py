@@ -27,6 +27,8 @@ CASES = [
     ("70F with FN T-score -2.2 and FRAX hip >= 3% (3.3%), MOF 14%", {"frax": {"major": 14.0, "hip": 3.3}}),
     ("FRAX score 25 (hip 3.9) in a 77-year-old woman", {"frax": {"major": 25.0, "hip": 3.9}}),
     ("MOFR 15%, hip 2.4%", {"frax": {"major": 15.0, "hip": 2.4}}),
+    ("a 3.3% 10-year hip fracture risk", {"frax": {"major": None, "hip": 3.3}}),
+    ("12% 10-year major osteoporotic fracture risk and 2% hip", {"frax": {"major": 12.0, "hip": 2.0}}),
     ("61F: risk of hip fracture over 10 years 3.5 per cent, MOF 12 per cent", {"frax": {"major": 12.0, "hip": 3.5}}),
     ("DEXA 2 yrs ago FN -1.9, now FN -2.2; FRAX now 18/2.5", {"frax": {"major": 18.0, "hip": 2.5},
                                                               "t": {"femoral_neck": -2.2}}),
