@@ -131,3 +131,25 @@ def test_aromatase_inhibitor_sets_its_condition() -> None:
 def test_invalid_fhir_raises(bad: object) -> None:
     with pytest.raises(FhirError):
         parse_resources(bad)
+
+
+def test_z_scores_and_the_left_and_right_hip_codes_are_read() -> None:
+    r = read(t_score("85394-5", -2.3), t_score("80933-5", -1.1), t_score("80934-3", -0.4))
+    assert r.facts.z_scores == {Site.LUMBAR_SPINE: -2.3, Site.TOTAL_HIP: -1.1}
+    assert r.facts.z_score_unsited == -0.4  # "femur" without a region is never put on a site
+
+
+def test_both_hips_on_one_scan_give_the_lower_t_score() -> None:
+    day = {"effectiveDateTime": "2026-05-02"}
+    r = read(t_score("80946-7", -2.6) | day, t_score("80945-9", -1.9) | day)
+    assert r.facts.t_scores == {Site.TOTAL_HIP: -2.6}
+    assert any("LOINC 80945-9" in n and "lowest counts" in n for n in r.not_used)
+    # A later scan of one side is the latest value, whatever the older scan said.
+    later = read(t_score("80946-7", -2.6) | day, t_score("80945-9", -1.9) | {"effectiveDateTime": "2026-06-01"})
+    assert later.facts.t_scores == {Site.TOTAL_HIP: -1.9}
+
+
+def test_a_forearm_score_is_shown_as_not_used_never_taken_for_the_33_percent_radius() -> None:
+    r = read(t_score("38265-5", -2.8))
+    assert Site.FOREARM_33 not in r.facts.t_scores and r.facts.t_score_unsited is None
+    assert any("38265-5" in n and "33% radius" in n for n in r.not_used)
