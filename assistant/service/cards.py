@@ -15,6 +15,7 @@ from typing import Any
 from assistant.corpus import default_corpus
 from assistant.engine.knowledge.profiles import get_profile
 from assistant.engine.model import Urgency
+from assistant.facts import SITE_LABELS, Site
 from assistant.render import Answer, label, with_marks
 from assistant.service.reading import Reading
 
@@ -61,8 +62,37 @@ def indicator(answer: Answer) -> str:
     return worst.value
 
 
-def _missing_words(answer: Answer) -> list[str]:
-    return [f"{label('fields', m)}: not found in the record" for m in answer.assessment.missing_facts]
+_DXA_SITES = (Site.FEMORAL_NECK, Site.TOTAL_HIP, Site.LUMBAR_SPINE)
+
+
+# The clinical risk factors FRAX asks for (../shared/clinical/sources.md, FRAX inputs): when several are missing they
+# make one line, so the list reads as "what to gather to compute FRAX" rather than a dozen separate gaps.
+_FRAX_INPUTS = ("glucocorticoids", "parental_hip_fracture", "smoking", "rheumatoid_arthritis", "alcohol_excess",
+                "weight_kg", "height_cm", "secondary_osteoporosis")
+
+
+def _missing_words(answer: Answer, reading: Reading) -> list[str]:
+    out = []
+    missing = list(answer.assessment.missing_facts)
+    frax_inputs = [m for m in missing if m in _FRAX_INPUTS and m not in reading.missing_why]
+    grouped = len(frax_inputs) >= 3
+    for m in missing:
+        if grouped and m in frax_inputs:
+            if m == frax_inputs[0]:
+                names = ", ".join(label("fields", x) for x in frax_inputs)
+                out.append(f"FRAX inputs: {names} (none in the record)")
+            continue
+        if m in reading.missing_why:
+            out.append(f"{label('fields', m)}: {reading.missing_why[m]}")
+            continue
+        given = [s for s in _DXA_SITES if s in reading.facts.t_scores]
+        if m == "t_scores" and given:
+            absent = " and ".join(SITE_LABELS[s] for s in _DXA_SITES if s not in given)
+            shown = ", ".join(SITE_LABELS[s] for s in given)
+            out.append(f"DXA T-score at the {absent}: not found in the record ({shown} given)")
+            continue
+        out.append(f"{label('fields', m)}: not found in the record")
+    return out
 
 
 def _source(answer: Answer) -> dict[str, str]:
@@ -95,7 +125,7 @@ def detail(answer: Answer, reading: Reading) -> str:
         parts.append("**Act on:**\n" + "\n".join(f"- {with_marks(i.text, i.citations)}" for _r, i in urgent))
     if reading.used:
         parts.append("**From the record:**\n" + "\n".join(f"- {md(u)}" for u in reading.used))
-    missing = _missing_words(answer)
+    missing = _missing_words(answer, reading)
     if missing:
         parts.append("**Missing:**\n" + "\n".join(f"- {md(m)}" for m in missing))
     if reading.set_aside:
@@ -103,7 +133,7 @@ def detail(answer: Answer, reading: Reading) -> str:
     if reading.not_used:
         parts.append("**Not used (not known to this service):**\n" + "\n".join(f"- {md(s)}" for s in reading.not_used))
     if reading.notes:
-        parts.append("\n".join(f"- {md(n)}" for n in reading.notes))
+        parts.append("**Notes:**\n" + "\n".join(f"- {md(n)}" for n in reading.notes))
     cited = sorted({n for n in marks} | {n for _r, i in urgent for n in i.citations})
     sources = _sources_md(answer, cited)
     if sources:

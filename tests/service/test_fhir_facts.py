@@ -153,3 +153,21 @@ def test_a_forearm_score_is_shown_as_not_used_never_taken_for_the_33_percent_rad
     r = read(t_score("38265-5", -2.8))
     assert Site.FOREARM_33 not in r.facts.t_scores and r.facts.t_score_unsited is None
     assert any("38265-5" in n and "33% radius" in n for n in r.not_used)
+
+
+def test_methylprednisolone_and_hydrocortisone_doses_are_taken_as_prednisone_equivalents() -> None:
+    r = read(med_request("6902", "methylprednisolone", "active", "2025-12-15", 16))
+    assert r.facts.glucocorticoid_dose_mg == 20.0  # 4 mg methylprednisolone = 5 mg prednisone
+    assert any("methylprednisolone 16 mg/day, taken as prednisone 20 mg/day" in u for u in r.used)
+    assert read(med_request("5492", "hydrocortisone", "active", "2025-12-15", 20)).facts.glucocorticoid_dose_mg == 5.0
+
+
+def test_a_dexamethasone_dose_is_not_converted_and_the_card_says_why() -> None:
+    r = read(med_request("3264", "dexamethasone", "active", "2025-12-15", 4))
+    assert r.facts.glucocorticoids is True and r.facts.glucocorticoid_dose_mg is None
+    assert "no glucocorticoid dose band was applied" in r.missing_why["glucocorticoid_dose_mg"]
+
+
+def test_every_prednisone_factor_names_its_source() -> None:
+    for m in codes().medications:
+        assert (m.prednisone_factor is None) or m.factor_source, m.code
