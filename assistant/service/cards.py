@@ -37,15 +37,37 @@ def bottom_line(answer: Answer) -> str:
     return "No bone-health decision could be made from the record: see what is missing."
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+_CLAUSE_END = re.compile(r"[;:](?=\s)")
+WHOLE_ENOUGH = 50  # whole sentences (or clauses) this long make a summary; shorter, the text is cut at a word
+
+
 def shorten(text: str, limit: int = SUMMARY_MAX) -> str:
-    """At most `limit` characters, cut at a word with an ellipsis when it had to be cut."""
+    """At most `limit` characters, read as a clinician would want it: whole sentences when they say enough, else
+    the text up to a clause boundary, else cut at a word (never inside an unclosed parenthesis) with an ellipsis."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
+    sentences = _SENTENCE_END.split(text)
+    kept = ""
+    for sentence in sentences:
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    if len(kept) >= WHOLE_ENOUGH:
+        return kept
+    head = text[: limit - 1]
+    clauses = [m.start() for m in _CLAUSE_END.finditer(head) if m.start() >= WHOLE_ENOUGH]
+    if clauses:
+        return head[: clauses[-1]].rstrip(" ,") + "…"
+    cut = head
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
+    opened = cut.rfind("(")
+    if opened > cut.rfind(")") and opened >= WHOLE_ENOUGH // 2:
+        cut = cut[:opened]  # never end inside a parenthesis the reader cannot see closed
     return cut.rstrip(" ,;:.") + "…"
 
 
@@ -95,15 +117,18 @@ def _missing_words(answer: Answer, reading: Reading) -> list[str]:
     return out
 
 
-def _source(answer: Answer) -> dict[str, str]:
+def _source(answer: Answer, cited: list[int]) -> dict[str, str]:
+    """The card's source: the profile, and the link of the first reference this card itself cites that has one
+    (never another card's reference)."""
     profile = get_profile(answer.assessment.profile)
     out = {"label": f"Guideline assistant, {profile.name} profile"}
     corpus = answer.corpus or default_corpus()
-    for rid in answer.citations:  # citations are numbered by reference
-        ref = corpus.references[rid]
-        if ref.url:
-            out["url"] = ref.url
-            break
+    for n in cited:
+        if 1 <= n <= len(answer.citations):
+            ref = corpus.references[answer.citations[n - 1]]  # citations are numbered by reference, from 1
+            if ref.url:
+                out["url"] = ref.url
+                break
     return out
 
 
@@ -147,13 +172,13 @@ def detail(answer: Answer, reading: Reading) -> str:
 
 def cards(answer: Answer, reading: Reading, instance: str = "") -> list[dict[str, Any]]:
     """The cards for one answer; `instance` (the hookInstance) makes the card ids stable per call."""
-    source = _source(answer)
+    lead = answer.direct if answer.direct is not None else answer.headline
     main = {
         "uuid": str(uuid.uuid5(_NAMESPACE, f"{instance}:main")),
         "summary": shorten(bottom_line(answer)),
         "indicator": indicator(answer),
         "detail": detail(answer, reading),
-        "source": source,
+        "source": _source(answer, list(lead.citations) if lead is not None else []),
     }
     out = [main]
     for section in answer.sections:
@@ -169,7 +194,7 @@ def cards(answer: Answer, reading: Reading, instance: str = "") -> list[dict[str
                     "detail": with_marks(item.text, item.citations)
                     + "\n\n**Sources:**\n"
                     + "\n".join(_sources_md(answer, item.citations)),
-                    "source": source,
+                    "source": _source(answer, list(item.citations)),
                 }
             )
     return out

@@ -171,3 +171,16 @@ def test_a_dexamethasone_dose_is_not_converted_and_the_card_says_why() -> None:
 def test_every_prednisone_factor_names_its_source() -> None:
     for m in codes().medications:
         assert (m.prednisone_factor is None) or m.factor_source, m.code
+
+
+def test_card_summaries_end_where_a_reader_can_stop() -> None:
+    from assistant.service.cards import SUMMARY_MAX, shorten
+
+    sentences = "The last denosumab injection was 9 months ago: the dose is overdue. " + "More words follow here. " * 8
+    whole = shorten(sentences)
+    assert whole.endswith(".") and not whole.endswith("…") and len(whole) <= SUMMARY_MAX
+    paren = "Do not start alendronate or zoledronic acid: kidney function of 28 mL/min is below their cut-off of 35 " \
+            "(alendronate not recommended, zoledronic acid contraindicated)."
+    cut = shorten(paren)
+    assert cut.endswith("cut-off of 35…") and "(" not in cut
+    assert len(shorten("word " * 100)) <= SUMMARY_MAX
