@@ -184,3 +184,12 @@ def test_card_summaries_end_where_a_reader_can_stop() -> None:
     cut = shorten(paren)
     assert cut.endswith("cut-off of 35…") and "(" not in cut
     assert len(shorten("word " * 100)) <= SUMMARY_MAX
+
+
+def test_snomed_osteopenia_and_ckd_stage_3_are_read_and_an_unconfirmed_code_is_not() -> None:
+    sct = "http://snomed.info/sct"
+    r = read(condition("312894000", "Osteopenia", sct), condition("433144002", "Chronic kidney disease stage 3", sct),
+             condition("5913000", "Fracture of neck of femur", sct))
+    assert r.facts.conditions.get("osteopenia_stated") is True and r.facts.ckd_stage == 3
+    assert not r.facts.fracture_sites  # 5913000 could not be confirmed: listed as not used, never guessed
+    assert any("5913000" in n and "not known" in n for n in r.not_used)
