@@ -74,9 +74,15 @@ class UnitRule(_Strict):
     convert: dict[str, Literal["nmol_to_ng_ml", "mmol_to_mg_dl"]] = Field(default_factory=dict)
 
 
+class RouteCode(_Strict):
+    code: str
+    meaning: str
+
+
 class CodeBook(_Strict):
     systems: dict[str, str]
     units: dict[str, UnitRule]
+    local_routes: list[RouteCode] = Field(default_factory=list)
     observations: list[ObservationCode]
     conditions: list[ConditionCode]
     medications: list[MedicationCode]
@@ -102,6 +108,12 @@ class CodeBook(_Strict):
         if system != self.systems["rxnorm"] or code is None:
             return None
         return _medication_index(self).get(code)
+
+    def local_route(self, system: str | None, code: str | None) -> RouteCode | None:
+        """A SNOMED CT route that is not oral or systemic (topical, intra-articular, ...), or None."""
+        if system != self.systems["snomed"] or code is None:
+            return None
+        return next((r for r in self.local_routes if r.code == code), None)
 
     def observation_codes(self) -> list[str]:
         """The LOINC codes worth asking an EHR for (those that give a fact)."""

@@ -69,6 +69,10 @@ def read_medication(r: Reading, m: MedicationRequest | MedicationStatement, book
         r.not_used.append(f"{name}: status {status}, not current")
         return
     if hit.glucocorticoid:
+        route = _local_route(m, book)
+        if route is not None:
+            r.set_aside.append(f"{name}: {route.lower()}, not an oral glucocorticoid, so not counted")
+            return
         f.glucocorticoids = True
         f.sources["glucocorticoids"] = span(name)
         if start is not None and start <= today:
@@ -103,6 +107,17 @@ def _glucocorticoid_dose(
     if factor == 1:
         return f" {dose:g} mg/day"
     return f" {dose:g} mg/day, taken as prednisone {equivalent:g} mg/day (x{factor:g})"
+
+
+def _local_route(m: MedicationRequest | MedicationStatement, book: CodeBook) -> str | None:
+    """The name of the first instruction's route when it is a known local (not oral or systemic) route."""
+    dosage = m.dosageInstruction if isinstance(m, MedicationRequest) else m.dosage
+    route = dosage[0].route if dosage else None
+    for coding in (route.coding or []) if route is not None else []:
+        hit = book.local_route(coding.system, coding.code)
+        if hit is not None:
+            return hit.meaning
+    return None
 
 
 def _state_words(state: Status, med: Medication) -> str:

@@ -193,3 +193,14 @@ def test_snomed_osteopenia_and_ckd_stage_3_are_read_and_an_unconfirmed_code_is_n
     assert r.facts.conditions.get("osteopenia_stated") is True and r.facts.ckd_stage == 3
     assert not r.facts.fracture_sites  # 5913000 could not be confirmed: listed as not used, never guessed
     assert any("5913000" in n and "not known" in n for n in r.not_used)
+
+
+def test_a_topical_glucocorticoid_is_set_aside_not_counted_as_glucocorticoid_use() -> None:
+    cream = med_request("5492", "hydrocortisone", "active", "2025-12-15", 20)
+    cream["dosageInstruction"][0]["route"] = {"coding": [{"system": "http://snomed.info/sct", "code": "6064005"}]}
+    r = read(cream)
+    assert r.facts.glucocorticoids is not True and r.facts.glucocorticoid_dose_mg is None
+    assert any("topical route, not an oral glucocorticoid" in s for s in r.set_aside)
+    oral = med_request("5492", "hydrocortisone", "active", "2025-12-15", 20)
+    oral["dosageInstruction"][0]["route"] = {"coding": [{"system": "http://snomed.info/sct", "code": "26643006"}]}
+    assert read(oral).facts.glucocorticoid_dose_mg == 5.0
