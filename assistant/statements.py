@@ -12,11 +12,10 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-import yaml
 from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template
 
 from assistant import datafiles
-from assistant.datafiles import cache_dir, parse_yaml_file
+from assistant.datafiles import cache_dir, parse_yaml_file, yaml_error
 from assistant.engine.knowledge.thresholds import threshold
 
 PROMPTS_DIR = datafiles.PROMPTS_DIR
@@ -141,7 +140,7 @@ def _sources() -> dict[str, str]:
     for path in sorted(STATEMENTS_DIR.glob("*.yaml")):
         try:
             raw = parse_yaml_file(path) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        except (OSError, UnicodeDecodeError, yaml_error()) as exc:
             raise StatementError(f"{path}: cannot be read: {exc}") from None
         if not isinstance(raw, dict):
             raise StatementError(f"{path}: must map statement keys to templates")
