@@ -8,7 +8,6 @@ Exit status: 0 for every answer (out of scope and "please clarify" included), 1 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -325,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
             script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
             if not script.exists():
                 raise UsageError("assistant bench: runs from a source checkout (benchmarks/bench.py)")
+            import subprocess
+
             return subprocess.call([sys.executable, str(script)])
         parser.print_help()
         return 2

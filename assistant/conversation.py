@@ -310,11 +310,8 @@ class Conversation:
             previous is not None and intent == Intent.FACTS_ONLY and changed_state and hypo is None and not self.full
         )
         what_if = previous is not None and intent == Intent.FACTS_ONLY and hypo is not None and not self.full
-        added = (
-            [describe_group(state, g) + " (new)" for g in diff(before, state) if get_group(before, g) is None]
-            if changed_state
-            else []
-        )
+        changed_groups = diff(before, state) if changed_state else []  # the fact groups this turn changed
+        added = [describe_group(state, g) + " (new)" for g in changed_groups if get_group(before, g) is None]
 
         preface: list[str] = []
         if switched is not None:
@@ -388,7 +385,7 @@ class Conversation:
         direct = None
         only: set[str] | None = None
         if facts_follow_up and previous is not None:
-            touched, only = what_changed(previous, a, diff(before, state))
+            touched, only = what_changed(previous, a, changed_groups)
             sections = [Section.CLARIFY.value, *touched]
             # Said once: new facts are on the "Read as" line, and the bottom line says why the decision changed.
             new_facts = [] if self._read is not None and self._read.used else added
