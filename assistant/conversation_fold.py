@@ -7,7 +7,6 @@ with what changed in words; `fold(events)` replays a whole log, `apply_event` on
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 
 from assistant.conversation_events import Event, EventKind
 from assistant.conversation_facts import (
@@ -20,7 +19,7 @@ from assistant.conversation_facts import (
     get_group,
     value_words,
 )
-from assistant.facts import Facts, Frax, Mention, Site, Span
+from assistant.facts import Facts, FractureSite, Frax, Mention, Site, Span
 from assistant.render import label
 
 # A drug's status in the words of a change ("alendronate: stopped (was taking)")
@@ -35,6 +34,13 @@ def _at_turn(span: Span, turn: int | None) -> Span:
         return span
     # The constructor is about twice as fast as model_copy for this small frozen model.
     return Span(start=span.start, end=span.end, text=span.text, turn=turn)
+
+
+def _restamped(m: Mention, span: Span) -> Mention:
+    """The mention with its span stamped with the turn. Made field by field: dataclasses.replace looks the
+    fields up on every call (four times the cost), and a message re-stamps each of its mentions
+    (tests/test_conversation.py checks that these are all of Mention's fields)."""
+    return Mention(concept=m.concept, category=m.category, status=m.status, span=span, detail=m.detail, why=m.why)
 
 
 def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, list[str]]:
@@ -116,7 +122,7 @@ def merge(state: Facts, delta: Facts, turn: int | None = None) -> tuple[Facts, l
             key = (m.concept, m.category, m.detail)
             latest.pop(key, None)  # re-inserted last: the list stays in order of latest statement
             span = _at_turn(m.span, turn)
-            latest[key] = m if span is m.span else replace(m, span=span)
+            latest[key] = m if span is m.span else _restamped(m, span)
         new.mentions = list(latest.values())
     # Doubts belong to the message that raised them.
     new.questions = list(delta.questions)
@@ -225,6 +231,18 @@ def relabel(state: Facts, from_path: str, site: Site) -> tuple[Facts, list[str]]
     return new, [text]
 
 
+def move_fracture(state: Facts, from_site: FractureSite, to_site: FractureSite) -> tuple[Facts, list[str]]:
+    """Move the patient's fracture from one site to another ("actually it was the spine, not the hip");
+    nothing when no fracture is at `from_site`."""
+    if from_site not in state.fracture_sites:
+        return state, []
+    new = copy_facts(state)
+    sites = [to_site if s == from_site else s for s in state.fracture_sites]
+    new.fracture_sites = list(dict.fromkeys(sites))
+    text = f"fracture site {to_site.value} (was {from_site.value})"
+    return new, [text]
+
+
 def apply_event(state: Facts, event: Event) -> Facts:
     """One step of the fold. Events that do not change the patient's facts return the state as is."""
     if event.kind in (EventKind.ASSERTED, EventKind.CORRECTED) and event.facts is not None:
@@ -232,6 +250,9 @@ def apply_event(state: Facts, event: Event) -> Facts:
     if event.kind == EventKind.RETRACTED:
         return retract(state, event.fields)[0]
     if event.kind == EventKind.RELABELLED and event.fields and event.value:
+        if event.fields[0].startswith("fracture_sites."):
+            return move_fracture(state, FractureSite(event.fields[0].split(".", 1)[1]),
+                                 FractureSite(event.value.split(".", 1)[1]))[0]
         return relabel(state, event.fields[0], Site(event.value.split(".", 1)[1]))[0]
     if event.kind == EventKind.RESET:
         return Facts()

@@ -10,7 +10,7 @@ from assistant.brief import words as brief_words
 from assistant.conversation_facts import wording, wording_list
 from assistant.engine import DECIDING_TOPICS, all_rules
 from assistant.engine.knowledge.profiles import get_profile
-from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Section
+from assistant.engine.model import SECTION_ORDER, Assessment, Decision, Recommendation, Section
 from assistant.facts import Intent, Parsed
 from assistant.parse.intent import find_intents
 from assistant.statements import render_statement
@@ -131,19 +131,20 @@ def recognised_kind(parsed: Parsed, text: str) -> bool:
     return bool(find_intents(text.lower()))
 
 
-_WORDS_KEPT: list[tuple[Assessment, dict[str, tuple[Section, str]]]] = []  # the last few, newest last
+def _shown(r: Recommendation) -> tuple[Section, str]:
+    """A recommendation as the short answer shows it: its section and its words."""
+    return r.section, brief_words(r, render_statement(r.statement, r.params))
 
 
-def _shown_words(a: Assessment) -> dict[str, tuple[Section, str]]:
-    """Each recommendation's id -> (section, its words in the short answer). The last assessments' are
-    kept: a follow-up compares against the one before it, worded at the previous turn."""
-    for kept, words in _WORDS_KEPT:
-        if kept is a:
-            return words
-    words = {r.id: (r.section, brief_words(r, render_statement(r.statement, r.params))) for r in a.recommendations}
-    _WORDS_KEPT.append((a, words))
-    del _WORDS_KEPT[:-4]
-    return words
+def _same(old: Recommendation | None, new: Recommendation) -> bool:
+    """Whether a recommendation reads the same before and after. The words are a function of the statement
+    and its exact values (what the statement memo keys on), so only recommendations whose values changed
+    are worded to compare them."""
+    if old is None or old.section != new.section:
+        return False
+    if old.statement == new.statement and repr(old.params) == repr(new.params):
+        return True
+    return _shown(old) == _shown(new)
 
 
 def what_changed(
@@ -153,11 +154,12 @@ def what_changed(
     the decision or its reason changed), those the changed facts touch most first (prompts/
     conversation.yaml `touches`), then the others in answer order; and the ids of the recommendations
     that are new or worded differently (in the short answer's words)."""
-    old, new = _shown_words(before), _shown_words(after)
-    changed_ids = {rid for rid, shown in new.items() if old.get(rid) != shown}
-    gone_sections = {sec for rid, (sec, _) in old.items() if rid not in new}
-    moved = {new[rid][0] for rid in changed_ids} | {
-        sec for sec in gone_sections if any(s == sec for s, _ in new.values())
+    old = {r.id: r for r in before.recommendations}
+    new = {r.id: r for r in after.recommendations}
+    changed_ids = {rid for rid, r in new.items() if not _same(old.get(rid), r)}
+    gone_sections = {r.section for rid, r in old.items() if rid not in new}
+    moved = {new[rid].section for rid in changed_ids} | {
+        sec for sec in gone_sections if any(r.section == sec for r in new.values())
     }
 
     def because(a: Assessment) -> tuple[str, str] | None:

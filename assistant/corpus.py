@@ -9,11 +9,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from assistant import datafiles
-from assistant.datafiles import parse_yaml_file
+from assistant.datafiles import parse_yaml_file, yaml_error
 
 CORPUS_DIR = datafiles.CORPUS_DIR
 
@@ -103,7 +102,7 @@ def _read_yaml(path: Path) -> object:
         return parse_yaml_file(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(path, None, f"cannot be read: {exc}") from None
-    except yaml.YAMLError as exc:
+    except yaml_error() as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
@@ -113,6 +112,8 @@ def _read_yaml(path: Path) -> object:
 def _entry_line(path: Path, index: int) -> int | None:
     """The line where entry `index` of a YAML list starts (worked out only to report an error)."""
     try:
+        import yaml  # only to report an error (datafiles imports it on first need)
+
         node = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         return node.value[index].start_mark.line + 1  # type: ignore[union-attr]
     except Exception:  # the line is a courtesy: never let it hide the real error

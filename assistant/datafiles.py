@@ -3,6 +3,8 @@ loader when present,
 and from a small on-disk cache of the parsed data when the file has not changed since.
 
 The lowest layer: any module may use it. The returned data is shared: callers must not mutate it.
+The YAML library is imported only when a file has to be parsed (a cache miss): a one-shot `assistant ask`
+with the cache warm never loads it (its import costs about as much as the whole first answer).
 The cache (under $XDG_CACHE_HOME/guideline-assistant/, or ~/.cache) holds plain data (marshal)
 keyed by the file's path, size and modification time; any problem with it falls back to parsing.
 Set ASSISTANT_NO_CACHE=1 to bypass it.
@@ -15,10 +17,7 @@ import marshal
 import os
 from functools import cache
 from pathlib import Path
-
-import yaml
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from types import ModuleType
 
 _PACKAGE = Path(__file__).resolve().parent  # assistant/
 # corpus/ and prompts/ sit at the top of a checkout; the wheel ships them inside the package (setup.py copies
@@ -49,9 +48,21 @@ def prompts_file(name: str) -> Path:
 _CACHE_VERSION = 1
 
 
+def _yaml() -> ModuleType:
+    import yaml  # imported on first need (see the module's docstring)
+
+    return yaml
+
+
+def yaml_error() -> type[Exception]:
+    """The YAML library's error class, for an `except` clause (evaluated only when an exception is raised)."""
+    return _yaml().YAMLError
+
+
 def load_yaml_text(text: str) -> object:
     """Parse YAML text with a safe loader (C-accelerated where libyaml is available)."""
-    return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+    yaml = _yaml()
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
 @cache

@@ -23,7 +23,7 @@ from assistant.brief import rules as brief_rules
 from assistant.datafiles import read_yaml
 from assistant.engine.model import Assessment, Decision, Recommendation, Section
 from assistant.facts import Intent, Status
-from assistant.statements import PROMPTS_DIR, compile_template, num, render_statement
+from assistant.statements import PROMPTS_DIR, compile_template, num, render_kept, render_statement
 
 # Drug groups (lexicon concept names).
 DENOSUMAB = "denosumab"
@@ -79,7 +79,7 @@ def _say(key: str, **values: Any) -> str:
     values["rec_lc"] = rec  # the statement after a colon: "Kidneys: the choice depends ..."
     if isinstance(rec, str) and rec[:1].isupper() and not rec[1:2].isupper():
         values["rec_lc"] = rec[0].lower() + rec[1:]
-    return _template(key).render(**values).strip()
+    return render_kept("direct:" + key, _template(key), values).strip()  # kept by its exact values, as statements
 
 
 def without_verdict(text: str) -> str:
@@ -219,12 +219,15 @@ def _stopped_denosumab(recs: _Recs) -> Direct | None:
 
 def _first_step(recs: _Recs, a: Assessment) -> Direct | None:
     """The statement of a situation whose first step comes before the routine advice, or None."""
-    keys = list(_words()["first_steps"])
+    keys = _words()["first_steps"]
     if a.because is not None and a.because.statement in keys:
         text = render_statement(a.because.statement, a.because.params)
         return Direct(_say("first_step", rec=text), list(a.because.citations), "first step")
+    by_statement: dict[str, Recommendation] = {}  # each statement's first recommendation, in one pass
+    for r in recs.recs:
+        by_statement.setdefault(r.statement, r)
     for key in keys:
-        rec = next((r for r in recs.recs if r.statement == key), None)
+        rec = by_statement.get(key)
         if rec is not None:
             return Direct(_say("first_step", rec=recs.text(rec)), list(rec.citations), "first step")
     return None

@@ -221,6 +221,7 @@ class Facts(BaseModel):
     tsh: float | None = None
     weight_kg: float | None = None
     height_cm: float | None = None
+    bmi: float | None = None  # kg/m2, as stated (or from a weight and a height stated together)
     medications: list[Medication] = Field(default_factory=list)
     conditions: dict[str, bool] = Field(default_factory=dict)
     # Provenance and doubts.
@@ -231,6 +232,14 @@ class Facts(BaseModel):
     notes: list[Note] = Field(default_factory=list)
 
     # -- convenience for rules -------------------------------------------------------------
+    def body_mass_index(self) -> float | None:
+        """BMI as stated, else from weight and height (kg/m2); None when neither is known."""
+        if self.bmi is not None:
+            return self.bmi
+        if self.weight_kg and self.height_cm:
+            return round(self.weight_kg / (self.height_cm / 100) ** 2, 1)
+        return None
+
     def condition(self, name: str) -> bool | None:
         return self.conditions.get(name)
 
@@ -292,6 +301,9 @@ class Facts(BaseModel):
             "calcium": self.calcium,
             "ckd_stage": self.ckd_stage,
             "alkaline_phosphatase": self.alkaline_phosphatase,
+            "weight_kg": self.weight_kg,
+            "height_cm": self.height_cm,
+            "bmi": self.bmi,
             "conditions": dict(sorted(self.conditions.items())),
             "questions": [q.model_dump(mode="json") for q in self.questions],
             "contradictions": [c.model_dump(mode="json") for c in self.contradictions],
@@ -355,6 +367,9 @@ class Parsed(BaseModel):
     retract: list[str] = Field(default_factory=list)  # field paths withdrawn ("no fracture after all")
     show_citation: int | None = None  # "show 2"
     relabel_site: Site | None = None  # "sorry, that was the lumbar spine": move the last score to this site
+    # "actually it was the spine, not the hip": the site denied and the site meant, as fracture sites (hip ->
+    # vertebral). When the patient's fracture is at the denied site, the fracture moves and no score does.
+    relabel_fracture: tuple[FractureSite, FractureSite] | None = None
     profile: str | None = None  # "use the AACE profile"
     unrecognised: bool = False  # nothing in it could be read
     other_topics: list[Span] = Field(default_factory=list)  # words of other clinical topics ("dementia"): not used

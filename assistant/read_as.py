@@ -27,7 +27,7 @@ SITE_WORDS = {Site.FEMORAL_NECK: "femoral neck", Site.TOTAL_HIP: "total hip", Si
               Site.FOREARM_33: "33% radius"}
 FIELD_WORDS = {  # a few fields as a clinician says them (the others are built below)
     "egfr": "eGFR", "vitamin_d": "vitamin D", "calcium": "calcium", "pth": "PTH", "tsh": "TSH",
-    "alkaline_phosphatase": "alkaline phosphatase", "weight_kg": "weight", "height_cm": "height",
+    "alkaline_phosphatase": "alkaline phosphatase", "weight_kg": "weight", "height_cm": "height", "bmi": "BMI",
     "glucocorticoid_dose_mg": "glucocorticoid dose", "frax": "FRAX", "frax.major": "FRAX major",
     "frax.hip": "FRAX hip", "age": "age", "sex": "sex", "menopause": "menopausal status",
     "t_score_unsited": "T-score", "z_score_unsited": "Z-score", "prior_fragility_fracture": "prior fracture",
@@ -113,7 +113,10 @@ def build_read_as(parsed: Parsed) -> ReadAs:
     """The "Read as" of one parsed message."""
     w = wording()
     out = ReadAs(used=used_words(parsed.facts))
-    if parsed.relabel_site is not None:
+    if parsed.relabel_fracture is not None:  # (the fracture moves if one is at the denied site, else the score)
+        old, new = parsed.relabel_fracture
+        out.used.insert(0, w["heads"]["relabel_fracture"].format(site=new.value, was=old.value))
+    elif parsed.relabel_site is not None:
         out.used.insert(0, w["heads"]["relabel"].format(site=SITE_WORDS[parsed.relabel_site]))
     # (a denied fracture withdraws its sites too: "no prior fracture" says so itself)
     retracted = [p for p in parsed.retract
@@ -137,8 +140,10 @@ def build_read_as(parsed: Parsed) -> ReadAs:
     for m in f.mentions:
         if m.category == "measurement" and m.concept == "earlier_score":
             aside(m.detail or m.span.text, w["why"]["earlier"])
-        elif m.category == "fracture" and m.detail == "traumatic":
-            aside(m.span.text, w["why"]["traumatic"])
+        elif m.category == "fracture" and m.detail in ("traumatic", "childhood"):
+            aside(m.span.text, w["why"][m.detail])
+        elif m.concept == "local_glucocorticoid" and m.status is Status.AFFIRMED:
+            aside(m.span.text, w["why"]["local_glucocorticoid"])
         elif m.status is Status.FAMILY:
             near_parent = parental is not None and m.category in ("fracture", "site") \
                 and m.span.start < parental.end + 5 and parental.start - 5 < m.span.end
@@ -233,7 +238,7 @@ def used_words(f: Facts) -> list[str]:
     if f.ckd_stage is not None:
         out.append(f"CKD stage {f.ckd_stage}")
     units = {"vitamin_d": " ng/mL", "calcium": " mg/dL", "pth": "", "tsh": "", "alkaline_phosphatase": " U/L",
-             "weight_kg": " kg", "height_cm": " cm"}
+             "weight_kg": " kg", "height_cm": " cm", "bmi": " kg/m2"}
     for name, unit in units.items():
         value = getattr(f, name)
         if value is not None:

@@ -12,11 +12,10 @@ import re
 from functools import cache, lru_cache
 from typing import Any
 
-import yaml
-from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template, meta
+from jinja2 import BytecodeCache, Environment, FileSystemBytecodeCache, FunctionLoader, StrictUndefined, Template
 
 from assistant import datafiles
-from assistant.datafiles import cache_dir, parse_yaml_file
+from assistant.datafiles import cache_dir, parse_yaml_file, yaml_error
 from assistant.engine.knowledge.thresholds import threshold
 
 PROMPTS_DIR = datafiles.PROMPTS_DIR
@@ -141,7 +140,7 @@ def _sources() -> dict[str, str]:
     for path in sorted(STATEMENTS_DIR.glob("*.yaml")):
         try:
             raw = parse_yaml_file(path) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        except (OSError, UnicodeDecodeError, yaml_error()) as exc:
             raise StatementError(f"{path}: cannot be read: {exc}") from None
         if not isinstance(raw, dict):
             raise StatementError(f"{path}: must map statement keys to templates")
@@ -189,6 +188,19 @@ def statement_keys() -> set[str]:
 
 _WORDINGS: dict[str, str | Template] = {}  # statement key -> its text, or its template when it has values
 
+# `{{ threshold(ID) | num }}` (or `| score`, or `threshold(ID, PROFILE)`, ID and PROFILE quoted): a number read from
+# corpus/thresholds.yaml, the same for every use while the process runs.
+_THRESHOLD_ONLY = re.compile(
+    r'\{\{\s*threshold\(\s*"[^"{}]*"\s*(?:,\s*"[^"{}]*"\s*)?\)\s*(?:\|\s*(?:num|score)\s*)?\}\}'
+)
+
+
+def takes_values(source: str) -> bool:
+    """Whether a statement's template reads values given at render time: any template syntax left once its
+    threshold look-ups are taken out. (A look-up written some other way counts as a value: the statement is
+    then rendered at each use, which gives the same words.)"""
+    return "{" in _THRESHOLD_ONLY.sub("", source)
+
 
 def _wording(key: str) -> str | Template:
     """The statement's text when it takes no values (most do not: no Jinja call per use), else its compiled
@@ -201,8 +213,7 @@ def _wording(key: str) -> str | Template:
             wording = source
         else:
             template = _template(key)
-            names = meta.find_undeclared_variables(_shared_environment().parse(_sources()[key]))
-            wording = template.render() if names <= {"threshold"} else template
+            wording = template if takes_values(_sources()[key]) else template.render()
         _WORDINGS[key] = wording
     return wording
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -161,6 +162,30 @@ def test_ask_does_not_import_textual() -> None:
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "False"
+
+
+def test_one_shot_ask_loads_only_what_the_answer_needs(tmp_path: Path) -> None:
+    """With the data cache warm (the second run) and no config file, a well-spelled question never loads the
+    YAML parser, the fuzzy matcher, the TOML reader or subprocess: each costs the cold start several ms."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from assistant.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['ask', 'Osteopenia, femoral neck T-score -1.7: what is the management?'])\n"
+        "print([m for m in ('yaml', 'rapidfuzz', 'tomllib', 'subprocess') if m in sys.modules])\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    env.pop("ASSISTANT_NO_CACHE", None)
+    env.pop("ASSISTANT_CONFIG", None)
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+            for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    assert "yaml" in runs[0].stdout  # the first run parses the data files (and fills the cache)
+    assert runs[1].stdout.strip() == "[]"
+    # a typo needs the fuzzy matcher, and gets it
+    typo = code.replace("femoral neck", "femural nek").replace("'yaml', ", "")
+    res = subprocess.run([sys.executable, "-c", typo], capture_output=True, text=True, timeout=60, env=env)
+    assert res.returncode == 0 and "rapidfuzz" in res.stdout, res.stderr
 
 
 def test_corpus_check_prints_a_summary(assistant_cmd: list[str]) -> None:

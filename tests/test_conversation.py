@@ -18,7 +18,7 @@ from assistant.conversation import (
     relabel,
     retract,
 )
-from assistant.facts import Facts, FractureSite, Frax, Intent, Mention, Parsed, Sex, Site, Span
+from assistant.facts import Facts, FractureSite, Frax, Intent, Mention, Parsed, Sex, Site, Span, Status
 from tests.conftest import SEED_QUESTION
 
 DOUBTS = {"questions", "contradictions", "notes"}
@@ -80,6 +80,21 @@ def test_mentions_are_kept_once_per_concept_so_the_state_does_not_grow() -> None
         m = Mention(concept="smoking", category="risk_factor", span=_span("smokes"))
         state, _ = merge(state, Facts(conditions={"smoking": True}, mentions=[m]), turn)
     assert len(state.mentions) == 1 and state.mentions[0].span.turn == 300
+
+
+def test_a_merged_mention_keeps_everything_but_its_span_which_gets_the_turn() -> None:
+    from dataclasses import fields
+
+    # the merge re-makes a mention field by field: a new field must be carried there too
+    assert {f.name for f in fields(Mention)} == {"concept", "category", "status", "span", "detail", "why"}
+    said = Mention(concept="smoking", category="condition", status=Status.NEGATED, detail="current", why="negated",
+                   span=Span(start=3, end=9, text="smokes"))
+    state, _ = merge(Facts(), Facts(mentions=[said]), 4)
+    (kept,) = state.mentions
+    for f in fields(Mention):
+        if f.name != "span":
+            assert getattr(kept, f.name) == getattr(said, f.name), f.name
+    assert (kept.span.start, kept.span.end, kept.span.text, kept.span.turn) == (3, 9, "smokes", 4)
 
 
 def test_doubts_belong_to_the_message_that_raised_them() -> None:

@@ -150,3 +150,23 @@ def test_statement_keys_share_one_style_and_a_snake_case_key_is_refused(monkeypa
     finally:
         monkeypatch.undo()
         statements._sources.cache_clear()
+
+
+def test_a_statement_is_worded_once_only_when_it_reads_nothing_but_thresholds() -> None:
+    """Statements that read only thresholds are worded once per process; any other value makes the statement
+    render at each use. Checked against Jinja's own list of the names a template reads."""
+    from jinja2 import meta
+
+    from assistant import statements
+
+    env = statements.make_environment()
+    worded_once = 0
+    for key, source in statements.statement_sources().items():
+        reads = meta.find_undeclared_variables(env.parse(source))
+        assert statements.takes_values(source) == (not reads <= {"threshold"}), key
+        worded_once += "{" in source and not statements.takes_values(source)
+    assert worded_once >= 1  # the bundled statements include threshold-only ones
+    assert not statements.takes_values('Treat at {{ threshold("frax-major-treat", "endocrine") | num }}%.')
+    assert statements.takes_values('At {{ threshold("frax-major-treat") | num }}%, {{ age }} years.')
+    assert statements.takes_values('{{ threshold("t-score-normal") - margin }}')
+    assert statements.takes_values("{% if male %}men{% endif %}")

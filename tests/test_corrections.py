@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import Conversation
+from assistant.conversation_fold import fold
 from assistant.facts import Site
 
 SEED = "70-year-old woman, T-score -2.0 at the hip, wrist fracture, on prednisone 10 mg daily, on Fosamax"
@@ -43,6 +44,22 @@ def test_a_score_moves_to_the_site_said(text: str) -> None:
     reply = conv.ask(text)
     assert conv.facts.t_scores == {Site.LUMBAR_SPINE: -2.0}, text
     assert any("lumbar spine" in c for c in reply.changes), reply.changes
+
+
+@pytest.mark.parametrize("first", [
+    "70-year-old woman who broke her hip last year, femoral neck T-score -2.0",
+    "70F, hip fx 2023 after a fall from standing, FN -2.0, FRAX 15/2.5",
+])
+@pytest.mark.parametrize("text", ["actually it was the spine, not the hip", "sorry, it was her spine not her hip"])
+def test_a_hip_fracture_said_to_be_the_spine_moves_the_fracture_not_the_score(first: str, text: str) -> None:
+    conv = Conversation()
+    conv.ask(first)
+    assert conv.facts.fracture_sites == ["hip"] and conv.facts.t_scores == {Site.FEMORAL_NECK: -2.0}
+    reply = conv.ask(text)
+    assert conv.facts.fracture_sites == ["vertebral"], text
+    assert conv.facts.t_scores == {Site.FEMORAL_NECK: -2.0}, "the femoral-neck score stays where it was"
+    assert any("vertebral" in c for c in reply.changes), reply.changes
+    assert fold(conv.events).fracture_sites == ["vertebral"]  # the journal replays to the same facts
 
 
 @pytest.mark.parametrize("text", ["scratch the steroids", "forget the prednisone", "ignore the steroids",

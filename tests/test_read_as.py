@@ -116,3 +116,8 @@ def test_a_parents_hip_fracture_is_used_and_a_siblings_fracture_set_aside() -> N
     line = build_read_as(parse("mother had a hip fracture, and her sister broke her wrist last year")).line()
     assert line == ("Read as: woman; parent's hip fracture. Not counted: 'broke her wrist' "
                     "(a relative's, not the patient's).")
+
+
+def test_a_steroid_inhaler_is_set_aside_as_not_oral() -> None:
+    line = build_read_as(parse("70F on a steroid inhaler for asthma, FN -2.0")).line()
+    assert "'steroid inhaler' (not oral" in line, line

@@ -25,6 +25,8 @@ assistant.engine.knowledge.thresholds, and let statements show it through their 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assistant.engine import rules as _rules  # noqa: F401 - registers every rule
 from assistant.engine.knowledge.derived import derive
 from assistant.engine.model import (
@@ -81,7 +83,7 @@ def _trace_cites(rule: Rule, f: Finding) -> list[str]:
 
 
 def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
-    cites: list[str] | None = None  # the trace's citations: the rule's own, unless the finding cites more
+    cites: Sequence[str] = rule.cites  # the trace's citations: the rule's own (shared), unless the finding cites more
     recs = f.recommendations
     if recs:
         a.recommendations += recs
@@ -99,7 +101,7 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
     if f.decision is not None:
         a.decision = f.decision
         a.because = because = f.because
-        if because and cites is None and not rule.cite_set.issuperset(because.citations):
+        if because and cites is rule.cites and not rule.cite_set.issuperset(because.citations):
             cites = _trace_cites(rule, f)
     if f.missing:
         missing = a.missing_facts
@@ -118,7 +120,7 @@ def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
         a.renal_limits_listed = True
     if f.out_of_scope:
         a.in_scope = False
-    a.trace.append(TraceStep(rule.id, f.used, f.result, f.threshold, list(rule.cites) if cites is None else cites))
+    a.trace.append(TraceStep(rule.id, f.used, f.result, f.threshold, cites))
 
 
 def assess(

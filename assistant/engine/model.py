@@ -78,7 +78,7 @@ class TraceStep:
     used: Sequence[str]  # fact paths the rule read
     result: str
     threshold: str | None = None
-    cites: list[str] = field(default_factory=list)
+    cites: Sequence[str] = ()  # passage ids; the rule's own tuple when the finding cites nothing more
 
     def as_dict(self) -> dict[str, Any]:
         return {

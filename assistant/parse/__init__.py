@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from assistant.facts import Facts, Intent, Mention, Parsed, Site, Status
-from assistant.parse import demographics, doses, frax, intent, labs, numbers, scores
+from assistant.facts import Facts, FractureSite, Intent, Mention, Parsed, Question, Site, Status
+from assistant.parse import body, demographics, doses, frax, intent, labs, numbers, patients, scores
 from assistant.parse.build import build, medications
 from assistant.parse.context import analyse
 from assistant.parse.found import Doubt, Found, Reading
@@ -75,6 +75,9 @@ def _parse(text: str) -> Parsed:
     out_of_scope_word = False
     whatif_regions: list[tuple[int, int]] = []
     sites_seen: list[str] = []
+    fracture_sites_seen: list[str] = []  # the fracture sites the affirmed site words name
+    sites_denied: list[str] = []  # the fracture sites of denied site words ("not the hip")
+    dxa_denied: list[tuple[int, str]] = []  # (where, DXA site) of denied site words
     negated_fracture = False
     traumatic_fracture = False  # a fracture said to be traumatic (kept as a mention, not counted)
     withdrawn: list[str] = []  # fact paths a follow-up takes back ("scratch the steroids")
@@ -94,9 +97,11 @@ def _parse(text: str) -> Parsed:
         read_tables(seg, norm.original[a:b], matches, r)
         labs.read_ckd_stage(seg, r)
         # (every number has a digit: without one there is nothing to scan, nor names to skip)
-        nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches)) if _DIGIT.search(seg) else []
+        nums = numbers.scan(seg, r.consumed + _numbered_names(seg, matches) + numbers.list_markers(seg)) \
+            if _DIGIT.search(seg) else []
         if nums:  # (these readers read numbers: without one they find nothing)
             labs.read_labs(seg, nums, r)
+            body.read_body(seg, nums, r)
             doses.read_glucocorticoid_dose(seg, nums, r)
             scores.read_bmd(seg, nums, r)
             if "2.5" in seg:  # (every category range names -2.5)
@@ -126,16 +131,23 @@ def _parse(text: str) -> Parsed:
             if len(mentions) >= MAX_MENTIONS:
                 continue
             detail = c.dxa or c.fracture or c.kind
-            why = None if status is AFFIRMED else ctx.why(m.i, m.j, c.id)
+            why = None if status is AFFIRMED else (ctx.why(m.i, m.j, c.id) or "question")
             if why == "withdrawn":
                 withdrawn.extend(p for p in _withdrawn_paths(c) if p not in withdrawn)
             mentions.append(Mention(concept=c.id, category=c.category, status=status,
                                     span=norm.span(m.start + a, m.end + a), detail=detail, why=why))
             if c.category == "site" and c.dxa and status is AFFIRMED:
                 sites_seen.append(c.dxa)  # ("it was the spine, not the hip": the spine)
+                if c.fracture:
+                    fracture_sites_seen.append(c.fracture)
+            elif c.category == "site" and c.fracture and status is Status.NEGATED:
+                sites_denied.append(c.fracture)  # (... "not the hip": the hip)
+            if c.category == "site" and c.dxa and status is Status.NEGATED \
+                    and not _FRACTURE_WORD.search(seg, m.end, m.end + 14):  # ("no hip fracture": a fracture's site)
+                dxa_denied.append((m.start + a, c.dxa))
         for kind, cat, s, e, detail in r.extra_mentions:
             mentions.append(Mention(concept=kind, category=cat, span=norm.span(s + a, e + a), detail=detail))
-            if kind == "fracture" and detail == "traumatic":
+            if kind == "fracture" and detail in ("traumatic", "childhood"):
                 traumatic_fracture = True
         for x in r.found:
             if x.path == "prior_fragility_fracture" and x.value is False:
@@ -150,6 +162,17 @@ def _parse(text: str) -> Parsed:
         found += r.found
         doubts += r.doubts
         notes += r.notes
+    if dxa_denied:
+        found = _corrected_in_message(low, found, dxa_denied)
+    # a second patient ("Patient B: 71M ..."): set aside, asked to come on its own
+    ages = [x.start for x in found if x.path == "age"]
+    cut = patients.second_patient(low, ages) if len(ages) >= 2 else None
+    if cut is not None:
+        found = [x for x in found if x.start < cut]
+        doubts = [d for d in doubts if d.start < cut]
+        meds = [m for m in meds if m.start < cut]
+        at = norm.orig(cut)
+        mentions = [m for m in mentions if m.span.start < at]
     # split what-if facts from the patient's
     inside = _Intervals(whatif_regions) if whatif_regions else None
     real: list[Found] = []
@@ -168,6 +191,9 @@ def _parse(text: str) -> Parsed:
         real_doubts = [d for d in doubts if not inside(d.start)]
         hyp_doubts = [d for d in doubts if inside(d.start)]
     facts = build(norm, real, real_doubts, notes)
+    if cut is not None:
+        facts.questions.append(Question(field="patient", value=text[norm.orig(cut):].strip()[:200],
+                                        reason=patients.SET_ASIDE, span=norm.span(cut, len(low))))
     if mentions:  # (else the default empty list stays)
         facts.mentions = mentions
     if meds:
@@ -188,9 +214,25 @@ def _parse(text: str) -> Parsed:
         withdrawn.extend(p for p in ("prior_fragility_fracture", "fracture_sites") if p not in withdrawn)
     p = _finish(text, low, facts, hypothetical, domain, bone_topic, out_of_scope_word, sites_seen,
                 negated_fracture, asks, empty, withdrawn)
+    if p.relabel_site is not None and sites_denied and fracture_sites_seen \
+            and sites_denied[-1] != fracture_sites_seen[-1]:
+        p.relabel_fracture = (FractureSite(sites_denied[-1]), FractureSite(fracture_sites_seen[-1]))
     if other_topics:
         p.other_topics = other_topics
     return p
+
+
+# a correction inside the message ("70F FN -2.1, sorry, it was TH -2.1 not FN")
+MID_CORRECTION = re.compile(r"(?<=[\s,;.])(?:sorry|actually|correction|oops|i\s+mean|i\s+meant|make\s+that)\b")
+
+
+def _corrected_in_message(low: str, found: list[Found], denied: list[tuple[int, str]]) -> list[Found]:
+    """A score said before a correction at a site the correction denies is taken back."""
+    cue = MID_CORRECTION.search(low)
+    if cue is None:
+        return found
+    gone = {f"{kind}.{site}" for at, site in denied if at > cue.start() for kind in ("t_scores", "z_scores")}
+    return [x for x in found if not (x.path in gone and x.start < cue.start())]
 
 
 def _withdrawn_paths(c: Concept) -> list[str]:

@@ -24,7 +24,7 @@ MENOPAUSES = {m.value: m for m in Menopause}
 FRACTURE_SITES = {s.value: s for s in FractureSite}
 FLOAT_FIELDS = ("alkaline_phosphatase",
                 "egfr", "vitamin_d", "calcium", "pth", "tsh", "glucocorticoid_dose_mg", "glucocorticoid_months",
-                "weight_kg", "height_cm", "t_score_unsited", "z_score_unsited")
+                "weight_kg", "height_cm", "bmi", "t_score_unsited", "z_score_unsited")
 
 
 def _same(a: object, b: object) -> bool:

@@ -25,15 +25,16 @@ CONTEXT_PATH = corpus_file("context.yaml")  # in a checkout or in the installed 
 AFFIRMED, FAMILY, HISTORICAL = Status.AFFIRMED, Status.FAMILY, Status.HISTORICAL
 HYPOTHETICAL, NEGATED = Status.HYPOTHETICAL, Status.NEGATED
 CATEGORIES = ("NEGATED", "FAMILY", "HISTORICAL", "HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN",
-              "TRAUMATIC", "FRAGILITY", "PSEUDO", "TERMINATE")
+              "TRAUMATIC", "FRAGILITY", "CHILDHOOD", "PSEUDO", "TERMINATE")
 # Categories that say a mention is not the patient's present fact, and why (a risk, a question, a topic):
 # each gives the status HYPOTHETICAL; the reason is kept for the "Read as" line.
 NOT_A_FACT = frozenset({"HYPOTHETICAL", "RISK", "QUESTION", "TOPIC", "WITHDRAWN"})
 # Categories that say how a fracture happened: they change no status, only the fracture's mechanism.
-MECHANISM = frozenset({"TRAUMATIC", "FRAGILITY"})
+MECHANISM = frozenset({"TRAUMATIC", "FRAGILITY", "CHILDHOOD"})
 SENTENCE_END = frozenset({".", "?", "!", ";"})
 CLAUSE_END = SENTENCE_END | {",", ":"}
-BREAK_WORDS = frozenset({",", "and", "&"})  # may open a new clause (see _clause_breaks)
+BREAK_WORDS = frozenset({",", "and", "&", "-", "*", "\u2022", "|"})  # may open a new clause (see _clause_breaks;
+# a dash, star, bullet or bar is a list item's mark: "FRAX 12% / 1.9% hip - no prior fractures")
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +187,8 @@ class Context:
         Fragility words win over traumatic ones in the same scope ("minor trauma")."""
         kinds = {reg.rule.category for reg in self.regions
                  if reg.rule.category in MECHANISM and (reg.start <= i < reg.end or reg.start < j <= reg.end)}
+        if "CHILDHOOD" in kinds:
+            return "childhood"  # (FRAX counts a fragility fracture in adult life)
         if "FRAGILITY" in kinds:
             return "fragility"
         return "traumatic" if kinds else None
@@ -214,7 +217,8 @@ def _clause_breaks(tokens: list[Token], triggers: list[Trigger]) -> set[int]:
     return {
         k for k, tok in enumerate(tokens)
         if tok.text in BREAK_WORDS and k < last and (k + 1 in starts or tokens[k + 1].text in openers)
-    }
+        and (tok.text != "-" or (tokens[k + 1].start > tok.end and (k == 0 or tokens[k - 1].end < tok.start)))
+    }  # (a dash breaks only with spaces round it: a list's dash, not "steroid-naive")
 
 
 _NO_SCOPE = frozenset({"PSEUDO", "TERMINATE"})

@@ -9,11 +9,11 @@ from assistant.parse.numbers import RUN_GAP, YEAR, Num, fmt, gap_ok, gap_words
 
 FRAX_RANGE = (0.0, 100.0)  # percent
 FRAX_WORD = re.compile(  # (the look-ahead: the characters a match can start with)
-    r"(?=[f1tp])(?:\bfrax\b|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|"
+    r"(?=[f1tp])(?:\bfrax(?![a-z])|\b(?:10|ten)[\s-]*(?:year|yr)\b|\bfracture\s+(?:risk|probability)\b|"
     r"\bprobabilit(?:y|ies)\b)"
 )
 MAJOR_WORDS = (
-    r"(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|major\s+fx|major\s+osteoporotic\s+fx)"
+    r"(?:major\s+osteoporotic(?:\s+fractures?)?|major(?:\s+fractures?)?|maj|mof|mofp|mofr|major\s+fx|major\s+osteoporotic\s+fx)"
 )
 HIP_WORDS = r"(?:hip(?:\s+fractures?|\s+fx)?|hf)"
 # (the look-aheads: the letter every match starts with; a search tries the pattern only there)
@@ -24,12 +24,15 @@ FRAX_BEFORE_GAP = frozenset(
     "estimated calculated".split()
     # "FRAX hip is actually 3.5%", "what if his hip FRAX were 2%", "the hip FRAX is now 3.2%"
     + "are were be would now actually really in fact rather instead".split()
+    + "over within next the".split()  # "risk of hip fracture over (the next) 10 years 3.5 per cent"
 )
 FRAX_AFTER_GAP = frozenset("for of probability risk chance ( the a an 10 - year yr ten".split())
 FRAX_AFTER_NEEDS = frozenset({"for", "of", "probability", "risk", "chance", "("})
 FRAX_BARE_GAP = frozenset(
     "score scores of is was = : ( ) - 10 ten year yr risk probability calculated and &".split()
     + "with without w o bmd using".split()  # "FRAX w/ BMD: 11 / 1.4"
+    + "roughly about approx approximately around circa ~ maybe probably estimated".split()  # hedges
+    + "now currently today".split()  # "FRAX now 18/2.5"
 )
 # Paired labels, then paired values: "FRAX (MOF/hip) 11/1.4", "FRAX hip/major 1.4/11"
 LABEL_PAIR = re.compile(
@@ -44,6 +47,7 @@ ADJACENT_LABEL = re.compile(
     r"(?!\s*(?:fractures?\s+|fx\s+)?(?:risk\s+)?(?:reduction|decrease|lower|fewer|drop|benefit))"
     r"(?!\s*\)?\s*[:=]?\s*\d)"  # "FRAX maj 14 hip 1.9": that "hip" labels the next value
 )
+LABEL_OF_NEXT = re.compile(r"\s*\)?\s*[:=]?\s*\d")  # a label with its own value right after it
 NUMBER_IN_GAP = re.compile(r"[-+]?\d+(?:\.\d+)?\s*%?")
 NO_WORDS = re.compile(r"[^.;?!a-z]*")
 TEN_YEAR = re.compile(r"\b(?:10|ten)[\s-]*(?:year|yr)s?\b")
@@ -86,8 +90,8 @@ def read_frax(text: str, nums: list[Num], r: Reading | None = None) -> Reading:
             if _label_after(text, nxt) is not None:
                 labelled[k] = (n, nkind)
     labelled = [(n, k) for n, k in labelled if k is not None or any(a <= n.start < b for a, b in zones)]
-    kinds = {k for _, k in labelled if k}
-    unlabelled = [n for n, k in labelled if k is None]
+    kinds = {k for n, k in labelled if k and not n.threshold}  # ("hip >= 3% (3.3%)": 3% labels no value)
+    unlabelled = [n for n, k in labelled if k is None and not n.threshold]
     assigned: list[tuple[Num, str]] = [(n, k) for n, k in labelled if k]
     if len(unlabelled) == 2 and not kinds:
         assigned += [(unlabelled[0], "major"), (unlabelled[1], "hip")]
@@ -168,6 +172,10 @@ def _bare_after_frax(text: str, n: Num, zones: list[tuple[int, int]]) -> bool:
     return NO_WORDS.fullmatch(gap.replace("score", "")) is not None
 
 
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())  # (the same length: offsets into the window stay right)
+
+
 def _strip_tenyear(s: str) -> str:
     if "yr" not in s and "year" not in s:
         return s  # (every match has one of these)
@@ -195,14 +203,16 @@ def _label_after(text: str, n: Num) -> tuple[str, int, int] | None:
     window = text[base : base + 60]
     if not _has_any(window, LABEL_GATE):
         return None  # no label word (every pattern below needs one)
+    if "yr" in window or "year" in window:  # "3.3% 10-year hip fracture risk": "10-year" is no value, blank it
+        window = TEN_YEAR.sub(_blank, window)
     adjacent = ADJACENT_LABEL.match(window)  # "1.4% hip", "11% (MOF)"
     if adjacent is not None:
         kind = "major" if adjacent.group("major") else "hip"
         return kind, base + adjacent.start(kind), base + adjacent.end(kind)
     for kind, pat in (("major", MAJOR), ("hip", HIP)):
         m = pat.search(window)
-        if m is None:
-            continue
+        if m is None or LABEL_OF_NEXT.match(window, m.end()):
+            continue  # ("FRAX 25 (hip 3.9)": that "hip" labels the next value)
         words = gap_words(_strip_tenyear(window[: m.start()]))
         if len(words) <= 5 and all(w in FRAX_AFTER_GAP for w in words) and (
             FRAX_AFTER_NEEDS.intersection(words) or "(" in window[: m.start()]

@@ -74,7 +74,7 @@ class CueEntry:
     """One `intents` entry of the lexicon: the intent, its gate words and its cues as one pattern."""
 
     intent: Intent
-    gate: tuple[str, ...]  # one of these must be in the message for the cues to be tried
+    gate: frozenset[str]  # one of these must be in the message for the cues to be tried
     pattern: re.Pattern[str]  # the entry's cues joined in one alternation
 
 
@@ -82,6 +82,7 @@ class CueEntry:
 class Cues:
     intents: tuple[CueEntry, ...]
     profiles: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...]
+    gates: tuple[str, ...]  # every entry's gate words, each once: looked for once per message
 
 
 @lru_cache(maxsize=1)
@@ -91,19 +92,21 @@ def cues() -> Cues:
     for e in data["intents"]:
         # one alternation per entry: a single search tells whether any of its cues is there
         whole = re.compile("|".join(f"(?:{p})" for p in e["cues"]))
-        gate = tuple(sorted((str(g) for g in e.get("gate") or ()), key=len))  # short (common) words first
-        intents.append(CueEntry(Intent(e["intent"]), gate, whole))
+        intents.append(CueEntry(Intent(e["intent"]), frozenset(str(g) for g in e.get("gate") or ()), whole))
     profiles = tuple((k, tuple(re.compile(p) for p in v)) for k, v in data["profiles"].items())
-    return Cues(tuple(intents), profiles)
+    gates = tuple(sorted({g for entry in intents for g in entry.gate}))
+    return Cues(tuple(intents), profiles, gates)
 
 
 def _matching(text: str) -> list[Intent]:
     """The intents whose cues match, in the lexicon's priority order (an intent once)."""
+    c = cues()
+    present = {g for g in c.gates if g in text}  # the gate words in the text, looked for once (not per entry)
     out: list[Intent] = []
-    for entry in cues().intents:
+    for entry in c.intents:
         if entry.intent in out:
             continue
-        if entry.gate and not any(g in text for g in entry.gate):
+        if entry.gate and present.isdisjoint(entry.gate):
             continue  # none of its gate words: its cues cannot match
         if entry.pattern.search(text):
             out.append(entry.intent)
@@ -123,7 +126,18 @@ def find_intents(text: str) -> list[Intent]:
         for i in _matching(tail):
             if i not in found:
                 found.append(i)
+    if len(found) > 1 and "?" in text:
+        # a note, then its question ("81F, ..., eGFR 45. Next steps?"): what the question asks comes first
+        q = QUESTION_SENTENCE.search(text)
+        if q is not None and q.start() > 0:
+            asked = _matching(q.group())
+            if asked:
+                found = asked + [i for i in found if i not in asked]
     return found
+
+
+# the last sentence that ends in "?", after a sentence end (". " ";" "!" "?")
+QUESTION_SENTENCE = re.compile(r"(?:(?<=[.;!?]\s)|(?<=[.;!?]))[^.;!?]*\?\W*$")
 
 
 # SHOW needs "show", a "[" or one of these nouns; without any of them the search is skipped.

@@ -22,7 +22,9 @@ LAB_GAP = frozenset(
     "of is was were at = : ~ around about approximately approx level levels value result results measured now "
     "today currently recently the her his a an be been has had dropped fell down to reading estimated serum "
     "total - , ( ) which and calculated".split()
-    + "25 oh ohd hydroxy".split()  # "Vit D 25-OH 12 ng/mL"
+    + "25 oh ohd 25oh 25ohd hydroxy".split()  # "Vit D 25-OH 12 ng/mL", "vit D 25OH: 48 nmol/L"
+    + "insufficiency insufficient deficiency deficient low".split()
+    + "est estimate".split()  # "GFR est 38"  # "vitamin D insufficiency (22 ng/mL)"
 )
 
 
@@ -39,7 +41,7 @@ LABS: tuple[Lab, ...] = (
     Lab(
         "egfr",
         re.compile(
-            r"\b(?:e?gfr|crcl|cr\s*cl|creatinine\s+clearance|(?:estimated\s+)?glomerular\s+filtration\s+rate|"
+            r"\b(?:e?gfr|crcl|cr\s*cl|creat(?:inine)?\.?\s+clearance|(?:estimated\s+)?glomerular\s+filtration\s+rate|"
             r"clcr|kidney\s+function|renal\s+function)\b"
         ),
         EGFR_RANGE,
@@ -68,7 +70,7 @@ DOSING_AFTER = re.compile(
     r"\s*(?:daily|weekly|monthly|a\s+(?:day|week|month)|per\s+(?:day|week)|/\s*(?:day|d|week|wk)\b|"
     r"(?:bid|tid|qd|od|qw|qwk|qod|po)\b|once|twice|x\s*\d+\s*/)"
 )
-CRCL = re.compile(r"crcl|cr\s*cl|creatinine\s+clearance|clcr")
+CRCL = re.compile(r"crcl|cr\s*cl|creat(?:inine)?\.?\s+clearance|clcr")
 LAB_UNITS_OK = {
     "egfr": frozenset({None, "ml/min", "ml"}),
     "vitamin_d": frozenset({None, "ng/ml", "ng", "nmol/l", "nmol"}),

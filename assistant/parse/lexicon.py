@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
-
 from assistant.datafiles import corpus_file, read_yaml
 from assistant.parse.normalise import Token, stem, tokenize
 
@@ -131,6 +129,8 @@ def correct(word: str) -> str | None:
     choices = lex.near_length.get(n)
     if not choices:
         return None
+    from rapidfuzz import fuzz, process  # on the first unknown word: a message without one never loads it
+
     # one search over the nearby lengths in order: the first best wins ties, as length by length did
     hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=_cutoff(n))
     return hit[0] if hit is not None else None

@@ -123,6 +123,9 @@ def read_mentions(
                 continue  # read with the fractures below
             if c.id == "hrt" and status in (AFFIRMED, HISTORICAL):
                 r.found.append(Found(hypo + "menopause", "post", m.start, m.end, detail="hrt"))
+            if c.category == "diagnosis" and status is AFFIRMED and _queried(text, m):
+                statuses[-1] = (m, HYPOTHETICAL, whatif, negated)
+                continue  # "Osteoporosis? 64F ...", "?osteopenia": asked about, not stated
             value = _truth(status, negated)
             if c.negative:  # "non-smoker": the term itself denies it; negated ("not a non-smoker") says nothing sure
                 value = False if value is True else None
@@ -156,6 +159,21 @@ def read_mentions(
                     meds.append(med)
     _fractures(text, tokens, matches, ctx, r)
     return r, meds, statuses
+
+
+# A diagnosis asked about: "Osteoporosis? 64F with FN -2.0", "70M, osteopenia? no DXA yet" (the word is its
+# clause, a "?" right after it), or "?osteoporosis" (the clinician's query mark, attached)
+QUERY_AFTER = re.compile(r"\s*\?")
+CLAUSE_START = re.compile(
+    r"(?:^|[,;:.(\-*\u2022]|\b(?:and|or))\s*(?:(?:possible|probable|likely|suspected|early|mild|severe)\s+)?$"
+)
+
+
+def _queried(text: str, m: Match) -> bool:
+    if m.start > 0 and text[m.start - 1] == "?" and (m.start == 1 or not text[m.start - 2].isalnum()):
+        return True
+    return QUERY_AFTER.match(text, m.end) is not None and CLAUSE_START.search(text, max(0, m.start - 40),
+                                                                               m.start) is not None
 
 
 def _truth(status: Status, negated: bool) -> bool | None:
@@ -241,6 +259,10 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         return
     sites = [m for m in matches if m.concept.category == "site" and m.concept.fracture]
     head_starts = [h.i for h in heads]
+    # sites a score was read at ("T-score -2.0 at the hip, wrist fracture"): measured there, not broken
+    measured = [(x.start, x.end) for x in r.found if x.path.startswith(("t_scores.", "z_scores."))]
+    if measured:
+        sites = [s for s in sites if not any(a <= s.start < b for a, b in measured)]
     for h in heads:
         status, negated, whatif, parent = ctx.status(h.i, h.j, h.concept.id)
         # a site word before the fracture word may carry the context ("no hip fracture")
@@ -257,9 +279,11 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         if _frax_label(tokens, h.j):
             continue  # "major osteoporotic fracture 12%": a FRAX label, not an event
         hypo = "?" if whatif else ""
-        traumatic = ctx.mechanism(h.i, h.j) == "traumatic"
+        mechanism = ctx.mechanism(h.i, h.j)
+        traumatic = mechanism in NOT_COUNTED
         if not traumatic:  # "fell from a ladder and broke her ankle": the site word may carry the scope
-            traumatic = any(ctx.mechanism(s.i, s.j) == "traumatic" for s in near_sites) \
+            mechanism = next((k for s in near_sites if (k := ctx.mechanism(s.i, s.j)) in NOT_COUNTED), mechanism)
+            traumatic = mechanism in NOT_COUNTED \
                 and ctx.mechanism(h.i, h.j) != "fragility"
         fsites = [s.concept.fracture for s in near_sites]
         if h.concept.fracture:  # a word that names the site too ("wedge deformity": vertebral)
@@ -280,7 +304,7 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
                                      detail=detail))
             continue
         if traumatic:
-            r.extra_mentions.append(("fracture", "fracture", h.start, h.end, "traumatic"))
+            r.extra_mentions.append(("fracture", "fracture", h.start, h.end, mechanism))
             continue
         r.found.append(Found(hypo + "prior_fragility_fracture", True, h.start, h.end, policy="fracture"))
         for s in near_sites:
@@ -298,6 +322,10 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         several = any(t.isdecimal() and 2 <= int(t) <= 20 for t in prev)  # "2 vertebral fractures"
         if prev & MULTIPLE or several or len({s.concept.fracture for s in near_sites}) > 1:
             r.found.append(Found(hypo + "conditions.multiple_fractures", True, h.start, h.end, policy="any_true"))
+
+
+# how a fracture happened that keeps it from counting: trauma, or childhood (FRAX counts adult fractures)
+NOT_COUNTED = frozenset({"traumatic", "childhood"})
 
 
 def _frax_label(tokens: list[Token], j: int) -> bool:

@@ -69,12 +69,26 @@ class Norm:
         return Span(start=s, end=e, text=self.original[s:e])
 
 
+# A decimal comma ("FN -2,1", "FRAX 8,5 / 0,9"): one or two digits, a comma, one or two digits, nothing
+# attached either side (not "1,200", "L1,2", "1,2,3"). Read as a point; the length stays the same.
+_DECIMAL_COMMA = re.compile(r"(?<![\w.,])(\d{1,2}),(?=\d{1,2}(?![\d]|,\d|\.\d))")
+
+
+_MIDDLE_DOT = re.compile(r"(?<=\d)\u00b7(?=\d)")  # "-2\u00b76": a decimal point written as a middle dot
+
+
+def _points(low: str) -> str:
+    if "\u00b7" in low:
+        low = _MIDDLE_DOT.sub(".", low)
+    return _DECIMAL_COMMA.sub(r"\1.", low) if "," in low else low
+
+
 def normalise(text: str) -> Norm:
-    """Normalise dashes, spaces, quotes and control characters; lower-case; keep the offsets."""
+    """Normalise dashes, spaces, quotes, control characters and decimal commas; lower-case; keep the offsets."""
     if not _NEEDS_TABLE.search(text):
-        return Norm(original=text, text=text.lower())
+        return Norm(original=text, text=_points(text.lower()))
     mapped = text.translate(TABLE)
-    low = mapped.lower()
+    low = _points(mapped.lower())
     if len(low) == len(text):
         return Norm(original=text, text=low)
     # Rare: a character whose lower case is longer (e.g. "İ"). Map char by char.

@@ -18,17 +18,17 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 NUMBER = re.compile(
-    r"(?<![\w.])(?P<sign>(?:minus|negative)\s+|[-+](?=\s?[\d.]))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:(?<![\w.])|(?<=frax))(?P<sign>(?:minus|negative|neg\.?)\s+|[-+](?=\s?[\d.]))?\s?(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?|\.\d+)"
 )
 UNIT = re.compile(
-    r"\s?-?\s?(?P<u>%|percent\b|pct\b|mg/dl|mg/d\b|mg/day|mg|mcg|ug|micrograms?|g/cm2|g/cm\^2|g/cm|gm/cm2|g/sq|"
+    r"\s?-?\s?(?P<u>%|percent\b|per\s?cent\b|pct\b|mg/dl|mg/d\b|mg/day|mg|mcg|ug|micrograms?|g/cm2|g/cm\^2|g/cm|gm/cm2|g/sq|"
     r"ng/ml|ng|nmol/l|nmol|pmol/l|pg/ml|pg|mmol/l|mmol|miu/l|uiu/ml|miu|iu|units?\b|ml/min|ml|kg|kgs|lbs?\b|"
     r"pounds|cm\b|inches|sd\b|years?|yrs?|yr|y\b|y/o|yo\b|months?|mos?\b|mo\b|m\b|weeks?|wks?|wk\b|w\b|"
     r"days?|d\b|hours?|hrs?|times|x\b|oh\b|hydroxy|year|month|week|day|dose|doses|tablets?|puffs?|°)"
 )
 SCORE_UNITS = frozenset({"sd"})
 NAME_UNITS = frozenset({"oh", "hydroxy"})
-PERCENT = frozenset({"%", "percent", "pct"})
+PERCENT = frozenset({"%", "percent", "per cent", "pct"})
 INEQUALITY_BEFORE = re.compile(
     r"(?:[<>≤≥]=?|=[<>]|less\s+than(?:\s+or\s+equal\s+to)?|more\s+than|greater\s+than(?:\s+or\s+equal\s+to)?|"
     r"under|over|below|above|at\s+least|at\s+most|up\s+to|exceeding|lower\s+than|higher\s+than|"
@@ -47,8 +47,9 @@ CHANGE_FROM = re.compile(
 # history, never the current fact.
 EARLIER_BEFORE = re.compile(
     r"(?:\b(?:previously|prior|earlier|formerly|baseline|originally|initially|(?:down|up|worse|better|improved|"
-    r"declined|dropped|worsened|decreased|increased)\s+from|from)|"
-    r"(?<![\w-])(?:previous|prior|earlier|baseline|last|first)\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
+    r"declined|dropped|worsened|decreased|increased)\s+from|(?<!ranged\s)(?<!ranging\s)(?<!range\s)from)|"
+    r"(?<![\w-])(?:previous|prior|earlier|baseline|last(?!\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b)|first)"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:t-?scores?|z-?scores?|scores?|values?|"
     r"bmd|dxa|dexa|scan|reading)\s*(?:was|of|showed|:|=)?|"
     r"\b(?:last|previous|prior|old|earlier|first|baseline)\s+(?:scan|dxa|dexa|study|bmd|measurement|reading)\s*"
     r"(?:was|showed|of|:|=)?|\b(?:in|on)\s+(?:19|20)\d\d\s*(?:it\s+)?(?:was|:|,)?)\s*(?:at\s+|of\s+|was\s+|:\s*)?$"
@@ -67,8 +68,28 @@ RANGE_ENDS = ("-", "to", "through")
 BETWEEN_ENDS = ("between", "from")
 BETWEEN_GAP = re.compile(r"\s*(?:and|to|-)\s*")
 YEAR = re.compile(r"^(?:19|20)\d\d$")
+ARROW_GAP = re.compile(r"\s*(?:\u2192|->|-->|=>|\u21d2|\u2794|\u279c)\s*")  # "-2.1 \u2192 -2.4", "-2.0 -> -2.3"
+SD_BELOW = re.compile(r"\s*(?:below|under|beneath)\b")
+LABEL_MINUS = re.compile(r"\b(?:fn|th|ls|neck|hip|spine|t|z)-$")  # a score's label written onto its minus
 # numbers (or sites) in a list: "-1.1 and -1.7", "11/1.4", "spine, hip and femoral neck"
 RUN_GAP = re.compile(r"\s*(?:,|/|and|&|or|,\s*and)\s*(?:an?\s+)?")
+
+
+# "1. 71 yo woman 2. osteopenia 3. FRAX 20.5% major, 2.6% hip 4. eGFR 55": a numbered list's marks
+LIST_MARK = re.compile(r"(?:^|(?<=\s))(?P<k>\d{1,2})[.)](?=\s+\S)")
+
+
+def list_markers(text: str) -> list[tuple[int, int]]:
+    """The marks of a numbered list (1., 2., 3. ... in order, at least two): not values."""
+    if "1" not in text or ("1." not in text and "1)" not in text):
+        return []  # every list starts with 1
+    out: list[tuple[int, int]] = []
+    want = 1
+    for m in LIST_MARK.finditer(text):
+        if int(m.group("k")) == want:
+            out.append(m.span())
+            want += 1
+    return out if len(out) >= 2 else []
 
 
 @dataclass(slots=True)
@@ -135,8 +156,12 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         except ValueError:  # pragma: no cover - the pattern only matches numbers
             continue
         sign = m.group("sign")
-        if sign and (sign.startswith("-") or sign.startswith("minus") or sign.startswith("negative")):
+        shown = m.group()
+        if sign and (sign.startswith("-") or sign.startswith("minus") or sign.startswith("neg")):
             value = -value
+        elif sign is None and s > 1 and text[s - 1] == "-" and "." in raw \
+                and LABEL_MINUS.search(text, max(0, s - 8), s) is not None:
+            value, s, shown = -value, s - 1, "-" + m.group()  # "FN-2.2", "TH-1.8": a label, then its minus
         u = UNIT.match(text, e)
         unit = u.group("u") if u else None
         unit_end = u.end() if u else e
@@ -144,7 +169,9 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
             continue  # part of a word or code ("25OHD", "3rd"), not a value
         if unit in NAME_UNITS:
             continue  # "25-OH vitamin D": part of a name
-        nums.append(Num(value, m.group(), s, e, unit, unit_end, False))
+        if unit == "sd" and not sign and value > 0 and SD_BELOW.match(text, unit_end):
+            value, shown = -value, "-" + shown.lstrip()  # "2.6 SD below the young adult mean"
+        nums.append(Num(value, shown, s, e, unit, unit_end, False))
     # ranges and inequalities; changes ("from -3.0 to -2.2") and earlier values
     for k, n in enumerate(nums):
         before = text[max(0, n.start - 40) : n.start]
@@ -156,6 +183,9 @@ def scan(text: str, skip: list[tuple[int, int]]) -> list[Num]:
         change = tail.endswith("from") and CHANGE_FROM.search(before) is not None
         if change and k + 1 < len(nums) and BETWEEN_GAP.fullmatch(text[n.unit_end : nums[k + 1].start]):
             n.earlier = n.changed = True  # "improved from -3.0 to -2.2": the second is the current value
+            continue
+        if k + 1 < len(nums) and ARROW_GAP.fullmatch(text, n.unit_end, nums[k + 1].start):
+            n.earlier = n.changed = True  # "LS -2.1 -> -2.4": a change written with an arrow, the second is now
             continue
         if RANGE_AFTER.match(text, n.end) and k + 1 < len(nums) and nums[k + 1].start - n.end < 8:
             n.threshold = True

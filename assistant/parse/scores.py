@@ -49,7 +49,7 @@ ANCHOR_STOP = re.compile(r"[.;?!](?!\d)|\bfrax\b|\b(?:egfr|gfr|crcl|vitamin|calc
 BEFORE_SITE_GAP = frozenset(
     "t z score scores tscore tscores zscore zscores of was is are were = : ( ) bmd dxa dexa - , sd "
     "remains remained still now measured measures measuring reads read shows showed came back at "
-    "currently today".split()
+    "currently today my fine normal ok okay mean".split()
 )
 NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2": a score's shape
 # a whole number of 10 or more is read as a (doubtful) score only right after its label ("T-score 25": a lost
@@ -57,9 +57,10 @@ NEGATIVE_DECIMAL = re.compile(r"\s*(?:-|minus\s|negative\s)\s*\d*\.\d")  # "-2.2
 RIGHT_AFTER_ANCHOR = re.compile(
     r"(?:\b[tz][\s-]?scores?|\b[tz]score|\b[tz]|\bsd)\s*(?:[:=]|\bof\b|\bis\b|\bwas\b)?\s*$"
 )
+BMD_IN_GAP = re.compile(r"(?<![\w.-])\d?\.\d{2,4}\s*(?:g\s*/\s*cm\^?2?|gm/cm2)?(?![\w.])")
 SITE_WORDS = {"femoral_neck": "femoral neck", "total_hip": "total hip", "lumbar_spine": "lumbar spine",
               "forearm_33": "33% radius"}
-AFTER_SITE_GAP = frozenset("at in on of for over the her his ( : - both".split())
+AFTER_SITE_GAP = frozenset("at in on of for over the her his my ( : - both".split())
 AFTER_SITE_NEEDS = frozenset({"at", "in", "on", "of", "for", "over", "("})
 # ("hip -1.0", "FN: T -2.1")
 VALUE_NEXT = re.compile(r"\s*[:=]?\s*(?:[tz]\s*[:=]?\s*)?(?:[-+]\s?|minus\s+|negative\s+)?\d")
@@ -84,6 +85,8 @@ def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
     for m in matches:
         if m.concept.category != "site" or not m.concept.dxa:
             continue
+        if FRACTURE_AFTER.match(text, m.end):
+            continue  # "a wrist fracture": the site of a fracture, not of a measurement
         before = text[max(0, m.start - 24) : m.start]
         sides = SIDE_BEFORE.search(before)
         side, count, start = None, 1, m.start
@@ -96,7 +99,28 @@ def site_atoms(text: str, matches: list[Match]) -> list[SiteAtom]:
         if inside and side is None:
             side = inside.group(1)
         atoms.append(SiteAtom(m.concept.dxa, start, m.end, count, side))
+    if "neck" in text or "total" in text:
+        atoms = _hip_subsites(text, atoms)
     return atoms
+
+
+# A hip report's sub-sites said alone after the hip ("Left hip: neck T -1.9, total T -1.4")
+HIP_REGION = re.compile(r"\b(?:hip|hips|femur|femoral|fem)\b")
+SUBSITE = re.compile(r"\b(?P<w>neck|total)\b(?=\s*(?:mean\s*)?(?:[:=(]|[tz]\b|[-+]?\s*\d|minus\b))")
+SUBSITES = {"neck": "femoral_neck", "total": "total_hip"}
+
+
+def _hip_subsites(text: str, atoms: list[SiteAtom]) -> list[SiteAtom]:
+    extra = []
+    for m in SUBSITE.finditer(text):
+        if any(a.start <= m.start() < a.end for a in atoms):
+            continue  # part of a site's own name ("femoral neck", "total hip")
+        regions = list(HIP_REGION.finditer(text, max(0, m.start() - 60), m.start()))
+        region = regions[-1] if regions else None
+        if region is None or _SENTENCE_BREAK.search(text, region.end(), m.start()):
+            continue
+        extra.append(SiteAtom(SUBSITES[m.group("w")], m.start(), m.end(), 1, None))
+    return sorted(atoms + extra, key=lambda a: a.start) if extra else atoms
 
 
 def read_scores(text: str, nums: list[Num], matches: list[Match], r: Reading | None = None) -> Reading:
@@ -238,7 +262,10 @@ PAIRED_AFTER = re.compile(
     r"(?:[tz](?:[\s-]?scores?)?|[tz]score)\s*(?:\b(?:of|was|is)\b|[:=])?\s*"
 )
 # words that may stand between a score and a site after it ("T score -2.2 (bone density) in the lumbar spine")
-AFTER_FALLBACK_WORDS = frozenset("in at of on for over the her his left right both was is measured taken".split())
+AFTER_FALLBACK_WORDS = frozenset(
+    "in at of on for over the her his left right both was is measured taken".split()
+    + "sd standard deviation deviations below under young adult mean peak reference".split()  # "2.6 SD below the ..."
+)
 # words between that say the site is not the score's ("she has hip pain", "the spine could not be assessed")
 NOT_THE_SITE = frozenset(
     "she he they patient has had have normal excluded not could cannot couldn unable degenerative artifact artefact "
@@ -304,7 +331,8 @@ TENTATIVE_GAP = BEFORE_SITE_GAP | frozenset(
 
 def _score_words_between(text: str, site: SiteAtom, n: Num) -> bool:
     a, b = (site.end, n.start) if site.end <= n.start else (n.unit_end, site.start)
-    words = [w for w in gap_words(text[a:b]) if not w[0].isdecimal() and w not in (".", "-", "(", ")", ",", ";")]
+    words = [w for w in gap_words(text[a:b])
+             if not w[0].isdecimal() and w not in (".", "-", "(", ")", ",", ";", "\u2192", ">", "=")]
     return all(w in TENTATIVE_GAP for w in words)
 
 
@@ -362,6 +390,8 @@ def _site_run_before(text: str, runs: list[list[SiteAtom]], pos: int) -> list[Si
     if best is None:
         return None
     gap = text[best[-1].end : pos]
+    if "." in gap:
+        gap = BMD_IN_GAP.sub(" ", gap)  # "Left femoral neck BMD 0.612 g/cm2, T-score -2.3": the site's BMD first
     words = gap_words(gap)
     if len(words) <= 6 and all(w in BEFORE_SITE_GAP for w in words):
         return best

@@ -50,8 +50,11 @@ SCORES = [
     ("T-score <= -2.0 at the spine", {"t": {}}),
     ("T-score \u2264 \u22122.5", {"t_unsited": None}),
     ("T-score below -2.5 at the hip", {"t": {}}),
+    # a DXA report's layout: the site, its raw BMD, then its T-score (the BMD is not read as a score)
     ("raw BMD at the femoral neck 0.612 g/cm2, T-score -2.2",
-     {"t_unsited": -2.2, "t": {}}),
+     {"t_unsited": None, "t": {"femoral_neck": -2.2}}),
+    ("Left femoral neck BMD 0.612 g/cm2, T-score -2.3, Z-score -1.1",
+     {"t": {"femoral_neck": -2.3}, "z": {"femoral_neck": -1.1}}),
     ("femoral neck BMD 0.701 g/cm\u00b2", {"t": {}, "t_unsited": None}),
     # implausible values
     ("femoral neck T-score +9", {"t": {}, "questions": ["t_scores.femoral_neck"]}),

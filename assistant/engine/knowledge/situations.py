@@ -135,10 +135,9 @@ def hadji_risk_factors(f: Facts) -> list[str]:
     out: list[str] = []
     if f.age is not None and f.age > threshold("ai-hadji-age").value:
         out.append("age over 65")
-    if f.weight_kg and f.height_cm:
-        bmi = f.weight_kg / (f.height_cm / 100) ** 2
-        if bmi < threshold("ai-hadji-bmi").value:
-            out.append("a body-mass index below 20")
+    bmi = f.body_mass_index()  # (as stated, or from weight and height)
+    if bmi is not None and bmi < threshold("ai-hadji-bmi").value:
+        out.append("a body-mass index below 20")
     if f.has("parental_hip_fracture"):
         out.append("a family history of hip fracture")
     if has_fragility_fracture(f):

@@ -39,12 +39,17 @@ class Threshold:
     passage: str
     profile: str | None = None
     note: str | None = None
+    text: str = ""  # the number as traces write it, made once by the loader (a turn's traces write ~30)
 
     def __str__(self) -> str:
-        """The number as traces write it: T- and Z-scores with one decimal, percentages with "%", others bare."""
-        if self.unit in ("T-score", "Z-score"):
-            return f"{self.value:.1f}"
-        return f"{self.value:g}%" if self.unit == "%" else f"{self.value:g}"
+        return self.text or shown_value(self.value, self.unit)
+
+
+def shown_value(value: float, unit: str) -> str:
+    """A threshold as traces write it: T- and Z-scores with one decimal, percentages with "%", others bare."""
+    if unit in ("T-score", "Z-score"):
+        return f"{value:.1f}"
+    return f"{value:g}%" if unit == "%" else f"{value:g}"
 
 
 def thresholds_path() -> Path:
@@ -89,6 +94,7 @@ def load_thresholds(path: Path) -> dict[tuple[str, str | None], Threshold]:
             passage=str(entry["passage"]),
             profile=profile,
             note=entry.get("note"),
+            text=shown_value(value, str(entry["unit"])),
         )
     for tid, profile in table:
         if profile is not None and (tid, None) not in table:
