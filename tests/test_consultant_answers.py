@@ -185,3 +185,11 @@ def test_a_denosumab_stop_already_followed_by_a_bisphosphonate_is_not_asked_abou
     conv.ask("72F on alendronate for 2 years, FN T -2.8")
     direct = after_read_as(conv.ask("stopped denosumab, what now?").text).split("\n")[0]
     assert direct.startswith("Denosumab was stopped and a bisphosphonate followed, as it must.")
+
+
+def test_without_bone_data_a_patient_on_a_drug_is_not_asked_whether_to_start() -> None:
+    for said in ("stopped denosumab", "she is on alendronate"):
+        text = answer(said)
+        assert "BOTTOM LINE: Whether drug treatment should go on cannot be decided from these facts" in text, said
+        assert "Whether to start drug treatment" not in text
+    assert "Whether to start drug treatment cannot be decided yet" in answer("what should I do?")

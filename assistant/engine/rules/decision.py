@@ -415,7 +415,8 @@ def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     return _decide(
         Decision.CONDITIONAL,
         "decision-conditional-no-data",
-        {"major_threshold": major_t.value, "hip_threshold": hip_t.value},
+        # on a bone drug now or before: the question is whether treatment goes on, not whether to start it
+        {"major_threshold": major_t.value, "hip_threshold": hip_t.value, "on_drug": bool(a.derived.taken)},
         [WHO_TO_TREAT],
         result="conditional: no bone density, FRAX or fracture data",
         used=["t_scores", "frax", "prior_fragility_fracture"],
