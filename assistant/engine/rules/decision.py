@@ -23,6 +23,7 @@ from assistant.engine.knowledge.very_high_risk import (
     ENDO_VERY_HIGH_T_BELOW,
     VERY_HIGH_FRAX_HIP_ABOVE,
     VERY_HIGH_FRAX_MAJOR_ABOVE,
+    VERY_HIGH_RECENT_FRACTURE_MONTHS,
     VERY_HIGH_T_BELOW,
     endocrine_very_high_reasons,
     very_high_risk_reasons,
@@ -434,7 +435,8 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="very high risk (AACE list): " + ", ".join(reasons),
         used=["conditions", "fracture_sites", "t_scores", "frax", "glucocorticoids"],
-        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; "
+        threshold=f"AACE: fracture < {VERY_HIGH_RECENT_FRACTURE_MONTHS} months, on therapy, multiple, "
+        "on glucocorticoids; "
         f"T < {VERY_HIGH_T_BELOW}; falls; "
         f"FRAX major > {VERY_HIGH_FRAX_MAJOR_ABOVE} or hip > {VERY_HIGH_FRAX_HIP_ABOVE}",
         very_high_risk=True,

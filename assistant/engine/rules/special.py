@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 from assistant.engine.knowledge.bmd import T_SCORE_AGE
-from assistant.engine.knowledge.glucocorticoids import GC_FRAX_AGE, GC_VERY_HIGH_DOSE, acr_stratum
+from assistant.engine.knowledge.glucocorticoids import (
+    GC_ASSESS_DOSE,
+    GC_ASSESS_MONTHS,
+    GC_FRAX_AGE,
+    GC_VERY_HIGH_DOSE,
+    acr_stratum,
+)
 from assistant.engine.knowledge.intents import DECISION_INTENTS
 from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
@@ -164,7 +170,8 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
         result="glucocorticoids (ACR 2022)"
         + (f": {stratum} risk (strata from a secondary summary)" if stratum else ""),
         used=["glucocorticoids", "glucocorticoid_dose_mg", "age", "frax", "t_scores", "prior_fragility_fracture"],
-        threshold=">= 2.5 mg/day for > 3 months; strata: very high / high / moderate / low",
+        threshold=f">= {GC_ASSESS_DOSE} mg/day for > {GC_ASSESS_MONTHS} months; "
+        "strata: very high / high / moderate / low",
         recommendations=recs,
         missing=[] if f.glucocorticoid_dose_mg is not None else ["glucocorticoid_dose_mg"],
     )
