@@ -29,6 +29,7 @@ from assistant.engine import rules as _rules  # noqa: F401 - registers every rul
 from assistant.engine.knowledge.derived import derive
 from assistant.engine.model import (
     REGISTRY,
+    RISK_SECTION_ORDER,
     TOPICS,
     Assessment,
     Category,
@@ -78,6 +79,19 @@ def _trace_cites(rule: Rule, f: Finding) -> list[str]:
     for c in rule.cites:
         added.pop(c, None)
     return [*rule.cites, *added]
+
+
+_RISK_RANK = {rid: i for i, rid in enumerate(RISK_SECTION_ORDER)}
+_RISK = Section.RISK
+
+
+def _order_risk_section(recs: list[Recommendation]) -> None:
+    """Put the Risk section's recommendations in RISK_SECTION_ORDER, in the places the section holds in `recs`."""
+    places = [i for i, r in enumerate(recs) if r.section is _RISK]
+    if len(places) > 1:
+        ordered = sorted((recs[i] for i in places), key=lambda r: _RISK_RANK.get(r.id, len(_RISK_RANK)))
+        for i, r in zip(places, ordered, strict=True):
+            recs[i] = r
 
 
 def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
@@ -136,4 +150,6 @@ def assess(
             _apply(a, rule, finding)
             if not a.in_scope:  # only a finding takes the question out of scope
                 break
+    if not decision_only:
+        _order_risk_section(a.recommendations)
     return a

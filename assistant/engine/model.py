@@ -57,6 +57,23 @@ class Section(StrEnum):
 
 SECTION_ORDER: tuple[Section, ...] = tuple(Section)
 
+# The Risk section's statements in the order the answer shows them, by recommendation id: what FRAX needs and how
+# it was adjusted (risk topic), the very-high-risk verdict (decision topic: it needs the decision), then FRAX
+# against the profile's thresholds (risk topic). assess() orders the section by this list, not by the order the
+# topics run in; an id not listed follows the listed ones, in the order its rule ran.
+RISK_SECTION_ORDER: tuple[str, ...] = (
+    "risk-frax-inputs",
+    "risk-frax-gc-adjust",
+    "risk-frax-spine-offset",
+    "risk-frax-t2d",
+    "risk-frax-on-treatment",
+    "very-high-risk",
+    "very-high-risk-undefined",
+    "risk-frax-no-threshold",
+    "risk-frax-vs-thresholds",
+    "risk-frax-raw-and-adjusted",
+)
+
 
 @dataclass(slots=True)
 class Recommendation:

@@ -6,8 +6,6 @@ step aside. Each rule's name says why it applies, the way guideline-as-code name
 
 from __future__ import annotations
 
-from functools import cache
-
 from assistant.engine.knowledge.bmd import T_NORMAL, T_OSTEOPOROSIS, low_bone_mass, site_label, who_younger
 from assistant.engine.knowledge.fractures import (
     HIP_OR_VERTEBRAL,
@@ -15,10 +13,9 @@ from assistant.engine.knowledge.fractures import (
     fracture_sites,
     has_fragility_fracture,
 )
-from assistant.engine.knowledge.frax import FraxView, frax_inputs
+from assistant.engine.knowledge.frax import frax_inputs, frax_over, frax_params, frax_thresholds
 from assistant.engine.knowledge.intents import DECISION_INTENTS, patient_specific
 from assistant.engine.knowledge.profiles import profile_of, women_only_outside
-from assistant.engine.knowledge.thresholds import Threshold, threshold
 from assistant.engine.knowledge.very_high_risk import (
     ENDO_VERY_HIGH_T_BELOW,
     VERY_HIGH_FRAX_HIP_ABOVE,
@@ -76,35 +73,6 @@ def _decide(
         because=Because(statement=statement, params=params, citations=citations),
         missing=missing or [],
         recommendations=recommendations or [],
-    )
-
-
-def _frax_thresholds(a: Assessment) -> tuple[Threshold, Threshold]:
-    """The treatment thresholds for low bone mass, FRAX major and hip (the profile's own when it has them)."""
-    return _frax_thresholds_of(a.profile)
-
-
-@cache
-def _frax_thresholds_of(profile: str) -> tuple[Threshold, Threshold]:
-    return threshold("frax-major-treat", profile), threshold("frax-hip-treat", profile)
-
-
-def _frax_params(view: FraxView, a: Assessment) -> dict:
-    major_t, hip_t = _frax_thresholds(a)
-    return {
-        "major": view.major,
-        "hip": view.hip,
-        "major_raw": view.major_raw,
-        "hip_raw": view.hip_raw,
-        "major_threshold": major_t.value,
-        "hip_threshold": hip_t.value,
-    }
-
-
-def _frax_over(view: FraxView, a: Assessment) -> bool:
-    major_t, hip_t = _frax_thresholds(a)
-    return (view.major is not None and view.major >= major_t.value) or (
-        view.hip is not None and view.hip >= hip_t.value
     )
 
 
@@ -237,7 +205,7 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     view = a.derived.frax
-    if view is not None and _frax_over(view, a) and cat is None:
+    if view is not None and frax_over(view, a.profile) and cat is None:
         return None  # FRAX at threshold without BMD is handled below
     return _decide(
         Decision.CONDITIONAL,
@@ -314,15 +282,15 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
 @rule("treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 3: low bone mass and FRAX major >= 20% or hip >= 3%."""
-    major_t, hip_t = _frax_thresholds(a)
+    major_t, hip_t = frax_thresholds(a.profile)
     view = a.derived.frax
-    if not _open(a) or view is None or not _frax_over(view, a):
+    if not _open(a) or view is None or not frax_over(view, a.profile):
         return None
     if low_bone_mass(f, a):
         return _decide(
             Decision.YES,
             "decision-yes-frax",
-            _frax_params(view, a),
+            frax_params(view, a.profile),
             [WHO_TO_TREAT],
             result=f"yes: FRAX major {view.major} / hip {view.hip} at or over {major_t} / {hip_t}",
             used=["frax", "t_scores"],
@@ -332,7 +300,7 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
         return _decide(
             Decision.CONDITIONAL,
             "decision-conditional-frax-no-bmd",
-            _frax_params(view, a),
+            frax_params(view, a.profile),
             [WHO_TO_TREAT],
             result="conditional: FRAX at threshold but no bone density given",
             used=["frax"],
@@ -345,9 +313,9 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
 @rule("no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_below(f: Facts, a: Assessment) -> Finding | None:
     """FRAX given and below both thresholds (or the one given is below): not indicated on these facts."""
-    major_t, hip_t = _frax_thresholds(a)
+    major_t, hip_t = frax_thresholds(a.profile)
     view = a.derived.frax
-    if not _open(a) or view is None or _frax_over(view, a):
+    if not _open(a) or view is None or frax_over(view, a.profile):
         return None
     if a.classification.category not in (None, Category.OSTEOPENIA):
         return None
@@ -357,7 +325,7 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
     return _decide(
         Decision.NO,
         "decision-no-frax-below",
-        _frax_params(view, a),
+        frax_params(view, a.profile),
         [WHO_TO_TREAT],
         result=f"no: FRAX major {view.major} / hip {view.hip} below {major_t} / {hip_t}",
         used=["frax", "t_scores"],
@@ -386,7 +354,7 @@ def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
 @rule("conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
 def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass without FRAX: not indicated on BMD alone; FRAX decides (20% / 3%)."""
-    major_t, hip_t = _frax_thresholds(a)
+    major_t, hip_t = frax_thresholds(a.profile)
     if not _open(a) or not low_bone_mass(f, a):
         return None
     _, _, names = frax_inputs(f)
@@ -410,7 +378,7 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
 @rule("conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
 def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     """Nothing about bone density, FRAX or fractures: the decision waits for them."""
-    major_t, hip_t = _frax_thresholds(a)
+    major_t, hip_t = frax_thresholds(a.profile)
     if not _open(a):
         return None
     return _decide(
@@ -505,54 +473,6 @@ def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
                 statement="risk-very-high-undefined-acp",
                 params={"aace_would": bool(very_high_risk_reasons(f, a.derived.frax))},
                 citations=[ACP_ANABOLIC],
-            )
-        ],
-    )
-
-
-@rule("risk-frax-no-threshold-acp", topic="decision", cites=[ACP_OSTEOPENIA])
-def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
-    """ACP profile: FRAX was given, but ACP sets no FRAX treatment threshold."""
-    view = a.derived.frax
-    if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is not None:
-        return None
-    return Finding(
-        result="FRAX given; ACP sets no FRAX threshold",
-        used=["frax"],
-        recommendations=[
-            Recommendation(
-                id="risk-frax-no-threshold",
-                section=Section.RISK,
-                statement="risk-frax-no-threshold-acp",
-                params={"major": view.major, "hip": view.hip, "adjusted": view.adjusted},
-                citations=[ACP_OSTEOPENIA],
-            )
-        ],
-    )
-
-
-@rule("risk-frax-vs-thresholds", topic="decision", cites=[WHO_TO_TREAT])
-def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
-    """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
-    major_t, hip_t = _frax_thresholds(a)
-    view = a.derived.frax
-    if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
-        return None
-    return Finding(
-        result=f"FRAX major {view.major} vs {major_t}, hip {view.hip} vs {hip_t}",
-        used=["frax"],
-        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
-        recommendations=[
-            Recommendation(
-                id="risk-frax-vs-thresholds",
-                section=Section.RISK,
-                statement="risk-frax-vs-thresholds",
-                params={
-                    **_frax_params(view, a),
-                    "over": _frax_over(view, a),
-                    "low_mass": a.classification.category == Category.OSTEOPENIA,
-                },
-                citations=[WHO_TO_TREAT],
             )
         ],
     )
