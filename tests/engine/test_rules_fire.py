@@ -23,8 +23,12 @@ VIGNETTES: dict[str, tuple[dict, str, str | None]] = {
         "risk-frax-on-treatment",
     ),
     "treat-fragility-fracture-any-bmd-aace": (
-        {**WOMAN_70, "t_scores": {Site.FEMORAL_NECK: -0.6}, "prior_fragility_fracture": True,
-         "fracture_sites": [FractureSite.RIB]},
+        {
+            **WOMAN_70,
+            "t_scores": {Site.FEMORAL_NECK: -0.6},
+            "prior_fragility_fracture": True,
+            "fracture_sites": [FractureSite.RIB],
+        },
         "aace",
         None,
     ),
@@ -37,7 +41,9 @@ VIGNETTES: dict[str, tuple[dict, str, str | None]] = {
     "very-high-risk-undefined-acp": (OSTEOPOROSIS, "acp", "very-high-risk-undefined"),
     "risk-frax-no-threshold-acp": ({**LOW_MASS_67, "frax": Frax(major=11.0, hip=1.4)}, "acp", "risk-frax-no-threshold"),
     "workup-testosterone-men": (
-        {"age": 62, "sex": Sex.MALE, "t_scores": {Site.FEMORAL_NECK: -2.0}}, "us", "workup-testosterone"
+        {"age": 62, "sex": Sex.MALE, "t_scores": {Site.FEMORAL_NECK: -2.0}},
+        "us",
+        "workup-testosterone",
     ),
     "workup-coeliac": ({**OSTEOPOROSIS, "conditions": {"malabsorption": True}}, "us", None),
     "workup-cushing": ({**OSTEOPOROSIS, "conditions": {"cushings": True}}, "us", None),
@@ -45,7 +51,9 @@ VIGNETTES: dict[str, tuple[dict, str, str | None]] = {
     "drug-first-line-oral": (OSTEOPOROSIS, "us", "drug-alendronate"),
     "drug-parenteral-alternatives": (OSTEOPOROSIS, "us", "drug-zoledronic-acid"),
     "drug-current-therapy": (
-        {**OSTEOPOROSIS, "medications": [Medication(name="denosumab")]}, "us", "drug-current-denosumab"
+        {**OSTEOPOROSIS, "medications": [Medication(name="denosumab")]},
+        "us",
+        "drug-current-denosumab",
     ),
     "safety-renal-cutoffs": ({**OSTEOPOROSIS, "egfr": 25.0}, "us", None),
     "safety-romosozumab-cardiovascular": (VERY_LOW, "us", "safety-romosozumab-ask"),

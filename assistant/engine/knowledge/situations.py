@@ -167,7 +167,7 @@ def cancer_reason(f: Facts, kind: str) -> str | None:
         return None
     rfs = hadji_risk_factors(f)
     if t is not None and t < threshold("ai-hadji-t").value:
-        return f"T-score {t:g}, below -2.0"
+        return f"T-score {t:g}, below {threshold('ai-hadji-t')}"
     if t is not None and t < threshold("ai-hadji-t-with-risk-factor").value and rfs:
         return f"T-score {t:g} with {rfs[0]}"
     if t is None and len(rfs) >= threshold("ai-hadji-risk-factors-no-bmd").value:

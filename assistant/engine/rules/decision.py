@@ -345,7 +345,7 @@ def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
         "decision-no-normal-bmd",
         {"t": low[0], "limit": T_NORMAL.value},
         ["who-1994#t-score-categories", WHO_TO_TREAT],
-        result=f"no: lowest T {low[0]} is normal (>= -1.0)",
+        result=f"no: lowest T {low[0]} is normal (>= {T_NORMAL})",
         used=["t_scores"],
         threshold=f"T-score >= {T_NORMAL} normal",
     )

@@ -62,7 +62,7 @@ def gourlay_band(t: float) -> tuple[str, float, int] | None:
         return None
     for band, top, years, rounded in GOURLAY_BANDS:
         if top is None or t <= top.value:
-            return band, years.value, int(rounded.value)
+            return band, years.value, rounded.value
     return None
 
 

@@ -26,6 +26,7 @@ from assistant.facts import Facts, Intent, Sex
 
 # Older women with advanced osteopenia (seed; reid-2018, gourlay-2012, acp-2023).
 OLDER_AGE = threshold("older-age")
+YOUNG_ADULT_AGE = threshold("young-adult-age")
 ADVANCED_OSTEOPENIA_T_BELOW = threshold("advanced-osteopenia-t")
 # ACR 2022 glucocorticoid-induced osteoporosis: the strata live in knowledge/glucocorticoids.py (issue 16 shares them).
 # CKD (kdigo-2017#ckd-g4-g5-caution; secondary summaries only, so phrased as caution).
@@ -80,7 +81,7 @@ def men(f: Facts, a: Assessment) -> Finding | None:
         "special-men",
         {"age": f.age, "male": f.sex == Sex.MALE},
         MEN_CITES,
-        "men 50+: same categories and thresholds",
+        f"men {T_SCORE_AGE}+: same categories and thresholds",
         ["sex", "age"],
     )
 
@@ -99,7 +100,7 @@ def under_50(f: Facts, a: Assessment) -> Finding | None:
         "special-under-50",
         {"age": f.age, "applies": a.derived.uses_z_scores},
         YOUNG_CITES,
-        "under 50 / premenopausal: Z-scores",
+        f"under {YOUNG_ADULT_AGE} / premenopausal: Z-scores",
         ["age", "sex", "menopause"],
     )
 
@@ -121,9 +122,9 @@ def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
         "special-65-plus",
         {"age": f.age if tailored else None, "t": t if tailored else None},
         OLDER_CITES,
-        "65+ with T < -2.0: stronger case for treatment"
+        f"{OLDER_AGE}+ with T < {ADVANCED_OSTEOPENIA_T_BELOW}: stronger case for treatment"
         if tailored
-        else "65+ with T < -2.0 (general note; age not given)",
+        else f"{OLDER_AGE}+ with T < {ADVANCED_OSTEOPENIA_T_BELOW} (general note; age not given)",
         ["age", "t_scores"],
     )
 
@@ -190,7 +191,7 @@ def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
         "special-ckd",
         {"egfr": f.egfr, "crcl": f.egfr_is_crcl, "dialysis": f.has("dialysis")},
         CKD_CITES,
-        "eGFR < 30: exclude CKD-MBD first, refer (KDIGO, secondary summaries)",
+        f"eGFR < {CKD_EGFR_BELOW}: exclude CKD-MBD first, refer (KDIGO, secondary summaries)",
         ["egfr", "conditions.dialysis"],
         urgency=Urgency.WARNING,
     )

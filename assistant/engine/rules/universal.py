@@ -162,7 +162,8 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
             age=f.age,
         )
         return Finding(
-            result=f"vitamin D {iom} IU/day (IOM)" + (" or 800-1000 IU (BHOF)" if bhof else ""),
+            result=f"vitamin D {iom} IU/day (IOM)"
+            + (f" or {VITD_BHOF_LOW_IU}-{VITD_BHOF_HIGH_IU} IU (BHOF)" if bhof else ""),
             used=["age"],
             threshold=threshold,
             recommendations=[rec],
