@@ -11,11 +11,12 @@ import inside a function):
     __init__.py     assess(): derives the shared values once, runs the rules in topic order, applies findings
 
 To add a rule: write `fn(f: Facts, a: Assessment) -> Finding | None` in the topic's module under rules/ and
-decorate it with `@rule("topic-what-it-decides", cites=["ref#passage", ...])` (the topic is the module's name;
-ids are lowercase words joined by hyphens and start with the topic's prefix). Give it a docstring saying what it
-concludes and from which source, name its statement in prompts/statements/<topic>.yaml (same id style), and name
-the rule id in a test. If other rules need what it concludes, add a named field to Assessment and Finding
-(as `drugs_offered` or `very_high_risk_reasons`) and set it in `_apply` below; never scan ids or citations.
+decorate it with `@rule("prefix-what-it-decides", cites=["ref#passage", ...])` (the topic is the module's name;
+ids are kebab-case and start with the topic's prefix from model.TOPIC_PREFIXES; the registry refuses others).
+Give it a docstring saying what it concludes and from which source, name its statement in
+prompts/statements/<topic>.yaml (kebab-case too), and name the rule id in a test. If other rules need what it
+concludes, add a named field to Assessment and Finding (as `drugs_offered` or `very_high_risk_reasons`) and set
+it in `_apply` below; never scan ids or citations.
 
 To add a threshold: add an entry to corpus/thresholds.yaml (id, value, unit, comparison, passage, and profile
 when it differs by profile), read it with `threshold(ID).value` from

@@ -101,7 +101,7 @@ def younger_adult(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-hip-vertebral-fracture", topic="decision", cites=[WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"])
+@rule("decision-treat-hip-vertebral-fracture", topic="decision", cites=[WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"])
 def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 1: a hip or vertebral (clinical or morphometric) fracture."""
     sites = HIP_OR_VERTEBRAL.intersection(fracture_sites(f))
@@ -118,7 +118,7 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-t-score-osteoporosis", topic="decision", cites=[WHO_TO_TREAT, "iscd-2019#diagnostic-sites"])
+@rule("decision-treat-t-score-osteoporosis", topic="decision", cites=[WHO_TO_TREAT, "iscd-2019#diagnostic-sites"])
 def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 2: T-score <= -2.5 at femoral neck, total hip or lumbar spine."""
     low = a.derived.lowest_t
@@ -136,7 +136,7 @@ def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-low-bone-mass-fracture", topic="decision", cites=AACE_TREAT)
+@rule("decision-treat-low-bone-mass-fracture", topic="decision", cites=AACE_TREAT)
 def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
     """AACE/ACE: low bone mass with a fragility fracture is osteoporosis, and is treated."""
     if not _open(a) or not low_bone_mass(f, a) or not has_fragility_fracture(f):
@@ -155,7 +155,7 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-fragility-fracture-any-bmd-aace", topic="decision", cites=AACE_TREAT)
+@rule("decision-treat-fragility-fracture-any-bmd-aace", topic="decision", cites=AACE_TREAT)
 def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
     """AACE/ACE profile: a fragility fracture (no other metabolic bone disease) is osteoporosis even with
     normal bone density, and osteoporosis is treated (aace-2020#clinical-diagnosis)."""
@@ -178,7 +178,7 @@ def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-osteoporosis-stated", topic="decision", cites=[WHO_TO_TREAT])
+@rule("decision-treat-osteoporosis-stated", topic="decision", cites=[WHO_TO_TREAT])
 def osteoporosis_stated(f: Facts, a: Assessment) -> Finding | None:
     """Osteoporosis stated without numbers: treatment is indicated (confirm with DXA)."""
     c = a.classification
@@ -195,7 +195,7 @@ def osteoporosis_stated(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("conditional-fracture-without-low-bone-mass", topic="decision", cites=[WHO_TO_TREAT, *AACE_TREAT])
+@rule("decision-conditional-fracture-without-low-bone-mass", topic="decision", cites=[WHO_TO_TREAT, *AACE_TREAT])
 def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
     """A non-hip, non-vertebral fragility fracture with normal or unknown BMD: BHOF and AACE differ."""
     if not _open(a) or not has_fragility_fracture(f):
@@ -227,7 +227,7 @@ def _acp_woman(f: Facts) -> bool | None:
     return True if f.menopause in (Menopause.POST, Menopause.PERI) else None
 
 
-@rule("acp-low-bone-mass-individualised", topic="decision", cites=[ACP_OSTEOPENIA, ACP_FIRST_LINE])
+@rule("decision-acp-low-bone-mass-individualised", topic="decision", cites=[ACP_OSTEOPENIA, ACP_FIRST_LINE])
 def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     """ACP profile: no FRAX threshold; for women over 65 with low bone mass an individualised decision
     (rec 4); ACP makes no recommendation seen for other people with low bone mass."""
@@ -279,7 +279,7 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
+@rule("decision-treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 3: low bone mass and FRAX major >= 20% or hip >= 3%."""
     major_t, hip_t = frax_thresholds(a.profile)
@@ -310,7 +310,7 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     return None
 
 
-@rule("no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
+@rule("decision-no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_below(f: Facts, a: Assessment) -> Finding | None:
     """FRAX given and below both thresholds (or the one given is below): not indicated on these facts."""
     major_t, hip_t = frax_thresholds(a.profile)
@@ -334,7 +334,7 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("no-treat-normal-bmd", topic="decision", cites=["who-1994#t-score-categories", WHO_TO_TREAT])
+@rule("decision-no-treat-normal-bmd", topic="decision", cites=["who-1994#t-score-categories", WHO_TO_TREAT])
 def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
     """Normal bone density (T >= -1.0) and no fracture criterion: not indicated."""
     low = a.derived.lowest_t
@@ -351,7 +351,7 @@ def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
+@rule("decision-conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
 def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass without FRAX: not indicated on BMD alone; FRAX decides (20% / 3%)."""
     major_t, hip_t = frax_thresholds(a.profile)
@@ -375,7 +375,7 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
+@rule("decision-conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
 def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     """Nothing about bone density, FRAX or fractures: the decision waits for them."""
     major_t, hip_t = frax_thresholds(a.profile)
@@ -392,7 +392,7 @@ def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("very-high-risk-aace", topic="decision", cites=[*VERY_HIGH_CITES, *SEQUENCE_CITES])
+@rule("decision-very-high-risk-aace", topic="decision", cites=[*VERY_HIGH_CITES, *SEQUENCE_CITES])
 def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     """Treatment indicated and an AACE very-high-risk criterion met: anabolic first, then antiresorptive."""
     if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "aace":
@@ -430,7 +430,7 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("very-high-risk-endocrine", topic="decision", cites=ENDO_VERY_HIGH_CITES)
+@rule("decision-very-high-risk-endocrine", topic="decision", cites=ENDO_VERY_HIGH_CITES)
 def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     """Endocrine profile: treatment indicated and the 2020 very-high-risk description met."""
     if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "endocrine-2020":
@@ -458,7 +458,7 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("very-high-risk-undefined-acp", topic="decision", cites=[ACP_ANABOLIC])
+@rule("decision-very-high-risk-undefined-acp", topic="decision", cites=[ACP_ANABOLIC])
 def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
     """ACP profile: anabolic drugs only for women at very high risk, which ACP does not define."""
     if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "none" or f.sex == Sex.MALE:

@@ -86,7 +86,7 @@ def men(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("special-under-50", topic="special", cites=YOUNG_CITES)
+@rule("special-younger-adults", topic="special", cites=YOUNG_CITES)
 def under_50(f: Facts, a: Assessment) -> Finding | None:
     """Premenopausal women and men under 50: Z-scores; no osteoporosis on bone density alone."""
     if not _shown(a):
@@ -105,7 +105,7 @@ def under_50(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("special-65-plus-advanced-osteopenia", topic="special", cites=OLDER_CITES)
+@rule("special-older-advanced-osteopenia", topic="special", cites=OLDER_CITES)
 def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
     """65 and over with T < -2.0: the case for treatment is stronger than in younger, milder osteopenia."""
     if not _shown(a) or f.sex == Sex.MALE or a.derived.uses_z_scores:
@@ -178,7 +178,7 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("special-ckd-egfr-below-30", topic="special", cites=CKD_CITES)
+@rule("special-ckd-advanced", topic="special", cites=CKD_CITES)
 def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
     """eGFR below 30 (or dialysis): exclude CKD-MBD before osteoporosis drugs; cautious, referral advised."""
     if not a.in_scope:
