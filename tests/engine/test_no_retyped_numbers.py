@@ -171,8 +171,30 @@ for path in sorted(Path(sys.argv[1]).glob("*.transcript.yaml")):
                 "trace": [[s.rule, s.result, s.threshold or ""] for s in a.trace],
                 "recs": [[r.statement, text] for r, text in zip(a.recommendations, texts)],
             }
+for n, text in enumerate(json.loads(sys.argv[2])):
+    for profile in ("us", "aace", "acp", "endocrine"):
+        conv = Conversation(profile=profile)
+        reply = conv.ask(text)
+        a, answer = conv.last_assessment, reply.answer
+        if a is None or answer is None or reply.kind != "answer":
+            continue
+        texts = [r["text"] for r in answer.as_dict()["recommendations"]]
+        out[f"extra {n} {profile}"] = {
+            "given": text,
+            "trace": [[s.rule, s.result, s.threshold or ""] for s in a.trace],
+            "recs": [[r.statement, t] for r, t in zip(a.recommendations, texts)],
+        }
 print(json.dumps(out))
 """
+
+# Patients the transcripts do not meet, so that their rules' words are checked too.
+EXTRA = (
+    "68-year-old woman starting anastrozole, femoral neck T-score -1.7, on prednisone for 8 months, 45 kg, 160 cm",
+    "42-year-old man, lumbar spine Z-score -2.4, no fractures",
+    "Premenopausal woman of 44, femoral neck T-score -2.6",
+    "81-year-old man on dialysis, femoral neck T-score -2.9, hip fracture last year",
+    "63-year-old woman, total hip T-score -1.3, on letrozole, smoker, mother had a hip fracture",
+)
 
 # A move that leaves most comparisons with the transcripts' facts as they were and still shows when the number is
 # written with one decimal: whole numbers (ages, doses, counts; some are read as integers) move by 1, others by 0.07.
@@ -196,7 +218,7 @@ def _collect(thresholds: Path | None) -> dict:
     if thresholds is not None:
         env["ASSISTANT_THRESHOLDS"] = str(thresholds)
     done = subprocess.run(
-        [sys.executable, "-c", _COLLECT, str(TRANSCRIPTS)],
+        [sys.executable, "-c", _COLLECT, str(TRANSCRIPTS), json.dumps(EXTRA)],
         capture_output=True,
         text=True,
         encoding="utf-8",

@@ -134,11 +134,11 @@ def hadji_risk_factors(f: Facts) -> list[str]:
     """The Hadji 2017 risk factors the facts show (T-score below -1.5 is counted separately)."""
     out: list[str] = []
     if f.age is not None and f.age > threshold("ai-hadji-age").value:
-        out.append("age over 65")
+        out.append(f"age over {threshold('ai-hadji-age')}")
     if f.weight_kg and f.height_cm:
         bmi = f.weight_kg / (f.height_cm / 100) ** 2
         if bmi < threshold("ai-hadji-bmi").value:
-            out.append("a body-mass index below 20")
+            out.append(f"a body-mass index below {threshold('ai-hadji-bmi')}")
     if f.has("parental_hip_fracture"):
         out.append("a family history of hip fracture")
     if has_fragility_fracture(f):
@@ -146,7 +146,7 @@ def hadji_risk_factors(f: Facts) -> list[str]:
     if f.glucocorticoids is True and (
         f.glucocorticoid_months is not None and f.glucocorticoid_months > threshold("ai-hadji-steroid-months").value
     ):
-        out.append("glucocorticoids for more than 6 months")
+        out.append(f"glucocorticoids for more than {threshold('ai-hadji-steroid-months')} months")
     if f.has("smoking"):
         out.append("smoking")
     return out
