@@ -73,6 +73,10 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--access-log", action="store_true", help="log each request line (no patient data)")
     serve.add_argument("--allow-origin", action="append", default=[], metavar="ORIGIN",
                        help="let a browser-based CDS client from ORIGIN call (CORS), e.g. a CDS Hooks sandbox")
+    serve.add_argument("--jti-db", metavar="PATH", help="SQLite file of seen token ids, shared by every worker and by "
+                       "other instances on this host given the same file (default: a new temporary file per start)")
+    serve.add_argument("--issuer", action="append", default=[], metavar="ISS",
+                       help="trust only tokens whose iss is ISS (repeatable; default: any issuer of a key in --jwks)")
     return p
 
 
@@ -204,6 +208,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             log_patient=args.log_patient,
             access_log=args.access_log,
             allow_origins=tuple(args.allow_origin),
+            jti_db=args.jti_db,
+            issuers=tuple(args.issuer),
         )
     except ServeError as exc:
         raise UsageError(f"assistant serve: {exc}") from None

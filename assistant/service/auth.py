@@ -1,9 +1,14 @@
 """The CDS Hooks JWT check: a bearer token signed by a key of the configured JSON Web Key Set.
 
-Accepted only when: the header names RS384 or ES384 (never `none`, never an HMAC algorithm, so a
-public key can never be used as a shared secret), a key of the set verifies the signature, `aud` is
-this endpoint's URL, `exp` is in the future, and `jti` has not been seen before (replays are
-refused until the token would have expired anyway). Any failure is one answer: not authorised; the
+Accepted only when (CDS Hooks 2.0, "Trusting CDS Clients"): the header names RS384 or ES384 (never
+`none`, never an HMAC algorithm, so a public key can never be used as a shared secret), a key of the
+set verifies the signature, `aud` is this endpoint's URL, `iss`, `iat`, `exp` and `jti` are all there,
+`exp` is in the future but no more than MAX_LIFETIME_S ahead (the five minutes the first CDS Hooks
+security text set, and SMART Backend Services still sets, for such tokens), `iat` is not in the future,
+`iss` is one of the trusted issuers when a list is configured, and `jti` has not been seen before
+(replays are refused until the token would have expired anyway). Clocks may differ by LEEWAY_S.
+Keys come only from the configured JWK Set: a `jku` header is never fetched (the spec lets the set be
+shared out of band). `tenant` is optional and not used. Any failure is one answer: not authorised; the
 reason is never told to the caller.
 """
 
@@ -19,7 +24,8 @@ import jwt
 from jwt import PyJWK, PyJWKSet
 
 ALGORITHMS = ("RS384", "ES384")
-LEEWAY_S = 5  # clock skew allowed on exp
+LEEWAY_S = 30  # clock skew allowed between the EHR and this service, on exp and iat
+MAX_LIFETIME_S = 300  # a token may expire at most this long after it reaches us (five minutes, plus the skew)
 MAX_TOKEN_CHARS = 16_384
 MAX_REMEMBERED = 100_000  # jti values remembered at once; past this, new tokens are refused until old ones expire
 
@@ -84,9 +90,10 @@ class SharedReplayGuard(ReplayGuard):
 
 
 class Verifier:
-    def __init__(self, keys: list[PyJWK], guard: ReplayGuard | None = None) -> None:
+    def __init__(self, keys: list[PyJWK], guard: ReplayGuard | None = None, issuers: tuple[str, ...] = ()) -> None:
         self.keys = keys
         self.guard = guard or ReplayGuard()
+        self.issuers = frozenset(issuers)  # empty: any issuer whose key is in the set
 
     def check(self, authorization: str | None, audience: str) -> bool:
         """Whether the Authorization header value carries an acceptable token for `audience`."""
@@ -113,10 +120,15 @@ class Verifier:
             claims = self._decode(token, key, alg, audience)
             if claims is None:
                 continue
-            jti, exp = claims.get("jti"), claims.get("exp")
+            jti, exp, iss = claims.get("jti"), claims.get("exp"), claims.get("iss")
             if not isinstance(jti, str) or not jti or len(jti) > 512 or not isinstance(exp, int | float):
                 return False
-            return self.guard.first_use(jti, float(exp), time.time())
+            if not isinstance(iss, str) or not iss or (self.issuers and iss not in self.issuers):
+                return False
+            now = time.time()
+            if exp > now + MAX_LIFETIME_S + LEEWAY_S:
+                return False  # longer-lived than a CDS Hooks token should be: also bounds the replay memory
+            return self.guard.first_use(jti, float(exp), now)
         return False
 
     @staticmethod
@@ -128,7 +140,7 @@ class Verifier:
                 algorithms=[alg],
                 audience=audience,
                 leeway=LEEWAY_S,
-                options={"require": ["exp", "aud", "jti"], "verify_signature": True},
+                options={"require": ["exp", "iat", "iss", "aud", "jti"], "verify_signature": True, "verify_iat": True},
             )
         except jwt.PyJWTError:
             return None

@@ -15,6 +15,7 @@ from typing import Any
 from assistant.corpus import default_corpus
 from assistant.engine.knowledge.profiles import get_profile
 from assistant.engine.model import Urgency
+from assistant.facts import SITE_LABELS, Site
 from assistant.render import Answer, label, with_marks
 from assistant.service.reading import Reading
 
@@ -36,15 +37,37 @@ def bottom_line(answer: Answer) -> str:
     return "No bone-health decision could be made from the record: see what is missing."
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+_CLAUSE_END = re.compile(r"[;:](?=\s)")
+WHOLE_ENOUGH = 50  # whole sentences (or clauses) this long make a summary; shorter, the text is cut at a word
+
+
 def shorten(text: str, limit: int = SUMMARY_MAX) -> str:
-    """At most `limit` characters, cut at a word with an ellipsis when it had to be cut."""
+    """At most `limit` characters, read as a clinician would want it: whole sentences when they say enough, else
+    the text up to a clause boundary, else cut at a word (never inside an unclosed parenthesis) with an ellipsis."""
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
+    sentences = _SENTENCE_END.split(text)
+    kept = ""
+    for sentence in sentences:
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > limit:
+            break
+        kept = candidate
+    if len(kept) >= WHOLE_ENOUGH:
+        return kept
+    head = text[: limit - 1]
+    clauses = [m.start() for m in _CLAUSE_END.finditer(head) if m.start() >= WHOLE_ENOUGH]
+    if clauses:
+        return head[: clauses[-1]].rstrip(" ,") + "…"
+    cut = head
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]
+    opened = cut.rfind("(")
+    if opened > cut.rfind(")") and opened >= WHOLE_ENOUGH // 2:
+        cut = cut[:opened]  # never end inside a parenthesis the reader cannot see closed
     return cut.rstrip(" ,;:.") + "…"
 
 
@@ -61,19 +84,51 @@ def indicator(answer: Answer) -> str:
     return worst.value
 
 
-def _missing_words(answer: Answer) -> list[str]:
-    return [f"{label('fields', m)}: not found in the record" for m in answer.assessment.missing_facts]
+_DXA_SITES = (Site.FEMORAL_NECK, Site.TOTAL_HIP, Site.LUMBAR_SPINE)
 
 
-def _source(answer: Answer) -> dict[str, str]:
+# The clinical risk factors FRAX asks for (../shared/clinical/sources.md, FRAX inputs): when several are missing they
+# make one line, so the list reads as "what to gather to compute FRAX" rather than a dozen separate gaps.
+_FRAX_INPUTS = ("glucocorticoids", "parental_hip_fracture", "smoking", "rheumatoid_arthritis", "alcohol_excess",
+                "weight_kg", "height_cm", "secondary_osteoporosis")
+
+
+def _missing_words(answer: Answer, reading: Reading) -> list[str]:
+    out = []
+    missing = list(answer.assessment.missing_facts)
+    frax_inputs = [m for m in missing if m in _FRAX_INPUTS and m not in reading.missing_why]
+    grouped = len(frax_inputs) >= 3
+    for m in missing:
+        if grouped and m in frax_inputs:
+            if m == frax_inputs[0]:
+                names = ", ".join(label("fields", x) for x in frax_inputs)
+                out.append(f"FRAX inputs: {names} (none in the record)")
+            continue
+        if m in reading.missing_why:
+            out.append(f"{label('fields', m)}: {reading.missing_why[m]}")
+            continue
+        given = [s for s in _DXA_SITES if s in reading.facts.t_scores]
+        if m == "t_scores" and given:
+            absent = " and ".join(SITE_LABELS[s] for s in _DXA_SITES if s not in given)
+            shown = ", ".join(SITE_LABELS[s] for s in given)
+            out.append(f"DXA T-score at the {absent}: not found in the record ({shown} given)")
+            continue
+        out.append(f"{label('fields', m)}: not found in the record")
+    return out
+
+
+def _source(answer: Answer, cited: list[int]) -> dict[str, str]:
+    """The card's source: the profile, and the link of the first reference this card itself cites that has one
+    (never another card's reference)."""
     profile = get_profile(answer.assessment.profile)
     out = {"label": f"Guideline assistant, {profile.name} profile"}
     corpus = answer.corpus or default_corpus()
-    for rid in answer.citations:  # citations are numbered by reference
-        ref = corpus.references[rid]
-        if ref.url:
-            out["url"] = ref.url
-            break
+    for n in cited:
+        if 1 <= n <= len(answer.citations):
+            ref = corpus.references[answer.citations[n - 1]]  # citations are numbered by reference, from 1
+            if ref.url:
+                out["url"] = ref.url
+                break
     return out
 
 
@@ -95,7 +150,7 @@ def detail(answer: Answer, reading: Reading) -> str:
         parts.append("**Act on:**\n" + "\n".join(f"- {with_marks(i.text, i.citations)}" for _r, i in urgent))
     if reading.used:
         parts.append("**From the record:**\n" + "\n".join(f"- {md(u)}" for u in reading.used))
-    missing = _missing_words(answer)
+    missing = _missing_words(answer, reading)
     if missing:
         parts.append("**Missing:**\n" + "\n".join(f"- {md(m)}" for m in missing))
     if reading.set_aside:
@@ -103,7 +158,7 @@ def detail(answer: Answer, reading: Reading) -> str:
     if reading.not_used:
         parts.append("**Not used (not known to this service):**\n" + "\n".join(f"- {md(s)}" for s in reading.not_used))
     if reading.notes:
-        parts.append("\n".join(f"- {md(n)}" for n in reading.notes))
+        parts.append("**Notes:**\n" + "\n".join(f"- {md(n)}" for n in reading.notes))
     cited = sorted({n for n in marks} | {n for _r, i in urgent for n in i.citations})
     sources = _sources_md(answer, cited)
     if sources:
@@ -117,13 +172,13 @@ def detail(answer: Answer, reading: Reading) -> str:
 
 def cards(answer: Answer, reading: Reading, instance: str = "") -> list[dict[str, Any]]:
     """The cards for one answer; `instance` (the hookInstance) makes the card ids stable per call."""
-    source = _source(answer)
+    lead = answer.direct if answer.direct is not None else answer.headline
     main = {
         "uuid": str(uuid.uuid5(_NAMESPACE, f"{instance}:main")),
         "summary": shorten(bottom_line(answer)),
         "indicator": indicator(answer),
         "detail": detail(answer, reading),
-        "source": source,
+        "source": _source(answer, list(lead.citations) if lead is not None else []),
     }
     out = [main]
     for section in answer.sections:
@@ -139,7 +194,7 @@ def cards(answer: Answer, reading: Reading, instance: str = "") -> list[dict[str
                     "detail": with_marks(item.text, item.citations)
                     + "\n\n**Sources:**\n"
                     + "\n".join(_sources_md(answer, item.citations)),
-                    "source": source,
+                    "source": _source(answer, list(item.citations)),
                 }
             )
     return out

@@ -61,7 +61,10 @@ class MedicationCode(_Strict):
     meaning: str
     drug: str | None = None
     glucocorticoid: bool = False
-    prednisone_equivalent: bool = False  # the dose in mg/day is the prednisone-equivalent dose as it stands
+    # mg of prednisone one mg of this glucocorticoid is worth (1 for prednisone and prednisolone); None: the dose is
+    # not converted and no dose band is applied. Each factor names the passage it comes from.
+    prednisone_factor: float | None = Field(default=None, gt=0, le=10)
+    factor_source: str | None = None
     conditions: dict[str, bool] = Field(default_factory=dict)
     checked: str | None = None
 
@@ -71,9 +74,15 @@ class UnitRule(_Strict):
     convert: dict[str, Literal["nmol_to_ng_ml", "mmol_to_mg_dl"]] = Field(default_factory=dict)
 
 
+class RouteCode(_Strict):
+    code: str
+    meaning: str
+
+
 class CodeBook(_Strict):
     systems: dict[str, str]
     units: dict[str, UnitRule]
+    local_routes: list[RouteCode] = Field(default_factory=list)
     observations: list[ObservationCode]
     conditions: list[ConditionCode]
     medications: list[MedicationCode]
@@ -99,6 +108,12 @@ class CodeBook(_Strict):
         if system != self.systems["rxnorm"] or code is None:
             return None
         return _medication_index(self).get(code)
+
+    def local_route(self, system: str | None, code: str | None) -> RouteCode | None:
+        """A SNOMED CT route that is not oral or systemic (topical, intra-articular, ...), or None."""
+        if system != self.systems["snomed"] or code is None:
+            return None
+        return next((r for r in self.local_routes if r.code == code), None)
 
     def observation_codes(self) -> list[str]:
         """The LOINC codes worth asking an EHR for (those that give a fact)."""
@@ -150,6 +165,9 @@ def load_codes(path: Path | None = None) -> CodeBook:
         {k for c in book.conditions for k in c.conditions} | {k for m in book.medications for k in m.conditions}
     )
     unknown = [k for k in unknown if k not in KNOWN_CONDITIONS]
+    unsourced = [m.code for m in book.medications if m.prednisone_factor is not None and not m.factor_source]
+    if unsourced:
+        raise CodeBookError(f"{path or CODES_FILE}: prednisone factors without a source: {unsourced}")
     if unknown:
         raise CodeBookError(f"{path or CODES_FILE}: unknown condition keys {unknown}")
     for kind in set(UNIT_KIND.values()):

@@ -48,6 +48,9 @@ _FACT_NAMES = {
     "calcium": "serum calcium",
 }
 _FACT_UNITS = {"frax_major": "%", "frax_hip": "%", "egfr": "mL/min/1.73 m2", "vitamin_d": "ng/mL", "calcium": "mg/dL"}
+# Left and right hip on one scan (or any two scores for one site and date): the lower is used, as the diagnosis
+# takes the lowest T-score (../shared/clinical/sources.md, ISCD).
+_LOWER_KEPT = "a lower score for the same site and date is used (the lowest counts)"
 _OBS_OK = {"final", "amended", "corrected", "preliminary"}
 _ACTIVE_CONDITION = {"active", "recurrence", "relapse"}
 
@@ -160,7 +163,13 @@ def _observations(r: Reading, observations: list[Observation], book: CodeBook) -
                 continue
             site = entry.site.value if entry.site is not None else None
             words = f"{what} {value:g}{_unit_words(entry.fact)} ({name}" + (f"; {how})" if how else ")")
-            latest[(entry.fact, site)] = (_when(o), value, words)
+            when, held = _when(o), latest.get((entry.fact, site))
+            if held is not None and held[0] == when and entry.fact in ("t_score", "z_score") and held[1] <= value:
+                r.not_used.append(f"{words}: {_LOWER_KEPT}")
+                continue
+            if held is not None and held[0] == when and entry.fact in ("t_score", "z_score"):
+                r.not_used.append(f"{held[2]}: {_LOWER_KEPT}")
+            latest[(entry.fact, site)] = (when, value, words)
     for (fact, site), (_at, value, words) in latest.items():  # noqa: B007 - the time only sorted them
         _set_observation(r.facts, fact, site, value, words)
         r.used.append(words)

@@ -69,19 +69,55 @@ def read_medication(r: Reading, m: MedicationRequest | MedicationStatement, book
         r.not_used.append(f"{name}: status {status}, not current")
         return
     if hit.glucocorticoid:
+        route = _local_route(m, book)
+        if route is not None:
+            r.set_aside.append(f"{name}: {route.lower()}, not an oral glucocorticoid, so not counted")
+            return
         f.glucocorticoids = True
         f.sources["glucocorticoids"] = span(name)
-        dose = _daily_mg(m) if hit.prednisone_equivalent else None
-        if dose is not None:
-            f.glucocorticoid_dose_mg = dose
         if start is not None and start <= today:
             f.glucocorticoid_months = round((today - start).days / 30.4375, 1)
-        amount = f" {dose:g} mg/day" if dose is not None else ""
-        r.used.append(f"glucocorticoid {hit.meaning}{amount} ({name})")
+        dose = _glucocorticoid_dose(r, m, hit.meaning, hit.prednisone_factor)
+        r.used.append(f"glucocorticoid {hit.meaning}{dose} ({name})")
     for key, value in hit.conditions.items():
         f.conditions[key] = value
         f.sources[f"conditions.{key}"] = span(name)
         r.used.append(f"{key.replace('_', ' ')} ({name})")
+
+
+def _glucocorticoid_dose(
+    r: Reading, m: MedicationRequest | MedicationStatement, drug: str, factor: float | None
+) -> str:
+    """Sets the prednisone-equivalent dose when the order states it plainly and the drug has a sourced factor;
+    otherwise says on the card why no dose band was applied. Returns the words for the dose."""
+    dose = _daily_mg(m)
+    if dose is None:
+        r.missing_why["glucocorticoid_dose_mg"] = (
+            f"the {drug} order does not say N mg once a day, so no glucocorticoid dose band was applied"
+        )
+        return ""
+    if factor is None:
+        r.missing_why["glucocorticoid_dose_mg"] = (
+            f"{drug} {dose:g} mg/day is in the record but has no agreed prednisone-equivalent factor, so no "
+            "glucocorticoid dose band was applied"
+        )
+        return f" {dose:g} mg/day"
+    equivalent = round(dose * factor, 2)
+    r.facts.glucocorticoid_dose_mg = equivalent
+    if factor == 1:
+        return f" {dose:g} mg/day"
+    return f" {dose:g} mg/day, taken as prednisone {equivalent:g} mg/day (x{factor:g})"
+
+
+def _local_route(m: MedicationRequest | MedicationStatement, book: CodeBook) -> str | None:
+    """The name of the first instruction's route when it is a known local (not oral or systemic) route."""
+    dosage = m.dosageInstruction if isinstance(m, MedicationRequest) else m.dosage
+    route = dosage[0].route if dosage else None
+    for coding in (route.coding or []) if route is not None else []:
+        hit = book.local_route(coding.system, coding.code)
+        if hit is not None:
+            return hit.meaning
+    return None
 
 
 def _state_words(state: Status, med: Medication) -> str:

@@ -22,6 +22,8 @@ class Reading:
     set_aside: list[str] = field(default_factory=list)
     not_used: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # a missing fact the record does hold in a form the engine cannot use: fact name -> why (shown under Missing)
+    missing_why: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, list[str]]:
         return {"used": self.used, "set_aside": self.set_aside, "not_used": self.not_used, "notes": self.notes}

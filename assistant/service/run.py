@@ -42,6 +42,8 @@ def serve(
     log_patient: bool = False,
     access_log: bool = False,
     allow_origins: tuple[str, ...] = (),
+    jti_db: str | None = None,
+    issuers: tuple[str, ...] = (),
 ) -> int:
     if not 1 <= workers <= 64:
         raise ServeError("--workers must be 1 to 64")
@@ -52,6 +54,11 @@ def serve(
     for origin in allow_origins:
         if not origin.startswith(("http://", "https://")) or "," in origin:
             raise ServeError(f"--allow-origin wants an origin such as https://sandbox.example.org, not {origin[:80]!r}")
+    for issuer in issuers:
+        if not issuer.strip() or "\n" in issuer:
+            raise ServeError(f"--issuer wants the EHR's issuer URI, not {issuer[:80]!r}")
+    if jti_db is not None and (jwks is None or not os.path.isdir(os.path.dirname(os.path.abspath(jti_db)))):
+        raise ServeError("--jti-db needs --jwks and a file in an existing directory")
     if jwks is None and not is_loopback(host):
         raise ServeError(
             f"without --jwks calls are not authenticated, so the service listens on loopback only (not {host})"
@@ -69,11 +76,16 @@ def serve(
     os.environ[ENV_PREFIX + "PROFILE"] = profile
     os.environ[ENV_PREFIX + "LOG_PATIENT"] = "1" if log_patient else "0"
     os.environ[ENV_PREFIX + "ALLOW_ORIGINS"] = ",".join(o.rstrip("/") for o in allow_origins)
+    os.environ[ENV_PREFIX + "ISSUERS"] = "\n".join(issuers)
+    temporary: str | None = None
     if jwks is not None:
         os.environ[ENV_PREFIX + "JWKS"] = os.path.abspath(jwks)
-        # Every worker of this service shares one memory of seen jti values (a replay to another worker fails).
-        state = tempfile.mkdtemp(prefix="assistant-serve-")
-        os.environ[ENV_PREFIX + "REPLAY_DB"] = os.path.join(state, "seen-jti.sqlite")
+        # Every worker of this service shares one memory of seen jti values (a replay to another worker fails);
+        # instances on one host share it too when they are given the same --jti-db file.
+        if jti_db is None:
+            temporary = tempfile.mkdtemp(prefix="assistant-serve-")
+            jti_db = os.path.join(temporary, "seen-jti.sqlite")
+        os.environ[ENV_PREFIX + "REPLAY_DB"] = os.path.abspath(jti_db)
     else:
         os.environ.pop(ENV_PREFIX + "JWKS", None)
         print(
@@ -87,9 +99,8 @@ def serve(
     try:
         _run(uvicorn, host, port, workers, log_patient, access_log)
     finally:
-        shared = os.environ.get(ENV_PREFIX + "REPLAY_DB")
-        if shared:
-            shutil.rmtree(os.path.dirname(shared), ignore_errors=True)
+        if temporary is not None:  # only the directory made for this start; a --jti-db file is kept
+            shutil.rmtree(temporary, ignore_errors=True)
     return 0
 
 

@@ -86,6 +86,47 @@ def test_replayed_jti_is_refused(secured: str, keys) -> None:
     refused(call(secured, keys.token(secured + SERVICE, jti="replay-me-once")))
 
 
+def test_a_token_living_longer_than_five_minutes_is_refused(secured: str, keys) -> None:
+    now = int(time.time())
+    refused(call(secured, keys.token(secured + SERVICE, exp=now + 3600)))  # an hour: far past the 5 minutes
+    assert call(secured, keys.token(secured + SERVICE, exp=now + 290)).status_code == 200
+
+
+def test_a_token_issued_in_the_future_is_refused(secured: str, keys) -> None:
+    now = int(time.time())
+    refused(call(secured, keys.token(secured + SERVICE, iat=now + 600, exp=now + 300)))
+
+
+def test_a_clock_a_few_seconds_off_is_tolerated(secured: str, keys) -> None:
+    now = int(time.time())
+    # The EHR's clock 10 s ahead of ours: issued "in the future", expiring just past 5 minutes from here.
+    assert call(secured, keys.token(secured + SERVICE, iat=now + 10, exp=now + 310)).status_code == 200
+    # 10 s behind: the token expired 10 s ago by our clock.
+    assert call(secured, keys.token(secured + SERVICE, iat=now - 300, exp=now - 10)).status_code == 200
+
+
+def test_missing_iss_or_iat_is_refused(secured: str, keys) -> None:
+    now = int(time.time())
+    base = {"aud": secured + SERVICE, "exp": now + 300}
+    for claims in ({**base, "iat": now, "jti": "no-iss"}, {**base, "iss": "https://ehr.example", "jti": "no-iat"}):
+        refused(call(secured, jwt.encode(claims, keys.rsa, algorithm="RS384", headers={"kid": "rsa-1"})))
+
+
+def test_only_listed_issuers_are_trusted_when_a_list_is_given(keys) -> None:
+    from assistant.service.app import ServiceConfig, create_app
+    from tests.service.conftest import free_port, start
+
+    port = free_port()
+    running = start(create_app(ServiceConfig(base_url=f"http://127.0.0.1:{port}", jwks=str(keys.jwks_path),
+                                             issuers=("https://ehr.example",))), port=port)
+    try:
+        aud = running.base + SERVICE
+        assert call(running.base, keys.token(aud, iss="https://ehr.example")).status_code == 200
+        refused(call(running.base, keys.token(aud, iss="https://other-ehr.example")))
+    finally:
+        running.stop()
+
+
 def test_forged_signature_is_refused(secured: str, keys) -> None:
     # Signed by a key outside the set, under the kid of a key inside it.
     refused(call(secured, keys.token(secured + SERVICE, key=keys.other_rsa, kid="rsa-1")))
@@ -171,6 +212,47 @@ def test_serve_with_two_workers_refuses_a_replay_on_either(assistant_cmd, keys) 
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+def _serve(assistant_cmd: list[str], port: int, *extra: str):
+    import subprocess
+
+    proc = subprocess.Popen([*assistant_cmd, "serve", "--port", str(port), *extra], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/cds-services", timeout=2)
+            return proc
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise
+            time.sleep(0.2)
+
+
+def test_two_instances_given_one_jti_db_refuse_a_replay_sent_to_the_other(assistant_cmd, keys, tmp_path) -> None:
+    from tests.service.conftest import free_port
+
+    # Two instances behind one public URL (a load balancer would be in front), one seen-jti file between them.
+    public = "https://cds.example.org"
+    db = str(tmp_path / "seen-jti.sqlite")
+    ports = [free_port(), free_port()]
+    procs = []
+    try:
+        for port in ports:
+            procs.append(_serve(assistant_cmd, port, "--jwks", str(keys.jwks_path), "--public-url", public,
+                                "--jti-db", db))
+        token = keys.token(public + SERVICE, jti="one-file-two-instances")
+        first, second = (call(f"http://127.0.0.1:{port}", token) for port in ports)
+        assert first.status_code == 200
+        refused(second)
+        assert call(f"http://127.0.0.1:{ports[1]}", keys.token(public + SERVICE)).status_code == 200
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.communicate(timeout=30)
+    assert (tmp_path / "seen-jti.sqlite").exists()  # the named file is kept after the instances stop
 
 
 def test_a_browser_client_from_an_allowed_origin_passes_cors_preflight(keys) -> None:

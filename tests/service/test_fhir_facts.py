@@ -131,3 +131,76 @@ def test_aromatase_inhibitor_sets_its_condition() -> None:
 def test_invalid_fhir_raises(bad: object) -> None:
     with pytest.raises(FhirError):
         parse_resources(bad)
+
+
+def test_z_scores_and_the_left_and_right_hip_codes_are_read() -> None:
+    r = read(t_score("85394-5", -2.3), t_score("80933-5", -1.1), t_score("80934-3", -0.4))
+    assert r.facts.z_scores == {Site.LUMBAR_SPINE: -2.3, Site.TOTAL_HIP: -1.1}
+    assert r.facts.z_score_unsited == -0.4  # "femur" without a region is never put on a site
+
+
+def test_both_hips_on_one_scan_give_the_lower_t_score() -> None:
+    day = {"effectiveDateTime": "2026-05-02"}
+    r = read(t_score("80946-7", -2.6) | day, t_score("80945-9", -1.9) | day)
+    assert r.facts.t_scores == {Site.TOTAL_HIP: -2.6}
+    assert any("LOINC 80945-9" in n and "lowest counts" in n for n in r.not_used)
+    # A later scan of one side is the latest value, whatever the older scan said.
+    later = read(t_score("80946-7", -2.6) | day, t_score("80945-9", -1.9) | {"effectiveDateTime": "2026-06-01"})
+    assert later.facts.t_scores == {Site.TOTAL_HIP: -1.9}
+
+
+def test_a_forearm_score_is_shown_as_not_used_never_taken_for_the_33_percent_radius() -> None:
+    r = read(t_score("38265-5", -2.8))
+    assert Site.FOREARM_33 not in r.facts.t_scores and r.facts.t_score_unsited is None
+    assert any("38265-5" in n and "33% radius" in n for n in r.not_used)
+
+
+def test_methylprednisolone_and_hydrocortisone_doses_are_taken_as_prednisone_equivalents() -> None:
+    r = read(med_request("6902", "methylprednisolone", "active", "2025-12-15", 16))
+    assert r.facts.glucocorticoid_dose_mg == 20.0  # 4 mg methylprednisolone = 5 mg prednisone
+    assert any("methylprednisolone 16 mg/day, taken as prednisone 20 mg/day" in u for u in r.used)
+    assert read(med_request("5492", "hydrocortisone", "active", "2025-12-15", 20)).facts.glucocorticoid_dose_mg == 5.0
+
+
+def test_a_dexamethasone_dose_is_not_converted_and_the_card_says_why() -> None:
+    r = read(med_request("3264", "dexamethasone", "active", "2025-12-15", 4))
+    assert r.facts.glucocorticoids is True and r.facts.glucocorticoid_dose_mg is None
+    assert "no glucocorticoid dose band was applied" in r.missing_why["glucocorticoid_dose_mg"]
+
+
+def test_every_prednisone_factor_names_its_source() -> None:
+    for m in codes().medications:
+        assert (m.prednisone_factor is None) or m.factor_source, m.code
+
+
+def test_card_summaries_end_where_a_reader_can_stop() -> None:
+    from assistant.service.cards import SUMMARY_MAX, shorten
+
+    sentences = "The last denosumab injection was 9 months ago: the dose is overdue. " + "More words follow here. " * 8
+    whole = shorten(sentences)
+    assert whole.endswith(".") and not whole.endswith("…") and len(whole) <= SUMMARY_MAX
+    paren = "Do not start alendronate or zoledronic acid: kidney function of 28 mL/min is below their cut-off of 35 " \
+            "(alendronate not recommended, zoledronic acid contraindicated)."
+    cut = shorten(paren)
+    assert cut.endswith("cut-off of 35…") and "(" not in cut
+    assert len(shorten("word " * 100)) <= SUMMARY_MAX
+
+
+def test_snomed_osteopenia_and_ckd_stage_3_are_read_and_an_unconfirmed_code_is_not() -> None:
+    sct = "http://snomed.info/sct"
+    r = read(condition("312894000", "Osteopenia", sct), condition("433144002", "Chronic kidney disease stage 3", sct),
+             condition("5913000", "Fracture of neck of femur", sct))
+    assert r.facts.conditions.get("osteopenia_stated") is True and r.facts.ckd_stage == 3
+    assert not r.facts.fracture_sites  # 5913000 could not be confirmed: listed as not used, never guessed
+    assert any("5913000" in n and "not known" in n for n in r.not_used)
+
+
+def test_a_topical_glucocorticoid_is_set_aside_not_counted_as_glucocorticoid_use() -> None:
+    cream = med_request("5492", "hydrocortisone", "active", "2025-12-15", 20)
+    cream["dosageInstruction"][0]["route"] = {"coding": [{"system": "http://snomed.info/sct", "code": "6064005"}]}
+    r = read(cream)
+    assert r.facts.glucocorticoids is not True and r.facts.glucocorticoid_dose_mg is None
+    assert any("topical route, not an oral glucocorticoid" in s for s in r.set_aside)
+    oral = med_request("5492", "hydrocortisone", "active", "2025-12-15", 20)
+    oral["dosageInstruction"][0]["route"] = {"coding": [{"system": "http://snomed.info/sct", "code": "26643006"}]}
+    assert read(oral).facts.glucocorticoid_dose_mg == 5.0

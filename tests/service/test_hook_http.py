@@ -3,13 +3,23 @@ and every error status a client can cause (never a 500, never a traceback)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import httpx
 import pytest
 
 from assistant.conversation import Conversation
-from assistant.service.examples import hook_request, observation, patient, patients, prefetch, searchset, t_score
+from assistant.service.examples import (
+    hook_request,
+    med_request,
+    observation,
+    patient,
+    patients,
+    prefetch,
+    searchset,
+    t_score,
+)
 
 SERVICE = "/cds-services/bone-health"
 
@@ -78,6 +88,20 @@ def test_man_on_glucocorticoids_reads_the_prednisone_dose(service: str) -> None:
     detail = cards[0]["detail"]
     assert "glucocorticoid prednisone 7.5 mg/day (RxNorm 8640 prednisone)" in detail
     assert "sex male" in detail
+
+
+def test_a_dose_the_service_cannot_convert_is_said_under_missing_not_called_absent(service: str) -> None:
+    today = dt.date.today()
+    pre = prefetch(patient("p-dex", "male", 60, today), [t_score("38267-1", -2.1)],
+                   medications=[med_request("3264", "dexamethasone", "active", "2026-01-01", 4)])
+    detail = post(service, hook_request(pre)).json()["cards"][0]["detail"]
+    missing = detail.split("**Missing:**")[1].split("**Sources:**")[0]
+    assert "glucocorticoid dose: dexamethasone 4 mg/day is in the record" in missing
+    assert "no glucocorticoid dose band was applied" in missing
+    assert "glucocorticoid dose: not found" not in missing
+    # The lumbar spine T-score is in the record: the card asks for the other sites, not for "DXA T-scores".
+    assert "DXA T-score at the femoral neck and total hip: not found in the record (lumbar spine given)" in missing
+    assert "FRAX inputs: parental hip fracture, current smoking" in missing
 
 
 def test_patient_without_bone_data_says_what_is_missing(service: str) -> None:
