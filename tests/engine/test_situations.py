@@ -362,7 +362,8 @@ def test_aromatase_inhibitor_guidance_decides_under_us_and_the_comparison_shows_
 def test_glucocorticoid_strata_decide_under_us_and_the_comparison_shows_the_others() -> None:
     from assistant.engine.compare import compare
 
-    f = woman(62, t_scores={FN: -1.8}, frax=Frax(major=12.0, hip=1.5), glucocorticoids=True, glucocorticoid_dose_mg=5.0)
+    f = woman(62, t_scores={FN: -1.8}, frax=Frax(major=12.0, hip=1.5), glucocorticoids=True,
+              glucocorticoid_dose_mg=5.0)
     decisions = compare(f).decisions
     assert decisions["us"] == "yes" and decisions["aace"] == "no"
 
@@ -374,11 +375,8 @@ def _traumatic(age: int) -> Facts:
     from assistant.facts import Mention, Span
 
     span = Span(0, 5, "crash")
-    return woman(
-        age,
-        t_scores={FN: -1.6},
-        mentions=[Mention(concept="fracture", category="fracture", span=span, detail="traumatic")],
-    )
+    return woman(age, t_scores={FN: -1.6}, mentions=[Mention(concept="fracture", category="fracture", span=span,
+                                                             detail="traumatic")])
 
 
 @pytest.mark.parametrize(("age", "older"), [(49, False), (50, True)])
