@@ -11,11 +11,12 @@ import inside a function):
     __init__.py     assess(): derives the shared values once, runs the rules in topic order, applies findings
 
 To add a rule: write `fn(f: Facts, a: Assessment) -> Finding | None` in the topic's module under rules/ and
-decorate it with `@rule("topic-what-it-decides", cites=["ref#passage", ...])` (the topic is the module's name;
-ids are lowercase words joined by hyphens and start with the topic's prefix). Give it a docstring saying what it
-concludes and from which source, name its statement in prompts/statements/<topic>.yaml (same id style), and name
-the rule id in a test. If other rules need what it concludes, add a named field to Assessment and Finding
-(as `drugs_offered` or `very_high_risk_reasons`) and set it in `_apply` below; never scan ids or citations.
+decorate it with `@rule("prefix-what-it-decides", cites=["ref#passage", ...])` (the topic is the module's name;
+ids are kebab-case and start with the topic's prefix from model.TOPIC_PREFIXES; the registry refuses others).
+Give it a docstring saying what it concludes and from which source, name its statement in
+prompts/statements/<topic>.yaml (kebab-case too), and name the rule id in a test. If other rules need what it
+concludes, add a named field to Assessment and Finding (as `drugs_offered` or `very_high_risk_reasons`) and set
+it in `_apply` below; never scan ids or citations.
 
 To add a threshold: add an entry to corpus/thresholds.yaml (id, value, unit, comparison, passage, and profile
 when it differs by profile), read it with `threshold(ID).value` from
@@ -31,6 +32,7 @@ from assistant.engine import rules as _rules  # noqa: F401 - registers every rul
 from assistant.engine.knowledge.derived import derive
 from assistant.engine.model import (
     REGISTRY,
+    RISK_SECTION_ORDER,
     TOPICS,
     Assessment,
     Category,
@@ -80,6 +82,19 @@ def _trace_cites(rule: Rule, f: Finding) -> list[str]:
     for c in rule.cites:
         added.pop(c, None)
     return [*rule.cites, *added]
+
+
+_RISK_RANK = {rid: i for i, rid in enumerate(RISK_SECTION_ORDER)}
+_RISK = Section.RISK
+
+
+def _order_risk_section(recs: list[Recommendation]) -> None:
+    """Put the Risk section's recommendations in RISK_SECTION_ORDER, in the places the section holds in `recs`."""
+    places = [i for i, r in enumerate(recs) if r.section is _RISK]
+    if len(places) > 1:
+        ordered = sorted((recs[i] for i in places), key=lambda r: _RISK_RANK.get(r.id, len(_RISK_RANK)))
+        for i, r in zip(places, ordered, strict=True):
+            recs[i] = r
 
 
 def _apply(a: Assessment, rule: Rule, f: Finding) -> None:
@@ -138,4 +153,6 @@ def assess(
             _apply(a, rule, finding)
             if not a.in_scope:  # only a finding takes the question out of scope
                 break
+    if not decision_only:
+        _order_risk_section(a.recommendations)
     return a

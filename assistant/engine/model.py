@@ -6,6 +6,7 @@ prompts/statements.yaml) and the parameters to fill it with; render.py turns it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -56,6 +57,23 @@ class Section(StrEnum):
 
 
 SECTION_ORDER: tuple[Section, ...] = tuple(Section)
+
+# The Risk section's statements in the order the answer shows them, by recommendation id: what FRAX needs and how
+# it was adjusted (risk topic), the very-high-risk verdict (decision topic: it needs the decision), then FRAX
+# against the profile's thresholds (risk topic). assess() orders the section by this list, not by the order the
+# topics run in; an id not listed follows the listed ones, in the order its rule ran.
+RISK_SECTION_ORDER: tuple[str, ...] = (
+    "risk-frax-inputs",
+    "risk-frax-gc-adjust",
+    "risk-frax-spine-offset",
+    "risk-frax-t2d",
+    "risk-frax-on-treatment",
+    "very-high-risk",
+    "very-high-risk-undefined",
+    "risk-frax-no-threshold",
+    "risk-frax-vs-thresholds",
+    "risk-frax-raw-and-adjusted",
+)
 
 
 @dataclass(slots=True)
@@ -220,6 +238,11 @@ class Registry:
             topic = topic or fn.__module__.rsplit(".", 1)[-1]
             if topic not in TOPICS:
                 raise ValueError(f"unknown topic {topic!r} for rule {rule_id!r}; one of {TOPICS}")
+            if not rule_id_style_ok(rule_id, topic):
+                raise ValueError(
+                    f"rule id {rule_id!r}: ids are kebab-case and start with their topic's prefix "
+                    f"{TOPIC_PREFIXES[topic]!r}-"
+                )
             if any(r.id == rule_id for r in self.rules):
                 raise ValueError(f"duplicate rule id {rule_id!r}")
             self.rules.append(Rule(rule_id, topic, tuple(cites), fn))
@@ -247,6 +270,33 @@ TOPICS: tuple[str, ...] = (
     "pitfalls",
     "profiles",  # statements of the guideline profile in use (assistant/engine/rules/profiles.py)
 )
+
+# Each topic's rule ids start with its prefix and a hyphen; ids are kebab-case (lower-case words joined by '-'),
+# like statement keys (statements.check_statements). Registry.rule refuses any other id.
+TOPIC_PREFIXES: dict[str, str] = {
+    "scope": "scope",
+    "diagnosis": "dx",
+    "risk": "risk",
+    "decision": "decision",
+    "situations": "situation",
+    "evidence": "evidence",
+    "workup": "workup",
+    "universal": "universal",
+    "drugs": "drug",
+    "safety": "safety",
+    "monitoring": "monitor",
+    "duration": "duration",
+    "special": "special",
+    "pitfalls": "pitfall",
+    "profiles": "profile",
+}
+_RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)+")
+
+
+def rule_id_style_ok(rule_id: str, topic: str) -> bool:
+    """A rule id in the house style: kebab-case, its topic's prefix first."""
+    return bool(_RULE_ID.fullmatch(rule_id)) and rule_id.startswith(TOPIC_PREFIXES[topic] + "-")
+
 
 REGISTRY = Registry()
 rule = REGISTRY.rule

@@ -39,7 +39,7 @@ def because(a: Assessment) -> str:
 # -- the seed and its follow-ups -------------------------------------------------------------------
 def test_seed_osteopenia_without_frax_is_conditional_with_the_thresholds() -> None:
     a = run(t_scores={TH: -1.1, FN: -1.7})
-    decided(a, Decision.CONDITIONAL, "conditional-osteopenia-no-frax", WHO_TO_TREAT)
+    decided(a, Decision.CONDITIONAL, "decision-conditional-osteopenia-no-frax", WHO_TO_TREAT)
     assert a.missing_facts[0] == "frax"
     assert {"age", "sex", "prior_fragility_fracture"} <= set(a.missing_facts)
     text = because(a)
@@ -57,7 +57,7 @@ def test_seed_frax_inputs_known_and_missing_are_listed() -> None:
 
 def test_frax_11_and_1_4_is_not_indicated_with_the_numbers_against_the_thresholds() -> None:
     a = run(age=67, sex=Sex.FEMALE, t_scores={FN: -1.7}, frax=Frax(major=11.0, hip=1.4))
-    decided(a, Decision.NO, "no-treat-frax-below-threshold", WHO_TO_TREAT)
+    decided(a, Decision.NO, "decision-no-treat-frax-below-threshold", WHO_TO_TREAT)
     text = because(a)
     for s in ("11%", "20%", "1.4%", "3%", "not indicated"):
         assert s in text
@@ -68,14 +68,23 @@ def test_frax_11_and_1_4_is_not_indicated_with_the_numbers_against_the_threshold
     ("frax", "decision", "rule_id"),
     [
         pytest.param(
-            Frax(major=19.9, hip=2.9), Decision.NO, "no-treat-frax-below-threshold", id="frax-out-major-19.9-hip-2.9"
+            Frax(major=19.9, hip=2.9),
+            Decision.NO,
+            "decision-no-treat-frax-below-threshold",
+            id="frax-out-major-19.9-hip-2.9",
         ),
-        pytest.param(Frax(major=20.0, hip=0.5), Decision.YES, "treat-frax-at-threshold", id="frax-in-major-20"),
-        pytest.param(Frax(major=19.9, hip=3.0), Decision.YES, "treat-frax-at-threshold", id="frax-in-hip-3"),
-        pytest.param(Frax(major=5.0, hip=2.9), Decision.NO, "no-treat-frax-below-threshold", id="frax-out-hip-2.9"),
-        pytest.param(Frax(major=19.9), Decision.NO, "no-treat-frax-below-threshold", id="frax-out-major-only-19.9"),
-        pytest.param(Frax(hip=3.0), Decision.YES, "treat-frax-at-threshold", id="frax-in-hip-only-3"),
-        pytest.param(Frax(hip=2.9), Decision.NO, "no-treat-frax-below-threshold", id="frax-out-hip-only-2.9"),
+        pytest.param(
+            Frax(major=20.0, hip=0.5), Decision.YES, "decision-treat-frax-at-threshold", id="frax-in-major-20"
+        ),
+        pytest.param(Frax(major=19.9, hip=3.0), Decision.YES, "decision-treat-frax-at-threshold", id="frax-in-hip-3"),
+        pytest.param(
+            Frax(major=5.0, hip=2.9), Decision.NO, "decision-no-treat-frax-below-threshold", id="frax-out-hip-2.9"
+        ),
+        pytest.param(
+            Frax(major=19.9), Decision.NO, "decision-no-treat-frax-below-threshold", id="frax-out-major-only-19.9"
+        ),
+        pytest.param(Frax(hip=3.0), Decision.YES, "decision-treat-frax-at-threshold", id="frax-in-hip-only-3"),
+        pytest.param(Frax(hip=2.9), Decision.NO, "decision-no-treat-frax-below-threshold", id="frax-out-hip-only-2.9"),
     ],
 )
 def test_frax_thresholds_in_low_bone_mass(frax: Frax, decision: Decision, rule_id: str) -> None:
@@ -85,35 +94,39 @@ def test_frax_thresholds_in_low_bone_mass(frax: Frax, decision: Decision, rule_i
 
 def test_only_major_given_and_below_says_hip_was_not_given() -> None:
     a = run(age=52, sex=Sex.FEMALE, t_scores={LS: -2.2}, frax=Frax(major=7.3))
-    decided(a, Decision.NO, "no-treat-frax-below-threshold", WHO_TO_TREAT)
+    decided(a, Decision.NO, "decision-no-treat-frax-below-threshold", WHO_TO_TREAT)
     assert "hip probability was not given" in because(a)
     assert "frax.hip" in a.missing_facts
 
 
 def test_stated_osteopenia_with_low_frax_is_not_indicated() -> None:
     a = run(age=63, sex=Sex.FEMALE, frax=Frax(major=4.8, hip=0.6), conditions={"osteopenia_stated": True})
-    decided(a, Decision.NO, "no-treat-frax-below-threshold", WHO_TO_TREAT)
+    decided(a, Decision.NO, "decision-no-treat-frax-below-threshold", WHO_TO_TREAT)
 
 
 def test_frax_at_threshold_without_any_bone_density_is_conditional() -> None:
     a = run(age=75, sex=Sex.FEMALE, frax=Frax(major=24.0, hip=2.0))
-    decided(a, Decision.CONDITIONAL, "treat-frax-at-threshold", WHO_TO_TREAT)
+    decided(a, Decision.CONDITIONAL, "decision-treat-frax-at-threshold", WHO_TO_TREAT)
     assert "t_scores" in a.missing_facts
 
 
 def test_normal_bone_density_with_high_frax_is_not_indicated_by_bhof() -> None:
     a = run(t_scores={FN: -0.8}, frax=Frax(major=25.0, hip=2.0))
-    decided(a, Decision.NO, "no-treat-normal-bmd", WHO_TO_TREAT)
+    decided(a, Decision.NO, "decision-no-treat-normal-bmd", WHO_TO_TREAT)
 
 
 # -- T-score boundaries ---------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("t", "decision", "rule_id"),
     [
-        pytest.param(-2.5, Decision.YES, "treat-t-score-osteoporosis", id="t-score-in-at-minus-2.5"),
-        pytest.param(-2.49, Decision.CONDITIONAL, "conditional-osteopenia-no-frax", id="t-score-out-minus-2.49"),
-        pytest.param(-1.01, Decision.CONDITIONAL, "conditional-osteopenia-no-frax", id="osteopenia-in-minus-1.01"),
-        pytest.param(-1.0, Decision.NO, "no-treat-normal-bmd", id="normal-at-minus-1.0"),
+        pytest.param(-2.5, Decision.YES, "decision-treat-t-score-osteoporosis", id="t-score-in-at-minus-2.5"),
+        pytest.param(
+            -2.49, Decision.CONDITIONAL, "decision-conditional-osteopenia-no-frax", id="t-score-out-minus-2.49"
+        ),
+        pytest.param(
+            -1.01, Decision.CONDITIONAL, "decision-conditional-osteopenia-no-frax", id="osteopenia-in-minus-1.01"
+        ),
+        pytest.param(-1.0, Decision.NO, "decision-no-treat-normal-bmd", id="normal-at-minus-1.0"),
     ],
 )
 def test_t_score_boundaries(t: float, decision: Decision, rule_id: str) -> None:
@@ -123,19 +136,19 @@ def test_t_score_boundaries(t: float, decision: Decision, rule_id: str) -> None:
 
 def test_t_score_osteoporosis_says_the_number() -> None:
     a = run(t_score_unsited=-2.6)
-    decided(a, Decision.YES, "treat-t-score-osteoporosis", WHO_TO_TREAT)
+    decided(a, Decision.YES, "decision-treat-t-score-osteoporosis", WHO_TO_TREAT)
     assert "-2.6" in because(a) and "-2.5" in because(a)
 
 
 def test_numbers_win_t_minus_2_0_called_osteoporosis_stays_conditional() -> None:
     a = run(age=73, sex=Sex.FEMALE, t_scores={LS: -1.7, TH: -2.0}, conditions={"osteoporosis_stated": True})
-    decided(a, Decision.CONDITIONAL, "conditional-osteopenia-no-frax", WHO_TO_TREAT)
+    decided(a, Decision.CONDITIONAL, "decision-conditional-osteopenia-no-frax", WHO_TO_TREAT)
 
 
 # -- fractures ------------------------------------------------------------------------------------
 def test_hip_fracture_is_treated_whatever_the_t_score() -> None:
     a = run(t_scores={FN: -0.5}, prior_fragility_fracture=True, fracture_sites=[FractureSite.HIP])
-    decided(a, Decision.YES, "treat-hip-vertebral-fracture", WHO_TO_TREAT)
+    decided(a, Decision.YES, "decision-treat-hip-vertebral-fracture", WHO_TO_TREAT)
 
 
 def test_vertebral_compression_fracture_without_dxa_is_treated() -> None:
@@ -146,7 +159,7 @@ def test_vertebral_compression_fracture_without_dxa_is_treated() -> None:
         fracture_sites=[FractureSite.VERTEBRAL],
         conditions={"osteopenia_stated": True},
     )
-    decided(a, Decision.YES, "treat-hip-vertebral-fracture", "bhof-2022#clinical-diagnosis")
+    decided(a, Decision.YES, "decision-treat-hip-vertebral-fracture", "bhof-2022#clinical-diagnosis")
 
 
 def test_vertebral_fracture_asked_as_a_diagnosis_question_still_decides() -> None:
@@ -162,7 +175,7 @@ def test_vertebral_fracture_asked_as_a_diagnosis_question_still_decides() -> Non
 
 def test_traumatic_vertebral_fracture_does_not_qualify() -> None:
     a = run(t_scores={FN: -1.5}, prior_fragility_fracture=False, fracture_sites=[FractureSite.VERTEBRAL])
-    decided(a, Decision.CONDITIONAL, "conditional-osteopenia-no-frax", WHO_TO_TREAT)
+    decided(a, Decision.CONDITIONAL, "decision-conditional-osteopenia-no-frax", WHO_TO_TREAT)
 
 
 @pytest.mark.parametrize(
@@ -181,45 +194,47 @@ def test_low_bone_mass_with_any_fragility_fracture_is_treated_aace(sites: list[F
         prior_fragility_fracture=True,
         fracture_sites=sites,
     )
-    decided(a, Decision.YES, "treat-low-bone-mass-fracture", "aace-2020#treat-osteoporosis")
+    decided(a, Decision.YES, "decision-treat-low-bone-mass-fracture", "aace-2020#treat-osteoporosis")
 
 
 def test_stated_osteopenia_with_minimal_trauma_fractures_is_treated() -> None:
     a = run(menopause=Menopause.POST, prior_fragility_fracture=True, conditions={"osteopenia_stated": True})
-    decided(a, Decision.YES, "treat-low-bone-mass-fracture", "aace-2020#treat-osteoporosis")
+    decided(a, Decision.YES, "decision-treat-low-bone-mass-fracture", "aace-2020#treat-osteoporosis")
 
 
 def test_wrist_fracture_with_normal_bone_density_is_conditional_because_guidelines_differ() -> None:
     a = run(t_scores={FN: -0.6}, prior_fragility_fracture=True, fracture_sites=[FractureSite.WRIST])
-    decided(a, Decision.CONDITIONAL, "conditional-fracture-without-low-bone-mass", "aace-2020#treat-osteoporosis")
+    decided(
+        a, Decision.CONDITIONAL, "decision-conditional-fracture-without-low-bone-mass", "aace-2020#treat-osteoporosis"
+    )
     assert "AACE" in because(a) and "BHOF" in because(a)
 
 
 def test_fracture_without_bone_density_asks_for_dxa() -> None:
     a = run(prior_fragility_fracture=True)
-    decided(a, Decision.CONDITIONAL, "conditional-fracture-without-low-bone-mass", WHO_TO_TREAT)
+    decided(a, Decision.CONDITIONAL, "decision-conditional-fracture-without-low-bone-mass", WHO_TO_TREAT)
     assert "t_scores" in a.missing_facts
 
 
 # -- stated diagnoses and missing data -----------------------------------------------------------
 def test_osteoporosis_stated_is_treated() -> None:
     a = run(conditions={"osteoporosis_stated": True})
-    decided(a, Decision.YES, "treat-osteoporosis-stated", WHO_TO_TREAT)
+    decided(a, Decision.YES, "decision-treat-osteoporosis-stated", WHO_TO_TREAT)
 
 
 def test_glucocorticoid_question_with_history_of_osteoporosis_is_treated() -> None:
     a = run(Intent.GLUCOCORTICOID, age=70, glucocorticoids=True, conditions={"osteoporosis_stated": True})
-    decided(a, Decision.YES, "treat-osteoporosis-stated", WHO_TO_TREAT)
+    decided(a, Decision.YES, "decision-treat-osteoporosis-stated", WHO_TO_TREAT)
 
 
 def test_osteopenia_stated_postmenopausal_on_glucocorticoids_is_conditional() -> None:
     a = run(sex=Sex.FEMALE, menopause=Menopause.POST, glucocorticoids=True, conditions={"osteopenia_stated": True})
-    decided(a, Decision.CONDITIONAL, "conditional-osteopenia-no-frax", WHO_TO_TREAT)
+    decided(a, Decision.CONDITIONAL, "decision-conditional-osteopenia-no-frax", WHO_TO_TREAT)
 
 
 def test_nothing_about_bone_density_is_conditional_for_a_management_question() -> None:
     a = run(age=60, sex=Sex.FEMALE)
-    decided(a, Decision.CONDITIONAL, "conditional-no-bone-data", WHO_TO_TREAT)
+    decided(a, Decision.CONDITIONAL, "decision-conditional-no-bone-data", WHO_TO_TREAT)
     assert {"t_scores", "frax"} <= set(a.missing_facts)
 
 
@@ -247,7 +262,7 @@ def test_questions_not_about_starting_treatment_are_not_applicable_without_patie
 
 def test_drug_choice_with_a_patient_t_score_decides() -> None:
     a = run(Intent.DRUG_CHOICE, t_scores={FN: -3.4})
-    decided(a, Decision.YES, "treat-t-score-osteoporosis", WHO_TO_TREAT)
+    decided(a, Decision.YES, "decision-treat-t-score-osteoporosis", WHO_TO_TREAT)
 
 
 # -- FRAX adjustments ----------------------------------------------------------------------------
@@ -261,7 +276,7 @@ def test_high_glucocorticoid_dose_raises_frax_over_the_threshold() -> None:
         glucocorticoids=True,
         glucocorticoid_dose_mg=10.0,
     )
-    decided(a, Decision.YES, "treat-frax-at-threshold", WHO_TO_TREAT)
+    decided(a, Decision.YES, "decision-treat-frax-at-threshold", WHO_TO_TREAT)
     assert "risk-frax-glucocorticoid-dose" in [s.rule for s in a.trace]
     text = because(a)
     assert "20.7%" in text and "adjusted from 18%" in text and "3.1%" in text
@@ -275,7 +290,7 @@ def test_glucocorticoid_dose_7_5_is_medium_and_not_adjusted() -> None:
         glucocorticoids=True,
         glucocorticoid_dose_mg=7.5,
     )
-    decided(a, Decision.NO, "no-treat-frax-below-threshold", WHO_TO_TREAT)
+    decided(a, Decision.NO, "decision-no-treat-frax-below-threshold", WHO_TO_TREAT)
     assert "risk-frax-glucocorticoid-dose" not in [s.rule for s in a.trace]
 
 
@@ -289,7 +304,7 @@ def test_low_glucocorticoid_dose_lowers_frax_under_the_threshold() -> None:
     )
     view = adjusted_frax(a.facts)
     assert view is not None and (view.major, view.hip) == (17.6, 2.3)
-    decided(a, Decision.NO, "no-treat-frax-below-threshold", WHO_TO_TREAT)
+    decided(a, Decision.NO, "decision-no-treat-frax-below-threshold", WHO_TO_TREAT)
 
 
 @pytest.mark.parametrize(
@@ -352,7 +367,7 @@ def test_very_high_risk_aace(facts: dict, very_high: bool | None) -> None:
     a = run(**facts)
     assert a.very_high_risk is very_high
     if very_high:
-        step = next(s for s in a.trace if s.rule == "very-high-risk-aace")
+        step = next(s for s in a.trace if s.rule == "decision-very-high-risk-aace")
         assert "aace-2020#very-high-risk-list" in step.cites
         seq = next(r for r in a.recommendations if r.id == "very-high-risk-sequence")
         assert "anabolic" in render_statement(seq.statement, seq.params)
@@ -383,4 +398,4 @@ def test_younger_adults_are_conditional(facts: dict) -> None:
 
 def test_man_aged_50_gets_the_adult_thresholds() -> None:
     a = run(age=50, sex=Sex.MALE, t_scores={FN: -2.6})
-    decided(a, Decision.YES, "treat-t-score-osteoporosis", WHO_TO_TREAT)
+    decided(a, Decision.YES, "decision-treat-t-score-osteoporosis", WHO_TO_TREAT)

@@ -68,7 +68,7 @@ def test_65_plus_with_advanced_osteopenia(age: int, t: float, shown: bool) -> No
     assert (text is not None) == shown
     if shown:
         assert str(age) in text and str(t) in text
-        assert "reid-2018#zoledronate-osteopenia" in cites_of(a, "special-65-plus-advanced-osteopenia")
+        assert "reid-2018#zoledronate-osteopenia" in cites_of(a, "special-older-advanced-osteopenia")
 
 
 # -- glucocorticoids (ACR 2022) -------------------------------------------------------------------
@@ -133,7 +133,7 @@ def test_ckd_below_30_is_cautious_advice(facts: dict, shown: bool) -> None:
     assert (text is not None) == shown
     if text:
         assert "KDIGO" in text and "could not check" in text and "CKD-mineral and bone disorder" in text
-        assert "kdigo-2017#ckd-g4-g5-caution" in cites_of(a, "special-ckd-egfr-below-30")
+        assert "kdigo-2017#ckd-g4-g5-caution" in cites_of(a, "special-ckd-advanced")
 
 
 # -- evidence and pitfalls ------------------------------------------------------------------------

@@ -109,7 +109,10 @@ def fact_numbers(facts: Facts) -> set[Decimal]:
 
 # FRAX adjustments the engine may apply (each shown beside the passage it cites): one tenth per
 # rounded T-score unit of spine-hip offset (Leslie 2011), glucocorticoid dose factors (Kanis 2011).
-FRAX_FACTORS = tuple(1 + k / 10 for k in range(-10, 11)) + (1.15, 1.2, 0.8, 0.65)
+# Both can apply to one value (a glucocorticoid dose and a spine-hip offset): their products count too.
+_SPINE_FACTORS = tuple(1 + k / 10 for k in range(-10, 11))
+_GC_FACTORS = (1.15, 1.2, 0.8, 0.65)
+FRAX_FACTORS = _SPINE_FACTORS + _GC_FACTORS + tuple(round(g * s, 6) for g in _GC_FACTORS for s in _SPINE_FACTORS)
 
 
 def derived_numbers(facts: Facts) -> set[Decimal]:

@@ -421,6 +421,6 @@ def test_reasoning_trace_arriving_while_hidden_shows_when_the_panel_opens() -> N
             await pilot.pause()
             text = _screen_text(app)
             assert "No answer yet" not in text
-            assert "no-treat-frax-below-threshold" in text or "FRAX" in text
+            assert "decision-no-treat-frax-below-threshold" in text or "FRAX" in text
 
     _asyncio.run(scenario())

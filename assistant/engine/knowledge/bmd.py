@@ -39,10 +39,10 @@ def who_younger(f: Facts) -> str:
     if f.menopause == Menopause.PRE:
         return "a premenopausal woman"
     if f.sex == Sex.FEMALE:
-        return "a woman under 50"
+        return f"a woman under {T_SCORE_AGE}"
     if f.sex == Sex.MALE:
-        return "a man under 50"
-    return "an adult under 50"
+        return f"a man under {T_SCORE_AGE}"
+    return f"an adult under {T_SCORE_AGE}"
 
 
 def site_label(site: Site | None) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cache
 
-from assistant.engine.knowledge.thresholds import threshold
+from assistant.engine.knowledge.thresholds import Threshold, threshold
 from assistant.facts import Facts, Site
 
 # Kanis 2011 glucocorticoid dose adjustment, averaged over ages (kanis-gc-2011#dose-adjustment).
@@ -147,3 +148,30 @@ def frax_inputs(f: Facts) -> tuple[dict[str, object], list[str], list[str]]:
         else:
             known[name] = value
     return known, missing, [_ASK_FOR.get(m, m) for m in missing]
+
+
+@cache
+def frax_thresholds(profile: str) -> tuple[Threshold, Threshold]:
+    """The treatment thresholds for low bone mass, FRAX major and hip (the profile's own when it has them)."""
+    return threshold("frax-major-treat", profile), threshold("frax-hip-treat", profile)
+
+
+def frax_params(view: FraxView, profile: str) -> dict:
+    """FRAX as given and as adjusted, with the profile's thresholds: the parameters of the statements that show them."""
+    major_t, hip_t = frax_thresholds(profile)
+    return {
+        "major": view.major,
+        "hip": view.hip,
+        "major_raw": view.major_raw,
+        "hip_raw": view.hip_raw,
+        "major_threshold": major_t.value,
+        "hip_threshold": hip_t.value,
+    }
+
+
+def frax_over(view: FraxView, profile: str) -> bool:
+    """The (adjusted) FRAX reaches the profile's major or hip treatment threshold."""
+    major_t, hip_t = frax_thresholds(profile)
+    return (view.major is not None and view.major >= major_t.value) or (
+        view.hip is not None and view.hip >= hip_t.value
+    )

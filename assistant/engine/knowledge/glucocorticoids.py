@@ -9,6 +9,9 @@ from assistant.engine.knowledge.frax import adjusted_frax
 from assistant.engine.knowledge.thresholds import threshold
 from assistant.facts import Facts
 
+# ACR 2022 (acr-2022#assessment): assess fracture risk for this dose or more, taken for longer than this.
+GC_ASSESS_DOSE = threshold("gc-acr-assess-dose")
+GC_ASSESS_MONTHS = threshold("gc-acr-assess-months")
 GC_FRAX_AGE = threshold("gc-frax-age")  # FRAX used from this age; DXA with vertebral imaging below it
 GC_VERY_HIGH_DOSE = threshold("acr-very-high-gc-dose")  # mg/day prednisone; FRAX underestimates risk
 GC_VERY_HIGH_DAYS = threshold("gc-acr-very-high-days")  # ... taken for more than this many days

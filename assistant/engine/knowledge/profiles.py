@@ -158,3 +158,8 @@ def profile_of(a: Assessment) -> Profile:
 def women_only_outside(p: Profile, f: Facts) -> bool:
     """The profile's guideline is for postmenopausal women and this patient is a man."""
     return p.women_only and f.sex == Sex.MALE
+
+
+def banner_cites(p: Profile) -> list[str]:
+    """The profile's own passages (its name and thresholds), then those of its very-high-risk list."""
+    return [*p.decision.passages, *(c for c in p.very_high_risk.passages if c not in p.decision.passages)]

@@ -134,10 +134,10 @@ def hadji_risk_factors(f: Facts) -> list[str]:
     """The Hadji 2017 risk factors the facts show (T-score below -1.5 is counted separately)."""
     out: list[str] = []
     if f.age is not None and f.age > threshold("ai-hadji-age").value:
-        out.append("age over 65")
+        out.append(f"age over {threshold('ai-hadji-age')}")
     bmi = f.body_mass_index()  # (as stated, or from weight and height)
     if bmi is not None and bmi < threshold("ai-hadji-bmi").value:
-        out.append("a body-mass index below 20")
+        out.append(f"a body-mass index below {threshold('ai-hadji-bmi')}")
     if f.has("parental_hip_fracture"):
         out.append("a family history of hip fracture")
     if has_fragility_fracture(f):
@@ -145,7 +145,7 @@ def hadji_risk_factors(f: Facts) -> list[str]:
     if f.glucocorticoids is True and (
         f.glucocorticoid_months is not None and f.glucocorticoid_months > threshold("ai-hadji-steroid-months").value
     ):
-        out.append("glucocorticoids for more than 6 months")
+        out.append(f"glucocorticoids for more than {threshold('ai-hadji-steroid-months')} months")
     if f.has("smoking"):
         out.append("smoking")
     return out
@@ -166,7 +166,7 @@ def cancer_reason(f: Facts, kind: str) -> str | None:
         return None
     rfs = hadji_risk_factors(f)
     if t is not None and t < threshold("ai-hadji-t").value:
-        return f"T-score {t:g}, below -2.0"
+        return f"T-score {t:g}, below {threshold('ai-hadji-t')}"
     if t is not None and t < threshold("ai-hadji-t-with-risk-factor").value and rfs:
         return f"T-score {t:g} with {rfs[0]}"
     if t is None and len(rfs) >= threshold("ai-hadji-risk-factors-no-bmd").value:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -39,14 +39,19 @@ class Threshold:
     passage: str
     profile: str | None = None
     note: str | None = None
-    text: str = ""  # the number as traces write it, made once by the loader (a turn's traces write ~30)
+    text: str = field(default="", compare=False, repr=False)  # how traces write it (made by load_thresholds)
 
     def __str__(self) -> str:
-        return self.text or shown_value(self.value, self.unit)
+        """The number as traces write it: T- and Z-scores with one decimal, percentages with "%", others bare."""
+        return self.text or written(self.value, self.unit)
+
+    def __format__(self, spec: str) -> str:
+        """`f"{t}"` in a trace: the same text (made once, since traces format some thresholds every turn)."""
+        return format(str(self), spec) if spec else self.text or written(self.value, self.unit)
 
 
-def shown_value(value: float, unit: str) -> str:
-    """A threshold as traces write it: T- and Z-scores with one decimal, percentages with "%", others bare."""
+def written(value: float, unit: str) -> str:
+    """A threshold's number as traces write it: T- and Z-scores with one decimal, percentages with "%"."""
     if unit in ("T-score", "Z-score"):
         return f"{value:.1f}"
     return f"{value:g}%" if unit == "%" else f"{value:g}"
@@ -94,7 +99,7 @@ def load_thresholds(path: Path) -> dict[tuple[str, str | None], Threshold]:
             passage=str(entry["passage"]),
             profile=profile,
             note=entry.get("note"),
-            text=shown_value(value, str(entry["unit"])),
+            text=written(value, str(entry["unit"])),
         )
     for tid, profile in table:
         if profile is not None and (tid, None) not in table:

@@ -10,6 +10,7 @@ from assistant.engine.knowledge.thresholds import threshold
 from assistant.facts import Facts, FractureSite
 
 # AACE/ACE 2020 very high risk (aace-2020#very-high-risk-list; list from secondary summaries).
+VERY_HIGH_RECENT_FRACTURE_MONTHS = threshold("aace-very-high-recent-fracture-months")  # the trace names it
 VERY_HIGH_T_BELOW = threshold("aace-very-high-t")
 VERY_HIGH_FRAX_MAJOR_ABOVE = threshold("aace-very-high-frax-major")
 VERY_HIGH_FRAX_HIP_ABOVE = threshold("aace-very-high-frax-hip")

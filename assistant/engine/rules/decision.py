@@ -6,8 +6,6 @@ step aside. Each rule's name says why it applies, the way guideline-as-code name
 
 from __future__ import annotations
 
-from functools import cache
-
 from assistant.engine.knowledge.bmd import T_NORMAL, T_OSTEOPOROSIS, low_bone_mass, site_label, who_younger
 from assistant.engine.knowledge.fractures import (
     HIP_OR_VERTEBRAL,
@@ -15,14 +13,14 @@ from assistant.engine.knowledge.fractures import (
     fracture_sites,
     has_fragility_fracture,
 )
-from assistant.engine.knowledge.frax import FraxView, frax_inputs
+from assistant.engine.knowledge.frax import frax_inputs, frax_over, frax_params, frax_thresholds
 from assistant.engine.knowledge.intents import DECISION_INTENTS, patient_specific
 from assistant.engine.knowledge.profiles import profile_of, women_only_outside
-from assistant.engine.knowledge.thresholds import Threshold, threshold
 from assistant.engine.knowledge.very_high_risk import (
     ENDO_VERY_HIGH_T_BELOW,
     VERY_HIGH_FRAX_HIP_ABOVE,
     VERY_HIGH_FRAX_MAJOR_ABOVE,
+    VERY_HIGH_RECENT_FRACTURE_MONTHS,
     VERY_HIGH_T_BELOW,
     endocrine_very_high_reasons,
     very_high_risk_reasons,
@@ -78,35 +76,6 @@ def _decide(
     )
 
 
-def _frax_thresholds(a: Assessment) -> tuple[Threshold, Threshold]:
-    """The treatment thresholds for low bone mass, FRAX major and hip (the profile's own when it has them)."""
-    return _frax_thresholds_of(a.profile)
-
-
-@cache
-def _frax_thresholds_of(profile: str) -> tuple[Threshold, Threshold]:
-    return threshold("frax-major-treat", profile), threshold("frax-hip-treat", profile)
-
-
-def _frax_params(view: FraxView, a: Assessment) -> dict:
-    major_t, hip_t = _frax_thresholds(a)
-    return {
-        "major": view.major,
-        "hip": view.hip,
-        "major_raw": view.major_raw,
-        "hip_raw": view.hip_raw,
-        "major_threshold": major_t.value,
-        "hip_threshold": hip_t.value,
-    }
-
-
-def _frax_over(view: FraxView, a: Assessment) -> bool:
-    major_t, hip_t = _frax_thresholds(a)
-    return (view.major is not None and view.major >= major_t.value) or (
-        view.hip is not None and view.hip >= hip_t.value
-    )
-
-
 @rule("decision-not-asked", topic="decision")
 def not_asked(f: Facts, a: Assessment) -> Finding | None:
     """A question about something other than starting treatment, with no patient data: n/a."""
@@ -132,7 +101,7 @@ def younger_adult(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-hip-vertebral-fracture", topic="decision", cites=[WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"])
+@rule("decision-treat-hip-vertebral-fracture", topic="decision", cites=[WHO_TO_TREAT, "bhof-2022#clinical-diagnosis"])
 def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 1: a hip or vertebral (clinical or morphometric) fracture."""
     sites = HIP_OR_VERTEBRAL.intersection(fracture_sites(f))
@@ -149,7 +118,7 @@ def hip_vertebral_fracture(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-t-score-osteoporosis", topic="decision", cites=[WHO_TO_TREAT, "iscd-2019#diagnostic-sites"])
+@rule("decision-treat-t-score-osteoporosis", topic="decision", cites=[WHO_TO_TREAT, "iscd-2019#diagnostic-sites"])
 def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 2: T-score <= -2.5 at femoral neck, total hip or lumbar spine."""
     low = a.derived.lowest_t
@@ -167,7 +136,7 @@ def t_score_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-low-bone-mass-fracture", topic="decision", cites=AACE_TREAT)
+@rule("decision-treat-low-bone-mass-fracture", topic="decision", cites=AACE_TREAT)
 def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
     """AACE/ACE: low bone mass with a fragility fracture is osteoporosis, and is treated."""
     if not _open(a) or not low_bone_mass(f, a) or not has_fragility_fracture(f):
@@ -186,7 +155,7 @@ def low_bone_mass_fracture(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-fragility-fracture-any-bmd-aace", topic="decision", cites=AACE_TREAT)
+@rule("decision-treat-fragility-fracture-any-bmd-aace", topic="decision", cites=AACE_TREAT)
 def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
     """AACE/ACE profile: a fragility fracture (no other metabolic bone disease) is osteoporosis even with
     normal bone density, and osteoporosis is treated (aace-2020#clinical-diagnosis)."""
@@ -209,7 +178,7 @@ def fracture_any_bmd_aace(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-osteoporosis-stated", topic="decision", cites=[WHO_TO_TREAT])
+@rule("decision-treat-osteoporosis-stated", topic="decision", cites=[WHO_TO_TREAT])
 def osteoporosis_stated(f: Facts, a: Assessment) -> Finding | None:
     """Osteoporosis stated without numbers: treatment is indicated (confirm with DXA)."""
     c = a.classification
@@ -226,7 +195,7 @@ def osteoporosis_stated(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("conditional-fracture-without-low-bone-mass", topic="decision", cites=[WHO_TO_TREAT, *AACE_TREAT])
+@rule("decision-conditional-fracture-without-low-bone-mass", topic="decision", cites=[WHO_TO_TREAT, *AACE_TREAT])
 def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
     """A non-hip, non-vertebral fragility fracture with normal or unknown BMD: BHOF and AACE differ."""
     if not _open(a) or not has_fragility_fracture(f):
@@ -236,7 +205,7 @@ def fracture_not_low_mass(f: Facts, a: Assessment) -> Finding | None:
         return None
     sites = [s for s in fracture_sites(f) if s not in HIP_OR_VERTEBRAL]
     view = a.derived.frax
-    if view is not None and _frax_over(view, a) and cat is None:
+    if view is not None and frax_over(view, a.profile) and cat is None:
         return None  # FRAX at threshold without BMD is handled below
     return _decide(
         Decision.CONDITIONAL,
@@ -258,7 +227,7 @@ def _acp_woman(f: Facts) -> bool | None:
     return True if f.menopause in (Menopause.POST, Menopause.PERI) else None
 
 
-@rule("acp-low-bone-mass-individualised", topic="decision", cites=[ACP_OSTEOPENIA, ACP_FIRST_LINE])
+@rule("decision-acp-low-bone-mass-individualised", topic="decision", cites=[ACP_OSTEOPENIA, ACP_FIRST_LINE])
 def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     """ACP profile: no FRAX threshold; for women over 65 with low bone mass an individualised decision
     (rec 4); ACP makes no recommendation seen for other people with low bone mass."""
@@ -310,18 +279,18 @@ def acp_low_bone_mass(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
+@rule("decision-treat-frax-at-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     """BHOF criterion 3: low bone mass and FRAX major >= 20% or hip >= 3%."""
-    major_t, hip_t = _frax_thresholds(a)
+    major_t, hip_t = frax_thresholds(a.profile)
     view = a.derived.frax
-    if not _open(a) or view is None or not _frax_over(view, a):
+    if not _open(a) or view is None or not frax_over(view, a.profile):
         return None
     if low_bone_mass(f, a):
         return _decide(
             Decision.YES,
             "decision-yes-frax",
-            _frax_params(view, a),
+            frax_params(view, a.profile),
             [WHO_TO_TREAT],
             result=f"yes: FRAX major {view.major} / hip {view.hip} at or over {major_t} / {hip_t}",
             used=["frax", "t_scores"],
@@ -331,7 +300,7 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
         return _decide(
             Decision.CONDITIONAL,
             "decision-conditional-frax-no-bmd",
-            _frax_params(view, a),
+            frax_params(view, a.profile),
             [WHO_TO_TREAT],
             result="conditional: FRAX at threshold but no bone density given",
             used=["frax"],
@@ -341,12 +310,12 @@ def frax_at_threshold(f: Facts, a: Assessment) -> Finding | None:
     return None
 
 
-@rule("no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
+@rule("decision-no-treat-frax-below-threshold", topic="decision", cites=[WHO_TO_TREAT])
 def frax_below(f: Facts, a: Assessment) -> Finding | None:
     """FRAX given and below both thresholds (or the one given is below): not indicated on these facts."""
-    major_t, hip_t = _frax_thresholds(a)
+    major_t, hip_t = frax_thresholds(a.profile)
     view = a.derived.frax
-    if not _open(a) or view is None or _frax_over(view, a):
+    if not _open(a) or view is None or frax_over(view, a.profile):
         return None
     if a.classification.category not in (None, Category.OSTEOPENIA):
         return None
@@ -356,7 +325,7 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
     return _decide(
         Decision.NO,
         "decision-no-frax-below",
-        _frax_params(view, a),
+        frax_params(view, a.profile),
         [WHO_TO_TREAT],
         result=f"no: FRAX major {view.major} / hip {view.hip} below {major_t} / {hip_t}",
         used=["frax", "t_scores"],
@@ -365,7 +334,7 @@ def frax_below(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("no-treat-normal-bmd", topic="decision", cites=["who-1994#t-score-categories", WHO_TO_TREAT])
+@rule("decision-no-treat-normal-bmd", topic="decision", cites=["who-1994#t-score-categories", WHO_TO_TREAT])
 def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
     """Normal bone density (T >= -1.0) and no fracture criterion: not indicated."""
     low = a.derived.lowest_t
@@ -376,16 +345,16 @@ def normal_bmd(f: Facts, a: Assessment) -> Finding | None:
         "decision-no-normal-bmd",
         {"t": low[0], "limit": T_NORMAL.value},
         ["who-1994#t-score-categories", WHO_TO_TREAT],
-        result=f"no: lowest T {low[0]} is normal (>= -1.0)",
+        result=f"no: lowest T {low[0]} is normal (>= {T_NORMAL})",
         used=["t_scores"],
         threshold=f"T-score >= {T_NORMAL} normal",
     )
 
 
-@rule("conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
+@rule("decision-conditional-osteopenia-no-frax", topic="decision", cites=BOTTOM_LINE_CITES)
 def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     """Low bone mass without FRAX: not indicated on BMD alone; FRAX decides (20% / 3%)."""
-    major_t, hip_t = _frax_thresholds(a)
+    major_t, hip_t = frax_thresholds(a.profile)
     if not _open(a) or not low_bone_mass(f, a):
         return None
     _, _, names = frax_inputs(f)
@@ -406,10 +375,10 @@ def osteopenia_no_frax(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
+@rule("decision-conditional-no-bone-data", topic="decision", cites=[WHO_TO_TREAT])
 def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     """Nothing about bone density, FRAX or fractures: the decision waits for them."""
-    major_t, hip_t = _frax_thresholds(a)
+    major_t, hip_t = frax_thresholds(a.profile)
     if not _open(a):
         return None
     return _decide(
@@ -424,7 +393,7 @@ def no_bone_data(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("very-high-risk-aace", topic="decision", cites=[*VERY_HIGH_CITES, *SEQUENCE_CITES])
+@rule("decision-very-high-risk-aace", topic="decision", cites=[*VERY_HIGH_CITES, *SEQUENCE_CITES])
 def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     """Treatment indicated and an AACE very-high-risk criterion met: anabolic first, then antiresorptive."""
     if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "aace":
@@ -435,7 +404,8 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="very high risk (AACE list): " + ", ".join(reasons),
         used=["conditions", "fracture_sites", "t_scores", "frax", "glucocorticoids"],
-        threshold="AACE: fracture < 12 months, on therapy, multiple, on glucocorticoids; "
+        threshold=f"AACE: fracture < {VERY_HIGH_RECENT_FRACTURE_MONTHS} months, on therapy, multiple, "
+        "on glucocorticoids; "
         f"T < {VERY_HIGH_T_BELOW}; falls; "
         f"FRAX major > {VERY_HIGH_FRAX_MAJOR_ABOVE} or hip > {VERY_HIGH_FRAX_HIP_ABOVE}",
         very_high_risk=True,
@@ -461,7 +431,7 @@ def very_high_risk(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("very-high-risk-endocrine", topic="decision", cites=ENDO_VERY_HIGH_CITES)
+@rule("decision-very-high-risk-endocrine", topic="decision", cites=ENDO_VERY_HIGH_CITES)
 def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     """Endocrine profile: treatment indicated and the 2020 very-high-risk description met."""
     if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "endocrine-2020":
@@ -489,7 +459,7 @@ def very_high_risk_endocrine(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("very-high-risk-undefined-acp", topic="decision", cites=[ACP_ANABOLIC])
+@rule("decision-very-high-risk-undefined-acp", topic="decision", cites=[ACP_ANABOLIC])
 def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
     """ACP profile: anabolic drugs only for women at very high risk, which ACP does not define."""
     if a.decision != Decision.YES or profile_of(a).very_high_risk.scheme != "none" or f.sex == Sex.MALE:
@@ -504,54 +474,6 @@ def very_high_risk_acp(f: Facts, a: Assessment) -> Finding | None:
                 statement="risk-very-high-undefined-acp",
                 params={"aace_would": bool(very_high_risk_reasons(f, a.derived.frax))},
                 citations=[ACP_ANABOLIC],
-            )
-        ],
-    )
-
-
-@rule("risk-frax-no-threshold-acp", topic="decision", cites=[ACP_OSTEOPENIA])
-def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
-    """ACP profile: FRAX was given, but ACP sets no FRAX treatment threshold."""
-    view = a.derived.frax
-    if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is not None:
-        return None
-    return Finding(
-        result="FRAX given; ACP sets no FRAX threshold",
-        used=["frax"],
-        recommendations=[
-            Recommendation(
-                id="risk-frax-no-threshold",
-                section=Section.RISK,
-                statement="risk-frax-no-threshold-acp",
-                params={"major": view.major, "hip": view.hip, "adjusted": view.adjusted},
-                citations=[ACP_OSTEOPENIA],
-            )
-        ],
-    )
-
-
-@rule("risk-frax-vs-thresholds", topic="decision", cites=[WHO_TO_TREAT])
-def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
-    """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
-    major_t, hip_t = _frax_thresholds(a)
-    view = a.derived.frax
-    if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
-        return None
-    return Finding(
-        result=f"FRAX major {view.major} vs {major_t}, hip {view.hip} vs {hip_t}",
-        used=["frax"],
-        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
-        recommendations=[
-            Recommendation(
-                id="risk-frax-vs-thresholds",
-                section=Section.RISK,
-                statement="risk-frax-vs-thresholds",
-                params={
-                    **_frax_params(view, a),
-                    "over": _frax_over(view, a),
-                    "low_mass": a.classification.category == Category.OSTEOPENIA,
-                },
-                citations=[WHO_TO_TREAT],
             )
         ],
     )

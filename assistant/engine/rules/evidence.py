@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.bmd import T_OSTEOPOROSIS
 from assistant.engine.knowledge.intents import DECISION_INTENTS
+from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
 from assistant.facts import Facts
 
@@ -12,6 +14,8 @@ RISEDRONATE_CITES = ["risedronate-osteopenia-2008#post-hoc"]
 ZOLEDRONATE_CITES = ["reid-2018#zoledronate-osteopenia"]
 NNT_CITES = ["osteopenia-review-2012#nnt", "reid-2018#zoledronate-osteopenia"]
 AGE_SEVERITY_CITES = ["reid-2018#zoledronate-osteopenia", "gourlay-2012#progression-by-band"]
+OLDER_AGE = threshold("older-age")  # the population of the zoledronic acid trial (Reid 2018)
+ADVANCED_OSTEOPENIA_T = threshold("advanced-osteopenia-t")
 THRESHOLD_DEBATE_CITES = ["bhof-2022#who-to-treat", "reid-mcclung-2024#risk-not-label", "acp-2023#osteopenia-over-65"]
 
 
@@ -43,7 +47,7 @@ def fracture_burden(f: Facts, a: Assessment) -> Finding | None:
     """Most fractures occur in low bone mass (NORA: 82% of women with a new fracture had T > -2.5)."""
     if not _applies(f, a):
         return None
-    return _evidence("evidence-fracture-burden", BURDEN_CITES, "NORA: 82% of fractures with T > -2.5")
+    return _evidence("evidence-fracture-burden", BURDEN_CITES, f"NORA: 82% of fractures with T > {T_OSTEOPOROSIS}")
 
 
 @rule("evidence-risedronate-post-hoc", topic="evidence", cites=RISEDRONATE_CITES)
@@ -59,7 +63,9 @@ def zoledronate_older_women(f: Facts, a: Assessment) -> Finding | None:
     """Reid 2018: zoledronic acid in osteopenic women 65+: HR 0.63, NNT 15 over 6 years."""
     if not _applies(f, a):
         return None
-    return _evidence("evidence-zoledronate-older-women", ZOLEDRONATE_CITES, "zoledronate 65+: HR 0.63, NNT 15")
+    return _evidence(
+        "evidence-zoledronate-older-women", ZOLEDRONATE_CITES, f"zoledronate {OLDER_AGE}+: HR 0.63, NNT 15"
+    )
 
 
 @rule("evidence-nnt-dated", topic="evidence", cites=NNT_CITES)
@@ -76,7 +82,9 @@ def benefit_by_age(f: Facts, a: Assessment) -> Finding | None:
     if not _applies(f, a):
         return None
     return _evidence(
-        "evidence-benefit-by-age-and-severity", AGE_SEVERITY_CITES, "benefit larger when older and T < -2.0"
+        "evidence-benefit-by-age-and-severity",
+        AGE_SEVERITY_CITES,
+        f"benefit larger when older and T < {ADVANCED_OSTEOPENIA_T}",
     )
 
 

@@ -8,7 +8,7 @@ interval on glucocorticoids; ISCD per-site minimum precision figures.
 from __future__ import annotations
 
 from assistant.engine.knowledge.drugs import TREATMENT_DECISIONS
-from assistant.engine.knowledge.thresholds import threshold
+from assistant.engine.knowledge.thresholds import Threshold, threshold
 from assistant.engine.model import (
     Assessment,
     Category,
@@ -32,15 +32,18 @@ ENDO_MIN_YEARS = threshold("endocrine-dxa-interval-min")
 ENDO_MAX_YEARS = threshold("endocrine-dxa-interval-max")
 ACP_NO_MONITORING_YEARS = threshold("acp-no-monitoring")
 
-# Gourlay 2012: lowest of femoral neck and total hip T-score; years for 10% to reach osteoporosis.
-# (upper T-score of the band, inclusive lower bound excluded: band applies while T > lower)
-GOURLAY_BANDS: tuple[tuple[str, float, float, int], ...] = (
-    # band, lower bound (exclusive), paper's years, rounded years
-    ("normal", -1.005, 16.8, 15),  # T >= -1.00
-    ("mild", -1.495, 17.3, 15),  # -1.01 to -1.49
-    ("moderate", -1.995, 4.7, 5),  # -1.50 to -1.99
-    ("advanced", -2.495, 1.1, 1),  # -2.00 to -2.49
-)
+# Gourlay 2012: bands of the lowest of femoral neck and total hip T-score (two decimals), each with the years
+# for 10% to reach osteoporosis, the paper's and rounded (corpus/thresholds.yaml: gourlay-<band>-...).
+GOURLAY_OSTEOPOROSIS_T = threshold("gourlay-osteoporosis-t")  # no repeat interval at or below it
+GOURLAY_BANDS: tuple[tuple[str, Threshold | None, Threshold, Threshold], ...] = tuple(
+    (
+        band,
+        threshold(f"gourlay-{band}-t") if band != "normal" else None,
+        threshold(f"gourlay-{band}-years"),
+        threshold(f"gourlay-{band}-years-rounded"),
+    )
+    for band in ("advanced", "moderate", "mild", "normal")
+)  # (band, its top T-score (None: no top), paper's years, rounded years), lowest band first
 HIP_SITES = (Site.FEMORAL_NECK, Site.TOTAL_HIP)  # Gourlay: the lowest of the two hip T-scores
 GOURLAY_MIN_AGE = threshold("gourlay-min-age")
 LSC_FACTOR = threshold("lsc-factor")
@@ -53,12 +56,19 @@ _rec = section_recommendation(SECTION)  # _rec(id, statement, citations, urgency
 
 
 def gourlay_band(t: float) -> tuple[str, float, int] | None:
-    """(band, paper's years, rounded years) for the lowest hip T-score; None at -2.50 or lower."""
+    """(band, paper's years, rounded years) for the lowest hip T-score; None in the osteoporosis range."""
     t = round(t, 2)
-    for band, lower, years, rounded in GOURLAY_BANDS:
-        if t > lower:
-            return band, years, rounded
+    if t <= GOURLAY_OSTEOPOROSIS_T.value:
+        return None
+    for band, top, years, rounded in GOURLAY_BANDS:
+        if top is None or t <= top.value:
+            return band, years.value, rounded.value
     return None
+
+
+_BAND_TOPS = "/".join(
+    f"{x.value:.2f}" for x in (*(b[1] for b in reversed(GOURLAY_BANDS) if b[1]), GOURLAY_OSTEOPOROSIS_T)
+)
 
 
 def _lowest_hip(f: Facts) -> tuple[float, Site] | None:
@@ -155,7 +165,7 @@ def untreated_interval(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"untreated, lowest hip T {t:g}: {name} band, ~{rounded} y (Gourlay {years:g} y)",
         used=["t_scores.femoral_neck", "t_scores.total_hip", "age", "sex", "fracture_sites"],
-        threshold="bands -1.01/-1.50/-2.00/-2.50 (lowest of femoral neck and total hip)",
+        threshold=f"bands {_BAND_TOPS} (lowest of femoral neck and total hip)",
         recommendations=[rec],
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.engine.knowledge.bmd import T_OSTEOPOROSIS
 from assistant.engine.knowledge.situations import kidney_advanced
 from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
 from assistant.facts import Facts, Intent
@@ -55,7 +56,9 @@ def frax_with_osteoporosis(f: Facts, a: Assessment) -> Finding | None:
     """The seed's 'no FRAX when T <= -2.5' corrected: not needed to decide, still grades risk."""
     if not _shown(a) or a.derived.uses_z_scores:
         return None
-    return _pitfall("pitfall-frax-with-osteoporosis", FRAX_CITES, "FRAX not needed at T <= -2.5, but not forbidden")
+    return _pitfall(
+        "pitfall-frax-with-osteoporosis", FRAX_CITES, f"FRAX not needed at T <= {T_OSTEOPOROSIS}, but not forbidden"
+    )
 
 
 @rule("pitfall-secondary-causes", topic="pitfalls", cites=SECONDARY_CITES)

@@ -10,16 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from assistant.engine.knowledge.frax import GC_ADJUST_CITES, SPINE_CITES
-from assistant.engine.knowledge.profiles import Profile, profile_of, women_only_outside
-from assistant.engine.knowledge.very_high_risk import VERY_HIGH_FRAX_HIP_ABOVE, VERY_HIGH_FRAX_MAJOR_ABOVE
+from assistant.engine.knowledge.profiles import banner_cites, profile_of, women_only_outside
 from assistant.engine.model import Assessment, Finding, Recommendation, Section, rule
 from assistant.facts import Facts
-
-
-# -- statements an answer under a non-default profile carries -------------------------------------------
-def _banner_cites(p: Profile) -> list[str]:
-    return [*p.decision.passages, *(c for c in p.very_high_risk.passages if c not in p.decision.passages)]
 
 
 @rule("profile-basis", topic="profiles")
@@ -43,7 +36,7 @@ def profile_basis(f: Facts, a: Assessment) -> Finding | None:
                 section=Section.BOTTOM_LINE,
                 statement="profile-basis",
                 params=params,
-                citations=_banner_cites(p),
+                citations=banner_cites(p),
             )
         ],
     )
@@ -65,52 +58,6 @@ def profile_left_out(f: Facts, a: Assessment) -> Finding | None:
                 section=Section.SCOPE,
                 statement="profile-left-out",
                 params={"name": p.name, "items": [x.model_dump() for x in p.left_out]},
-                citations=cites,
-            )
-        ],
-    )
-
-
-@rule("risk-frax-raw-and-adjusted", topic="profiles")
-def frax_raw_and_adjusted(f: Facts, a: Assessment) -> Finding | None:
-    """FRAX adjusted for glucocorticoid dose or spine-hip offset: which of the profile's thresholds the value as
-    given and the adjusted value each reach (every profile; ACP has no FRAX threshold)."""
-    view = a.derived.frax
-    if view is None or not view.adjusted or not a.in_scope:
-        return None
-    p = profile_of(a)
-    t = p.decision.frax
-
-    def over(major: float | None, hip: float | None) -> bool:
-        return t is not None and ((major is not None and major >= t.major) or (hip is not None and hip >= t.hip))
-
-    aace_vhr = p.very_high_risk.scheme == "aace"
-    params = {
-        "name": p.name,
-        "major_raw": view.major_raw,
-        "hip_raw": view.hip_raw,
-        "major": view.major,
-        "hip": view.hip,
-        "threshold_major": t.major if t else None,
-        "threshold_hip": t.hip if t else None,
-        "raw_over": over(view.major_raw, view.hip_raw),
-        "adjusted_over": over(view.major, view.hip),
-        "vhr": aace_vhr,
-        "vhr_major": VERY_HIGH_FRAX_MAJOR_ABOVE.value,
-        "vhr_hip": VERY_HIGH_FRAX_HIP_ABOVE.value,
-    }
-    cites = _banner_cites(p)  # the profile's own passages (its name and thresholds), with its very-high-risk list
-    cites += GC_ADJUST_CITES if view.gc_band else []
-    cites += SPINE_CITES if view.spine_units else []
-    return Finding(
-        result=f"FRAX as given vs adjusted against the {p.id} thresholds",
-        used=["frax", "glucocorticoid_dose_mg", "t_scores"],
-        recommendations=[
-            Recommendation(
-                id="risk-frax-raw-and-adjusted",
-                section=Section.RISK,
-                statement="risk-frax-raw-and-adjusted",
-                params=params,
                 citations=cites,
             )
         ],

@@ -18,9 +18,17 @@ from assistant.engine.knowledge.frax import (
     SPINE_OFFSET_PER_UNIT,
     T2D_CITES,
     frax_inputs,
+    frax_over,
+    frax_params,
+    frax_thresholds,
 )
+from assistant.engine.knowledge.profiles import banner_cites, profile_of
+from assistant.engine.knowledge.very_high_risk import VERY_HIGH_FRAX_HIP_ABOVE, VERY_HIGH_FRAX_MAJOR_ABOVE
 from assistant.engine.model import Assessment, Category, Finding, Recommendation, Section, rule
 from assistant.facts import Facts, Site
+
+WHO_TO_TREAT = "bhof-2022#who-to-treat"
+ACP_OSTEOPENIA = "acp-2023#osteopenia-over-65"
 
 
 def frax_relevant(f: Facts, a: Assessment) -> bool:
@@ -167,6 +175,100 @@ def frax_on_treatment(f: Facts, a: Assessment) -> Finding | None:
                 statement="risk-frax-on-treatment",
                 params={"drugs": f.current_drugs()},
                 citations=["bhof-2022#frax-use"],
+            )
+        ],
+    )
+
+
+@rule("risk-frax-no-threshold-acp", cites=[ACP_OSTEOPENIA])
+def frax_no_threshold(f: Facts, a: Assessment) -> Finding | None:
+    """ACP profile: FRAX was given, but ACP sets no FRAX treatment threshold."""
+    view = a.derived.frax
+    if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is not None:
+        return None
+    return Finding(
+        result="FRAX given; ACP sets no FRAX threshold",
+        used=["frax"],
+        recommendations=[
+            Recommendation(
+                id="risk-frax-no-threshold",
+                section=Section.RISK,
+                statement="risk-frax-no-threshold-acp",
+                params={"major": view.major, "hip": view.hip, "adjusted": view.adjusted},
+                citations=[ACP_OSTEOPENIA],
+            )
+        ],
+    )
+
+
+@rule("risk-frax-vs-thresholds", cites=[WHO_TO_TREAT])
+def frax_vs_thresholds(f: Facts, a: Assessment) -> Finding | None:
+    """Show the given FRAX against the thresholds in the risk section whenever FRAX was given."""
+    major_t, hip_t = frax_thresholds(a.profile)
+    view = a.derived.frax
+    if view is None or not a.in_scope or a.derived.uses_z_scores or profile_of(a).decision.frax is None:
+        return None
+    return Finding(
+        result=f"FRAX major {view.major} vs {major_t}, hip {view.hip} vs {hip_t}",
+        used=["frax"],
+        threshold=f"FRAX major >= {major_t} or hip >= {hip_t}",
+        recommendations=[
+            Recommendation(
+                id="risk-frax-vs-thresholds",
+                section=Section.RISK,
+                statement="risk-frax-vs-thresholds",
+                params={
+                    **frax_params(view, a.profile),
+                    "over": frax_over(view, a.profile),
+                    "low_mass": a.classification.category == Category.OSTEOPENIA,
+                },
+                citations=[WHO_TO_TREAT],
+            )
+        ],
+    )
+
+
+@rule("risk-frax-raw-and-adjusted")
+def frax_raw_and_adjusted(f: Facts, a: Assessment) -> Finding | None:
+    """FRAX adjusted for glucocorticoid dose or spine-hip offset: which of the profile's thresholds the value as
+    given and the adjusted value each reach (every profile; ACP has no FRAX threshold)."""
+    view = a.derived.frax
+    if view is None or not view.adjusted or not a.in_scope:
+        return None
+    p = profile_of(a)
+    t = p.decision.frax
+
+    def over(major: float | None, hip: float | None) -> bool:
+        return t is not None and ((major is not None and major >= t.major) or (hip is not None and hip >= t.hip))
+
+    aace_vhr = p.very_high_risk.scheme == "aace"
+    params = {
+        "name": p.name,
+        "major_raw": view.major_raw,
+        "hip_raw": view.hip_raw,
+        "major": view.major,
+        "hip": view.hip,
+        "threshold_major": t.major if t else None,
+        "threshold_hip": t.hip if t else None,
+        "raw_over": over(view.major_raw, view.hip_raw),
+        "adjusted_over": over(view.major, view.hip),
+        "vhr": aace_vhr,
+        "vhr_major": VERY_HIGH_FRAX_MAJOR_ABOVE.value,
+        "vhr_hip": VERY_HIGH_FRAX_HIP_ABOVE.value,
+    }
+    cites = banner_cites(p)  # the profile's own passages (its name and thresholds), with its very-high-risk list
+    cites += GC_ADJUST_CITES if view.gc_band else []
+    cites += SPINE_CITES if view.spine_units else []
+    return Finding(
+        result=f"FRAX as given vs adjusted against the {p.id} thresholds",
+        used=["frax", "glucocorticoid_dose_mg", "t_scores"],
+        recommendations=[
+            Recommendation(
+                id="risk-frax-raw-and-adjusted",
+                section=Section.RISK,
+                statement="risk-frax-raw-and-adjusted",
+                params=params,
+                citations=cites,
             )
         ],
     )

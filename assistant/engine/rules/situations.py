@@ -189,7 +189,7 @@ def ckd_advanced(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="CKD G4-5 or dialysis: CKD-MBD first, no automatic bisphosphonate or denosumab",
         used=["egfr", "ckd_stage", "conditions.dialysis"],
-        threshold=f"eGFR < {threshold('ckd-g4-egfr').value:g}, stage >= 4, or dialysis",
+        threshold=f"eGFR < {threshold('ckd-g4-egfr').value:g}, stage >= {threshold('ckd-advanced-stage')}, or dialysis",
         recommendations=[rec],
     )
 
@@ -247,7 +247,9 @@ def cancer_treatment(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"cancer-treatment bone loss ({kind})" + (f": treat ({reason})" if reason else ""),
         used=["conditions", "t_scores", "frax", "age"],
-        threshold="ASCO: T <= -2.5 or FRAX >= 20% / 3%; AI (Hadji): T < -2.0, < -1.5 + 1 factor, 2 factors",
+        threshold=f"ASCO: T <= {threshold('asco-t')} or FRAX >= {threshold('asco-frax-major')} / "
+        f"{threshold('asco-frax-hip')}; AI (Hadji): T < {threshold('ai-hadji-t')}, "
+        f"< {threshold('ai-hadji-t-with-risk-factor')} + 1 factor, {threshold('ai-hadji-risk-factors-no-bmd')} factors",
         recommendations=recs,
         **extra,
     )
@@ -264,7 +266,8 @@ def hyperparathyroidism(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="primary hyperparathyroidism: surgery criteria first" + (f" (met: {', '.join(met)})" if met else ""),
         used=["conditions.hyperparathyroidism", "calcium", "t_scores", "egfr", "age", "fracture_sites"],
-        threshold="calcium > 1 mg/dL above ULN; T <= -2.5; vertebral fracture; eGFR < 60; age < 50",
+        threshold=f"calcium > {threshold('phpt-calcium-above-uln')} mg/dL above ULN; T <= {threshold('phpt-t')}; "
+        f"vertebral fracture; eGFR < {threshold('phpt-egfr')}; age < {threshold('phpt-age')}",
         recommendations=[rec],
     )
 
@@ -304,7 +307,8 @@ def denosumab_timing(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result=f"denosumab {timing}: {months:g} months since the last injection",
         used=["medications.denosumab.months_since_last"],
-        threshold="due after 6 months; delayed after 7 (4 weeks past due)",
+        threshold=f"due after {threshold('denosumab-interval')} months; delayed after "
+        f"{threshold('denosumab-delayed-months')} ({threshold('denosumab-on-time-weeks')} weeks past due)",
         recommendations=[rec],
     )
 
@@ -374,7 +378,8 @@ def type2_diabetes_frax_below(f: Facts, a: Assessment) -> Finding | None:
     return Finding(
         result="type 2 diabetes: FRAX below the thresholds does not settle it (FRAX underestimates risk)",
         used=["conditions.type2_diabetes", "frax"],
-        threshold="FRAX major >= 20% or hip >= 3%, after a published diabetes correction",
+        threshold=f"FRAX major >= {threshold('frax-major-treat')} or hip >= {threshold('frax-hip-treat')}, "
+        "after a published diabetes correction",
         **_override(Decision.CONDITIONAL, "sit-t2d-because", params, T2D_CITES),
     )
 

@@ -4,7 +4,13 @@
 from __future__ import annotations
 
 from assistant.engine.knowledge.bmd import T_SCORE_AGE
-from assistant.engine.knowledge.glucocorticoids import GC_FRAX_AGE, GC_VERY_HIGH_DOSE, acr_stratum
+from assistant.engine.knowledge.glucocorticoids import (
+    GC_ASSESS_DOSE,
+    GC_ASSESS_MONTHS,
+    GC_FRAX_AGE,
+    GC_VERY_HIGH_DOSE,
+    acr_stratum,
+)
 from assistant.engine.knowledge.intents import DECISION_INTENTS
 from assistant.engine.knowledge.thresholds import threshold
 from assistant.engine.model import (
@@ -20,6 +26,7 @@ from assistant.facts import Facts, Intent, Sex
 
 # Older women with advanced osteopenia (seed; reid-2018, gourlay-2012, acp-2023).
 OLDER_AGE = threshold("older-age")
+YOUNG_ADULT_AGE = threshold("young-adult-age")
 ADVANCED_OSTEOPENIA_T_BELOW = threshold("advanced-osteopenia-t")
 # ACR 2022 glucocorticoid-induced osteoporosis: the strata live in knowledge/glucocorticoids.py (issue 16 shares them).
 # CKD (kdigo-2017#ckd-g4-g5-caution; secondary summaries only, so phrased as caution).
@@ -74,12 +81,12 @@ def men(f: Facts, a: Assessment) -> Finding | None:
         "special-men",
         {"age": f.age, "male": f.sex == Sex.MALE},
         MEN_CITES,
-        "men 50+: same categories and thresholds",
+        f"men {T_SCORE_AGE}+: same categories and thresholds",
         ["sex", "age"],
     )
 
 
-@rule("special-under-50", topic="special", cites=YOUNG_CITES)
+@rule("special-younger-adults", topic="special", cites=YOUNG_CITES)
 def under_50(f: Facts, a: Assessment) -> Finding | None:
     """Premenopausal women and men under 50: Z-scores; no osteoporosis on bone density alone."""
     if not _shown(a):
@@ -93,12 +100,12 @@ def under_50(f: Facts, a: Assessment) -> Finding | None:
         "special-under-50",
         {"age": f.age, "applies": a.derived.uses_z_scores},
         YOUNG_CITES,
-        "under 50 / premenopausal: Z-scores",
+        f"under {YOUNG_ADULT_AGE} / premenopausal: Z-scores",
         ["age", "sex", "menopause"],
     )
 
 
-@rule("special-65-plus-advanced-osteopenia", topic="special", cites=OLDER_CITES)
+@rule("special-older-advanced-osteopenia", topic="special", cites=OLDER_CITES)
 def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
     """65 and over with T < -2.0: the case for treatment is stronger than in younger, milder osteopenia."""
     if not _shown(a) or f.sex == Sex.MALE or a.derived.uses_z_scores:
@@ -115,9 +122,9 @@ def older_advanced_osteopenia(f: Facts, a: Assessment) -> Finding | None:
         "special-65-plus",
         {"age": f.age if tailored else None, "t": t if tailored else None},
         OLDER_CITES,
-        "65+ with T < -2.0: stronger case for treatment"
+        f"{OLDER_AGE}+ with T < {ADVANCED_OSTEOPENIA_T_BELOW}: stronger case for treatment"
         if tailored
-        else "65+ with T < -2.0 (general note; age not given)",
+        else f"{OLDER_AGE}+ with T < {ADVANCED_OSTEOPENIA_T_BELOW} (general note; age not given)",
         ["age", "t_scores"],
     )
 
@@ -164,13 +171,14 @@ def glucocorticoids(f: Facts, a: Assessment) -> Finding | None:
         result="glucocorticoids (ACR 2022)"
         + (f": {stratum} risk (strata from a secondary summary)" if stratum else ""),
         used=["glucocorticoids", "glucocorticoid_dose_mg", "age", "frax", "t_scores", "prior_fragility_fracture"],
-        threshold=">= 2.5 mg/day for > 3 months; strata: very high / high / moderate / low",
+        threshold=f">= {GC_ASSESS_DOSE} mg/day for > {GC_ASSESS_MONTHS} months; "
+        "strata: very high / high / moderate / low",
         recommendations=recs,
         missing=[] if f.glucocorticoid_dose_mg is not None else ["glucocorticoid_dose_mg"],
     )
 
 
-@rule("special-ckd-egfr-below-30", topic="special", cites=CKD_CITES)
+@rule("special-ckd-advanced", topic="special", cites=CKD_CITES)
 def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
     """eGFR below 30 (or dialysis): exclude CKD-MBD before osteoporosis drugs; cautious, referral advised."""
     if not a.in_scope:
@@ -183,7 +191,7 @@ def ckd_below_30(f: Facts, a: Assessment) -> Finding | None:
         "special-ckd",
         {"egfr": f.egfr, "crcl": f.egfr_is_crcl, "dialysis": f.has("dialysis")},
         CKD_CITES,
-        "eGFR < 30: exclude CKD-MBD first, refer (KDIGO, secondary summaries)",
+        f"eGFR < {CKD_EGFR_BELOW}: exclude CKD-MBD first, refer (KDIGO, secondary summaries)",
         ["egfr", "conditions.dialysis"],
         urgency=Urgency.WARNING,
     )

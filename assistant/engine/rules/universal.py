@@ -78,7 +78,7 @@ def calcium_upper_mg(age: int) -> int:
     return CALCIUM_UL_TO_50_MG.value if age <= YOUNGER_BAND_LAST_AGE.value else CALCIUM_UL_51_PLUS_MG.value
 
 
-@rule("calcium-intake", topic="universal", cites=[CALCIUM_IOM, CALCIUM_BHOF])
+@rule("universal-calcium-intake", topic="universal", cites=[CALCIUM_IOM, CALCIUM_BHOF])
 def calcium(f: Facts, a: Assessment) -> Finding | None:
     """Total calcium intake by age and sex (IOM 2011, BHOF 2022), with the upper limit."""
     cites = [CALCIUM_IOM, CALCIUM_BHOF]
@@ -140,7 +140,7 @@ def calcium(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("vitamin-d-intake", topic="universal", cites=[VITD_IOM, VITD_BHOF])
+@rule("universal-vitamin-d-intake", topic="universal", cites=[VITD_IOM, VITD_BHOF])
 def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
     """Vitamin D intake: the IOM allowance by age and the BHOF range from 50."""
     threshold = (
@@ -162,7 +162,8 @@ def vitamin_d_intake(f: Facts, a: Assessment) -> Finding | None:
             age=f.age,
         )
         return Finding(
-            result=f"vitamin D {iom} IU/day (IOM)" + (" or 800-1000 IU (BHOF)" if bhof else ""),
+            result=f"vitamin D {iom} IU/day (IOM)"
+            + (f" or {VITD_BHOF_LOW_IU}-{VITD_BHOF_HIGH_IU} IU (BHOF)" if bhof else ""),
             used=["age"],
             threshold=threshold,
             recommendations=[rec],
@@ -197,7 +198,7 @@ def vitamin_d_band(level: float) -> str:
     return "above"
 
 
-@rule("vitamin-d-target", topic="universal", cites=[VITD_IOM, VITD_BHOF, VITD_AACE])
+@rule("universal-vitamin-d-target", topic="universal", cites=[VITD_IOM, VITD_BHOF, VITD_AACE])
 def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
     """The serum 25-OH vitamin D target: enough for bone by IOM, the BHOF/AACE range, against the level given."""
     cites = [VITD_IOM, VITD_BHOF, VITD_AACE]
@@ -221,7 +222,7 @@ def vitamin_d_target(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("exercise", topic="universal", cites=[EXERCISE])
+@rule("universal-exercise", topic="universal", cites=[EXERCISE])
 def exercise(f: Facts, a: Assessment) -> Finding | None:
     """Weight-bearing and muscle-strengthening exercise, for everyone (BHOF)."""
     return Finding(
@@ -231,7 +232,7 @@ def exercise(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("falls-prevention", topic="universal", cites=[FALLS])
+@rule("universal-falls-prevention", topic="universal", cites=[FALLS])
 def falls(f: Facts, a: Assessment) -> Finding | None:
     """Fall prevention for everyone; a warning when falls are reported (BHOF)."""
     fell = f.has("falls")
@@ -243,7 +244,7 @@ def falls(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("smoking-cessation", topic="universal", cites=[SMOKING_ALCOHOL, FRAX_ALCOHOL])
+@rule("universal-smoking-cessation", topic="universal", cites=[SMOKING_ALCOHOL, FRAX_ALCOHOL])
 def smoking(f: Facts, a: Assessment) -> Finding | None:
     """Stop smoking, unless the patient is known not to smoke (BHOF; smoking is a FRAX input)."""
     status = f.condition("smoking")
@@ -257,7 +258,7 @@ def smoking(f: Facts, a: Assessment) -> Finding | None:
     )
 
 
-@rule("alcohol-limit", topic="universal", cites=[SMOKING_ALCOHOL, FRAX_ALCOHOL])
+@rule("universal-alcohol-limit", topic="universal", cites=[SMOKING_ALCOHOL, FRAX_ALCOHOL])
 def alcohol(f: Facts, a: Assessment) -> Finding | None:
     """Limit alcohol, unless intake is known not to be excessive (BHOF; the FRAX cut-off in units a day)."""
     status = f.condition("alcohol_excess")

@@ -201,7 +201,7 @@ def cushing(f: Facts, a: Assessment) -> Finding | None:
 def _wider_reasons(f: Facts, a: Assessment) -> list[str]:
     out: list[str] = []
     if f.age is not None and f.age < YOUNG_AGE.value:
-        out.append("age under 50")
+        out.append(f"age under {YOUNG_AGE}")
     z = f.lowest_z()
     if a.classification.category == Category.BELOW_EXPECTED_FOR_AGE or (
         z is not None and z[0] <= Z_BELOW_EXPECTED.value
