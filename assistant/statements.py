@@ -188,10 +188,10 @@ def statement_keys() -> set[str]:
 
 _WORDINGS: dict[str, str | Template] = {}  # statement key -> its text, or its template when it has values
 
-# `{{ threshold(ID) | num }}` (or `| score`, or `threshold(ID, PROFILE)`, ID and PROFILE quoted): a number read from
-# corpus/thresholds.yaml, the same for every use while the process runs.
+# `{{ threshold(ID) | num }}` (or `| score`, or `threshold(ID, PROFILE)`, ID and PROFILE in single or double
+# quotes): a number read from corpus/thresholds.yaml, the same for every use while the process runs.
 _THRESHOLD_ONLY = re.compile(
-    r'\{\{\s*threshold\(\s*"[^"{}]*"\s*(?:,\s*"[^"{}]*"\s*)?\)\s*(?:\|\s*(?:num|score)\s*)?\}\}'
+    r"""\{\{\s*threshold\(\s*(["'])[^"'{}]*\1\s*(?:,\s*(["'])[^"'{}]*\2\s*)?\)\s*(?:\|\s*(?:num|score)\s*)?\}\}"""
 )
 
 

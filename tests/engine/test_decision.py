@@ -85,6 +85,13 @@ def test_frax_11_and_1_4_is_not_indicated_with_the_numbers_against_the_threshold
         ),
         pytest.param(Frax(hip=3.0), Decision.YES, "decision-treat-frax-at-threshold", id="frax-in-hip-only-3"),
         pytest.param(Frax(hip=2.9), Decision.NO, "decision-no-treat-frax-below-threshold", id="frax-out-hip-only-2.9"),
+        # A value as given is compared as given: 2.99 and 19.96 were once rounded up to 3 and 20 and treated.
+        pytest.param(
+            Frax(major=12.0, hip=2.99), Decision.NO, "decision-no-treat-frax-below-threshold", id="frax-out-hip-2.99"
+        ),
+        pytest.param(
+            Frax(major=19.96, hip=1.2), Decision.NO, "decision-no-treat-frax-below-threshold", id="frax-out-major-19.96"
+        ),
     ],
 )
 def test_frax_thresholds_in_low_bone_mass(frax: Frax, decision: Decision, rule_id: str) -> None:

@@ -29,7 +29,7 @@ T2D_CITES = ["leslie-2018-t2d#options"]
 
 @dataclass
 class FraxView:
-    """FRAX as given, and after the adjustments the facts call for (rounded to one decimal)."""
+    """FRAX as given, and after the adjustments the facts call for (an adjusted value is rounded to one decimal)."""
 
     major_raw: float | None
     hip_raw: float | None
@@ -83,6 +83,8 @@ def adjusted_frax(f: Facts) -> FraxView | None:
     units = spine_units(f) if major is not None else 0
     if units:
         major = major * (100 + SPINE_OFFSET_PER_UNIT.value * units) / 100  # type: ignore[operator]
+    if band is None and not units:  # nothing to adjust: the values as given, never rounded across a threshold
+        return FraxView(major_raw=major, hip_raw=hip, major=major, hip=hip)
     return FraxView(
         major_raw=f.frax.major,
         hip_raw=f.frax.hip,
