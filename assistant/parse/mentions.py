@@ -37,7 +37,9 @@ ON_THERAPY_AFTER = re.compile(
     r"bisphosphonates?)\b"
 )
 AFTER_GAP = frozenset({"of", "the", "her", "his", "left", "right", "l", "r", "a", "in", "to"})
-RECENT = frozenset({"recent", "current", "acute", "new", "fresh"})
+RECENT = frozenset({"recent", "current", "acute", "new", "fresh", "newly"})
+# "she just broke her hip", "has just had a hip fracture": a fracture that just happened (not "just one fracture")
+JUST_HAPPENED = re.compile(r"\bjust\s+(?:broke|broken|fractured|had|sustained|suffered)\b(?:\s+[\w-]+){0,3}$")
 MULTIPLE = frozenset({"multiple", "several", "two", "three", "recurrent", "many"})
 PATIENT_USE = re.compile(
     r"\b(?:on|taking|takes|took|received|receiving|receives|using|uses|started|starting|been on|treated with|tx|rx|"
@@ -315,7 +317,7 @@ def _fractures(text: str, tokens: list[Token], matches: list[Match], ctx: Contex
         after = text[h.end : h.end + 60]
         if h.concept.id in FRACTURE_EVENT_CONDITIONS:
             r.found.append(Found(hypo + f"conditions.{h.concept.id}", True, h.start, h.end, policy="any_true"))
-        elif prev & RECENT or RECENT_AFTER.match(after):
+        elif prev & RECENT or RECENT_AFTER.match(after) or JUST_HAPPENED.search(text[max(0, h.start - 40) : h.end]):
             r.found.append(Found(hypo + "conditions.recent_fracture", True, h.start, h.end, policy="any_true"))
         if ON_THERAPY_AFTER.match(after):
             r.found.append(Found(hypo + "conditions.fracture_on_therapy", True, h.start, h.end, policy="any_true"))

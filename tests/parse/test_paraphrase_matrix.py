@@ -278,6 +278,10 @@ def test_a_fragility_fracture_counts_with_its_site(text: str, sites: list[str]) 
      {"fracture": True, "conditions": {"fracture_on_therapy": True}}),
     ("wrist fracture 6 months ago", {"fracture": True, "conditions": {"recent_fracture": True}}),
     ("hip fracture at 30", {"fracture": True, "sites": ["hip"]}),
+    ("she just broke her hip", {"fracture": True, "conditions": {"recent_fracture": True}}),
+    ("has just had a vertebral fracture", {"fracture": True, "conditions": {"recent_fracture": True}}),
+    ("just a wrist fracture in 2019", {"fracture": True, "cond.recent_fracture": None}),
+    ("just one fracture, of the wrist", {"fracture": True, "cond.recent_fracture": None}),
 ])
 def test_negated_family_and_timed_fractures(text: str, expect: dict[str, Any]) -> None:
     check(text, expect)
