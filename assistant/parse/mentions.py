@@ -20,10 +20,11 @@ FRACTURE_WINDOW_BEFORE = 5  # tokens before a fracture word searched for its sit
 FRACTURE_WINDOW_AFTER = 4  # "fracture of the left hip"
 # words between a fracture word and its FRAX value ("hip fracture risk: 2.8%")
 FRAX_LABEL_GAP = frozenset({":", "=", "risk", "probability", "of", "is", "(", "-", "frax", "10-year", "10", "year"})
-# "a fracture in the past year", "fractured her wrist 6 months ago": recent (within about two years)
+# "a fracture in the past year", "fractured her wrist 6 months ago": recent (the AACE list counts a fracture in
+# the past 12 months, so "in the past 2 years" is not recent; a count of months is not checked against 12 here)
 RECENT_AFTER = re.compile(
     r"\W*(?:\w+\s+){0,4}?(?:in|within|during|over)\s+the\s+(?:past|last|previous)\s+(?:year|12\s*months|"
-    r"(?:few|\d{1,2})\s*months|two\s+years|2\s*years|1\s*year)\b|\W*(?:\w+\s+){0,4}?(?:last|this)\s+(?:year|month|spring|"
+    r"(?:few|\d{1,2})\s*months|1\s*year)\b|\W*(?:\w+\s+){0,4}?(?:last|this)\s+(?:year|month|spring|"
     r"summer|autumn|fall|winter)\b|\W*(?:\w+\s+){0,4}?(?:\d{1,2}|a|few|several|two|three|six)\s+(?:weeks?|months?)\s+ago\b"
 )
 # "a vertebral fracture while on alendronate", "fractured despite denosumab": a fracture on therapy

@@ -282,6 +282,7 @@ def test_a_fragility_fracture_counts_with_its_site(text: str, sites: list[str]) 
     ("has just had a vertebral fracture", {"fracture": True, "conditions": {"recent_fracture": True}}),
     ("just a wrist fracture in 2019", {"fracture": True, "cond.recent_fracture": None}),
     ("just one fracture, of the wrist", {"fracture": True, "cond.recent_fracture": None}),
+    ("wrist fracture in the past 2 years", {"fracture": True, "cond.recent_fracture": None}),  # AACE: 12 months
 ])
 def test_negated_family_and_timed_fractures(text: str, expect: dict[str, Any]) -> None:
     check(text, expect)
