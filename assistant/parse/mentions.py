@@ -58,6 +58,7 @@ DRUG_YEARS_AFTER = re.compile(
 DRUG_YEARS_BEFORE = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*-?\s*(?P<u>years?|yrs?|months?|mos?)\s+(?:of|on)\s+(?:\w+\s+){0,1}$"
 )
+AGO_NEXT = re.compile(r"\s+ago\b")
 RECENT_WINDOW = re.compile(r"\b(?:in|within|during|over)\s+the\s+(?:last|past|previous)\s*$")
 DRUG_SINCE = re.compile(
     r"\W{0,3}(?:\([^()]{0,40}\)\s*)?(?:since|from|started(?:\s+in)?)\s+(?:\w+\s+)?(?P<y>(?:19|20)\d\d)\b"
@@ -207,6 +208,10 @@ def _medication(text: str, m: Match, status: Status) -> Med | None:
         # ("2 fractures in the last 12 months on Fosamax": when the fractures happened, not how long she took it)
         if yb is not None and not RECENT_WINDOW.search(before[: yb.start()]):
             med.years = _years(yb.group("n"), yb.group("u"))
+    elif status == HISTORICAL and AGO_NEXT.match(after, y.end()):
+        # "stopped denosumab 8 months ago": time since it stopped, so the last dose was at least that long ago
+        # (a lower bound, never a duration of use); "started denosumab 8 months ago" stays a duration
+        med.months_since_last = _months(y.group("n"), y.group("u"))
     else:
         med.years = _years(y.group("n"), y.group("u"))
     s = DRUG_SINCE.match(after)

@@ -155,6 +155,17 @@ def test_months_since_the_last_dose(text: str) -> None:
 
 
 @pytest.mark.parametrize("text, want", [
+    # a stop N months ago: the last dose was at least that long ago, never N months of use
+    ("stopped denosumab 8 months ago", ("historical", None, 8.0)),
+    ("she stopped Prolia 2 years ago", ("historical", None, 24.0)),
+    ("started denosumab 8 months ago", ("affirmed", 0.67, None)),  # a start: how long she has taken it
+])
+def test_a_stop_some_months_ago_is_time_since_the_last_dose(text: str, want: tuple[str, Any, Any]) -> None:
+    p = parse(text)
+    assert [(m.status.value, m.years, m.months_since_last) for m in p.facts.medications] == [want], text
+
+
+@pytest.mark.parametrize("text, want", [
     ("Prolia since 2019", {"since": 2019}),
     ("on denosumab since 2019", {"since": 2019}),
     ("alendronate for a decade", {"years": 10.0}),
