@@ -100,19 +100,9 @@ def secured(keys: Keys) -> Iterator[str]:
     """The service with a key set: its base URL (also its configured public URL, so audiences match)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    app = create_app(ServiceConfig(base_url=base, jwks=str(keys.jwks_path)))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the secured test server did not start")
-        time.sleep(0.02)
-    yield base
-    server.should_exit = True
-    thread.join(timeout=10)
+    running = start(create_app(ServiceConfig(base_url=base, jwks=str(keys.jwks_path))), port)
+    yield running.base
+    running.stop()
 
 
 @dataclass
